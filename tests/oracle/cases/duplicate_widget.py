@@ -1,0 +1,16 @@
+# oracle: adapt
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment
+def frag():
+    mark("fragment:frag")
+    st.button("Same button")
+
+
+frag()
+frag()
+mark("end")

@@ -1,0 +1,16 @@
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment(parallel=True)
+def frag():
+    mark("fragment:frag")
+    st.write("inside-parallel")
+    st.button("Frag button")
+
+
+frag()
+st.button("Outside button")
+mark("end")

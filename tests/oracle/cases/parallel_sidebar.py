@@ -1,0 +1,16 @@
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment(parallel=True)
+def frag():
+    mark("fragment:frag")
+    st.sidebar.write("pile-sidebar")
+    mark("fragment:frag:after-write")
+    st.button("Frag button")
+
+
+frag()
+mark("end")

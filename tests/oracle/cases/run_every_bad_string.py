@@ -1,0 +1,15 @@
+# oracle: adapt
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment(run_every="every second")
+def tick():
+    mark("fragment:tick")
+
+
+mark("decorated")
+tick()
+mark("end")

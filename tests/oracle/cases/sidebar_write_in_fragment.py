@@ -1,0 +1,17 @@
+# oracle: adapt
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment
+def frag():
+    mark("fragment:frag")
+    st.button("Frag button")
+    st.sidebar.write("pile-sidebar")
+    mark("fragment:frag:after-sidebar")
+
+
+frag()
+mark("end")

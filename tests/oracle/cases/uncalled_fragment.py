@@ -1,0 +1,15 @@
+# oracle: adapt
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.fragment
+def frag():
+    mark("fragment:frag")
+    st.button("Frag button")
+
+
+st.button("Outside button")
+mark("end")
