@@ -74,7 +74,22 @@ files = sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))
 with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
     print(sum(pool.map(parse, files, chunksize=max(1, len(files) // (8 * os.cpu_count())))))
 """
+AST_PARSE = """
+import sys, ast, pathlib
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))
+for path in files:
+    ast.parse(path.read_bytes())
+print(len(files))
+"""
 IMPORT_LIBCST = "import libcst, libcst.metadata; print(0)"
+# Start-up cost of what a `fraglint check` process may import (best of 3, no files read).
+STARTUP_IMPORTS = {
+    "python -c pass": "pass",
+    "import libcst, libcst.metadata": "import libcst, libcst.metadata",
+    "import click, rich.console": "import click, rich.console",
+    "import pathspec, packaging.version": "import pathspec, packaging.version",
+    "import pygls.lsp.server, lsprotocol.types": "import pygls.lsp.server, lsprotocol.types",
+}
 
 # One in-process pass, phase by phase, over files already read into memory.
 BREAKDOWN = r"""
@@ -90,6 +105,12 @@ def phase(name, fn, items):
     return result
 sources = phase("read files", lambda p: p.read_bytes(), files)
 phase("ast.parse (stdlib)", ast.parse, sources)
+phase("ast.parse + ast.walk (stdlib)", lambda s: sum(1 for _ in ast.walk(ast.parse(s))), sources)
+import gc
+gc.disable()
+phase("libcst.parse_module, gc disabled", libcst.parse_module, sources)
+gc.enable()
+gc.collect()
 modules = phase("libcst.parse_module", libcst.parse_module, sources)
 phase("CSTVisitor traversal (no-op visitor)", lambda m: m.visit(libcst.CSTVisitor()), modules)
 phase("MetadataWrapper() deep copy", MetadataWrapper, modules)
@@ -111,7 +132,7 @@ class Tool:
 
     name: str
     argv: list[str] | None  # None: not runnable here (the reason is in `note`)
-    kind: str  # "fraglint", "fixit", "ruff", "libcst", "python"
+    kind: str  # "fraglint", "fixit", "ruff", "script" (prints its file count), "python"
     env: dict[str, str] = field(default_factory=dict)
     note: str = ""
     times: list[float] = field(default_factory=list)
@@ -165,10 +186,11 @@ def tools_for(project: Path, wanted: set[str] | None) -> list[Tool]:
                                          "--exit-zero", str(project)], "ruff"),
         Tool("ruff check (default rules)", ["ruff", "check", "--isolated", "--no-cache", "--exit-zero",
                                             str(project)], "ruff"),
-        Tool("libcst parse (floor)", [py, "-c", LIBCST_PARSE, str(project)], "libcst"),
-        Tool("libcst parse + positions", [py, "-c", LIBCST_POSITIONS, str(project)], "libcst"),
-        Tool("libcst parse + positions, no copy", [py, "-c", LIBCST_POSITIONS_NO_COPY, str(project)], "libcst"),
-        Tool(f"libcst parse, {os.cpu_count()} procs", [py, "-c", LIBCST_PARSE_PARALLEL, str(project)], "libcst"),
+        Tool("libcst parse (floor)", [py, "-c", LIBCST_PARSE, str(project)], "script"),
+        Tool("libcst parse + positions", [py, "-c", LIBCST_POSITIONS, str(project)], "script"),
+        Tool("libcst parse + positions, no copy", [py, "-c", LIBCST_POSITIONS_NO_COPY, str(project)], "script"),
+        Tool(f"libcst parse, {os.cpu_count()} procs", [py, "-c", LIBCST_PARSE_PARALLEL, str(project)], "script"),
+        Tool("stdlib ast.parse (reference)", [py, "-c", AST_PARSE, str(project)], "script"),
         Tool("python + import libcst", [py, "-c", IMPORT_LIBCST], "python"),
     ]
     for tool in tools:
@@ -233,7 +255,7 @@ def verify(tool: Tool, proc: subprocess.CompletedProcess, project: Path, n_files
             tool.problem = f"ruff checks {seen} of {n_files} files"
         elif syntax:
             tool.problem = f"{len(syntax)} syntax errors, first: {syntax[0]['filename']}: {syntax[0]['message']}"
-    elif tool.kind == "libcst":
+    elif tool.kind == "script":
         if proc.returncode != 0 or proc.stdout.strip() != str(n_files):
             tool.problem = f"exit {proc.returncode}, handled {proc.stdout.strip() or '?'} files: {tail(proc.stderr)}"
     elif tool.kind == "fraglint":
@@ -267,7 +289,17 @@ def breakdown(project: Path) -> dict | None:
     proc = run_quiet([sys.executable, "-c", BREAKDOWN, str(project)])
     if proc.returncode != 0:
         return {"error": tail(proc.stderr)}
-    return json.loads(proc.stdout)
+    data = json.loads(proc.stdout)
+    data["startup"] = {}
+    for label, code in STARTUP_IMPORTS.items():
+        best = None
+        for _ in range(3):
+            start = time.perf_counter()
+            ok = run_quiet([sys.executable, "-c", code]).returncode == 0
+            elapsed = time.perf_counter() - start
+            best = elapsed if best is None or elapsed < best else best
+        data["startup"][label] = best if ok else None
+    return data
 
 
 # -- environment and report ----------------------------------------------------------------
@@ -295,7 +327,7 @@ def environment(tools: list[Tool]) -> dict:
         "platform": platform.platform(),
         "python": sys.version.split()[0],
         "python_executable": sys.executable,
-        "libcst": package_version("libcst"),
+        "libcst": package_version("script"),
         "fixit": version_of(["fixit", "--version"]),
         "ruff": version_of(["ruff", "--version"]),
         "fraglint": fraglint.version if fraglint and fraglint.argv else "n/a",
@@ -347,6 +379,9 @@ def breakdown_table(data: dict | None) -> str:
     lines = [f"In-process, one pass over {data['files']} files (no start-up), each phase alone:"]
     for name, secs in phases.items():
         lines.append(f"  {name:<42} {secs:7.3f} s  {secs / parse:5.2f} x parse")
+    lines.append("Start-up, python -c IMPORTS, best of 3:")
+    for name, secs in data.get("startup", {}).items():
+        lines.append(f"  {name:<42} {secs:7.3f} s" if secs is not None else f"  {name:<42}     n/a")
     return "\n".join(lines)
 
 
