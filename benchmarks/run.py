@@ -327,7 +327,7 @@ def environment(tools: list[Tool]) -> dict:
         "platform": platform.platform(),
         "python": sys.version.split()[0],
         "python_executable": sys.executable,
-        "libcst": package_version("script"),
+        "libcst": package_version("libcst"),
         "fixit": version_of(["fixit", "--version"]),
         "ruff": version_of(["ruff", "--version"]),
         "fraglint": fraglint.version if fraglint and fraglint.argv else "n/a",
