@@ -1,0 +1,3 @@
+from fraglint.cli import main
+
+main()

@@ -1,0 +1,169 @@
+"""Settings: `[tool.fraglint]` in pyproject.toml, overridden by the command line.
+
+Keys (kebab-case, as in ruff): `streamlit-version`, `select`, `ignore`, `per-file-ignores`,
+`exclude`, `extend-exclude`, `respect-gitignore`. A bad key or value is a `ConfigError`, which
+the CLI turns into exit code 2 with the file and key named.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from packaging.version import Version
+
+from fraglint.model import versions
+from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS
+
+DEFAULT_EXCLUDE = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
+    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "build",
+    "dist", "node_modules", "site-packages", "venv", "__pycache__", ".pytest_cache",
+)
+KNOWN_KEYS = {
+    "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
+    "respect-gitignore",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the CLI exits with code 2."""
+
+
+@dataclass
+class Settings:
+    root: str
+    config_file: str | None = None
+    streamlit_version: Version | None = None
+    version_source: str = "default"
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+
+    @property
+    def target_version(self) -> Version:
+        return self.streamlit_version or versions.NEWEST_KNOWN
+
+    def enabled_codes(self) -> set[str]:
+        """The codes enabled by select/ignore (input diagnostics are always on unless ignored)."""
+        all_codes = [rule.code for rule in ALL_RULES] + [code for code, _ in INPUT_DIAGNOSTICS.values()]
+        selected = {code for code in all_codes if any(_matches(code, s) for s in self.select)}
+        selected |= {code for code, _ in INPUT_DIAGNOSTICS.values()}
+        return {code for code in selected if not any(_matches(code, s) for s in self.ignore)}
+
+
+def code_for(selector: str) -> str | None:
+    if selector.upper() in BY_CODE:
+        return selector.upper()
+    if selector.lower() in BY_NAME:
+        return BY_NAME[selector.lower()].code
+    for name, (code, _) in INPUT_DIAGNOSTICS.items():
+        if selector.lower() == name or selector.upper() == code:
+            return code
+    return None
+
+
+def _matches(code: str, selector: str) -> bool:
+    selector = selector.strip()
+    if selector.upper() == "ALL":
+        return True
+    resolved = code_for(selector)
+    if resolved is not None:
+        return resolved == code
+    return code.startswith(selector.upper())  # a prefix such as FRG1
+
+
+def validate_selectors(selectors: list[str], where: str) -> None:
+    all_codes = [rule.code for rule in ALL_RULES] + [code for code, _ in INPUT_DIAGNOSTICS.values()]
+    for selector in selectors:
+        if selector.upper() == "ALL" or code_for(selector) is not None:
+            continue
+        if any(code.startswith(selector.upper()) for code in all_codes) and selector[:3].upper() == "FRG":
+            continue
+        raise ConfigError(f"{where}: unknown rule selector {selector!r} (see `fraglint rule --all`)")
+
+
+def find_project_root(start: str) -> tuple[str, str | None]:
+    """(root, pyproject path): the nearest directory upwards with a pyproject.toml or .git."""
+    directory = os.path.abspath(start)
+    if not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    current = directory
+    while True:
+        candidate = os.path.join(current, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return current, candidate
+        if os.path.exists(os.path.join(current, ".git")):
+            return current, None
+        parent = os.path.dirname(current)
+        if parent == current:
+            return directory, None
+        current = parent
+
+
+def load_settings(start: str, config_path: str | None = None) -> Settings:
+    if config_path is not None:
+        root = os.path.dirname(os.path.abspath(config_path))
+        pyproject: str | None = os.path.abspath(config_path)
+    else:
+        root, pyproject = find_project_root(start)
+    settings = Settings(root=root)
+    if pyproject is None:
+        return settings
+    try:
+        with open(pyproject, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{pyproject}: cannot be read: {error.strerror}") from None
+    table = data.get("tool", {}).get("fraglint")
+    if table is None:
+        return settings
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.fraglint] must be a table")
+    settings.config_file = pyproject
+    apply_table(settings, table, f"{pyproject} [tool.fraglint]")
+    return settings
+
+
+def apply_table(settings: Settings, table: dict, where: str) -> None:
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
+    if "streamlit-version" in table:
+        try:
+            settings.streamlit_version = versions.parse_version(str(table["streamlit-version"]))
+        except ValueError as error:
+            raise ConfigError(f"{where}: streamlit-version: {error}") from None
+        settings.version_source = f"{where} streamlit-version"
+    for key, attribute in (("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {key} must be a list of strings")
+            if key in ("select", "ignore"):
+                validate_selectors(value, f"{where} {key}")
+            setattr(settings, attribute, list(value))
+    if "per-file-ignores" in table:
+        value = table["per-file-ignores"]
+        if not isinstance(value, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values()
+        ):
+            raise ConfigError(f"{where}: per-file-ignores must map glob patterns to lists of rules")
+        for pattern, selectors in value.items():
+            validate_selectors(selectors, f"{where} per-file-ignores {pattern!r}")
+        settings.per_file_ignores = {str(k): list(v) for k, v in value.items()}
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{where}: respect-gitignore must be true or false")
+        settings.respect_gitignore = table["respect-gitignore"]

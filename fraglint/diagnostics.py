@@ -1,0 +1,64 @@
+"""The one list every front-end renders: diagnostics, their locations and fixes.
+
+Renderers (`fraglint.report`), the language server and the tests all consume these plain
+data classes; nothing downstream of the rules ever looks at a syntax tree.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """ERROR: Streamlit raises at runtime. WARNING: the app misbehaves silently."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based, end-inclusive-line / end-exclusive-column range in a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    span: Span
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Edit:
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: str = "safe"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    span: Span
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    related: tuple[Location, ...] = ()
+    fix: Fix | None = None
+    scope_facts: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)

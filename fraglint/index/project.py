@@ -1,0 +1,309 @@
+"""The project index: module summaries joined by import resolution and name lookup.
+
+`ProjectIndex.resolve` answers "what does this name chain refer to, from this scope?" across
+modules: Streamlit's API under any alias, project functions and methods, classes, modules,
+parameters and local values. Everything the model and the rules know about names comes from
+here, so every rule sees aliases (`import streamlit as stl`, `frag = st.fragment`,
+`from streamlit import fragment`) the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+from fraglint.index.summary import CALL, ITEM, Binding, CallSite, FunctionSummary, ModuleSummary, Ref
+
+STREAMLIT = "streamlit"
+_MAX_DEPTH = 24
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a name chain refers to.
+
+    kind:
+      "streamlit"  name is the API path after `streamlit.` ("sidebar.write", "fragment", "")
+      "function"   a project function or method; name is its qualname in `path`
+      "class"      a project class; "instance" an instance of it
+      "module"     a project module (`path`), or a package directory without `__init__`
+      "param"      a parameter `name` of function `scope` in `path`
+      "unknown"    anything a static reader cannot pin down
+    rest: the part of the chain left after the target (`("()", "write")` for
+    `st.container().write`). origin: (path, scope) where a Streamlit value was created by a call.
+    call: (path, site) of the call that produced the value, when the chain went through one.
+    """
+
+    kind: str
+    name: str = ""
+    path: str | None = None
+    scope: str | None = None
+    rest: Ref = ()
+    origin: tuple[str, str] | None = None
+    call: tuple[str, int] | None = None
+
+    @property
+    def is_streamlit(self) -> bool:
+        return self.kind == "streamlit"
+
+    def api(self) -> str | None:
+        """The Streamlit API path when the chain is a plain attribute path, else None."""
+        return self.name if self.kind == "streamlit" and not self.rest else None
+
+
+UNKNOWN = Target("unknown")
+FunctionKey = tuple[str, str]  # (path, qualname)
+
+
+class ProjectIndex:
+    """All module summaries of a check, and name resolution across them."""
+
+    def __init__(
+        self,
+        summaries: dict[str, ModuleSummary],
+        root: str,
+        load: Callable[[str], ModuleSummary | None] | None = None,
+    ) -> None:
+        self.summaries = summaries
+        self.root = os.path.abspath(root)
+        self._load = load
+        self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
+        self._missing: set[str] = set()
+
+    # -- modules --------------------------------------------------------------------------
+
+    def module(self, path: str) -> ModuleSummary | None:
+        summary = self.summaries.get(path)
+        if summary is None and self._load is not None and path not in self._missing:
+            summary = self._load(path)
+            if summary is None:
+                self._missing.add(path)
+            else:
+                self.summaries[path] = summary
+        return summary
+
+    def functions(self) -> Iterator[tuple[str, FunctionSummary]]:
+        for path, summary in list(self.summaries.items()):
+            for function in summary.functions.values():
+                yield path, function
+
+    def function(self, key: FunctionKey) -> FunctionSummary | None:
+        summary = self.module(key[0])
+        return summary.functions.get(key[1]) if summary else None
+
+    def call_at(self, path: str, site: int) -> tuple[FunctionSummary, CallSite] | None:
+        table = self._calls.get(path)
+        if table is None:
+            table = {}
+            summary = self.module(path)
+            if summary is not None:
+                for function in summary.functions.values():
+                    for call in function.calls:
+                        table.setdefault(call.site, (function, call))
+            self._calls[path] = table
+        return table.get(site)
+
+    def find_module(self, dotted: str, from_path: str, level: int = 0) -> str | None:
+        """The file (or package directory) an import names, if it is part of the project."""
+        parts = [p for p in dotted.split(".") if p]
+        if level:
+            base = os.path.dirname(from_path)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return self._probe(base, parts)
+        directory = os.path.dirname(from_path)
+        while True:
+            found = self._probe(directory, parts)
+            if found is not None:
+                return found
+            if directory == self.root or not directory.startswith(self.root) or os.path.dirname(directory) == directory:
+                return None
+            directory = os.path.dirname(directory)
+
+    def _probe(self, base: str, parts: list[str]) -> str | None:
+        if not parts:
+            init = os.path.join(base, "__init__.py")
+            return init if self.module(init) is not None else (base if os.path.isdir(base) else None)
+        stem = os.path.join(base, *parts)
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            if self.module(candidate) is not None:
+                return candidate
+        if os.path.isdir(stem) and stem.startswith(self.root):
+            return stem  # a namespace package: its submodules resolve through attribute access
+        return None
+
+    # -- names ----------------------------------------------------------------------------
+
+    def resolve(self, path: str, scope: str, ref: Ref | None, _depth: int = 0) -> Target:
+        """Resolve a name chain written in function `scope` of module `path`."""
+        if not ref or _depth > _MAX_DEPTH:
+            return UNKNOWN
+        target = self.lookup_name(path, scope, ref[0], _depth)
+        for position, part in enumerate(ref[1:], start=1):
+            if target.kind == "unknown":
+                return UNKNOWN
+            target = self._step(target, part, path, scope, _depth)
+        return target
+
+    def _step(self, target: Target, part: str, path: str, scope: str, depth: int) -> Target:
+        if target.rest or target.kind in ("param", "unknown"):
+            rest = target.rest + (part,)
+            if target.kind == "streamlit" and part == CALL and target.origin is None:
+                return replace(target, rest=rest, origin=(path, scope))
+            return replace(target, rest=rest)
+        if target.kind == "streamlit":
+            if part == CALL:
+                return replace(target, rest=(CALL,), origin=target.origin or (path, scope))
+            if part == ITEM:
+                return replace(target, rest=(ITEM,))
+            return replace(target, name=f"{target.name}.{part}" if target.name else part)
+        if target.kind == "module":
+            if part in (CALL, ITEM):
+                return UNKNOWN
+            return self.module_attribute(target.path or "", part, depth + 1)
+        if target.kind == "class":
+            if part == CALL:
+                return Target("instance", name=target.name, path=target.path)
+            method = self.method(target.path or "", target.name, part)
+            return method or UNKNOWN
+        if target.kind == "instance":
+            if part in (CALL, ITEM):
+                return UNKNOWN
+            method = self.method(target.path or "", target.name, part)
+            return method or UNKNOWN
+        if target.kind == "function":
+            return replace(target, rest=(part,))
+        return UNKNOWN
+
+    def lookup_name(self, path: str, scope: str, name: str, depth: int = 0) -> Target:
+        """Python's scope rules: local, enclosing functions, module globals (builtins unknown)."""
+        summary = self.module(path)
+        if summary is None:
+            return UNKNOWN
+        function = summary.functions.get(scope)
+        while function is not None:
+            if name in function.globals:
+                break
+            found = self._lookup_in_scope(path, function, name, depth)
+            if found is not None:
+                return found
+            function = summary.functions.get(function.parent) if function.parent else None
+        module_scope = summary.module_scope
+        found = self._lookup_in_scope(path, module_scope, name, depth)
+        if found is not None:
+            return found
+        for key, binding in module_scope.imports.items():
+            if key.startswith("*"):
+                star = self._import_target(path, binding.module, None, binding.level, depth)
+                if star.kind == "module":
+                    found = self.module_attribute(star.path or "", name, depth + 1, strict=True)
+                    if found.kind != "unknown":
+                        return found
+        return UNKNOWN
+
+    def _lookup_in_scope(self, path: str, function: FunctionSummary, name: str, depth: int) -> Target | None:
+        bindings = function.bindings.get(name)
+        if bindings:
+            return self._from_bindings(path, function, bindings, depth)
+        imported = function.imports.get(name)
+        if imported is not None:
+            return self._import_target(path, imported.module, imported.name, imported.level, depth)
+        if name in function.params:
+            if function.class_name and function.params and function.params[0] == name:
+                if not self._is_static(path, function):
+                    return Target("instance", name=function.class_name, path=path)
+            return Target("param", name=name, path=path, scope=function.qualname)
+        return None
+
+    def _is_static(self, path: str, function: FunctionSummary) -> bool:
+        for decorator in function.decorators:
+            if decorator.ref in (("staticmethod",),):
+                return True
+            if decorator.ref in (("classmethod",),):
+                return False
+        return False
+
+    def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding], depth: int) -> Target:
+        results = {self._from_binding(path, function, binding, depth) for binding in bindings}
+        if len(results) == 1:
+            return results.pop()
+        return UNKNOWN
+
+    def _from_binding(self, path: str, function: FunctionSummary, binding: Binding, depth: int) -> Target:
+        value = binding.value
+        if value.kind != "ref" or value.ref is None:
+            return UNKNOWN
+        ref = value.ref
+        if ref[0] == "<def>":
+            return Target("function", name=ref[1], path=path)
+        if ref[0] == "<class>":
+            return Target("class", name=ref[1], path=path)
+        if ref[0].startswith("<"):
+            return UNKNOWN
+        target = self.resolve(path, function.qualname, ref, depth + 1)
+        if value.call_site is not None and target.kind != "unknown":
+            target = replace(target, call=(path, value.call_site))
+        if binding.unpack is not None or binding.iterated:
+            if target.kind == "streamlit" and target.rest:
+                target = replace(target, rest=target.rest + (ITEM,))
+            elif target.kind == "param":
+                target = replace(target, rest=target.rest + (ITEM,))
+            else:
+                return UNKNOWN
+        return target
+
+    def _import_target(self, path: str, module: str, name: str | None, level: int, depth: int) -> Target:
+        if level == 0 and (module == STREAMLIT or module.startswith(STREAMLIT + ".")):
+            api = module[len(STREAMLIT) + 1 :] if module != STREAMLIT else ""
+            if name is not None:
+                api = f"{api}.{name}" if api else name
+            return Target("streamlit", name=api)
+        found = self.find_module(module, path, level)
+        if found is None:
+            return UNKNOWN
+        if name is None:
+            return Target("module", path=found)
+        return self.module_attribute(found, name, depth + 1)
+
+    def module_attribute(self, module_path: str, name: str, depth: int, strict: bool = False) -> Target:
+        """`module.name`: a global of the module, else a submodule of the package."""
+        if depth > _MAX_DEPTH:
+            return UNKNOWN
+        summary = self.module(module_path) if module_path.endswith(".py") else None
+        if summary is not None:
+            scope = summary.module_scope
+            if name in scope.bindings or name in scope.imports:
+                found = self._lookup_in_scope(module_path, scope, name, depth)
+                if found is not None:
+                    return found
+        package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
+        if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
+            sub = self._probe(package_dir, [name])
+            if sub is not None:
+                return Target("module", path=sub)
+        if summary is not None and not strict:
+            found = self.lookup_name(module_path, "<module>", name, depth + 1)
+            return found
+        return UNKNOWN
+
+    def method(self, path: str, class_qualname: str, name: str, _seen: frozenset = frozenset()) -> Target | None:
+        summary = self.module(path)
+        if summary is None or (path, class_qualname) in _seen:
+            return None
+        cls = summary.classes.get(class_qualname)
+        if cls is None:
+            return None
+        qualname = cls.methods.get(name)
+        if qualname is not None:
+            return Target("function", name=qualname, path=path)
+        for base in cls.bases:
+            base_target = self.resolve(path, "<module>", base)
+            if base_target.kind == "class":
+                found = self.method(base_target.path or "", base_target.name, name, _seen | {(path, class_qualname)})
+                if found is not None:
+                    return found
+        return None
+
+    def resolve_call(self, path: str, scope: str, call: CallSite) -> Target:
+        return self.resolve(path, scope, call.func)

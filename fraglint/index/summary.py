@@ -1,0 +1,141 @@
+"""Per-module summaries: everything the analysis needs from a file, without its syntax tree.
+
+A summary is small, picklable and position-free. Every recorded syntax site (a call, a
+decorator, a function name, a `with` item) gets an ordinal in the module; positions are
+resolved later, and only for the files that report something (see `index.positions`).
+That keeps the cold path to one parse and one pruned traversal per file.
+
+A `Ref` is an expression written as a name chain: `st.sidebar.write` is
+`("st", "sidebar", "write")`, `cols[0].write` is `("cols", "[]", "write")` and
+`st.container().write` is `("st", "container", "()", "write")`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Ref = tuple[str, ...]
+
+CALL = "()"
+ITEM = "[]"
+
+# How the value of a call expression is used by the code around it.
+DISCARDED = "discarded"  # a bare expression statement, or assigned to `_`
+ASSIGNED = "assigned"
+RETURNED = "returned"
+CONDITION = "condition"
+ARGUMENT = "argument"
+FORMATTED = "formatted"
+EXPRESSION = "expression"  # any other use inside a larger expression
+
+
+@dataclass(slots=True)
+class Value:
+    """An argument or assigned value, as far as a static reader can tell."""
+
+    kind: str  # "ref", "str", "num", "bool", "none", "lambda", "timedelta", "other"
+    ref: Ref | None = None
+    literal: object = None
+    call_site: int | None = None  # site id when the value is itself a call
+    site: int = 0  # the argument's own site, when the value is a call argument
+
+
+@dataclass(slots=True)
+class CallSite:
+    site: int
+    func: Ref | None
+    args: list[Value]
+    kwargs: dict[str, Value]
+    use: str
+    withs: tuple[int, ...]  # site ids of the enclosing `with` items in this scope, outermost first
+    in_loop: bool
+    in_branch: bool
+    bound_to: tuple[str, ...] = ()  # names the result is assigned to, for `x = f()`
+    receiver_call: int | None = None  # site of the call inside `func`: `st.container()` in `st.container().write`
+
+
+@dataclass(slots=True)
+class WithItem:
+    site: int
+    ctx: Value
+    parent: int | None  # enclosing with-item site in the same scope
+    as_name: str | None = None
+
+
+@dataclass(slots=True)
+class Binding:
+    """`name = value` (or a `for`/`with ... as` target) inside one scope."""
+
+    site: int
+    value: Value
+    unpack: int | None = None  # index when the target was a tuple: `a, b = st.columns(2)`
+    iterated: bool = False  # bound by `for name in value`
+    module_level: bool = False
+
+
+@dataclass(slots=True)
+class Decorator:
+    site: int
+    ref: Ref | None
+    called: bool
+    args: list[Value] = field(default_factory=list)
+    kwargs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ImportBinding:
+    """`import a.b as c` -> ImportBinding("a.b", None, 0); `from .x import y` -> ("x", "y", 1)."""
+
+    module: str
+    name: str | None
+    level: int
+    site: int
+
+
+@dataclass(slots=True)
+class ReturnSite:
+    site: int
+    has_value: bool
+
+
+@dataclass(slots=True)
+class FunctionSummary:
+    qualname: str  # "render", "Dashboard.legend", "outer.<locals>.inner", "<module>"
+    name: str
+    site: int  # the def's name site; 0 for the module scope
+    params: list[str]
+    decorators: list[Decorator]
+    calls: list[CallSite] = field(default_factory=list)
+    withs: dict[int, WithItem] = field(default_factory=dict)
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    imports: dict[str, ImportBinding] = field(default_factory=dict)
+    returns: list[ReturnSite] = field(default_factory=list)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+    parent: str | None = None  # qualname of the enclosing function, None at module level
+    class_name: str | None = None  # set for methods
+    is_async: bool = False
+    end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
+
+
+@dataclass(slots=True)
+class ClassSummary:
+    name: str
+    qualname: str
+    site: int
+    bases: list[Ref]
+    methods: dict[str, str]  # method name -> function qualname
+
+
+@dataclass(slots=True)
+class ModuleSummary:
+    path: str
+    functions: dict[str, FunctionSummary]  # includes "<module>"
+    classes: dict[str, ClassSummary]
+    is_package: bool = False  # an __init__.py
+    mentions_streamlit: bool = False
+    site_count: int = 0
+
+    @property
+    def module_scope(self) -> FunctionSummary:
+        return self.functions["<module>"]

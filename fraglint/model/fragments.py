@@ -1,0 +1,552 @@
+"""Fragments, the call graph, and what runs inside each fragment.
+
+Built once per check over the project index and shared by every rule:
+
+* `fragments`: every function Streamlit turns into a fragment, by decorator under any alias
+  (`@st.fragment`, `@frag`, `@st.fragment(run_every=...)`) or by wrapping (`shown = st.fragment(f)`).
+* `fragment_calls`: every call site that starts a fragment (a partial-rerun scope).
+* `reach(fragment)`: the functions that run inside a fragment's body, each with the chain of
+  call sites that leads there from the fragment. Reach stops at another fragment's call: that
+  is a nested fragment, with its own scope.
+* `app_reach`: functions that run in a full-app run outside every fragment.
+* `writes(fragment)`: every element or widget drawn inside a fragment, with the container it
+  lands in and whether that container was created outside the fragment.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from fraglint.index.project import FunctionKey, ProjectIndex, Target
+from fraglint.index.summary import CALL, DISCARDED, ITEM, CallSite, FunctionSummary, Value
+from fraglint.model import streamlit_api as api
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place in the project: a site id in a module (resolved to a span when reported)."""
+
+    path: str
+    site: int
+
+
+@dataclass(frozen=True)
+class Fragment:
+    function: FunctionKey
+    api: str  # "fragment" or "experimental_fragment"
+    site: Site  # the decorator, or the wrapping call
+    kwargs: dict = field(hash=False, compare=False)  # name -> Value of the decorator's arguments
+    wrapped_by_call: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.function[1]
+
+    def kwarg(self, name: str) -> Value | None:
+        return self.kwargs.get(name)
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One call on the way from a fragment to the code it runs: `caller` calls at `call`."""
+
+    caller: FunctionKey
+    call: CallSite
+
+    def site(self) -> Site:
+        return Site(self.caller[0], self.call.site)
+
+
+@dataclass(frozen=True)
+class FragmentCall:
+    caller: FunctionKey
+    call: CallSite
+    fragment: Fragment
+
+
+@dataclass(frozen=True)
+class ContainerRef:
+    """Where a write lands: the container's creating API and where it was created."""
+
+    api: str  # "container", "columns", "sidebar", "empty", ...
+    origin: tuple[str, str] | None  # (path, scope qualname) of the creating call; None for roots
+    outside: bool
+    how: str  # a short phrase for messages: "module-level `st.container()`", "`st.sidebar`", ...
+    origin_site: Site | None = None
+
+
+@dataclass(frozen=True)
+class Write:
+    """An element or widget drawn while a fragment runs."""
+
+    function: FunctionKey
+    call: CallSite
+    element: str  # "write", "button", ...
+    container: ContainerRef | None  # None: the fragment's own main body
+    chain: tuple[ChainStep, ...]
+    via_with: Site | None = None  # the `with <container>:` that routed a plain `st.write` there
+
+    @property
+    def is_widget(self) -> bool:
+        return api.is_widget(self.element)
+
+    def site(self) -> Site:
+        return Site(self.function[0], self.call.site)
+
+
+class FragmentModel:
+    """The fragment-level facts of a project, computed lazily and cached."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._call_targets: dict[tuple[str, int], Target] = {}
+
+    # -- resolution helpers -----------------------------------------------------------------
+
+    def target(self, key: FunctionKey, call: CallSite) -> Target:
+        cache_key = (key[0], call.site)
+        found = self._call_targets.get(cache_key)
+        if found is None:
+            found = self.index.resolve(key[0], key[1], call.func)
+            self._call_targets[cache_key] = found
+        return found
+
+    def streamlit_call(self, key: FunctionKey, call: CallSite) -> str | None:
+        """The Streamlit API path a call invokes directly (`sidebar.write`), else None."""
+        target = self.target(key, call)
+        return target.api()
+
+    def decorator_scope(self, function: FunctionSummary) -> str:
+        return function.parent or "<module>"
+
+    # -- fragments --------------------------------------------------------------------------
+
+    @cached_property
+    def fragments(self) -> dict[FunctionKey, Fragment]:
+        found: dict[FunctionKey, Fragment] = {}
+        for path, function in self.index.functions():
+            for decorator in function.decorators:
+                target = self.index.resolve(path, self.decorator_scope(function), decorator.ref)
+                fragment_api, kwargs = self._fragment_decorator(target, decorator.kwargs if decorator.called else None)
+                if fragment_api is not None:
+                    key = (path, function.qualname)
+                    found.setdefault(key, Fragment(key, fragment_api, Site(path, decorator.site), kwargs))
+        for wrap in self.wraps:
+            found.setdefault(wrap.function, wrap)
+        return found
+
+    def _fragment_decorator(self, target: Target, call_kwargs: dict | None) -> tuple[str | None, dict]:
+        """(api, kwargs) when a decorator or callee is Streamlit's fragment decorator."""
+        if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:
+            return None, {}
+        if target.rest == ():
+            return target.name, dict(call_kwargs or {})
+        if target.rest == (CALL,) and call_kwargs is None and target.call is not None:
+            # `frag = st.fragment(run_every=5)` then `@frag`
+            made = self.index.call_at(*target.call)
+            return target.name, dict(made[1].kwargs) if made else {}
+        return None, {}
+
+    @cached_property
+    def wraps(self) -> list[Fragment]:
+        """`st.fragment(render)` and `st.fragment(run_every=5)(render)` calls."""
+        wraps = []
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                if not call.args or call.args[0].kind != "ref":
+                    continue
+                target = self.target(key, call)
+                if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:
+                    continue
+                if target.rest == ():
+                    kwargs = {k: v for k, v in call.kwargs.items()}
+                elif target.rest == (CALL,) and (target.call or call.receiver_call is not None):
+                    made = self.index.call_at(*(target.call or (path, call.receiver_call)))
+                    kwargs = dict(made[1].kwargs) if made else {}
+                else:
+                    continue
+                wrapped = self.index.resolve(path, function.qualname, call.args[0].ref)
+                if wrapped.kind == "function" and not wrapped.rest:
+                    wraps.append(
+                        Fragment((wrapped.path or path, wrapped.name), target.name, Site(path, call.site), kwargs, True)
+                    )
+        return wraps
+
+    @cached_property
+    def _wraps_by_site(self) -> dict[Site, Fragment]:
+        return {wrap.site: wrap for wrap in self.wraps}
+
+    def called_fragment(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        """The fragment a call starts, if it starts one."""
+        target = self.target(key, call)
+        if target.kind == "function" and not target.rest:
+            return self.fragments.get((target.path or key[0], target.name))
+        if target.kind == "streamlit" and target.name in api.FRAGMENT_DECORATORS:
+            origin = target.call or ((key[0], call.receiver_call) if call.receiver_call else None)
+            if origin is not None and target.rest in ((CALL,), (CALL, CALL)):
+                return self._wraps_by_site.get(Site(*origin))
+        return None
+
+    # -- call graph -------------------------------------------------------------------------
+
+    @cached_property
+    def edges(self) -> dict[FunctionKey, list[tuple[CallSite, FunctionKey | None, Fragment | None]]]:
+        """For every function: its calls into project functions, and the fragments it starts."""
+        graph: dict[FunctionKey, list[tuple[CallSite, FunctionKey | None, Fragment | None]]] = {}
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            out = []
+            for call in function.calls:
+                fragment = self.called_fragment(key, call)
+                if fragment is not None:
+                    out.append((call, None, fragment))
+                    continue
+                target = self.target(key, call)
+                if target.kind == "function" and not target.rest:
+                    out.append((call, (target.path or path, target.name), None))
+                elif target.kind == "class" and not target.rest:
+                    init = self.index.method(target.path or path, target.name, "__init__")
+                    if init is not None:
+                        out.append((call, (init.path or path, init.name), None))
+            graph[key] = out
+        return graph
+
+    @cached_property
+    def fragment_calls(self) -> list[FragmentCall]:
+        return [
+            FragmentCall(key, call, fragment)
+            for key, out in self.edges.items()
+            for call, _, fragment in out
+            if fragment is not None
+        ]
+
+    def reach(self, start: FunctionKey) -> dict[FunctionKey, tuple[ChainStep, ...]]:
+        """Functions that run when `start` runs, not crossing into other fragments."""
+        cached = self._reach_cache.get(start)
+        if cached is not None:
+            return cached
+        chains: dict[FunctionKey, tuple[ChainStep, ...]] = {start: ()}
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for call, callee, fragment in self.edges.get(current, ()):
+                if callee is None or callee in chains:
+                    continue
+                chains[callee] = chains[current] + (ChainStep(current, call),)
+                queue.append(callee)
+        self._reach_cache[start] = chains
+        return chains
+
+    @cached_property
+    def _reach_cache(self) -> dict[FunctionKey, dict[FunctionKey, tuple[ChainStep, ...]]]:
+        return {}
+
+    def nested_calls(self, fragment: Fragment) -> list[tuple[FragmentCall, tuple[ChainStep, ...]]]:
+        """Fragment calls made while `fragment` runs, each with its chain from the fragment."""
+        found = []
+        for key, chain in self.reach(fragment.function).items():
+            for call, _, inner in self.edges.get(key, ()):
+                if inner is not None and inner.function != fragment.function:
+                    found.append((FragmentCall(key, call, inner), chain))
+        return found
+
+    @cached_property
+    def app_reach(self) -> dict[FunctionKey, tuple[ChainStep, ...]]:
+        """Functions that run during a full-app run outside any fragment, from module-level code."""
+        chains: dict[FunctionKey, tuple[ChainStep, ...]] = {}
+        queue: deque[FunctionKey] = deque()
+        for path in list(self.index.summaries):
+            key = (path, "<module>")
+            chains[key] = ()
+            queue.append(key)
+        while queue:
+            current = queue.popleft()
+            for call, callee, fragment in self.edges.get(current, ()):
+                if callee is None or callee in chains or callee in self.fragments:
+                    continue
+                chains[callee] = chains[current] + (ChainStep(current, call),)
+                queue.append(callee)
+        return chains
+
+    @cached_property
+    def fragment_reach(self) -> dict[FunctionKey, list[Fragment]]:
+        """For every function, the fragments inside whose body it can run."""
+        inside: dict[FunctionKey, list[Fragment]] = {}
+        for fragment in self.fragments.values():
+            for key in self.reach(fragment.function):
+                inside.setdefault(key, []).append(fragment)
+        return inside
+
+    def container_withs(self, fragment: Fragment) -> list[tuple[FunctionKey, int, ContainerRef, tuple[ChainStep, ...]]]:
+        """`with <container>:` blocks entered while `fragment` runs, with their container."""
+        reach = self.reach(fragment.function)
+        found = []
+        for key, chain in reach.items():
+            function = self.index.function(key)
+            if function is None:
+                continue
+            for site, item in function.withs.items():
+                if item.ctx.ref is None:
+                    continue
+                ctx = self.index.resolve(key[0], key[1], item.ctx.ref)
+                container = self.container_of(reach, key, ctx, chain)
+                if container is not None:
+                    found.append((key, site, container, chain))
+        return found
+
+    def streamlit_references(self, names: frozenset[str] | set[str]) -> list["Reference"]:
+        """Places where a Streamlit API in `names` is written out literally (not via an alias)."""
+        found: list[Reference] = []
+        for path, function in self.index.functions():
+            scope = function.qualname
+            for decorator in function.decorators:
+                if decorator.ref and decorator.ref[-1] in names:
+                    target = self.index.resolve(path, self.decorator_scope(function), decorator.ref)
+                    if target.api() in names:
+                        found.append(Reference(Site(path, decorator.site), target.name, "decorator", "secondary"))
+            for call in function.calls:
+                if call.func and call.func[-1] in names:
+                    target = self.target((path, scope), call)
+                    if target.api() in names:
+                        found.append(Reference(Site(path, call.site), target.name, "call", "secondary", call))
+            for bindings in function.bindings.values():
+                for binding in bindings:
+                    value = binding.value
+                    if value.kind == "ref" and value.ref and value.ref[-1] in names and value.site:
+                        target = self.index.resolve(path, scope, value.ref)
+                        if target.api() in names:
+                            found.append(Reference(Site(path, value.site), target.name, "alias", "primary"))
+            for imported in function.imports.values():
+                if imported.level == 0 and imported.module == "streamlit" and imported.name in names:
+                    found.append(Reference(Site(path, imported.site), imported.name, "import", "primary"))
+        return found
+
+    @cached_property
+    def rerun_calls(self) -> list[tuple[FunctionKey, CallSite, str | None, Value | None]]:
+        """`st.rerun(...)` calls with their scope: "app", "fragment", "key" or None (not literal)."""
+        found = []
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                if not call.func or call.func[-1] != "rerun":
+                    continue
+                if self.target(key, call).api() != "rerun":
+                    continue
+                scope = call.kwargs.get("scope") or (call.args[0] if call.args else None)
+                found.append((key, call, _scope_kind(scope), scope))
+        return found
+
+    @cached_property
+    def callbacks(self) -> set[FunctionKey]:
+        """Functions passed as `on_click=`/`on_change=`/`on_submit=` to a Streamlit widget."""
+        found: set[FunctionKey] = set()
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                for name in ("on_click", "on_change", "on_submit", "on_select"):
+                    value = call.kwargs.get(name)
+                    if value is None or value.ref is None:
+                        continue
+                    if value.kind == "lambda":
+                        found.add((path, value.ref[0]))
+                        continue
+                    target = self.index.resolve(path, function.qualname, value.ref)
+                    if target.kind == "function" and not target.rest:
+                        found.add((target.path or path, target.name))
+        return found
+
+    @cached_property
+    def referenced_functions(self) -> set[FunctionKey]:
+        """Functions used as values (passed, stored, returned), not only called."""
+        found: set[FunctionKey] = set()
+        for path, function in self.index.functions():
+            values: list[Value] = []
+            for call in function.calls:
+                values.extend(call.args)
+                values.extend(call.kwargs.values())
+            for bindings in function.bindings.values():
+                values.extend(b.value for b in bindings)
+            for value in values:
+                if value.kind == "ref" and value.ref and not value.ref[0].startswith("<"):
+                    target = self.index.resolve(path, function.qualname, value.ref)
+                    if target.kind == "function" and not target.rest:
+                        found.add((target.path or path, target.name))
+        return found
+
+    @cached_property
+    def unresolved_call_names(self) -> set[str]:
+        """Last names of calls that resolve to nothing (`obj.render()` on an unknown object)."""
+        names: set[str] = set()
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                if call.func and self.target(key, call).kind == "unknown":
+                    names.add(call.func[-1])
+        return names
+
+    # -- containers and writes --------------------------------------------------------------
+
+    def writes(self, fragment: Fragment) -> list[Write]:
+        """Every element and widget drawn while `fragment` runs, with the container it targets."""
+        cached = self._writes_cache.get(fragment.function)
+        if cached is not None:
+            return cached
+        reach = self.reach(fragment.function)
+        found: list[Write] = []
+        for key, chain in reach.items():
+            function = self.index.function(key)
+            if function is None:
+                continue
+            for call in function.calls:
+                write = self._write(fragment, reach, key, function, call, chain)
+                if write is not None:
+                    found.append(write)
+        self._writes_cache[fragment.function] = found
+        return found
+
+    @cached_property
+    def _writes_cache(self) -> dict[FunctionKey, list[Write]]:
+        return {}
+
+    def _write(self, fragment, reach, key, function, call, chain) -> Write | None:
+        target = self.target(key, call)
+        if target.kind == "streamlit":
+            if not target.rest:
+                parts = target.name.split(".")
+                element = parts[-1]
+                if not api.draws(element):
+                    return None
+                if len(parts) == 1:
+                    container, via = self._current_container(reach, key, function, call, chain)
+                    return Write(key, call, element, container, chain, via)
+                if parts[0] in api.ROOT_CONTAINERS and len(parts) == 2:
+                    return Write(key, call, element, _root(parts[0]), chain)
+                return None
+            element = target.rest[-1]
+            if element in (CALL, ITEM) or not api.draws(element):
+                return None
+            receiver = replace(target, rest=target.rest[:-1])
+            container = self.container_of(reach, key, receiver, chain)
+            if container is None:
+                return None
+            return Write(key, call, element, container, chain)
+        if target.kind == "param" and target.rest and api.draws(target.rest[-1]):
+            receiver = replace(target, rest=target.rest[:-1])
+            container = self.container_of(reach, key, receiver, chain)
+            if container is not None:
+                return Write(key, call, target.rest[-1], container, chain)
+        return None
+
+    def _current_container(self, reach, key, function, call, chain) -> tuple[ContainerRef | None, Site | None]:
+        """The innermost enclosing `with <container>:` for a plain `st.write`, along the chain."""
+        frames = [(key, function, call.withs)]
+        for step in reversed(chain):
+            caller = self.index.function(step.caller)
+            if caller is not None:
+                frames.append((step.caller, caller, step.call.withs))
+        for frame_key, frame_function, withs in frames:
+            for with_site in reversed(withs):
+                item = frame_function.withs.get(with_site)
+                if item is None or item.ctx.ref is None:
+                    continue
+                ctx = self.index.resolve(frame_key[0], frame_function.qualname, item.ctx.ref)
+                frame_chain = reach.get(frame_key, chain)
+                container = self.container_of(reach, frame_key, ctx, frame_chain)
+                if container is not None:
+                    return container, Site(frame_key[0], with_site)
+        return None, None
+
+    def container_of(self, reach, key: FunctionKey, target: Target, chain: tuple[ChainStep, ...], depth: int = 0) -> ContainerRef | None:
+        """Classify a container value seen from function `key` running inside a fragment."""
+        if depth > 12:
+            return None
+        if target.kind == "streamlit":
+            root = target.name.split(".")[0]
+            if root in api.ROOT_CONTAINERS:
+                return _root(root)
+            creator = target.name.rsplit(".", 1)[-1]
+            if creator not in api.CONTAINERS or not target.rest or target.rest[0] != CALL:
+                return None
+            if target.origin is None:
+                return None
+            origin_key = target.origin
+            outside = origin_key not in reach
+            base = creator
+            if any(part == "empty" for part in target.name.split(".")):
+                base = "empty"
+            how = _describe_origin(base, origin_key)
+            site = Site(target.call[0], target.call[1]) if target.call else None
+            return ContainerRef(base, origin_key, outside, how, site)
+        if target.kind == "param":
+            owner_key = (target.path or key[0], target.scope or key[1])
+            owner_chain = reach.get(owner_key)
+            owner = self.index.function(owner_key)
+            if owner_chain is None or owner is None:
+                return None
+            if not owner_chain:
+                # A parameter of the fragment itself: its caller made the container, outside.
+                return ContainerRef("argument", None, True, f"the argument `{target.name}` passed into the fragment")
+            step = owner_chain[-1]
+            argument = _argument_for(owner, step.call, target.name)
+            if argument is None or argument.ref is None:
+                return None
+            passed = self.index.resolve(step.caller[0], step.caller[1], argument.ref)
+            if target.rest:
+                passed = replace(passed, rest=passed.rest + target.rest)
+            return self.container_of(reach, step.caller, passed, owner_chain[:-1], depth + 1)
+        return None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A literal mention of a Streamlit API: `@st.fragment`, `st.rerun(...)`, an import."""
+
+    site: Site
+    api: str
+    kind: str  # "decorator", "call", "alias", "import"
+    part: str  # which span of the site holds the name
+    call: CallSite | None = None
+
+
+def _scope_kind(scope: Value | None) -> str | None:
+    if scope is None:
+        return "app"
+    if scope.kind == "str":
+        if scope.literal in ("app", "fragment"):
+            return str(scope.literal)
+        return "key"
+    if scope.kind == "num" and isinstance(scope.literal, int):
+        return "key"
+    return None
+
+
+def _root(name: str) -> ContainerRef:
+    label = "st.sidebar" if name == "sidebar" else "st.bottom"
+    return ContainerRef(name.lstrip("_"), None, True, f"`{label}`")
+
+
+def _describe_origin(creator: str, origin: tuple[str, str]) -> str:
+    where = "module-level" if origin[1] == "<module>" else f"`{origin[1]}`'s"
+    return f"{where} `st.{creator}()`"
+
+
+def _argument_for(function: FunctionSummary, call: CallSite, param: str) -> Value | None:
+    if param in call.kwargs:
+        return call.kwargs[param]
+    params = function.params
+    bound_method = function.class_name is not None and call.func is not None and len(call.func) > 1
+    offset = 1 if bound_method and params and params[0] in ("self", "cls") else 0
+    try:
+        index = params.index(param) - offset
+    except ValueError:
+        return None
+    if 0 <= index < len(call.args):
+        return call.args[index]
+    return None
+
+
+def result_is_used(call: CallSite) -> bool:
+    return call.use != DISCARDED

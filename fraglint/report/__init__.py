@@ -1,0 +1,39 @@
+"""Renderers: each turns one list of diagnostics into one output format.
+
+No renderer looks at anything but `CheckResult`; adding a format never touches the analysis.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, TextIO
+
+from fraglint.engine import CheckResult
+
+Renderer = Callable[[CheckResult, TextIO, "RenderOptions"], None]
+
+
+class RenderOptions:
+    def __init__(self, color: bool = False, cwd: str | None = None) -> None:
+        self.color = color
+        self.cwd = cwd or os.getcwd()
+
+    def display_path(self, path: str) -> str:
+        """Relative to the working directory when inside it (as ruff prints), else absolute."""
+        try:
+            relative = os.path.relpath(path, self.cwd)
+        except ValueError:
+            return path
+        return path if relative.startswith("..") else relative
+
+
+def renderers() -> dict[str, Renderer]:
+    from fraglint.report import concise, full, json_format
+
+    found: dict[str, Renderer] = {"full": full.render, "concise": concise.render, "json": json_format.render}
+    try:
+        from fraglint.report import github, gitlab, junit, sarif
+    except ImportError:  # pragma: no cover - optional renderers not present
+        return found
+    found.update({"github": github.render, "sarif": sarif.render, "gitlab": gitlab.render, "junit": junit.render})
+    return found

@@ -1,0 +1,53 @@
+"""The rule registry: every rule, by code and by name."""
+
+from __future__ import annotations
+
+from fraglint.rules.base import Rule
+from fraglint.rules.cached_fragment import CachedFragment
+from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
+from fraglint.rules.experimental_fragment import ExperimentalFragment
+from fraglint.rules.fragment_api_unavailable import FragmentApiUnavailable
+from fraglint.rules.fragment_key_reserved import FragmentKeyReserved
+from fraglint.rules.fragment_return_value import FragmentReturnValue
+from fraglint.rules.fragment_sidebar_call import FragmentSidebarCall
+from fraglint.rules.fragment_widget_outside import FragmentWidgetOutside
+from fraglint.rules.invalid_run_every import InvalidRunEvery
+from fraglint.rules.nested_fragment import NestedFragment
+from fraglint.rules.outside_container_write import OutsideContainerWrite
+from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
+from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
+from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
+from fraglint.rules.uncalled_fragment import UncalledFragment
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    NestedFragment,
+    CachedFragment,
+    FragmentReturnValue,
+    OutsideContainerWrite,
+    FragmentSidebarCall,
+    FragmentWidgetOutside,
+    RerunScopeOutsideFragment,
+    ExperimentalFragment,
+    FragmentApiUnavailable,
+    UncalledFragment,
+    ParallelFragmentOutsideWrite,
+    FragmentKeyReserved,
+    DuplicateFragmentKey,
+    RerunKeyOutsideCallback,
+    InvalidRunEvery,
+)
+
+# Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name
+# of a rule class, but they have codes so users can still select and ignore them.
+INPUT_DIAGNOSTICS = {
+    "syntax-error": ("FRG001", "The file is not valid Python (or not decodable): it was not analysed."),
+    "unreadable-file": ("FRG002", "The path could not be read."),
+    "analysis-limit": ("FRG003", "The file exceeds what fraglint can analyse (e.g. nesting depth)."),
+}
+
+BY_CODE = {rule.code: rule for rule in ALL_RULES}
+BY_NAME = {rule.name: rule for rule in ALL_RULES}
+
+
+def find_rule(selector: str) -> type[Rule] | None:
+    return BY_CODE.get(selector.upper()) or BY_NAME.get(selector.lower())

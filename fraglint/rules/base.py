@@ -1,0 +1,137 @@
+"""What a rule is: a code, a name, docs, examples that run as tests, and a check.
+
+A rule reads the shared `FragmentModel` and the project index; it never walks a syntax tree.
+Its docstring is its documentation, in the headings ruff uses ("What it does", "Why is this
+bad?", "Example", "Use instead"); the "Versions" section is generated from the facts the rule
+names, so the docs cannot drift from the version table.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Iterator
+
+from packaging.version import Version
+
+from fraglint.diagnostics import Severity
+from fraglint.index.project import ProjectIndex
+from fraglint.model import versions
+from fraglint.model.fragments import ChainStep, FragmentModel, Site
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet that is both documentation and a test case.
+
+    For INVALID examples `lines` are the lines the rule must report; `version` is the
+    Streamlit release the example is checked against (default: the newest known).
+    """
+
+    code: str
+    version: str | None = None
+    lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FixSpec:
+    """Replace `old` at the end of a site's secondary span (e.g. a decorator's name) by `new`."""
+
+    site: Site
+    old: str
+    new: str
+    message: str
+    part: str = "secondary"
+
+
+@dataclass(frozen=True)
+class Finding:
+    site: Site
+    message: str
+    related: tuple[tuple[Site, str], ...] = ()
+    fix: FixSpec | None = None
+    part: str = "primary"  # which span of the site to report: "primary" or "secondary"
+    severity: Severity | None = None  # overrides the rule's default (e.g. deprecated vs removed)
+    scope_facts: tuple[str, ...] = ()
+
+
+@dataclass
+class CheckContext:
+    index: ProjectIndex
+    model: FragmentModel
+    version: Version
+    report_paths: set[str] | None = None  # None: report on every analysed file
+    # Does a name appear in a project file that this check did not analyse?
+    mentioned_elsewhere: Callable[[str], bool] = lambda name: False
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    facts: ClassVar[tuple[str, ...]] = ()  # version facts; the rule applies where all hold
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    def applies(self, version: Version) -> bool:
+        return all(versions.holds(fact, version) for fact in self.facts)
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    # -- documentation --------------------------------------------------------------------
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        return doc.strip().splitlines()[0] if doc else cls.name
+
+    @classmethod
+    def versions_text(cls) -> str:
+        if not cls.facts:
+            return "All releases with fragments (1.33.0 and later)."
+        lines = []
+        for fact_id in cls.facts:
+            fact = versions.FACTS[fact_id]
+            lines.append(f"- {fact.range_text()}: {fact.summary}")
+        return "Applies where all of these hold:\n" + "\n".join(lines)
+
+    @classmethod
+    def version_range(cls) -> str:
+        since = None
+        until = None
+        for fact_id in cls.facts:
+            fact = versions.FACTS[fact_id]
+            if fact.since is not None and (since is None or fact.since > since):
+                since = fact.since
+            if fact.until is not None and (until is None or fact.until < until):
+                until = fact.until
+        if since is None and until is None:
+            return "all"
+        if until is None:
+            return f">={since}"
+        if since is None or since <= versions.FIRST_WITH_FRAGMENTS:
+            return f"<{until}"
+        return f">={since},<{until}"
+
+    @classmethod
+    def documentation(cls) -> str:
+        doc = inspect.getdoc(cls) or ""
+        title = f"# {cls.name} ({cls.code})\n\n"
+        severity = f"Severity: {cls.severity.value}. Versions: {cls.version_range()}.\n\n"
+        body = doc.split("\n", 1)[1].strip() if "\n" in doc else ""
+        return f"{title}{cls.summary()}\n\n{severity}{body}\n\n## Versions\n{cls.versions_text()}\n"
+
+
+def chain_text(chain: tuple[ChainStep, ...], index: ProjectIndex, start: str) -> str:
+    """`render -> panels.draw -> _row` for messages."""
+    names = [start]
+    for step in chain:
+        call = step.call
+        if call.func:
+            names.append(".".join(p for p in call.func if p not in ("()", "[]")))
+    return " -> ".join(names)
+
+
+def chain_related(chain: tuple[ChainStep, ...], label: str = "called here") -> tuple[tuple[Site, str], ...]:
+    return tuple((step.site(), f"{label}: {'.'.join(step.call.func or ('?',))}()") for step in chain)

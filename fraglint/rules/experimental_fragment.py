@@ -1,0 +1,109 @@
+"""FRG108 experimental-fragment."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model import versions
+from fraglint.rules.base import CheckContext, Example, Finding, FixSpec, Rule
+
+
+class ExperimentalFragment(Rule):
+    """`st.experimental_fragment` is deprecated, then removed.
+
+    ## What it does
+    Flags every literal use of `st.experimental_fragment` (decorator, call, alias, import) when
+    the target release has `st.fragment`.
+
+    ## Why is this bad?
+    From Streamlit 1.37 `st.experimental_fragment` prints a deprecation warning in the app;
+    from 1.49 it no longer exists and the script stops with `AttributeError`.
+
+    ## Example
+    ```python
+    @st.experimental_fragment
+    def live():
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    @st.fragment
+    def live():
+        ...
+    ```
+
+    ## Fix safety
+    The fix renames `experimental_fragment` to `fragment`; the two take the same arguments.
+    It is offered where the target release has `st.fragment` (1.37 and later).
+    """
+
+    code = "FRG108"
+    name = "experimental-fragment"
+    facts = ("fragment-exists",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.experimental_fragment
+def live():
+    st.write("ok on 1.36")
+
+live()
+""",
+            version="1.36.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+from streamlit import experimental_fragment
+
+@st.experimental_fragment(run_every=5)
+def live():
+    st.write("deprecated")
+
+live()
+""",
+            version="1.45.0",
+            lines=(2, 4),
+        ),
+        Example(
+            """
+import streamlit as stl
+
+frag = stl.experimental_fragment
+
+@frag
+def live():
+    stl.write("removed")
+
+live()
+""",
+            lines=(3,),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        removed = not versions.holds("experimental-fragment-exists", ctx.version)
+        severity = Severity.ERROR if removed else Severity.WARNING
+        state = (
+            f"was removed in Streamlit 1.49 (AttributeError on {ctx.version})"
+            if removed
+            else "is deprecated since Streamlit 1.37"
+        )
+        for reference in ctx.model.streamlit_references({"experimental_fragment"}):
+            fix = FixSpec(
+                reference.site, "experimental_fragment", "fragment", "Use `st.fragment`", part=reference.part
+            )
+            yield Finding(
+                reference.site,
+                f"`st.experimental_fragment` {state}; use `st.fragment`",
+                fix=fix,
+                part=reference.part,
+                severity=severity,
+            )

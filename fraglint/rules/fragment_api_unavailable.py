@@ -1,0 +1,127 @@
+"""FRG109 fragment-api-unavailable."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model import versions
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule
+
+
+class FragmentApiUnavailable(Rule):
+    """A fragment API the target Streamlit release does not have.
+
+    ## What it does
+    Flags, against the target release: `st.fragment` before 1.37 (and `st.experimental_fragment`
+    before 1.33), `st.rerun(scope=...)` before 1.37, `@st.fragment(parallel=...)` before 1.58,
+    `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63.
+
+    ## Why is this bad?
+    The app fails on the release it is meant to run on: `AttributeError: module 'streamlit' has
+    no attribute 'fragment'`, or `TypeError: ... unexpected keyword argument`.
+
+    ## Example
+    ```python
+    # pyproject.toml pins streamlit==1.36.0
+    @st.fragment
+    def live():
+        ...
+    ```
+
+    ## Use instead
+    Use the API of the target release (`st.experimental_fragment` on 1.33 to 1.36), or raise
+    the minimum Streamlit version your project declares.
+    """
+
+    code = "FRG109"
+    name = "fragment-api-unavailable"
+    severity = Severity.ERROR
+    facts = ()
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(run_every="2s")
+def live():
+    if st.button("Again"):
+        st.rerun(scope="fragment")
+
+live()
+""",
+            version="1.37.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def live():
+    if st.button("Again"):
+        st.rerun(scope="fragment")
+
+live()
+""",
+            version="1.36.0",
+            lines=(3, 6),
+        ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(parallel=True, key="live")
+def live():
+    st.write("x")
+
+live()
+""",
+            version="1.57.0",
+            lines=(3, 3),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        version = ctx.version
+        missing = set()
+        if not versions.holds("fragment-exists", version):
+            missing.add("fragment")
+        if version < versions.FIRST_WITH_FRAGMENTS:
+            missing.add("experimental_fragment")
+        for reference in ctx.model.streamlit_references(missing):
+            since = "1.37" if reference.api == "fragment" else "1.33"
+            yield Finding(
+                reference.site,
+                f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",
+                part=reference.part,
+            )
+        for fragment in ctx.model.fragments.values():
+            for argument, fact, since in (
+                ("parallel", "fragment-parallel-exists", "1.58"),
+                ("key", "fragment-key-exists", "1.63"),
+            ):
+                value = fragment.kwarg(argument)
+                if value is not None and not versions.holds(fact, version):
+                    yield Finding(
+                        Site(fragment.site.path, value.site or fragment.site.site),
+                        f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {version} (added in {since})",
+                    )
+        scope_exists = versions.holds("rerun-scope-exists", version)
+        keys_exist = versions.holds("fragment-key-exists", version)
+        for key, call, scope, value in ctx.model.rerun_calls:
+            if value is None:
+                continue
+            if not scope_exists:
+                yield Finding(
+                    Site(key[0], call.site),
+                    f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in 1.37)",
+                )
+            elif scope == "key" and not keys_exist:
+                yield Finding(
+                    Site(key[0], call.site),
+                    f"`st.rerun` with a fragment key needs Streamlit 1.63 (target: {version})",
+                )

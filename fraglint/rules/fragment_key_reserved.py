@@ -1,0 +1,80 @@
+"""FRG112 fragment-key-reserved."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule
+
+RESERVED = ("app", "fragment")
+
+
+class FragmentKeyReserved(Rule):
+    """A fragment key that Streamlit reserves.
+
+    ## What it does
+    Flags `@st.fragment(key="app")` and `@st.fragment(key="fragment")`.
+
+    ## Why is this bad?
+    `st.rerun("app")` and `st.rerun("fragment")` already mean "the whole app" and "this
+    fragment", so Streamlit 1.63+ refuses these keys when the decorator runs
+    (`StreamlitAPIException`).
+
+    ## Example
+    ```python
+    @st.fragment(key="app")
+    def charts():
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    @st.fragment(key="charts")
+    def charts():
+        ...
+    ```
+    """
+
+    code = "FRG112"
+    name = "fragment-key-reserved"
+    severity = Severity.ERROR
+    facts = ("fragment-key-reserved-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(key="charts")
+def charts():
+    st.write("x")
+
+charts()
+"""
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(key="fragment")
+def charts():
+    st.write("x")
+
+charts()
+""",
+            lines=(3,),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for fragment in ctx.model.fragments.values():
+            value = fragment.kwarg("key")
+            if value is not None and value.kind == "str" and value.literal in RESERVED:
+                yield Finding(
+                    Site(fragment.site.path, value.site or fragment.site.site),
+                    f'fragment key "{value.literal}" is reserved by `st.rerun`; Streamlit raises StreamlitAPIException',
+                )

@@ -1,0 +1,124 @@
+"""FRG105 fragment-sidebar-call."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.model.fragments import Site
+from fraglint.diagnostics import Severity
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+
+
+class FragmentSidebarCall(Rule):
+    """`st.sidebar` is used inside a fragment.
+
+    ## What it does
+    Flags `st.sidebar.<element>(...)` and `with st.sidebar:` in a fragment's body or in any
+    helper the fragment calls. Calling the fragment itself inside `with st.sidebar:` is the
+    supported form and is not flagged.
+
+    ## Why is this bad?
+    The sidebar lives outside every fragment's container. Until Streamlit 1.59 the runtime
+    refuses it: the fragment raises "Calling `st.sidebar` in a function wrapped with
+    `st.fragment` is not supported", on the full run as on reruns.
+
+    ## Example
+    ```python
+    @st.fragment
+    def filters():
+        st.sidebar.selectbox("Region", regions)
+    ```
+
+    ## Use instead
+    Put the whole fragment in the sidebar:
+    ```python
+    @st.fragment
+    def filters():
+        st.selectbox("Region", regions)
+
+    with st.sidebar:
+        filters()
+    ```
+    """
+
+    code = "FRG105"
+    name = "fragment-sidebar-call"
+    severity = Severity.ERROR
+    facts = ("sidebar-in-fragment-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def filters():
+    st.selectbox("Region", ["EU", "US"])
+
+with st.sidebar:
+    filters()
+st.sidebar.write("outside any fragment")
+""",
+            version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def filters():
+    st.sidebar.write("allowed from 1.59")
+
+filters()
+""",
+            version="1.59.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+def legend():
+    st.sidebar.caption("Legend")
+
+@st.fragment
+def filters():
+    with st.sidebar:
+        st.write("Filters")
+    legend()
+
+filters()
+""",
+            version="1.45.0",
+            lines=(8, 4),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        seen: set[Site] = set()
+        for fragment in ctx.model.fragments.values():
+            for key, site, container, chain in ctx.model.container_withs(fragment):
+                if container.api == "sidebar" and container.origin is None:
+                    where = Site(key[0], site)
+                    if where not in seen:
+                        seen.add(where)
+                        yield Finding(
+                            where,
+                            f"`with st.sidebar:` inside fragment `{fragment.name}` raises before Streamlit 1.59; "
+                            "call the fragment inside `with st.sidebar:` instead",
+                            related=chain_related(chain),
+                        )
+            for write in ctx.model.writes(fragment):
+                container = write.container
+                if container is None or container.api != "sidebar" or write.via_with is not None:
+                    continue
+                if write.site() in seen:
+                    continue
+                seen.add(write.site())
+                yield Finding(
+                    write.site(),
+                    f"`st.sidebar.{write.element}` inside fragment `{fragment.name}` raises before Streamlit 1.59; "
+                    "call the fragment inside `with st.sidebar:` instead",
+                    related=chain_related(write.chain),
+                )

@@ -1,0 +1,105 @@
+"""FRG106 fragment-widget-outside."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+
+
+class FragmentWidgetOutside(Rule):
+    """A fragment draws a widget into a container created outside it.
+
+    ## What it does
+    Flags a widget (button, slider, text input, ...) created while a fragment runs, in its body
+    or in a helper it calls, inside a container made outside the fragment: a module-level
+    `st.container()`, columns or tabs made outside, a container passed in as an argument.
+    `st.sidebar` is reported by `fragment-sidebar-call`.
+
+    ## Why is this bad?
+    A widget belongs to the scope that reruns when the user touches it. A widget in an outside
+    container would belong to no scope that can redraw it, so Streamlit raises
+    `StreamlitAPIException` ("Fragments cannot write widgets to outside containers") from 1.36
+    until 1.59, where outside writes became supported.
+
+    ## Example
+    ```python
+    left, right = st.columns(2)
+
+    @st.fragment
+    def controls():
+        right.button("Refresh")
+    ```
+
+    ## Use instead
+    Create the layout inside the fragment:
+    ```python
+    @st.fragment
+    def controls():
+        left, right = st.columns(2)
+        right.button("Refresh")
+    ```
+    """
+
+    code = "FRG106"
+    name = "fragment-widget-outside"
+    severity = Severity.ERROR
+    facts = ("widget-outside-fragment-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def controls():
+    left, right = st.columns(2)
+    right.button("Refresh")
+
+controls()
+""",
+            version="1.45.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+left, right = st.columns(2)
+
+@st.fragment
+def controls():
+    right.button("Refresh")
+    with left:
+        st.slider("Window", 1, 10)
+
+controls()
+""",
+            version="1.45.0",
+            lines=(7, 9),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        seen = set()
+        for fragment in ctx.model.fragments.values():
+            for write in ctx.model.writes(fragment):
+                container = write.container
+                if not write.is_widget or container is None or not container.outside:
+                    continue
+                if container.api in ("sidebar", "bottom"):
+                    continue
+                if write.site() in seen:
+                    continue
+                seen.add(write.site())
+                related = chain_related(write.chain)
+                if container.origin_site is not None:
+                    related = ((container.origin_site, "container created here"),) + related
+                yield Finding(
+                    write.site(),
+                    f"widget `{write.element}` inside fragment `{fragment.name}` is drawn into {container.how}, "
+                    "created outside the fragment; Streamlit raises StreamlitAPIException",
+                    related=related,
+                )

@@ -1,0 +1,153 @@
+"""FRG104 outside-container-write."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.model import versions
+from fraglint.model.fragments import Write
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+
+
+def is_parallel(fragment) -> bool:
+    value = fragment.kwarg("parallel")
+    return value is not None and value.kind == "bool" and value.literal is True
+
+
+class OutsideContainerWrite(Rule):
+    """A fragment draws into a container created outside it, where elements pile up.
+
+    ## What it does
+    Flags an element drawn while a fragment runs (in its body or in any helper it calls) into
+    a container created outside the fragment: a module-level or enclosing `st.container()`,
+    columns, tabs or an expander made outside, or a container passed in as an argument.
+    Writes into an `st.empty()` placeholder are fine. Uses of `st.sidebar` are reported by
+    `fragment-sidebar-call`, and widgets by `fragment-widget-outside`, in the releases where
+    Streamlit raises for them.
+
+    ## Why is this bad?
+    A fragment rerun clears and redraws only the fragment's own main body. Before Streamlit
+    1.59, elements it drew elsewhere are not cleared: every rerun appends another copy, and
+    they accumulate until the next full run. Nothing raises; the page just fills up.
+
+    ## Example
+    ```python
+    status = st.container()
+
+    @st.fragment(run_every="5s")
+    def poll():
+        status.write(f"Last update: {time.time()}")  # one more line every 5 seconds
+
+    poll()
+    ```
+
+    ## Use instead
+    Draw into an `st.empty()` placeholder, which replaces its content:
+    ```python
+    status = st.empty()
+
+    @st.fragment(run_every="5s")
+    def poll():
+        status.write(f"Last update: {time.time()}")
+    ```
+    """
+
+    code = "FRG104"
+    name = "outside-container-write"
+    facts = ("outside-writes-pile-up",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+status = st.empty()
+
+@st.fragment(run_every="5s")
+def poll():
+    status.write("tick")
+    with st.container():
+        st.write("inside")
+    cols = st.columns(2)
+    cols[0].metric("Users", 10)
+
+poll()
+""",
+            version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+box = st.container()
+
+@st.fragment
+def poll():
+    box.write("redrawn in place from 1.59")
+
+poll()
+""",
+            version="1.59.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+box = st.container()
+left, right = st.columns(2)
+
+def show(target):
+    target.write("piles up")
+
+@st.fragment
+def poll(area):
+    box.write("piles up")
+    with right:
+        st.write("piles up")
+    show(left)
+    area.markdown("piles up")
+
+poll(st.container())
+""",
+            version="1.45.0",
+            lines=(11, 13, 7, 15),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        widgets_raise = versions.holds("widget-outside-fragment-raises", ctx.version)
+        sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
+        parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
+        seen = set()
+        for fragment in ctx.model.fragments.values():
+            if parallel_raises and is_parallel(fragment):
+                continue
+            for write in ctx.model.writes(fragment):
+                container = write.container
+                if container is None or not container.outside or container.api == "empty":
+                    continue
+                if container.api in ("sidebar", "bottom") and sidebar_raises:
+                    continue
+                if write.is_widget and widgets_raise:
+                    continue
+                if write.site() in seen:
+                    continue
+                seen.add(write.site())
+                yield self.finding(fragment, write)
+
+    def finding(self, fragment, write: Write) -> Finding:
+        container = write.container
+        related = chain_related(write.chain)
+        if container.origin_site is not None:
+            related = ((container.origin_site, "container created here, outside the fragment"),) + related
+        if write.via_with is not None:
+            related = ((write.via_with, "entered here"),) + related
+        return Finding(
+            write.site(),
+            f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, "
+            "created outside the fragment; each fragment rerun adds another copy until the next full run "
+            "(use `st.empty()` to replace instead)",
+            related=related,
+        )

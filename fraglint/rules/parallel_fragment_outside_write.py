@@ -1,0 +1,103 @@
+"""FRG111 parallel-fragment-outside-write."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.outside_container_write import is_parallel
+
+
+class ParallelFragmentOutsideWrite(Rule):
+    """A `parallel=True` fragment writes outside its own container.
+
+    ## What it does
+    Flags, in a fragment declared with `parallel=True`, any element or widget drawn into a
+    container created outside the fragment, `st.sidebar` and `st.bottom` included, and any
+    `with <outside container>:` block, also through helpers.
+
+    ## Why is this bad?
+    Parallel fragments (Streamlit 1.58+) run concurrently with the rest of the app, so they may
+    only touch their own container; anything else would race with the main script. Streamlit
+    raises `StreamlitInvalidLayoutContextError`.
+
+    ## Example
+    ```python
+    log = st.container()
+
+    @st.fragment(parallel=True)
+    def fetch():
+        log.write("fetched")
+    ```
+
+    ## Use instead
+    Write inside the fragment's own body, or hand results back through `st.session_state`.
+    """
+
+    code = "FRG111"
+    name = "parallel-fragment-outside-write"
+    severity = Severity.ERROR
+    facts = ("parallel-outside-write-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(parallel=True)
+def fetch():
+    box = st.container()
+    box.write("own container")
+
+fetch()
+""",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+log = st.container()
+
+@st.fragment(parallel=True)
+def fetch():
+    log.write("fetched")
+    st.sidebar.write("status")
+
+fetch()
+""",
+            lines=(7, 8),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        seen: set[Site] = set()
+        for fragment in ctx.model.fragments.values():
+            if not is_parallel(fragment):
+                continue
+            for key, site, container, chain in ctx.model.container_withs(fragment):
+                where = Site(key[0], site)
+                if container.outside and where not in seen:
+                    seen.add(where)
+                    yield Finding(
+                        where,
+                        f"parallel fragment `{fragment.name}` enters {container.how}, created outside it; "
+                        "Streamlit raises StreamlitInvalidLayoutContextError",
+                        related=chain_related(chain),
+                    )
+            for write in ctx.model.writes(fragment):
+                container = write.container
+                if container is None or not container.outside or write.via_with is not None:
+                    continue
+                if write.site() in seen:
+                    continue
+                seen.add(write.site())
+                yield Finding(
+                    write.site(),
+                    f"parallel fragment `{fragment.name}` draws `{write.element}` into {container.how}, "
+                    "created outside it; Streamlit raises StreamlitInvalidLayoutContextError",
+                    related=chain_related(write.chain),
+                )

@@ -1,0 +1,94 @@
+"""FRG114 rerun-key-outside-callback."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule
+
+
+class RerunKeyOutsideCallback(Rule):
+    """`st.rerun("<key>")` outside a widget callback.
+
+    ## What it does
+    Flags `st.rerun` with a fragment key (a string other than "app" and "fragment", or an int)
+    that runs in the script body or in a fragment body instead of a widget callback
+    (`on_click=` / `on_change=`).
+
+    ## Why is this bad?
+    A keyed rerun replaces the rerun that the current interaction would trigger, which only
+    makes sense while Streamlit handles that interaction, in a callback. Elsewhere Streamlit
+    1.63+ raises `StreamlitAPIException` (error id `rerun-keyed-outside-callback`).
+
+    ## Example
+    ```python
+    if st.button("Refresh charts"):
+        st.rerun("charts")
+    ```
+
+    ## Use instead
+    ```python
+    st.button("Refresh charts", on_click=lambda: st.rerun("charts"))
+    ```
+    """
+
+    code = "FRG114"
+    name = "rerun-key-outside-callback"
+    severity = Severity.ERROR
+    facts = ("rerun-key-outside-callback-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(key="charts")
+def charts():
+    st.write("x")
+
+def refresh():
+    st.rerun("charts")
+
+charts()
+st.button("Refresh", on_click=refresh)
+st.button("Again", on_click=lambda: st.rerun("charts"))
+"""
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(key="charts")
+def charts():
+    if st.button("Refresh"):
+        st.rerun("charts")
+
+charts()
+if st.button("All"):
+    st.rerun(scope="charts")
+""",
+            lines=(6, 10),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        app_reach = ctx.model.app_reach
+        fragment_reach = ctx.model.fragment_reach
+        for key, call, scope, value in ctx.model.rerun_calls:
+            if scope != "key":
+                continue
+            if key in app_reach:
+                where = "the script body" if key[1] == "<module>" else f"`{key[1]}`, called from the script body"
+            elif key in fragment_reach:
+                where = f"the body of fragment `{fragment_reach[key][0].name}`"
+            else:
+                continue  # only reached as a callback, or not reached at all
+            yield Finding(
+                Site(key[0], call.site),
+                f'`st.rerun({value.literal!r})` with a fragment key runs in {where}, not in a widget callback; '
+                "Streamlit raises StreamlitAPIException",
+            )

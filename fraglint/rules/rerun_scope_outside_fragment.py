@@ -1,0 +1,90 @@
+"""FRG107 rerun-scope-outside-fragment."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+
+
+class RerunScopeOutsideFragment(Rule):
+    """`st.rerun(scope="fragment")` in code that runs outside a fragment.
+
+    ## What it does
+    Flags `st.rerun(scope="fragment")` at module level, or in a function that the script calls
+    outside any fragment (directly or through helpers).
+
+    ## Why is this bad?
+    A fragment-scoped rerun asks Streamlit to rerun "the fragment that is running now". Outside
+    a fragment there is none, and Streamlit raises `StreamlitAPIException`: 'scope="fragment"
+    can only be specified from `@st.fragment`-decorated functions during fragment reruns.'
+
+    ## Example
+    ```python
+    def refresh():
+        st.rerun(scope="fragment")
+
+    if st.button("Refresh"):
+        refresh()  # not inside a fragment
+    ```
+
+    ## Use instead
+    Call it only from a fragment's own code, or rerun the app:
+    ```python
+    @st.fragment
+    def panel():
+        if st.button("Refresh"):
+            st.rerun(scope="fragment")
+    ```
+    """
+
+    code = "FRG107"
+    name = "rerun-scope-outside-fragment"
+    severity = Severity.ERROR
+    facts = ("rerun-fragment-scope-outside-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def panel():
+    if st.button("Refresh"):
+        st.rerun(scope="fragment")
+
+panel()
+if st.button("All"):
+    st.rerun()
+"""
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+def refresh():
+    st.rerun(scope="fragment")
+
+if st.button("Refresh"):
+    refresh()
+""",
+            lines=(4,),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        app_reach = ctx.model.app_reach
+        for key, call, scope, _ in ctx.model.rerun_calls:
+            if scope != "fragment" or key not in app_reach:
+                continue
+            chain = app_reach[key]
+            where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
+            yield Finding(
+                Site(key[0], call.site),
+                f'`st.rerun(scope="fragment")` {where}; Streamlit raises StreamlitAPIException there',
+                related=chain_related(chain),
+            )

@@ -1,0 +1,98 @@
+"""FRG110 uncalled-fragment."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule
+
+
+class UncalledFragment(Rule):
+    """A fragment function that is never called.
+
+    ## What it does
+    Flags a function decorated as a fragment that nothing in the project calls, passes on or
+    stores. Functions reached through names fraglint cannot resolve are given the benefit of
+    the doubt.
+
+    ## Why is this bad?
+    Decorating defines the fragment; only calling it draws it and registers its partial-rerun
+    scope. The guide: "Just like with caching, remember to call your function after defining
+    it." An uncalled fragment is usually a forgotten call, and its widgets never appear.
+
+    ## Example
+    ```python
+    @st.fragment
+    def live():
+        st.metric("Users", count())
+    # live() is never called
+    ```
+
+    ## Use instead
+    ```python
+    @st.fragment
+    def live():
+        st.metric("Users", count())
+
+    live()
+    ```
+    """
+
+    code = "FRG110"
+    name = "uncalled-fragment"
+    facts = ()
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def live():
+    st.write("x")
+
+class Dashboard:
+    @st.fragment
+    def legend(self):
+        st.write("legend")
+
+    def render(self):
+        self.legend()
+
+live()
+Dashboard().render()
+"""
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def live():
+    st.write("x")
+""",
+            lines=(4,),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        called = {call.fragment.function for call in ctx.model.fragment_calls}
+        referenced = ctx.model.referenced_functions
+        unresolved = ctx.model.unresolved_call_names
+        for fragment in ctx.model.fragments.values():
+            key = fragment.function
+            if fragment.wrapped_by_call or key in called or key in referenced:
+                continue
+            function = ctx.index.function(key)
+            if function is None or function.name in unresolved:
+                continue
+            if ctx.mentioned_elsewhere(function.name):
+                continue
+            yield Finding(
+                Site(key[0], function.site),
+                f"fragment `{function.qualname}` is defined but never called; "
+                "a fragment only draws and reruns once it is called",
+            )
