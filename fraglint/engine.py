@@ -251,7 +251,7 @@ def _to_diagnostics(
     enabled: set[str],
 ) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    per_file = [(pathspec.PathSpec.from_lines("gitwildmatch", [pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
+    per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
 
     def ignored_for(path: str, code: str) -> bool:
         relative = os.path.relpath(path, settings.root).replace(os.sep, "/")

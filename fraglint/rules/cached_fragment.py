@@ -79,7 +79,7 @@ def prices():
 
 prices()
 """,
-            lines=(4,),
+            lines=(3,),
         ),
         Example(
             """
@@ -92,7 +92,7 @@ def prices():
 
 prices()
 """,
-            lines=(5,),
+            lines=(4,),
         ),
     ]
 

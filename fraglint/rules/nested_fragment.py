@@ -107,7 +107,7 @@ def dashboard():
 dashboard()
 """,
             version="1.36.0",
-            lines=(9,),
+            lines=(8,),
         ),
     ]
 
