@@ -89,7 +89,7 @@ def run_check(
         for finding in rule.check(ctx):
             if finding.site.path in analysed:
                 findings.append((rule_class, finding))
-    diagnostics = _to_diagnostics(findings, problems, buffers, settings, enabled)
+    diagnostics = _to_diagnostics(findings, problems, buffers, settings, enabled, jobs)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
@@ -108,23 +108,37 @@ def _summarize_one(path: str) -> tuple[str, ModuleSummary | InputProblem]:
     return path, summarize_file(path)
 
 
+def _parallel_map(function, items: list, jobs: int | None, threshold: int) -> list:
+    """`map` over worker processes when there is enough work for them to pay off."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(items) < threshold:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=chunk))
+
+
 def _summarize_all(files: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, ModuleSummary | InputProblem]:
     results: dict[str, ModuleSummary | InputProblem] = {}
-    on_disk = [f for f in files if f not in buffers]
     for path in files:
         if path in buffers:
             results[path] = summarize_file(path, buffers[path])
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(on_disk) >= _PARALLEL_THRESHOLD:
-        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        chunk = max(1, len(on_disk) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for path, result in pool.map(_summarize_one, on_disk, chunksize=chunk):
-                results[path] = result
-    else:
-        for path in on_disk:
-            results[path] = summarize_file(path)
+    on_disk = [f for f in files if f not in buffers]
+    results.update(_parallel_map(_summarize_one, on_disk, jobs, _PARALLEL_THRESHOLD))
     return results
+
+
+def _facts_one(path: str) -> tuple[str, "_FileFacts | None"]:
+    return path, _file_facts(path, {})
+
+
+def _all_file_facts(paths: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, "_FileFacts | None"]:
+    """Spans and suppressions of every file that reports, re-parsed in parallel."""
+    found = {path: _file_facts(path, buffers) for path in paths if path in buffers}
+    on_disk = [p for p in paths if p not in buffers]
+    found.update(_parallel_map(_facts_one, on_disk, jobs, _PARALLEL_THRESHOLD // 3))
+    return found
 
 
 class _MentionChecker:
@@ -249,6 +263,7 @@ def _to_diagnostics(
     buffers: dict[str, str],
     settings: Settings,
     enabled: set[str],
+    jobs: int | None = None,
 ) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
@@ -264,7 +279,11 @@ def _to_diagnostics(
         span = Span(problem.line, problem.column, problem.line, problem.column + 1)
         diagnostics.append(Diagnostic(path, span, code, problem.name, Severity.ERROR, problem.message))
 
-    facts_cache: dict[str, _FileFacts | None] = {}
+    needed = set()
+    for _, finding in findings:
+        needed.add(finding.site.path)
+        needed.update(site.path for site, _ in finding.related)
+    facts_cache = _all_file_facts(sorted(needed), buffers, jobs)
 
     def facts_for(path: str) -> _FileFacts | None:
         if path not in facts_cache:

@@ -1,10 +1,65 @@
-"""Which Streamlit release the project targets, read from its own declarations."""
+"""Which Streamlit release the project targets, read from its own declarations.
+
+Rules depend on the release (see `fraglint.model.versions`), so when the user names none,
+fraglint reads what the project declares. Directories are searched nearest first, from the
+checked path up to and including the project root, and the search stops at the first
+directory that yields a versioned declaration. In a directory:
+
+- a lock file (`uv.lock`, `poetry.lock`, `Pipfile.lock`) gives its locked release and wins
+  over everything else there, because a lock is what actually runs;
+- otherwise `pyproject.toml` (PEP 621 dependencies and optional dependencies, dependency
+  groups, `tool.uv.dev-dependencies`, Poetry dependencies and groups), `requirements*.txt`
+  (following `-r` includes) and `environment.yml` (conda and its `pip:` list) are read, and
+  the lowest release over all their declarations is taken: the oldest release the app may
+  meet. A pin gives its release; a range gives the lowest *known* release it admits.
+
+A declaration without any version constraint (`streamlit`) does not stop the search; if
+nothing better is found, it is reported with the newest known release, which is what a
+fresh install gets. Problems (a malformed requirement, a range admitting no known release,
+an unreadable file) become warnings naming the file and line, and the search goes on.
+"""
 
 from __future__ import annotations
 
+import glob
+import json
+import os
+import re
+import sys
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
-from packaging.version import Version
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+# Every final Streamlit 1.x release, oldest first, as listed by `pip index versions streamlit`
+# on 2026-11-25 (PyPI). Ranges resolve to the lowest of these they admit; there are gaps
+# (no 1.37.2, no 1.45.2), so `>1.45.1` gives 1.46.0, not a release that never existed.
+KNOWN_RELEASES: tuple[Version, ...] = tuple(
+    Version(text)
+    for text in """
+    1.0.0 1.1.0 1.2.0 1.3.0 1.3.1 1.4.0 1.5.0 1.5.1 1.6.0 1.7.0 1.8.0 1.8.1 1.9.0 1.9.1 1.9.2
+    1.10.0 1.11.0 1.11.1 1.12.0 1.12.1 1.12.2 1.13.0 1.14.0 1.14.1 1.15.0 1.15.1 1.15.2 1.16.0
+    1.17.0 1.18.0 1.18.1 1.19.0 1.20.0 1.21.0 1.22.0 1.23.0 1.23.1 1.24.0 1.24.1 1.25.0 1.26.0
+    1.26.1 1.27.0 1.27.1 1.27.2 1.28.0 1.28.1 1.28.2 1.29.0 1.30.0 1.31.0 1.31.1 1.32.0 1.32.1
+    1.32.2 1.33.0 1.34.0 1.35.0 1.36.0 1.37.0 1.37.1 1.38.0 1.39.0 1.39.1 1.40.0 1.40.1 1.40.2
+    1.41.0 1.41.1 1.42.0 1.42.1 1.42.2 1.43.0 1.43.1 1.43.2 1.44.0 1.44.1 1.45.0 1.45.1 1.46.0
+    1.46.1 1.47.0 1.47.1 1.48.0 1.48.1 1.49.0 1.49.1 1.50.0 1.51.0 1.52.0 1.52.1 1.52.2 1.53.0
+    1.53.1 1.54.0 1.55.0 1.56.0 1.57.0 1.58.0 1.59.0 1.59.1 1.59.2 1.60.0 1.61.0 1.61.1 1.62.0
+    1.63.0 1.64.0 1.65.0 1.66.0 1.66.1 1.67.0
+    """.split()
+)
+NEWEST_KNOWN = KNOWN_RELEASES[-1]
+STREAMLIT = "streamlit"
+LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
+ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
 
 
 @dataclass
@@ -13,10 +68,543 @@ class DetectedVersion:
     source: str
     line: int | None = None
     warnings: list[str] = field(default_factory=list)
+    note: str | None = None  # how the release was derived, e.g. "lowest known release admitted"
 
     def describe(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else self.source
+        where = f"{_display(self.source)}:{self.line}" if self.line else _display(self.source)
+        return f"{where} ({self.note})" if self.note else where
+
+
+@dataclass
+class Declaration:
+    """One place that names Streamlit: a lock entry or a requirement with its constraints."""
+
+    path: str
+    line: int | None
+    text: str  # as written, for messages
+    locked: Version | None = None
+    alternatives: list[SpecifierSet] = field(default_factory=list)  # any one may hold (Poetry `||`)
+
+
+@dataclass
+class Resolved:
+    version: Version | None  # None: the declaration has no version constraint
+    declaration: Declaration
+    note: str
+
+
+class Findings:
+    """Declarations and warnings collected from one directory's files."""
+
+    def __init__(self) -> None:
+        self.declarations: list[Declaration] = []
+        self.warnings: list[str] = []
+
+    def warn(self, path: str, line: int | None, message: str) -> None:
+        where = f"{_display(path)}:{line}" if line else _display(path)
+        self.warnings.append(f"{where}: {message}")
 
 
 def detect_target_version(start: str, root: str) -> DetectedVersion | None:
+    """The release the project at `start` targets, or None when it declares nothing."""
+    warnings: list[str] = []
+    unconstrained: Resolved | None = None
+    for directory in _search_directories(start, root):
+        locks, others = Findings(), Findings()
+        for name in LOCK_FILES:
+            _read_if_file(os.path.join(directory, name), locks)
+        for path in _declaration_files(directory):
+            _read_if_file(path, others)
+        _extend_unique(warnings, locks.warnings + others.warnings)
+        for findings in (locks, others):
+            resolved = _resolve_all(findings.declarations, warnings)
+            versioned = [item for item in resolved if item.version is not None]
+            if versioned:
+                best = min(versioned, key=lambda item: item.version)
+                declaration = best.declaration
+                return DetectedVersion(best.version, declaration.path, declaration.line, warnings, best.note)
+            if resolved and unconstrained is None:
+                unconstrained = resolved[0]
+    if unconstrained is not None:
+        declaration = unconstrained.declaration
+        return DetectedVersion(NEWEST_KNOWN, declaration.path, declaration.line, warnings, unconstrained.note)
+    if warnings:
+        return DetectedVersion(NEWEST_KNOWN, f"default (newest known release, {NEWEST_KNOWN})", None, warnings)
     return None
+
+
+def _search_directories(start: str, root: str) -> list[str]:
+    """From the checked path's directory up to and including the project root."""
+    directory = os.path.abspath(start)
+    if not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    root = os.path.abspath(root)
+    try:
+        inside = os.path.commonpath([directory, root]) == root
+    except ValueError:  # different drives on Windows
+        inside = False
+    if not inside:  # e.g. --config names a pyproject.toml elsewhere: look beside both
+        return [directory, root] if directory != root else [directory]
+    chain = [directory]
+    while chain[-1] != root:
+        chain.append(os.path.dirname(chain[-1]))
+    return chain
+
+
+def _declaration_files(directory: str) -> list[str]:
+    names = ["pyproject.toml"]
+    names += sorted(os.path.basename(path) for path in glob.glob(os.path.join(glob.escape(directory), "requirements*.txt")))
+    names += list(ENVIRONMENT_FILES)
+    return [os.path.join(directory, name) for name in names]
+
+
+def _read_if_file(path: str, findings: Findings) -> None:
+    if not os.path.isfile(path):
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        findings.warn(path, None, f"cannot be read: {error}")
+        return
+    name = os.path.basename(path)
+    if name == "pyproject.toml":
+        _read_pyproject(path, text, findings)
+    elif name in ("uv.lock", "poetry.lock"):
+        _read_toml_lock(path, text, findings)
+    elif name == "Pipfile.lock":
+        _read_pipfile_lock(path, text, findings)
+    elif name in ENVIRONMENT_FILES:
+        _read_environment(path, text, findings)
+    else:
+        _read_requirements(path, text, findings, set())
+
+
+# --- resolving a declaration to one release -------------------------------------------
+
+
+def _resolve_all(declarations: list[Declaration], warnings: list[str]) -> list[Resolved]:
+    resolved = []
+    for declaration in declarations:
+        result, problem = _resolve(declaration)
+        if problem:
+            where = f"{_display(declaration.path)}:{declaration.line}" if declaration.line else _display(declaration.path)
+            _extend_unique(warnings, [f"{where}: {problem}"])
+        if result is not None:
+            resolved.append(result)
+    return resolved
+
+
+def _resolve(declaration: Declaration) -> tuple[Resolved | None, str | None]:
+    """(the release the declaration gives, a warning); both may be present."""
+    if declaration.locked is not None:
+        return Resolved(declaration.locked, declaration, "locked"), None
+    if not any(str(alternative) for alternative in declaration.alternatives):
+        return Resolved(None, declaration, "no version constraint: newest known release"), None
+    # Poetry's `||` gives alternatives; the app may meet the lowest release of any of them.
+    outcomes = [_lowest_admitted(alternative) for alternative in declaration.alternatives]
+    admitted = [outcome for outcome in outcomes if outcome[0] is not None]
+    if not admitted:
+        return None, outcomes[0][2]
+    release, note, problem = min(admitted, key=lambda outcome: outcome[0])
+    return Resolved(release, declaration, note), problem
+
+
+def _lowest_admitted(specifiers: SpecifierSet) -> tuple[Version | None, str, str | None]:
+    """(release, how it was chosen, warning) for one set of specifiers that must all hold."""
+    written = f"streamlit{specifiers}"
+    pinned = _pinned(specifiers)
+    if pinned is not None:
+        if not specifiers.contains(pinned, prereleases=True):
+            return None, "", f"`{written}` admits no release; ignoring it"
+        known = next((release for release in KNOWN_RELEASES if release == pinned), None)
+        if known is None and pinned <= NEWEST_KNOWN:
+            return pinned, "pinned", f"`{written}` pins {pinned}, which is not a Streamlit release fraglint knows"
+        return known or pinned, "pinned", None
+    admitted = list(specifiers.filter(KNOWN_RELEASES))
+    if not admitted:
+        return None, "", (
+            f"`{written}` admits no Streamlit release fraglint knows "
+            f"({KNOWN_RELEASES[0]} to {NEWEST_KNOWN}); ignoring it"
+        )
+    if any(spec.operator in (">", ">=", "~=", "==", "===") for spec in specifiers):
+        return admitted[0], f"lowest known release admitted by `{written}`", None
+    # Only upper bounds or exclusions: the oldest release fraglint knows (1.0.0) is the floor.
+    return admitted[0], f"`{written}` has no lower bound: oldest known release admitted", None
+
+
+def _pinned(specifiers: SpecifierSet) -> Version | None:
+    for spec in specifiers:
+        if spec.operator == "===" or (spec.operator == "==" and not spec.version.endswith(".*")):
+            try:
+                return Version(spec.version)
+            except InvalidVersion:
+                return None
+    return None
+
+
+# --- requirement strings (PEP 508 and pip's requirements files) ------------------------
+
+
+def _requirement(path: str, line: int | None, text: str, findings: Findings) -> None:
+    """Record `text` if it is a Streamlit requirement; warn if it is not a requirement at all."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as error:
+        findings.warn(path, line, f"malformed requirement `{text}`: {_first_line(error)}")
+        return
+    if canonicalize_name(requirement.name) == STREAMLIT:
+        findings.declarations.append(Declaration(path, line, text, alternatives=[requirement.specifier]))
+
+
+def _read_requirements(path: str, text: str, findings: Findings, seen: set[str]) -> None:
+    """A pip requirements file; `-r`/`--requirement` includes are read relative to it, once."""
+    real = os.path.realpath(path)
+    if real in seen:
+        return
+    seen.add(real)
+    for number, line in _logical_lines(text):
+        if line.startswith("-"):
+            include = _include_target(line)
+            if include is not None:
+                _include(path, number, include, findings, seen)
+            continue  # -e, -c, --index-url and other options say nothing about the release
+        if _is_url_or_path(line):
+            continue
+        _requirement(path, number, _strip_line_options(line), findings)
+
+
+def _include(path: str, number: int, target: str, findings: Findings, seen: set[str]) -> None:
+    included = os.path.join(os.path.dirname(path), target)
+    try:
+        with open(included, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        findings.warn(path, number, f"cannot read included file {target}: {getattr(error, 'strerror', None) or error}")
+        return
+    _read_requirements(included, text, findings, seen)
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(first physical line number, text) with comments removed and `\\` continuations joined."""
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        line = re.sub(r"(^|\s)#.*$", "", raw)
+        if line.endswith("\\"):
+            pending += line[:-1]
+            continue
+        line, pending = (pending + line).strip(), ""
+        if line:
+            yield start, line
+    if pending.strip():
+        yield start, pending.strip()
+
+
+def _include_target(line: str) -> str | None:
+    match = re.match(r"(?:-r|--requirement)(?:\s*=\s*|\s+|(?=[^\s=-]))(\S+)", line)
+    return match.group(1) if match else None
+
+
+def _is_url_or_path(line: str) -> bool:
+    # pip also takes archives, local directories and bare VCS URLs; none names a release.
+    return bool(re.match(r"^(\.{0,2}/|[A-Za-z][A-Za-z0-9+.-]*://|[A-Za-z]:\\)", line)) or line.endswith(
+        (".whl", ".tar.gz", ".zip")
+    )
+
+
+def _strip_line_options(line: str) -> str:
+    """Drop per-requirement options such as `--hash=sha256:...`."""
+    return re.split(r"\s+--?[A-Za-z]", line, maxsplit=1)[0].strip()
+
+
+# --- pyproject.toml ----------------------------------------------------------------------
+
+
+def _read_pyproject(path: str, text: str, findings: Findings) -> None:
+    data = _load_toml(path, text, findings)
+    if data is None:
+        return
+    project = _table(data.get("project"))
+    strings = list(_strings(project.get("dependencies")))
+    for group in _table(project.get("optional-dependencies")).values():
+        strings += _strings(group)
+    for group in _table(data.get("dependency-groups")).values():
+        strings += _strings(group)  # {include-group = ...} tables name other groups, read anyway
+    tool = _table(data.get("tool"))
+    strings += _strings(_table(tool.get("uv")).get("dev-dependencies"))
+    for requirement in strings:
+        _requirement(path, _line_of(text, requirement), requirement, findings)
+    _read_poetry(path, text, _table(tool.get("poetry")), findings)
+
+
+def _read_poetry(path: str, text: str, poetry: dict, findings: Findings) -> None:
+    tables = [_table(poetry.get("dependencies")), _table(poetry.get("dev-dependencies"))]
+    tables += [_table(_table(group).get("dependencies")) for group in _table(poetry.get("group")).values()]
+    line = None
+    for table in tables:
+        for name, value in table.items():
+            if canonicalize_name(name) != STREAMLIT:
+                continue
+            line = line or _poetry_line(text)
+            for constraint in _poetry_constraints(value):
+                try:
+                    alternatives = _poetry_specifiers(constraint)
+                except (InvalidSpecifier, ValueError):
+                    findings.warn(path, line, f"malformed Poetry constraint `streamlit = {constraint!r}`")
+                    continue
+                findings.declarations.append(Declaration(path, line, f"streamlit = {constraint!r}", alternatives=alternatives))
+
+
+def _poetry_constraints(value: object) -> Iterator[str]:
+    """Version strings from `"^1.40"`, `{version = "^1.40", ...}` or a list of such tables."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict) and isinstance(item.get("version"), str):
+            yield item["version"]
+        elif isinstance(item, dict):
+            yield "*"  # a git, path or url dependency: no release named
+
+
+def _poetry_specifiers(constraint: str) -> list[SpecifierSet]:
+    """Poetry's constraint syntax (`^`, `~`, `1.45.*`, bare versions, `||`) as PEP 440 sets."""
+    alternatives = []
+    for alternative in re.split(r"\|\|?", constraint):
+        parts = [part for part in re.split(r"[,\s]+", _join_operators(alternative)) if part]
+        alternatives.append(SpecifierSet(",".join(_poetry_clause(part) for part in parts if part != "*")))
+    return alternatives
+
+
+def _join_operators(text: str) -> str:
+    return re.sub(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)\s+", r"\1", text.strip())
+
+
+def _poetry_clause(part: str) -> str:
+    match = re.fullmatch(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)?(.+)", part)
+    operator, version = match.group(1) or "", match.group(2)
+    if operator == "^":
+        return f">={version},<{_bump(version, caret=True)}"
+    if operator == "~":
+        return f">={version},<{_bump(version, caret=False)}"
+    if operator in ("", "="):
+        return f"=={version}"
+    return f"{operator}{version}"
+
+
+def _bump(version: str, caret: bool) -> str:
+    """Upper bound of `^version` (first non-zero part bumped) or `~version` (minor bumped)."""
+    release = list(Version(version).release)
+    if caret:
+        index = next((i for i, part in enumerate(release) if part), len(release) - 1)
+    else:
+        index = min(1, len(release) - 1)
+    return ".".join(str(part) for part in release[:index] + [release[index] + 1])
+
+
+def _poetry_line(text: str) -> int | None:
+    for pattern in (r"(?im)^\s*[\"']?streamlit[\"']?\s*=", r"(?im)^\s*\[.*\.[\"']?streamlit[\"']?\]\s*$"):
+        match = re.search(pattern, text)
+        if match:
+            return text.count("\n", 0, match.start()) + 1
+    return _line_of(text, STREAMLIT)
+
+
+# --- lock files ------------------------------------------------------------------------
+
+
+def _read_toml_lock(path: str, text: str, findings: Findings) -> None:
+    """uv.lock and poetry.lock: `[[package]]` tables with a name and a version."""
+    data = _load_toml(path, text, findings)
+    if data is None:
+        return
+    packages = data.get("package")
+    for package in packages if isinstance(packages, list) else []:
+        if not isinstance(package, dict) or canonicalize_name(str(package.get("name", ""))) != STREAMLIT:
+            continue
+        _locked(path, _lock_line(text, str(package.get("version", ""))), str(package.get("version", "")), findings)
+
+
+def _read_pipfile_lock(path: str, text: str, findings: Findings) -> None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        findings.warn(path, error.lineno, f"invalid JSON: {error.msg}")
+        return
+    for section in ("default", "develop"):
+        packages = data.get(section) if isinstance(data, dict) else None
+        for name, entry in (packages or {}).items() if isinstance(packages, dict) else []:
+            if canonicalize_name(name) != STREAMLIT or not isinstance(entry, dict):
+                continue
+            version = str(entry.get("version", "")).lstrip("=")
+            _locked(path, _lock_line(text, version, key=r'"streamlit"\s*:'), version, findings)
+
+
+def _locked(path: str, line: int | None, version: str, findings: Findings) -> None:
+    try:
+        release = Version(version)
+    except InvalidVersion:
+        findings.warn(path, line, f"streamlit is locked to an invalid version {version!r}")
+        return
+    findings.declarations.append(Declaration(path, line, f"streamlit {version}", locked=release))
+
+
+def _lock_line(text: str, version: str, key: str = r'name\s*=\s*"streamlit"\s*$') -> int | None:
+    """The line of the version that follows the Streamlit entry (first such entry)."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if re.match(r"\s*" + key, line):
+            for offset, following in enumerate(lines[index : index + 12]):
+                if "version" in following and version in following:
+                    return index + offset + 1
+            return index + 1
+    return None
+
+
+# --- environment.yml -------------------------------------------------------------------
+
+
+def _read_environment(path: str, text: str, findings: Findings) -> None:
+    """A conda environment file, read line by line: only `dependencies:` and its `pip:` list."""
+    for number, item, in_pip in _environment_items(text):
+        if in_pip:
+            if item.startswith("-"):
+                include = _include_target(item)
+                if include is not None:
+                    _include(path, number, include, findings, {os.path.realpath(path)})
+            elif not _is_url_or_path(item):
+                _requirement(path, number, _strip_line_options(item), findings)
+        else:
+            _conda_requirement(path, number, item, findings)
+
+
+def _environment_items(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(line, item, inside the pip list) for each item of the top-level `dependencies` list."""
+    in_dependencies, pip_indent = False, None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        content = line.strip()
+        if indent == 0 and not content.startswith("-"):
+            key, _, rest = content.partition(":")
+            in_dependencies, pip_indent = key.strip().strip("'\"") == "dependencies", None
+            if in_dependencies and rest.strip().startswith("["):
+                for item in _flow_items(rest):
+                    yield number, item, False
+            continue
+        if not in_dependencies or not content.startswith("-"):
+            continue
+        item = _unquote(content[1:].strip())
+        if pip_indent is not None and indent <= pip_indent:
+            pip_indent = None
+        if pip_indent is None and re.fullmatch(r"[\"']?pip[\"']?\s*:.*", item):
+            pip_indent = indent
+            for flow in _flow_items(item.partition(":")[2]):
+                yield number, flow, True
+            continue
+        yield number, item, pip_indent is not None
+
+
+def _flow_items(text: str) -> list[str]:
+    text = text.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return []
+    return [_unquote(item.strip()) for item in text[1:-1].split(",") if item.strip()]
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _conda_requirement(path: str, line: int, item: str, findings: Findings) -> None:
+    """A conda match spec: `streamlit`, `streamlit=1.45`, `streamlit>=1.40,<2`, `streamlit 1.45.0 py_0`."""
+    spec = item.split("::", 1)[-1]
+    match = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)$", spec)
+    if not match or canonicalize_name(match.group(1)) != STREAMLIT:
+        return
+    rest = match.group(2).strip()
+    try:
+        alternatives = _conda_specifiers(rest)
+    except (InvalidSpecifier, InvalidVersion, ValueError):
+        findings.warn(path, line, f"malformed conda requirement `{item}`")
+        return
+    findings.declarations.append(Declaration(path, line, item, alternatives=alternatives))
+
+
+def _conda_specifiers(rest: str) -> list[SpecifierSet]:
+    if rest.startswith("[") or rest.startswith("@"):
+        raise ValueError(rest)
+    if rest.startswith("=") and not rest.startswith("=="):
+        # `=1.45` is conda's fuzzy match (1.45.*); a trailing `=build` names a build.
+        version = rest[1:].split("=", 1)[0].strip()
+        exact = version.count(".") >= 2 and not version.endswith("*")
+        rest = version if exact else _wildcard(version)
+    version_spec = re.sub(r"\s*([,|])\s*", r"\1", _join_operators(rest)).split(" ", 1)[0]
+    alternatives = []
+    for alternative in version_spec.split("|"):
+        clauses = [_conda_clause(clause) for clause in alternative.split(",") if clause and clause != "*"]
+        alternatives.append(SpecifierSet(",".join(clauses)))
+    return alternatives
+
+
+def _wildcard(version: str) -> str:
+    version = version.rstrip("*").rstrip(".")
+    Version(version)  # raises on nonsense
+    return f"{version}.*"
+
+
+def _conda_clause(clause: str) -> str:
+    if re.match(r"(~=|===|==|!=|>=|<=|>|<)", clause):
+        return clause
+    return f"=={_wildcard(clause)}" if clause.endswith("*") else f"=={clause}"
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def _load_toml(path: str, text: str, findings: Findings) -> dict | None:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        findings.warn(path, None, f"invalid TOML: {error}")
+        return None
+
+
+def _table(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The first line holding `needle` (TOML gives values, not positions; this is close enough)."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _display(path: str) -> str:
+    """Paths under the working directory are shown relative to it, as diagnostics are."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        inside = os.path.commonpath([path, os.getcwd()]) == os.getcwd()
+    except ValueError:  # different drives on Windows
+        inside = False
+    return os.path.relpath(path) if inside else path
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def _extend_unique(target: list[str], items: Iterable[str]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)

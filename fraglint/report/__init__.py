@@ -16,7 +16,10 @@ Renderer = Callable[[CheckResult, TextIO, "RenderOptions"], None]
 class RenderOptions:
     def __init__(self, color: bool = False, cwd: str | None = None) -> None:
         self.color = color
-        self.cwd = cwd or os.getcwd()
+        try:
+            self.cwd = cwd or os.getcwd()
+        except OSError:  # the working directory was removed under us: print absolute paths
+            self.cwd = os.sep
 
     def display_path(self, path: str) -> str:
         """Relative to the working directory when inside it (as ruff prints), else absolute."""
