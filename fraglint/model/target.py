@@ -202,7 +202,7 @@ def _resolve(declaration: Declaration) -> tuple[Resolved | None, str | None]:
     if not any(str(alternative) for alternative in declaration.alternatives):
         return Resolved(None, declaration, "no version constraint: newest known release"), None
     # Poetry's `||` gives alternatives; the app may meet the lowest release of any of them.
-    outcomes = [_lowest_admitted(alternative) for alternative in declaration.alternatives]
+    outcomes = [_lowest_admitted(alternative, declaration.text) for alternative in declaration.alternatives]
     admitted = [outcome for outcome in outcomes if outcome[0] is not None]
     if not admitted:
         return None, outcomes[0][2]
@@ -210,9 +210,8 @@ def _resolve(declaration: Declaration) -> tuple[Resolved | None, str | None]:
     return Resolved(release, declaration, note), problem
 
 
-def _lowest_admitted(specifiers: SpecifierSet) -> tuple[Version | None, str, str | None]:
+def _lowest_admitted(specifiers: SpecifierSet, written: str) -> tuple[Version | None, str, str | None]:
     """(release, how it was chosen, warning) for one set of specifiers that must all hold."""
-    written = f"streamlit{specifiers}"
     pinned = _pinned(specifiers)
     if pinned is not None:
         if not specifiers.contains(pinned, prereleases=True):
