@@ -403,7 +403,7 @@ def _bump(version: str, caret: bool) -> str:
 
 
 def _poetry_line(text: str) -> int | None:
-    for pattern in (r"(?im)^\s*[\"']?streamlit[\"']?\s*=", r"(?im)^\s*\[.*\.[\"']?streamlit[\"']?\]\s*$"):
+    for pattern in (r"(?im)^[ \t]*[\"']?streamlit[\"']?[ \t]*=", r"(?im)^[ \t]*\[.*\.[\"']?streamlit[\"']?\][ \t]*$"):
         match = re.search(pattern, text)
         if match:
             return text.count("\n", 0, match.start()) + 1
