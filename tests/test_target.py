@@ -338,6 +338,8 @@ def test_a_lock_wins_over_a_range_in_the_same_directory(tmp_path):
         ("conda-forge::streamlit=1.42.1=pyhd8ed1ab_0", "1.42.1"),
         ("streamlit 1.43.0 pyhd8ed1ab_0", "1.43.0"),
         ('"streamlit>=1.44"', "1.44.0"),
+        ("streamlit[version='>=1.39,<2', build=py_0]", "1.39.0"),
+        ("streamlit[version=1.38.*, build=py_0]", "1.38.0"),
     ],
 )
 def test_environment_conda_dependencies(tmp_path, item, release):
@@ -418,6 +420,14 @@ def test_the_search_stops_at_the_project_root(tmp_path):
     assert detect_target_version(str(tmp_path / "project" / "app.py"), str(tmp_path / "project")) is None
 
 
+def test_a_project_root_elsewhere_is_searched_after_the_checked_directory(tmp_path):
+    # `--config other/pyproject.toml` makes a root that is not above the checked path.
+    files = {"app/app.py": "import streamlit\n", "config/requirements.txt": "streamlit==1.41.0\n"}
+    write(tmp_path, files)
+    detected = detect_target_version(str(tmp_path / "app"), str(tmp_path / "config"))
+    assert (str(detected.version), detected.source) == ("1.41.0", str(tmp_path / "config" / "requirements.txt"))
+
+
 def test_an_unconstrained_declaration_gives_the_newest_release_unless_a_farther_one_pins(tmp_path):
     files = {"app/requirements.txt": "streamlit\n"}
     detected = detect(tmp_path, files, "app")
@@ -441,6 +451,11 @@ def test_a_malformed_line_is_a_warning_and_detection_goes_on(tmp_path):
     assert str(detected.version) == "1.44.0" and detected.line == 3
     assert len(detected.warnings) == 1
     assert detected.warnings[0].startswith(f"{tmp_path / 'requirements.txt'}:2: malformed requirement `streamlit=1.45.0`")
+
+
+def test_a_single_equals_sign_gets_a_hint(tmp_path):
+    detected = detect(tmp_path, {"requirements.txt": "streamlit[charts]=1.45.0\n"})
+    assert detected.warnings[0].endswith("(an exact version needs `==`)")
 
 
 def test_a_malformed_file_is_a_warning_and_other_sources_are_read(tmp_path):

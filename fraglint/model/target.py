@@ -71,7 +71,7 @@ class DetectedVersion:
     note: str | None = None  # how the release was derived, e.g. "lowest known release admitted"
 
     def describe(self) -> str:
-        where = f"{_display(self.source)}:{self.line}" if self.line else _display(self.source)
+        where = _where(self.source, self.line)
         return f"{where} ({self.note})" if self.note else where
 
 
@@ -101,8 +101,7 @@ class Findings:
         self.warnings: list[str] = []
 
     def warn(self, path: str, line: int | None, message: str) -> None:
-        where = f"{_display(path)}:{line}" if line else _display(path)
-        self.warnings.append(f"{where}: {message}")
+        self.warnings.append(f"{_where(path, line)}: {message}")
 
 
 def detect_target_version(start: str, root: str) -> DetectedVersion | None:
@@ -188,8 +187,7 @@ def _resolve_all(declarations: list[Declaration], warnings: list[str]) -> list[R
     for declaration in declarations:
         result, problem = _resolve(declaration)
         if problem:
-            where = f"{_display(declaration.path)}:{declaration.line}" if declaration.line else _display(declaration.path)
-            _extend_unique(warnings, [f"{where}: {problem}"])
+            _extend_unique(warnings, [f"{_where(declaration.path, declaration.line)}: {problem}"])
         if result is not None:
             resolved.append(result)
     return resolved
@@ -250,7 +248,8 @@ def _requirement(path: str, line: int | None, text: str, findings: Findings) -> 
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
-        findings.warn(path, line, f"malformed requirement `{text}`: {_first_line(error)}")
+        hint = " (an exact version needs `==`)" if re.match(r"[\w.-]+(\[[^\]]*\])?\s*=[^=]", text) else ""
+        findings.warn(path, line, f"malformed requirement `{text}`: {_first_line(error)}{hint}")
         return
     if canonicalize_name(requirement.name) == STREAMLIT:
         findings.declarations.append(Declaration(path, line, text, alternatives=[requirement.specifier]))
@@ -536,8 +535,11 @@ def _conda_requirement(path: str, line: int, item: str, findings: Findings) -> N
 
 
 def _conda_specifiers(rest: str) -> list[SpecifierSet]:
-    if rest.startswith("[") or rest.startswith("@"):
-        raise ValueError(rest)
+    if rest.startswith("["):  # streamlit[version='>=1.40', build=...]
+        match = re.search(r"""version\s*=\s*(?:['"]([^'"]+)['"]|([^,\]]+))""", rest)
+        if not match:
+            raise ValueError(rest)
+        rest = (match.group(1) or match.group(2)).strip()
     if rest.startswith("=") and not rest.startswith("=="):
         # `=1.45` is conda's fuzzy match (1.45.*); a trailing `=build` names a build.
         version = rest[1:].split("=", 1)[0].strip()
@@ -586,6 +588,10 @@ def _line_of(text: str, needle: str) -> int | None:
     """The first line holding `needle` (TOML gives values, not positions; this is close enough)."""
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{_display(path)}:{line}" if line else _display(path)
 
 
 def _display(path: str) -> str:
