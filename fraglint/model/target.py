@@ -26,8 +26,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 if sys.version_info >= (3, 11):
     import tomllib
