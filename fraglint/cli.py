@@ -172,6 +172,50 @@ def apply_fixes(diagnostics: list[Diagnostic]) -> int:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "mermaid", "html"]), default="text")
+@click.option("--streamlit-version", metavar="X.Y[.Z]", help="Target Streamlit release.")
+@click.option("--config", type=click.Path(dir_okay=False), help="A pyproject.toml to read settings from.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file instead of standard output.")
+@click.option("--color/--no-color", default=None)
+def scopes(paths, output_format, streamlit_version, config, output, color) -> None:
+    """Show, for every widget and timer in PATHS, what reruns when it fires."""
+    from fraglint.engine import build_project
+    from fraglint.report import RenderOptions
+    from fraglint.report import scopes as scopes_report
+
+    paths = list(paths) or ["."]
+    try:
+        settings = resolve_settings(paths, config, streamlit_version, [], [])
+    except ConfigError as error:
+        _fail(str(error))
+        return
+    project = build_project(paths, settings)
+    for missing in project.missing_paths:
+        click.echo(f"fraglint: error: {missing}: no such file or directory", err=True)
+    for path, problem in sorted(project.problems.items()):
+        click.echo(f"fraglint: warning: {path}:{problem.line}:{problem.column}: {problem.message} (not analysed)", err=True)
+    use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    options = RenderOptions(color=use_color)
+    document = scopes_report.scopes_document(project, paths, options)
+    handle = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if output_format == "json":
+            scopes_report.render_json(document, handle)
+        elif output_format == "mermaid":
+            scopes_report.render_mermaid(document, handle)
+        elif output_format == "html":
+            scopes_report.render_html(document, handle, options)
+        else:
+            scopes_report.render_text(document, handle, options)
+    finally:
+        if output:
+            handle.close()
+    if project.missing_paths:
+        sys.exit(EXIT_ERROR)
+
+
+@main.command()
 @click.argument("selector", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its code, severity and versions.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")

@@ -41,19 +41,33 @@ class CheckResult:
     version_source: str = ""
 
 
-def run_check(
+@dataclass
+class Project:
+    """Everything known about the checked files before any rule runs."""
+
+    settings: Settings
+    files: list[str]  # the files named by the check (reported on)
+    summaries: dict[str, ModuleSummary]  # grows as imports pull in more project modules
+    problems: dict[str, InputProblem]
+    index: ProjectIndex
+    model: FragmentModel
+    missing_paths: list[str]
+    empty_dirs: list[str]
+    buffers: dict[str, str]
+
+
+def build_project(
     paths: list[str],
     settings: Settings,
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
-) -> CheckResult:
-    """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk."""
+) -> Project:
+    """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path."""
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     found = discover(paths, settings)
-    report_files = found.files
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    for path, result in _summarize_all(report_files, buffers, jobs).items():
+    for path, result in _summarize_all(found.files, buffers, jobs).items():
         if isinstance(result, InputProblem):
             problems[path] = result
         else:
@@ -68,15 +82,27 @@ def run_check(
         return None if isinstance(result, InputProblem) else result
 
     index = ProjectIndex(summaries, settings.root, load)
-    model = FragmentModel(index)
+    return Project(
+        settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs, buffers
+    )
+
+
+def run_check(
+    paths: list[str],
+    settings: Settings,
+    buffers: dict[str, str] | None = None,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk."""
+    project = build_project(paths, settings, buffers, jobs)
     version = settings.target_version
-    analysed = set(report_files)
+    analysed = set(project.files)
     ctx = CheckContext(
-        index=index,
-        model=model,
+        index=project.index,
+        model=project.model,
         version=version,
         report_paths=analysed,
-        mentioned_elsewhere=_MentionChecker(settings, summaries, problems),
+        mentioned_elsewhere=_MentionChecker(settings, project.summaries, project.problems),
     )
     enabled = settings.enabled_codes()
     findings: list[tuple[type[Rule], Finding]] = []
@@ -89,13 +115,13 @@ def run_check(
         for finding in rule.check(ctx):
             if finding.site.path in analysed:
                 findings.append((rule_class, finding))
-    diagnostics = _to_diagnostics(findings, problems, buffers, settings, enabled, jobs)
+    diagnostics = _to_diagnostics(findings, project.problems, project.buffers, settings, enabled, jobs)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
-        files_checked=len(report_files),
-        missing_paths=found.missing,
-        empty_dirs=found.empty_dirs,
+        files_checked=len(project.files),
+        missing_paths=project.missing_paths,
+        empty_dirs=project.empty_dirs,
         version=version,
         version_source=settings.version_source,
     )
@@ -133,7 +159,7 @@ def _facts_one(path: str) -> tuple[str, "_FileFacts | None"]:
     return path, _file_facts(path, {})
 
 
-def _all_file_facts(paths: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, "_FileFacts | None"]:
+def file_facts(paths: list[str], buffers: dict[str, str], jobs: int | None = None) -> dict[str, "_FileFacts | None"]:
     """Spans and suppressions of every file that reports, re-parsed in parallel."""
     found = {path: _file_facts(path, buffers) for path in paths if path in buffers}
     on_disk = [p for p in paths if p not in buffers]
@@ -236,6 +262,10 @@ def _suppressed(facts: _FileFacts, line: int, code: str, name: str) -> bool:
     return code in codes or name in names
 
 
+def span_of(facts: "_FileFacts | None", site: Site, part: str = "primary") -> Span | None:
+    return _pick(facts.spans.get(site.site, ()), part) if facts else None
+
+
 def _pick(spans: tuple[Span, ...], part: str) -> Span | None:
     if not spans:
         return None
@@ -283,7 +313,7 @@ def _to_diagnostics(
     for _, finding in findings:
         needed.add(finding.site.path)
         needed.update(site.path for site, _ in finding.related)
-    facts_cache = _all_file_facts(sorted(needed), buffers, jobs)
+    facts_cache = file_facts(sorted(needed), buffers, jobs)
 
     def facts_for(path: str) -> _FileFacts | None:
         if path not in facts_cache:

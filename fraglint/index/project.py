@@ -155,11 +155,11 @@ class ProjectIndex:
         if target.kind == "streamlit":
             if part == CALL:
                 return replace(target, rest=(CALL,), origin=target.origin or (path, scope))
-            if part == ITEM:
-                return replace(target, rest=(ITEM,))
+            if part == ITEM or part.startswith("["):
+                return replace(target, rest=(part,))
             return replace(target, name=f"{target.name}.{part}" if target.name else part)
         if target.kind == "module":
-            if part in (CALL, ITEM):
+            if part == CALL or part.startswith("["):
                 return UNKNOWN
             return self.module_attribute(target.path or "", part, depth + 1)
         if target.kind == "class":
@@ -168,7 +168,7 @@ class ProjectIndex:
             method = self.method(target.path or "", target.name, part)
             return method or UNKNOWN
         if target.kind == "instance":
-            if part in (CALL, ITEM):
+            if part == CALL or part.startswith("["):
                 return UNKNOWN
             method = self.method(target.path or "", target.name, part)
             return method or UNKNOWN

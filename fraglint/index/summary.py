@@ -110,6 +110,7 @@ class FunctionSummary:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     imports: dict[str, ImportBinding] = field(default_factory=dict)
     returns: list[ReturnSite] = field(default_factory=list)
+    stores: list[tuple[int, Ref]] = field(default_factory=list)  # attribute/item assignments
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     parent: str | None = None  # qualname of the enclosing function, None at module level

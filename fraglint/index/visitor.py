@@ -88,13 +88,27 @@ def expression_ref(node: cst.BaseExpression) -> Ref | None:
             parts.append(node.attr.value)
             node = node.value
         elif isinstance(node, cst.Subscript):
-            parts.append(ITEM)
+            parts.append(_subscript_part(node))
             node = node.value
         elif isinstance(node, cst.Call):
             parts.append(CALL)
             node = node.func
         else:
             return None
+
+
+def _subscript_part(node: cst.Subscript) -> str:
+    """`x["k"]` -> `['k']` (a literal key, as session state is read); any other index -> `[]`."""
+    if len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            try:
+                key = index.value.evaluated_value
+            except Exception:  # noqa: BLE001
+                return ITEM
+            if isinstance(key, str):
+                return f"[{key!r}]"
+    return ITEM
 
 
 def _number(node: cst.BaseExpression) -> object:
@@ -342,7 +356,7 @@ class SummaryVisitor:
             self.bind_target(node.target, value)
 
     def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
-        self.walk(node.target)
+        self.record_store(node.target)
         self.value_of(node.value, ASSIGNED)
 
     def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
@@ -364,9 +378,16 @@ class SummaryVisitor:
                 if isinstance(inner, cst.Name):
                     self.bind(inner.value, value, self.new_site(inner), unpack=index, iterated=iterated)
                 else:
-                    self.walk(inner)
+                    self.record_store(inner)
         else:
-            self.walk(target)
+            self.record_store(target)
+
+    def record_store(self, target: cst.BaseExpression) -> None:
+        """`obj.attr = ...` / `obj["k"] = ...`: kept for session-state writes."""
+        ref = expression_ref(target)
+        if ref is not None and len(ref) > 1:
+            self.scope.stores.append((self.new_site(target), ref))
+        self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
         binding = Binding(

@@ -1,0 +1,459 @@
+"""An abstract interpreter of Streamlit's rerun model.
+
+It walks each entry script the way a full run does (every branch of an `if`, loop bodies,
+calls into helpers and other modules, pages of a multipage app), and records:
+
+* scopes: the app, and every fragment *instance* (each call site that starts a fragment is
+  its own instance; a fragment called inside another is a child scope);
+* everything drawn (elements, widgets, containers), in which scope and into which container;
+* triggers: widget interactions, form submits, `run_every` timers, `st.rerun` calls and
+  widget callbacks, each with the scope it reruns.
+
+From that, `rerun_plan(trigger)` answers what the user sees when the trigger fires: which
+scope reruns, which functions run again, which elements are redrawn, which stay frozen and
+which pile up (writes into outside containers, in releases where they do).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from packaging.version import Version
+
+from fraglint.index.project import FunctionKey, ProjectIndex
+from fraglint.index.summary import CallSite
+from fraglint.model import streamlit_api as api
+from fraglint.model import versions
+from fraglint.model.fragments import Fragment, FragmentModel, Site
+
+_MAX_CALL_DEPTH = 40
+
+
+@dataclass
+class Scope:
+    id: str  # "app" or "fragment:<n>"
+    kind: str  # "app" or "fragment"
+    function: FunctionKey  # the fragment function, or the entry module's "<module>"
+    name: str | None = None
+    call: Site | None = None  # the call that starts this instance
+    parent: str | None = None
+    run_every: object = None  # the literal value of run_every, if any
+    chain: tuple[Site, ...] = ()  # call sites from the entry script to this instance
+    functions: list[FunctionKey] = field(default_factory=list)  # code that runs in this scope
+    children: list[str] = field(default_factory=list)
+    entry: str = ""  # the entry script this scope belongs to
+
+    @property
+    def interval_seconds(self) -> float | None:
+        return run_every_seconds(self.run_every)
+
+
+@dataclass
+class Drawn:
+    """One element, widget or container that a full run draws."""
+
+    id: int
+    api: str
+    kind: str  # "widget", "element", "container"
+    site: Site
+    scope: str
+    label: str | None = None
+    key: str | None = None
+    container: str = "main"
+    outside: bool = False  # drawn by a fragment into a container created outside it
+    callback: FunctionKey | None = None
+    in_form: bool = False
+
+
+@dataclass
+class Trigger:
+    kind: str  # "widget", "form", "timer", "rerun", "callback"
+    site: Site
+    scope: str  # the scope that reruns
+    widget: str | None = None
+    label: str | None = None
+    key: str | None = None
+    interval_seconds: float | None = None
+    callback: FunctionKey | None = None
+    note: str = ""
+
+
+@dataclass
+class RerunPlan:
+    trigger: Trigger
+    scope: Scope
+    functions: list[FunctionKey]
+    redrawn: list[Drawn]
+    frozen: list[Drawn]
+    piled: list[Drawn]
+
+
+@dataclass
+class Interpretation:
+    entries: list[str]
+    scopes: dict[str, Scope]
+    drawn: list[Drawn]
+    triggers: list[Trigger]
+    version: Version
+
+    def scope_of(self, scope_id: str) -> Scope:
+        return self.scopes[scope_id]
+
+    def descendants(self, scope_id: str) -> list[str]:
+        found = [scope_id]
+        for child in self.scopes[scope_id].children:
+            found.extend(self.descendants(child))
+        return found
+
+    def app_of(self, scope_id: str) -> str:
+        while self.scopes[scope_id].parent is not None:
+            scope_id = self.scopes[scope_id].parent  # type: ignore[assignment]
+        return scope_id
+
+    def rerun_plan(self, trigger: Trigger) -> RerunPlan:
+        scope = self.scopes[trigger.scope]
+        inside = set(self.descendants(scope.id))
+        app = self.app_of(scope.id)
+        same_app = set(self.descendants(app))
+        piles = versions.holds("outside-writes-pile-up", self.version)
+        functions: list[FunctionKey] = []
+        for scope_id in sorted(inside, key=_scope_order):
+            for key in self.scopes[scope_id].functions:
+                if key not in functions:
+                    functions.append(key)
+        redrawn, frozen, piled = [], [], []
+        for drawn in self.drawn:
+            if drawn.scope not in same_app:
+                continue
+            if drawn.scope in inside:
+                if drawn.outside and scope.kind == "fragment" and piles and drawn.kind != "widget":
+                    piled.append(drawn)
+                else:
+                    redrawn.append(drawn)
+            else:
+                frozen.append(drawn)
+        return RerunPlan(trigger, scope, functions, redrawn, frozen, piled)
+
+
+def _scope_order(scope_id: str) -> tuple[int, int]:
+    if scope_id.startswith("app"):
+        return (0, int(scope_id.split(":")[1]) if ":" in scope_id else 0)
+    return (1, int(scope_id.split(":")[1]))
+
+
+def run_every_seconds(value) -> float | None:
+    """The interval of a literal `run_every` value, in seconds, if it can be known statically."""
+    if value is None:
+        return None
+    kind, literal = value
+    if kind == "num" and isinstance(literal, (int, float)) and literal > 0:
+        return float(literal)
+    if kind == "str" and isinstance(literal, str):
+        return _parse_time_string(literal)
+    if kind == "timedelta" and isinstance(literal, timedelta):
+        return literal.total_seconds()
+    return None
+
+
+_UNIT_SECONDS = {
+    "w": 604800, "d": 86400, "day": 86400, "days": 86400, "h": 3600, "hr": 3600, "hour": 3600,
+    "hours": 3600, "m": 60, "min": 60, "minute": 60, "minutes": 60, "t": 60, "s": 1, "sec": 1,
+    "second": 1, "seconds": 1, "ms": 0.001, "milli": 0.001, "millis": 0.001,
+    "millisecond": 0.001, "milliseconds": 0.001,
+}
+
+
+def _parse_time_string(text: str) -> float | None:
+    import re
+
+    total = 0.0
+    position = 0
+    body = text.strip()
+    pattern = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]+)\s*")
+    while position < len(body):
+        match = pattern.match(body, position)
+        if not match:
+            return None
+        unit = _UNIT_SECONDS.get(match.group(2).lower())
+        if unit is None:
+            return None
+        total += float(match.group(1)) * unit
+        position = match.end()
+    return total or None
+
+
+class Interpreter:
+    """Runs the abstract full run of each entry script over the fragment model."""
+
+    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version) -> None:
+        self.index = index
+        self.model = model
+        self.version = version
+        self.scopes: dict[str, Scope] = {}
+        self.drawn: list[Drawn] = []
+        self.triggers: list[Trigger] = []
+        self._fragment_count = 0
+        self._app_count = 0
+        self._outside_cache: dict[FunctionKey, dict[tuple[str, int], bool]] = {}
+
+    # -- entries ------------------------------------------------------------------------------
+
+    def entries(self, paths: list[str]) -> list[str]:
+        """Entry scripts: files not imported by other project modules, plus `pages/` scripts."""
+        imported: set[str] = set()
+        for path, summary in list(self.index.summaries.items()):
+            for function in summary.functions.values():
+                for binding in function.imports.values():
+                    found = self.index.find_module(binding.module, path, binding.level)
+                    if found is not None:
+                        imported.add(found)
+                        if binding.name:
+                            sub = self.index.find_module(
+                                f"{binding.module}.{binding.name}" if binding.module else binding.name, path, binding.level
+                            )
+                            if sub is not None:
+                                imported.add(sub)
+        entries = []
+        for path in paths:
+            summary = self.index.summaries.get(path)
+            if summary is None or path in imported:
+                continue
+            if summary.mentions_streamlit or os.path.basename(os.path.dirname(path)) == "pages":
+                entries.append(path)
+        return entries
+
+    def run(self, paths: list[str]) -> Interpretation:
+        entries = self.entries(paths)
+        for entry in entries:
+            scope = self._new_app_scope(entry)
+            self._run_function((entry, "<module>"), scope, "main", (), ())
+        self._collect_fragment_triggers()
+        return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version)
+
+    def _new_app_scope(self, entry: str) -> Scope:
+        scope_id = "app" if self._app_count == 0 else f"app:{self._app_count}"
+        self._app_count += 1
+        scope = Scope(scope_id, "app", (entry, "<module>"), entry=entry)
+        self.scopes[scope_id] = scope
+        return scope
+
+    # -- the walk -----------------------------------------------------------------------------
+
+    def _run_function(
+        self,
+        key: FunctionKey,
+        scope: Scope,
+        container: str,
+        chain: tuple[Site, ...],
+        stack: tuple[FunctionKey, ...],
+        in_form: bool = False,
+    ) -> None:
+        if key in stack or len(stack) > _MAX_CALL_DEPTH:
+            return
+        function = self.index.function(key)
+        if function is None:
+            return
+        if key not in scope.functions:
+            scope.functions.append(key)
+        stack = stack + (key,)
+        for call in function.calls:
+            here_container, here_form = self._container_for(key, function, call, container, in_form)
+            fragment = self.model.called_fragment(key, call)
+            if fragment is not None:
+                self._enter_fragment(fragment, key, call, scope, here_container, chain, stack, here_form)
+                continue
+            target = self.model.target(key, call)
+            if target.kind == "streamlit":
+                self._streamlit_call(key, call, target, scope, here_container, here_form)
+                continue
+            callee = None
+            if target.kind == "function" and not target.rest:
+                callee = (target.path or key[0], target.name)
+            elif target.kind == "class" and not target.rest:
+                init = self.index.method(target.path or key[0], target.name, "__init__")
+                if init is not None:
+                    callee = (init.path or key[0], init.name)
+            if callee is not None:
+                self._run_function(callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form)
+            self._navigation_pages(key, call, target, scope, stack)
+
+    def _enter_fragment(self, fragment: Fragment, key, call: CallSite, scope: Scope, container, chain, stack, in_form) -> None:
+        self._fragment_count += 1
+        scope_id = f"fragment:{self._fragment_count}"
+        run_every = fragment.kwarg("run_every")
+        child = Scope(
+            scope_id,
+            "fragment",
+            fragment.function,
+            name=fragment.name,
+            call=Site(key[0], call.site),
+            parent=scope.id,
+            run_every=self._run_every(fragment, run_every),
+            chain=chain + (Site(key[0], call.site),),
+            entry=scope.entry,
+        )
+        self.scopes[scope_id] = child
+        scope.children.append(scope_id)
+        self._run_function(fragment.function, child, container, child.chain, stack, in_form)
+
+    def _run_every(self, fragment: Fragment, value) -> tuple[str, object] | None:
+        """(kind, literal) of `run_every`; `timedelta(seconds=5)` with literal arguments included."""
+        if value is None:
+            return None
+        if value.kind == "ref" and value.call_site is not None and value.ref and value.ref[-2:-1] != ("()",):
+            made = self.index.call_at(fragment.site.path, value.call_site)
+            if made is not None and made[1].func and made[1].func[-1] == "timedelta":
+                parts = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == "num"}
+                try:
+                    return ("timedelta", timedelta(**parts))
+                except TypeError:
+                    return None
+        return (value.kind, value.literal)
+
+    def _outside(self, scope: Scope, key: FunctionKey, site: int) -> bool:
+        """Is the element at `site` drawn into a container created outside the scope's fragment?"""
+        if scope.kind != "fragment":
+            return False
+        fragment = self.model.fragments.get(scope.function)
+        if fragment is None:
+            return False
+        table = self._outside_table(fragment)
+        return table.get((key[0], site), False)
+
+    def _outside_table(self, fragment: Fragment) -> dict[tuple[str, int], bool]:
+        cache = self._outside_cache
+        if fragment.function not in cache:
+            cache[fragment.function] = {
+                (write.function[0], write.call.site): bool(write.container and write.container.outside)
+                for write in self.model.writes(fragment)
+            }
+        return cache[fragment.function]
+
+    def _container_for(self, key, function, call: CallSite, container: str, in_form: bool) -> tuple[str, bool]:
+        for with_site in reversed(call.withs):
+            item = function.withs.get(with_site)
+            if item is None or item.ctx.ref is None:
+                continue
+            target = self.index.resolve(key[0], key[1], item.ctx.ref)
+            if target.kind == "streamlit":
+                root = target.name.split(".")[0]
+                if root in api.ROOT_CONTAINERS:
+                    return root, in_form
+                creator = target.name.rsplit(".", 1)[-1]
+                if creator in api.CONTAINERS:
+                    return creator, in_form or creator == "form"
+        return container, in_form
+
+    def _streamlit_call(self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool) -> None:
+        site = Site(key[0], call.site)
+        if target.rest:
+            element = target.rest[-1]
+            receiver = target.name.split(".")[0] if target.name else ""
+            where = receiver if receiver in api.ROOT_CONTAINERS else target.name.rsplit(".", 1)[-1]
+        else:
+            parts = target.name.split(".")
+            element = parts[-1]
+            where = parts[0] if len(parts) == 2 and parts[0] in api.ROOT_CONTAINERS else container
+            if element == api.RERUN and len(parts) == 1:
+                self._rerun_trigger(key, call, scope)
+                return
+        if not api.draws(element):
+            return
+        kind = "widget" if api.is_widget(element) else ("container" if element in api.CONTAINERS else "element")
+        label = call.args[0].literal if call.args and call.args[0].kind == "str" else None
+        key_value = call.kwargs.get("key")
+        widget_key = str(key_value.literal) if key_value is not None and key_value.kind in ("str", "num") else None
+        callback = None
+        for name in ("on_click", "on_change", "on_submit"):
+            value = call.kwargs.get(name)
+            if value is not None and value.ref is not None:
+                if value.kind == "lambda":
+                    callback = (key[0], value.ref[0])
+                else:
+                    resolved = self.index.resolve(key[0], key[1], value.ref)
+                    if resolved.kind == "function" and not resolved.rest:
+                        callback = (resolved.path or key[0], resolved.name)
+        drawn = Drawn(
+            id=len(self.drawn),
+            api=element,
+            kind=kind,
+            site=site,
+            scope=scope.id,
+            label=label,
+            key=widget_key,
+            container=where,
+            outside=self._outside(scope, key, call.site),
+            callback=callback,
+            in_form=in_form,
+        )
+        self.drawn.append(drawn)
+        if kind != "widget":
+            return
+        if element == "form_submit_button":
+            self.triggers.append(Trigger("form", site, scope.id, element, label, widget_key))
+        elif not in_form:
+            self.triggers.append(Trigger("widget", site, scope.id, element, label, widget_key))
+        if callback is not None:
+            self.triggers.append(
+                Trigger("callback", site, scope.id, element, label, widget_key, callback=callback,
+                        note="the callback runs first, then the scope reruns")
+            )
+
+    def _rerun_trigger(self, key, call: CallSite, scope: Scope) -> None:
+        value = call.kwargs.get("scope") or (call.args[0] if call.args else None)
+        kind = "app"
+        if value is not None and value.kind == "str":
+            kind = str(value.literal)
+        site = Site(key[0], call.site)
+        if kind == "fragment" and scope.kind == "fragment":
+            self.triggers.append(Trigger("rerun", site, scope.id, note='st.rerun(scope="fragment")'))
+        elif kind in ("app", "fragment"):
+            self.triggers.append(Trigger("rerun", site, self._app_scope(scope).id, note=f'st.rerun(scope="{kind}")'))
+        else:
+            target = self._keyed_scope(kind)
+            self.triggers.append(
+                Trigger("rerun", site, target.id if target else self._app_scope(scope).id, key=kind,
+                        note=f'st.rerun("{kind}")')
+            )
+
+    def _app_scope(self, scope: Scope) -> Scope:
+        while scope.parent is not None:
+            scope = self.scopes[scope.parent]
+        return scope
+
+    def _keyed_scope(self, key: str) -> Scope | None:
+        for scope in self.scopes.values():
+            fragment = self.model.fragments.get(scope.function) if scope.kind == "fragment" else None
+            if fragment is not None:
+                value = fragment.kwarg("key")
+                if value is not None and str(value.literal) == key:
+                    return scope
+        return None
+
+    def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
+        """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
+        if target.kind != "streamlit" or target.api() != "Page" or not call.args:
+            return
+        page = call.args[0]
+        if page.kind == "ref" and page.ref is not None:
+            resolved = self.index.resolve(key[0], key[1], page.ref)
+            if resolved.kind == "function" and not resolved.rest:
+                self._run_function((resolved.path or key[0], resolved.name), scope, "main", (), stack)
+        elif page.kind == "str" and isinstance(page.literal, str) and page.literal.endswith(".py"):
+            path = os.path.normpath(os.path.join(os.path.dirname(scope.entry or key[0]), page.literal))
+            if self.index.module(path) is not None:
+                self._run_function((path, "<module>"), scope, "main", (), stack)
+
+    def _collect_fragment_triggers(self) -> None:
+        for scope in self.scopes.values():
+            if scope.kind == "fragment" and scope.run_every is not None and scope.call is not None:
+                self.triggers.append(
+                    Trigger("timer", scope.call, scope.id, interval_seconds=scope.interval_seconds,
+                            note=f"run_every={scope.run_every[1]!r}")
+                )
+
+
+def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:
+    return Interpreter(index, model, version).run(paths)

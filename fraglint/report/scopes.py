@@ -1,0 +1,258 @@
+"""`fraglint scopes`: what reruns when the user acts, as text, JSON, Mermaid or HTML.
+
+All four formats render one plain data model (`scopes_document`), built from the
+interpreter's answer and the spans of the files involved. JSON schema: docs/scopes-schema.md.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+from rich.tree import Tree
+
+from fraglint.engine import Project, file_facts, span_of
+from fraglint.model.interpreter import Interpretation, Scope, interpret
+from fraglint.model.fragments import Site
+from fraglint.report import RenderOptions
+
+SCHEMA_VERSION = 1
+
+
+def scopes_document(project: Project, paths: list[str], options: RenderOptions) -> dict:
+    """The interpreter's answer as JSON-ready data (the `--format json` output)."""
+    version = project.settings.target_version
+    interpretation = interpret(project.index, project.model, version, project.files)
+    files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
+    facts = file_facts(files, project.buffers)
+    line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in facts.items()}
+
+    def where(site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
+        if site is None:
+            return None, None
+        span = span_of(facts.get(site.path), site, part)
+        return options.display_path(site.path), span.line if span else None
+
+    def function_range(key) -> dict:
+        path, qualname = key
+        if qualname == "<module>":
+            return {"name": "<module>", "path": options.display_path(path), "start_line": 1, "end_line": line_counts.get(path, 0)}
+        function = project.index.function(key)
+        span = span_of(facts.get(path), Site(path, function.site), "secondary") if function else None
+        return {
+            "name": qualname,
+            "path": options.display_path(path),
+            "start_line": span.line if span else None,
+            "end_line": span.end_line if span else None,
+        }
+
+    def scope_ref(scope: Scope) -> dict:
+        path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
+        return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
+
+    def drawn_ref(drawn) -> dict:
+        path, line = where(drawn.site)
+        return {"element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line, "container": drawn.container}
+
+    scopes = []
+    for scope in interpretation.scopes.values():
+        definition = None
+        if scope.kind == "fragment":
+            function = project.index.function(scope.function)
+            if function is not None:
+                def_path, def_line = where(Site(scope.function[0], function.site))
+                definition = {"path": def_path, "line": def_line}
+        scopes.append(
+            {
+                **scope_ref(scope),
+                "parent": scope.parent,
+                "definition": definition,
+                "run_every": _run_every_text(scope),
+                "interval_seconds": scope.interval_seconds,
+                "functions": [function_range(key) for key in scope.functions],
+                "children": list(scope.children),
+            }
+        )
+    triggers = []
+    for trigger in interpretation.triggers:
+        plan = interpretation.rerun_plan(trigger)
+        path, line = where(trigger.site)
+        triggers.append(
+            {
+                "kind": trigger.kind,
+                "widget": trigger.widget,
+                "label": trigger.label,
+                "key": trigger.key,
+                "path": path,
+                "line": line,
+                "scope": scope_ref(plan.scope),
+                "interval_seconds": trigger.interval_seconds,
+                "callback": trigger.callback[1] if trigger.callback else None,
+                "note": trigger.note or None,
+                "reruns": [function_range(key) for key in plan.functions],
+                "redraws": [drawn_ref(d) for d in plan.redrawn],
+                "frozen": len(plan.frozen),
+                "piles_up": [drawn_ref(d) for d in plan.piled],
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "streamlit_version": str(version),
+        "entries": [options.display_path(e) for e in interpretation.entries],
+        "scopes": scopes,
+        "triggers": triggers,
+    }
+
+
+def _run_every_text(scope: Scope) -> str | None:
+    if scope.run_every is None:
+        return None
+    kind, literal = scope.run_every
+    return str(literal) if kind != "str" else repr(literal)
+
+
+def _scope_label(scope: dict) -> str:
+    if scope["kind"] == "app":
+        return f"the whole app ({scope['path']})"
+    at = f"{scope['path']}:{scope['line']}" if scope["line"] else scope["path"]
+    return f"fragment `{scope['name']}` (instance called at {at})"
+
+
+def _trigger_title(trigger: dict) -> str:
+    at = f"{trigger['path']}:{trigger['line']}"
+    if trigger["kind"] == "timer":
+        return f"timer every {trigger['interval_seconds']}s ({at})" if trigger["interval_seconds"] else f"timer ({at})"
+    if trigger["kind"] == "rerun":
+        return f"{trigger['note']} ({at})"
+    label = f" {trigger['label']!r}" if trigger["label"] else ""
+    if trigger["kind"] == "callback":
+        return f"callback `{trigger['callback']}` of {trigger['widget']}{label} ({at})"
+    prefix = "form submit" if trigger["kind"] == "form" else trigger["widget"]
+    return f"{prefix}{label} ({at})"
+
+
+# -- renderers ----------------------------------------------------------------------------------
+
+
+def render_json(document: dict, out: TextIO) -> None:
+    json.dump(document, out, indent=2)
+    out.write("\n")
+
+
+def render_text(document: dict, out: TextIO, options: RenderOptions) -> None:
+    console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=160, highlight=False)
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
+    if not document["entries"]:
+        console.print("No entry script found (a file that is not imported and uses Streamlit).")
+        return
+    for scope in document["scopes"]:
+        if scope["kind"] != "app":
+            continue
+        tree = Tree(Text(f"{scope['path']} (entry, Streamlit {document['streamlit_version']})", style="bold"))
+        _add_scope(tree, scope, by_id, document)
+        console.print(tree)
+
+
+def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
+    style = "bold green" if scope["kind"] == "app" else "bold magenta"
+    title = "app scope: a full run" if scope["kind"] == "app" else _scope_label(scope)
+    if scope.get("run_every"):
+        title += f", run_every={scope['run_every']}"
+    branch = node.add(Text(title, style=style))
+    runs = ", ".join(f"{f['name']} {f['path']}:{f['start_line']}-{f['end_line']}" for f in scope["functions"][:6])
+    more = len(scope["functions"]) - 6
+    branch.add(Text(f"runs: {runs}{f' and {more} more' if more > 0 else ''}", style="dim"))
+    for trigger in document["triggers"]:
+        if trigger["scope"]["id"] != scope["id"]:
+            continue
+        verdict = f"-> reruns {'the whole app' if trigger['scope']['kind'] == 'app' else 'fragment ' + repr(trigger['scope']['name'])}"
+        detail = f"; redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
+        if trigger["piles_up"]:
+            detail += f", {len(trigger['piles_up'])} pile up"
+        branch.add(Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail))
+    for child in scope["children"]:
+        _add_scope(branch, by_id[child], by_id, document)
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def render_mermaid(document: dict, out: TextIO) -> None:
+    lines = ["flowchart TD"]
+    ids = {scope["id"]: f"S{index}" for index, scope in enumerate(document["scopes"])}
+    for scope in document["scopes"]:
+        label = [f"app: {scope['path']}"] if scope["kind"] == "app" else [f"fragment {scope['name']}", f"called at {scope['path']}:{scope['line']}"]
+        if scope.get("run_every"):
+            label.append(f"run_every={scope['run_every']}")
+        shape = ('[["', '"]]') if scope["kind"] == "app" else ('["', '"]')
+        text = "<br/>".join(_mermaid_text(part) for part in label)
+        lines.append(f"  {ids[scope['id']]}{shape[0]}{text}{shape[1]}")
+        if scope["parent"]:
+            lines.append(f"  {ids[scope['parent']]} --> {ids[scope['id']]}")
+    for index, trigger in enumerate(document["triggers"]):
+        node = f"T{index}"
+        lines.append(f'  {node}(["{_mermaid_text(_trigger_title(trigger))}"])')
+        lines.append(f"  {node} -. reruns .-> {ids[trigger['scope']['id']]}")
+    out.write("\n".join(lines) + "\n")
+
+
+_PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#f1f8e9", "#ede7f6"]
+
+
+def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
+    """One self-contained page: each file's source shaded by scope, widgets annotated."""
+    colors = {scope["id"]: _PALETTE[i % len(_PALETTE)] for i, scope in enumerate(document["scopes"])}
+    line_scope: dict[tuple[str, int], str] = {}
+    for scope in sorted(document["scopes"], key=lambda s: s["kind"] != "app"):
+        for function in scope["functions"]:
+            if function["start_line"] and function["end_line"]:
+                for line in range(function["start_line"], function["end_line"] + 1):
+                    line_scope[(function["path"], line)] = scope["id"]
+    notes: dict[tuple[str, int], list[str]] = {}
+    for trigger in document["triggers"]:
+        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"fragment {trigger['scope']['name']}"
+        notes.setdefault((trigger["path"], trigger["line"]), []).append(f"{_trigger_title(trigger)} reruns {target}")
+    files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>fraglint scopes</title><style>",
+        "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}pre{margin:0}",
+        ".line{display:flex;font-family:ui-monospace,monospace;font-size:13px;white-space:pre}",
+        ".no{color:#888;width:4em;text-align:right;padding-right:1em;user-select:none}",
+        ".note{margin-left:1.5em;background:#263238;color:#fff;border-radius:4px;padding:0 .5em;font-family:system-ui}",
+        ".legend span{display:inline-block;padding:.2em .6em;margin:.2em;border-radius:4px}",
+        "h2{font-size:1.1rem;margin-top:2rem}</style></head><body>",
+        f"<h1>What reruns when the user acts</h1><p>Target: Streamlit {html.escape(document['streamlit_version'])}. "
+        f"Entries: {html.escape(', '.join(document['entries']))}.</p><div class='legend'>",
+    ]
+    for scope in document["scopes"]:
+        label = "app (full run)" if scope["kind"] == "app" else f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
+        parts.append(f"<span style='background:{colors[scope['id']]}'>{html.escape(label)}</span>")
+    parts.append("</div>")
+    for path in files:
+        source = _read(path, options)
+        parts.append(f"<h2>{html.escape(path)}</h2><div class='file'>")
+        for number, text in enumerate(source, start=1):
+            scope_id = line_scope.get((path, number))
+            background = colors.get(scope_id, "#fff") if scope_id else "#fff"
+            note = "".join(f"<span class='note'>{html.escape(n)}</span>" for n in notes.get((path, number), []))
+            parts.append(
+                f"<div class='line' style='background:{background}' data-scope='{scope_id or ''}'>"
+                f"<span class='no'>{number}</span><code>{html.escape(text) or ' '}</code>{note}</div>"
+            )
+        parts.append("</div>")
+    parts.append("</body></html>\n")
+    out.write("".join(parts))
+
+
+def _read(display_path: str, options: RenderOptions) -> list[str]:
+    path = display_path if os.path.isabs(display_path) else os.path.join(options.cwd, display_path)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read().splitlines()
+    except OSError:
+        return []
