@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -98,10 +99,10 @@ from libcst.metadata import (MetadataWrapper, PositionProvider, ParentNodeProvid
                              ScopeProvider, QualifiedNameProvider)
 files = sorted(pathlib.Path(sys.argv[1]).rglob("*.py"))
 out = {}
-def phase(name, fn, items):
-    start = time.perf_counter()
+def phase(name, fn, items):  # CPU time: less disturbed than wall time on a busy machine
+    start = time.process_time()
     result = [fn(x) for x in items]
-    out[name] = time.perf_counter() - start
+    out[name] = time.process_time() - start
     return result
 sources = phase("read files", lambda p: p.read_bytes(), files)
 phase("ast.parse (stdlib)", ast.parse, sources)
@@ -135,7 +136,8 @@ class Tool:
     kind: str  # "fraglint", "fixit", "ruff", "script" (prints its file count), "python"
     env: dict[str, str] = field(default_factory=dict)
     note: str = ""
-    times: list[float] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # wall seconds per timed round
+    cpu: list[float] = field(default_factory=list)  # user+sys seconds of the process tree
     findings: int | None = None
     version: str = ""
     wrote: set[str] = field(default_factory=set)  # paths fraglint created in the project
@@ -206,15 +208,21 @@ def snapshot(project: Path) -> set[Path]:
     return set(project.rglob("*"))
 
 
-def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, subprocess.CompletedProcess]:
+def children_cpu() -> float:
+    """User+sys seconds of all waited-for descendants so far (fixit's worker pool included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, float, subprocess.CompletedProcess]:
     env = {**os.environ, **tool.env}
     scratch = None
     if tool.kind == "fraglint":  # keep every run cold, whatever fraglint caches and where
         scratch = tempfile.mkdtemp(prefix="fraglint-bench-cache-")
         env["XDG_CACHE_HOME"] = scratch
-    start = time.perf_counter()
+    cpu_start, start = children_cpu(), time.perf_counter()
     proc = subprocess.run(tool.argv, capture_output=True, text=True, env=env, cwd=project)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu_start
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     if tool.kind == "fraglint":
@@ -222,7 +230,7 @@ def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, subpr
         for extra in (p for p in new if p.parent not in new):  # remove what it wrote: stay cold
             tool.wrote.add(str(extra.relative_to(project)))
             shutil.rmtree(extra, ignore_errors=True) if extra.is_dir() else extra.unlink(missing_ok=True)
-    return elapsed, proc
+    return elapsed, cpu, proc
 
 
 def tail(text: str, n: int = 3) -> str:
@@ -273,7 +281,7 @@ def measure(tools: list[Tool], project: Path, n_files: int, repeat: int, log) ->
         if not tool.argv:
             continue
         log(f"  verifying {tool.name} ...")
-        _, proc = run_once(tool, project, before)
+        _, _, proc = run_once(tool, project, before)
         verify(tool, proc, project, n_files)
         if tool.problem:
             log(f"    PROBLEM: {tool.problem}")
@@ -281,8 +289,9 @@ def measure(tools: list[Tool], project: Path, n_files: int, repeat: int, log) ->
         log(f"  round {round_no + 1}/{repeat}")
         for tool in tools:
             if tool.runnable:
-                elapsed, _ = run_once(tool, project, before)
+                elapsed, cpu, _ = run_once(tool, project, before)
                 tool.times.append(elapsed)
+                tool.cpu.append(cpu)
 
 
 def breakdown(project: Path) -> dict | None:
@@ -294,9 +303,9 @@ def breakdown(project: Path) -> dict | None:
     for label, code in STARTUP_IMPORTS.items():
         best = None
         for _ in range(3):
-            start = time.perf_counter()
+            start = children_cpu()
             ok = run_quiet([sys.executable, "-c", code]).returncode == 0
-            elapsed = time.perf_counter() - start
+            elapsed = children_cpu() - start
             best = elapsed if best is None or elapsed < best else best
         data["startup"][label] = best if ok else None
     return data
@@ -349,23 +358,26 @@ def cpu_model() -> str:
 def table(tools: list[Tool]) -> str:
     frag = next((t for t in tools if t.kind == "fraglint" and t.times), None)
     base = statistics.median(frag.times) if frag else None
-    rows = [("tool", "median s", "min s", "x fraglint", "findings")]
+    base_cpu = statistics.median(frag.cpu) if frag else None
+    rows = [("tool", "median s", "min s", "CPU s", "x fraglint", "CPU x fraglint", "findings")]
     for t in tools:
         if not t.times:
-            rows.append((t.name, "n/a", "n/a", "n/a", t.note or t.problem or ""))
+            rows.append((t.name, "n/a", "n/a", "n/a", "n/a", "n/a", t.note or t.problem or ""))
             continue
-        med = statistics.median(t.times)
-        ratio = f"{med / base:.2f}" if base else "n/a"
-        rows.append((t.name, f"{med:.3f}", f"{min(t.times):.3f}", ratio, "" if t.findings is None else str(t.findings)))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        med, cpu = statistics.median(t.times), statistics.median(t.cpu)
+        rows.append((t.name, f"{med:.3f}", f"{min(t.times):.3f}", f"{cpu:.3f}",
+                     f"{med / base:.2f}" if base else "n/a", f"{cpu / base_cpu:.2f}" if base_cpu else "n/a",
+                     "" if t.findings is None else str(t.findings)))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = []
     for i, r in enumerate(rows):
-        lines.append("  ".join([r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in (1, 2, 3)] + [r[4]]).rstrip())
+        lines.append("  ".join([r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in range(1, 6)] + [r[6]]).rstrip())
         if i == 0:
-            lines.append("-" * (sum(widths) + 6 + 10))
+            lines.append("-" * (sum(widths) + 10 + 10))
     fixit = next((t for t in tools if t.kind == "fixit" and t.times), None)
     if frag and fixit:
-        lines.append(f"\nfraglint takes {base / statistics.median(fixit.times):.2f} of fixit's median time.")
+        lines.append(f"\nfraglint takes {base / statistics.median(fixit.times):.2f} of fixit's median wall time "
+                     f"({base_cpu / statistics.median(fixit.cpu):.2f} of its CPU time).")
     else:
         lines.append("\nfraglint vs fixit: n/a (fraglint did not run)")
     return "\n".join(lines)
@@ -376,10 +388,10 @@ def breakdown_table(data: dict | None) -> str:
         return f"in-process breakdown: n/a {data.get('error', '') if data else ''}"
     phases = data["phases"]
     parse = phases.get("libcst.parse_module") or 1
-    lines = [f"In-process, one pass over {data['files']} files (no start-up), each phase alone:"]
+    lines = [f"In-process CPU seconds, one pass over {data['files']} files (no start-up), each phase alone:"]
     for name, secs in phases.items():
         lines.append(f"  {name:<42} {secs:7.3f} s  {secs / parse:5.2f} x parse")
-    lines.append("Start-up, python -c IMPORTS, best of 3:")
+    lines.append("Start-up CPU seconds, python -c IMPORTS, best of 3:")
     for name, secs in data.get("startup", {}).items():
         lines.append(f"  {name:<42} {secs:7.3f} s" if secs is not None else f"  {name:<42}     n/a")
     return "\n".join(lines)
@@ -441,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             "environment": env, "corpus": corpus, "repeat": args.repeat,
             "results": [{"tool": t.name, "argv": [a if len(a) < 200 else "<script>" for a in t.argv or []],
                          "times_s": t.times, "median_s": statistics.median(t.times) if t.times else None,
+                         "cpu_s": t.cpu, "median_cpu_s": statistics.median(t.cpu) if t.cpu else None,
                          "min_s": min(t.times) if t.times else None, "findings": t.findings,
                          "note": t.note, "problem": t.problem} for t in tools],
             "libcst_breakdown": phases,
