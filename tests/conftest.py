@@ -1,58 +1,10 @@
-"""Shared helpers: run the real engine or the real CLI on files written to a temp dir."""
+"""Fixtures shared by the test suite; helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import pytest
 
-from fraglint.config import Settings
-from fraglint.engine import run_check
-from fraglint.model import versions
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def write_project(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-
-
-def check_files(root: Path, files: dict[str, str], version: str | None = None, **settings):
-    """Write `files` under `root` and return the diagnostics of a check of `root`."""
-    write_project(root, files)
-    config = Settings(root=str(root), **settings)
-    if version:
-        config.streamlit_version = versions.parse_version(version)
-    return run_check([str(root)], config, jobs=1).diagnostics
-
-
-def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None, env: dict | None = None):
-    """Run the installed `fraglint` console script as a user would."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    full_env.pop("GITHUB_ACTIONS", None) if "GITHUB_ACTIONS" not in (env or {}) else None
-    return subprocess.run(
-        [sys.executable, "-m", "fraglint", *args],
-        cwd=cwd,
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=300,
-    )
-
-
-def cli_json(*args: str, cwd=None) -> list[dict]:
-    result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
-    assert result.returncode in (0, 1), result.stderr
-    return json.loads(result.stdout)
+from helpers import REPO, check_files, cli_json, run_cli, write_project  # noqa: F401
 
 
 @pytest.fixture
