@@ -1,0 +1,157 @@
+"""fraglint as pre-commit runs it: only the changed files, inside the whole project.
+
+pre-commit passes the changed files and nothing else. fraglint must still find the project
+root, read the target Streamlit release from `pyproject.toml`, follow imports into modules
+that did not change, and report only on the files it was given.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, run_cli, write_project
+
+# The changed file's fragment writes into a container that an unchanged module created at
+# module level: each fragment rerun piles up another element, before Streamlit 1.59. The
+# project pins 1.45.0, so the hook must read pyproject.toml (with the newest release there is
+# nothing to say) and must read components/layout.py to know where `log_area` comes from.
+PROJECT = {
+    "pyproject.toml": """
+        [project]
+        name = "sales-dashboard"
+        version = "0.1.0"
+        dependencies = ["streamlit==1.45.0", "pandas"]
+    """,
+    "components/__init__.py": "",
+    "components/layout.py": """
+        import streamlit as st
+
+        log_area = st.container()
+    """,
+    "pages/other.py": """
+        import streamlit as st
+
+        @st.fragment
+        def unrelated():
+            with st.sidebar:
+                st.write("not a changed file")
+
+        x = unrelated()  # problems in a file pre-commit did not pass: not reported
+    """,
+}
+BROKEN_APP = """
+    import streamlit as st
+    from components.layout import log_area
+
+    @st.fragment
+    def dashboard():
+        st.slider("Window", 1, 30)
+        log_area.write("refreshed")
+
+    dashboard()
+"""
+FIXED_APP = """
+    import streamlit as st
+    from components.layout import log_area
+
+    @st.fragment
+    def dashboard():
+        st.slider("Window", 1, 30)
+        st.write("refreshed")
+
+    dashboard()
+"""
+
+
+def test_changed_file_sees_project_and_reports_only_itself(tmp_path):
+    write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
+    result = run_cli("check", "--output-format", "concise", "app.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("app.py")]
+    assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["FRG104"], result.stdout
+    assert "app.py:7:" in lines[0]
+    assert "pages/other.py" not in result.stdout and "target Streamlit 1.45.0" in result.stdout
+    write_project(tmp_path, {"app.py": FIXED_APP})
+    assert run_cli("check", "app.py", cwd=tmp_path).returncode == 0
+
+
+def test_whole_project_finds_the_same_problem(tmp_path):
+    write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
+    result = run_cli("check", "--output-format", "concise", cwd=tmp_path)
+    assert "app.py:7:" in result.stdout and "pages/other.py" in result.stdout
+
+
+@pytest.mark.xfail(reason="engine: a fragment defined in an unchanged module is not known when only the caller is checked", strict=False)
+def test_changed_file_sees_a_fragment_defined_elsewhere(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["streamlit==1.45.0"]\n',
+            "charts.py": "import streamlit as st\n\n@st.fragment\ndef chart():\n    st.line_chart([1])\n",
+            "app.py": "import streamlit as st\nfrom charts import chart\n\nshown = chart()\n",
+        },
+    )
+    result = run_cli("check", "--output-format", "concise", "app.py", cwd=tmp_path)
+    assert "app.py:4:9: FRG103" in result.stdout
+
+
+@pytest.mark.xfail(reason="engine: given only a helper module, its callers in unchanged modules are not indexed", strict=False)
+def test_changed_helper_sees_the_fragment_that_calls_it(tmp_path):
+    write_project(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["streamlit==1.45.0"]\n',
+            "app.py": "import streamlit as st\nfrom panels import side\n\n@st.fragment\ndef live():\n    side()\n\nlive()\n",
+            "panels.py": "import streamlit as st\n\ndef side():\n    st.sidebar.write('menu')\n",
+        },
+    )
+    result = run_cli("check", "--output-format", "concise", "panels.py", cwd=tmp_path)
+    assert "panels.py:4:5: FRG105" in result.stdout
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_pre_commit_try_repo_fails_then_passes(tmp_path):
+    """The real `pre-commit try-repo` against this checkout (HEAD plus tracked changes)."""
+    if not (REPO / ".git").exists():
+        pytest.skip(f"{REPO} is not a git checkout; pre-commit try-repo clones one")
+    project = tmp_path / "project"
+    write_project(project, {**PROJECT, "app.py": BROKEN_APP})
+    _git(project, "init", "-q")
+    _git(project, "add", ".")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+        "NO_COLOR": "1",
+    }
+    env.pop("GITHUB_ACTIONS", None)
+
+    def try_repo() -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "fraglint", "--verbose", "--files", "app.py"]
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+    failing = try_repo()
+    output = failing.stdout + failing.stderr
+    assert failing.returncode == 1, output
+    assert "fraglint" in output and "Failed" in output
+    assert "FRG104" in output and "outside-container-write" in output and "app.py:7" in output
+    assert "pages/other.py" not in output
+
+    (project / "app.py").write_text(textwrap.dedent(FIXED_APP).lstrip("\n"), encoding="utf-8")
+    _git(project, "add", ".")
+    passing = try_repo()
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "Passed" in passing.stdout
