@@ -339,6 +339,46 @@ class FragmentModel:
                 found.append((key, call, _scope_kind(scope), scope))
         return found
 
+    # -- session state ----------------------------------------------------------------------
+
+    def state_key(self, path: str, scope: str, ref) -> str | None:
+        """The session-state key a name chain reads (`st.session_state.k`, `["k"]`, `.get("k")`)."""
+        target = self.index.resolve(path, scope, ref)
+        if target.kind != "streamlit" or not target.name.startswith("session_state"):
+            return None
+        parts = target.name.split(".")
+        if len(parts) == 2 and parts[1] not in ("get", "setdefault", "pop", "keys", "items", "values", "to_dict", "update", "clear"):
+            return parts[1] if not target.rest or target.rest[0] != CALL else None
+        if len(parts) == 1 and target.rest and target.rest[0].startswith("["):
+            return _literal_key(target.rest[0])
+        if len(parts) == 2 and parts[1] == "get" and target.rest[:1] == (CALL,) and target.call is not None:
+            made = self.index.call_at(*target.call)
+            if made and made[1].args and made[1].args[0].kind == "str":
+                return str(made[1].args[0].literal)
+        return None
+
+    @cached_property
+    def state_writers(self) -> dict[str, list[tuple[FunctionKey, Site, str]]]:
+        """Session-state key -> (function, site, how) of every widget key and assignment that writes it."""
+        writers: dict[str, list[tuple[FunctionKey, Site, str]]] = {}
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for site, ref in function.stores:
+                state = self.state_key(path, function.qualname, ref)
+                if state is not None:
+                    writers.setdefault(state, []).append((key, Site(path, site), "assignment"))
+            for call in function.calls:
+                widget_key = call.kwargs.get("key")
+                if widget_key is None or widget_key.kind != "str":
+                    continue
+                name = self.streamlit_call(key, call)
+                if name is None and call.func:
+                    target = self.target(key, call)
+                    name = target.rest[-1] if target.kind == "streamlit" and target.rest else None
+                if name and api.is_widget(name.rsplit(".", 1)[-1]):
+                    writers.setdefault(str(widget_key.literal), []).append((key, Site(path, call.site), "widget"))
+        return writers
+
     @cached_property
     def callbacks(self) -> set[FunctionKey]:
         """Functions passed as `on_click=`/`on_change=`/`on_submit=` to a Streamlit widget."""
@@ -509,6 +549,17 @@ class Reference:
     kind: str  # "decorator", "call", "alias", "import"
     part: str  # which span of the site holds the name
     call: CallSite | None = None
+
+
+def _literal_key(part: str) -> str | None:
+    """`['k']` -> `k`."""
+    import ast
+
+    try:
+        value = ast.literal_eval(part[1:-1])
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _scope_kind(scope: Value | None) -> str | None:

@@ -7,6 +7,7 @@ from fraglint.rules.cached_fragment import CachedFragment
 from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
 from fraglint.rules.experimental_fragment import ExperimentalFragment
 from fraglint.rules.fragment_api_unavailable import FragmentApiUnavailable
+from fraglint.rules.fragment_duplicate_widget import FragmentDuplicateWidget
 from fraglint.rules.fragment_key_reserved import FragmentKeyReserved
 from fraglint.rules.fragment_return_value import FragmentReturnValue
 from fraglint.rules.fragment_sidebar_call import FragmentSidebarCall
@@ -17,6 +18,7 @@ from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
 from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
+from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
 from fraglint.rules.uncalled_fragment import UncalledFragment
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -35,6 +37,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DuplicateFragmentKey,
     RerunKeyOutsideCallback,
     InvalidRunEvery,
+    StaleFragmentArgument,
+    FragmentDuplicateWidget,
 )
 
 # Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name

@@ -14,7 +14,9 @@ class RerunScopeOutsideFragment(Rule):
 
     ## What it does
     Flags `st.rerun(scope="fragment")` at module level, or in a function that the script calls
-    outside any fragment (directly or through helpers).
+    outside any fragment (directly or through helpers), and, inside a fragment, a call that is
+    not guarded by a condition (such as the fragment's own widget), since it then also runs
+    during the full-app run that first draws the fragment.
 
     ## Why is this bad?
     A fragment-scoped rerun asks Streamlit to rerun "the fragment that is running now". Outside
@@ -74,17 +76,47 @@ if st.button("Refresh"):
 """,
             lines=(4,),
         ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def ticker():
+    st.write("tick")
+    st.rerun(scope="fragment")
+
+ticker()
+""",
+            lines=(6,),
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         app_reach = ctx.model.app_reach
+        called = {c.fragment.function for c in ctx.model.fragment_calls}
         for key, call, scope, _ in ctx.model.rerun_calls:
-            if scope != "fragment" or key not in app_reach:
+            if scope != "fragment":
                 continue
-            chain = app_reach[key]
-            where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
-            yield Finding(
-                Site(key[0], call.site),
-                f'`st.rerun(scope="fragment")` {where}; Streamlit raises StreamlitAPIException there',
-                related=chain_related(chain),
-            )
+            if key in app_reach:
+                chain = app_reach[key]
+                where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
+                yield Finding(
+                    Site(key[0], call.site),
+                    f'`st.rerun(scope="fragment")` {where}; Streamlit raises StreamlitAPIException there',
+                    related=chain_related(chain),
+                )
+                continue
+            # Inside a fragment, but unconditionally: it also runs during the full-app run that
+            # first draws the fragment, where a fragment-scoped rerun is not allowed (1.37+).
+            for fragment in ctx.model.fragment_reach.get(key, []):
+                chain = ctx.model.reach(fragment.function)[key]
+                if fragment.function not in called or call.in_branch or any(s.call.in_branch for s in chain):
+                    continue
+                yield Finding(
+                    Site(key[0], call.site),
+                    f'`st.rerun(scope="fragment")` runs unconditionally in fragment `{fragment.name}`, so it also '
+                    "runs during the full-app run that draws the fragment, where Streamlit raises "
+                    "StreamlitAPIException; guard it with the fragment's own widget",
+                    related=chain_related(chain),
+                )
+                break

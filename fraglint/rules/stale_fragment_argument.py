@@ -1,0 +1,130 @@
+"""FRG116 stale-fragment-argument."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule
+
+
+class StaleFragmentArgument(Rule):
+    """A fragment argument is read from session state that only a fragment's rerun changes.
+
+    ## What it does
+    Flags an argument of a fragment call that reads `st.session_state` (directly or through a
+    local variable) when every write of that key (a widget's `key=`, an assignment) happens
+    inside a fragment whose reruns do not rerun the calling code.
+
+    ## Why is this bad?
+    Arguments are evaluated by the caller. When a widget inside a fragment changes the key,
+    only that fragment reruns: the caller does not, so the fragment keeps receiving the value
+    from the last full run. The guide: "Fragments can't detect a change in input values."
+
+    ## Example
+    ```python
+    @st.fragment
+    def controls():
+        st.slider("Days", 1, 30, key="days")
+
+    @st.fragment
+    def chart(days):
+        st.line_chart(load(days))
+
+    controls()
+    chart(st.session_state.days)  # stale after the slider moves
+    ```
+
+    ## Use instead
+    Read session state inside the fragment that needs it:
+    ```python
+    @st.fragment
+    def chart():
+        st.line_chart(load(st.session_state.days))
+    ```
+    """
+
+    code = "FRG116"
+    name = "stale-fragment-argument"
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+st.slider("Days", 1, 30, key="days")
+
+@st.fragment
+def chart(days):
+    st.write(days)
+
+chart(st.session_state.days)
+"""
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def controls():
+    st.slider("Days", 1, 30, key="days")
+
+@st.fragment
+def chart(days, region):
+    st.write(days, region)
+
+controls()
+region = st.session_state.get("region", "EU")
+chart(st.session_state["days"], region=region)
+
+@st.fragment
+def pick():
+    st.session_state.region = st.selectbox("Region", ["EU", "US"])
+
+pick()
+""",
+            lines=(13, 13),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        model = ctx.model
+        writers = model.state_writers
+        for fragment_call in model.fragment_calls:
+            caller = fragment_call.caller
+            values = list(fragment_call.call.args) + [v for k, v in fragment_call.call.kwargs.items()]
+            for value in values:
+                if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                    continue
+                key = model.state_key(caller[0], caller[1], value.ref)
+                if key is None or key not in writers:
+                    continue
+                writer_fragments = self._writer_fragments(ctx, writers[key], caller)
+                if not writer_fragments:
+                    continue
+                names = ", ".join(f"`{name}`" for name in sorted(writer_fragments))
+                yield Finding(
+                    Site(caller[0], value.site),
+                    f"argument of fragment `{fragment_call.fragment.name}` reads `st.session_state[{key!r}]`, "
+                    f"which only fragment {names} changes; those reruns do not re-evaluate this call, so the "
+                    "fragment keeps the old value until the next full run (read session state inside the fragment)",
+                    related=tuple((site, f"`{key}` written here ({how})") for _, site, how in writers[key]),
+                )
+
+    @staticmethod
+    def _writer_fragments(ctx: CheckContext, writers, caller) -> set[str]:
+        """Names of the fragments that contain every writer, none of which reruns the caller."""
+        names: set[str] = set()
+        for function, _, _ in writers:
+            if function in ctx.model.callbacks or function in ctx.model.app_reach:
+                return set()
+            inside = ctx.model.fragment_reach.get(function)
+            if not inside:
+                return set()
+            for fragment in inside:
+                if caller in ctx.model.reach(fragment.function):
+                    return set()  # that fragment's reruns re-evaluate the call
+                names.add(fragment.name)
+        return names
