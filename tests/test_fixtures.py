@@ -1,0 +1,136 @@
+"""The fixture apps under fixtures/, checked by the real command line against fixtures/expected.toml.
+
+Each folder is a small Streamlit project. For every release listed for it, `fraglint check
+--output-format json --streamlit-version V .` runs inside the folder, and the exact set of
+(rule name, path, line) it reports must equal the expected one: nothing missing, nothing extra.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+import pytest
+from click.testing import CliRunner
+from helpers import REPO
+
+from fraglint.cli import main
+
+FIXTURES = REPO / "fixtures"
+EXPECTED = tomllib.loads((FIXTURES / "expected.toml").read_text(encoding="utf-8"))
+CONFIG = "config"  # no --streamlit-version: the folder's [tool.fraglint] decides
+# Each case runs `fraglint check` through click's test runner by default (about 50 ms a case);
+# FRAGLINT_FIXTURES_SUBPROCESS=1 runs every case as `python -m fraglint` in a new process instead.
+# test_whole_fixtures_directory always uses a real subprocess.
+SUBPROCESS = os.environ.get("FRAGLINT_FIXTURES_SUBPROCESS") == "1"
+
+
+def _cases():
+    for folder, table in EXPECTED.items():
+        xfails = table.get("xfail", {})
+        for version, expected in table.items():
+            if version in ("about", "xfail"):
+                continue
+            marks = []
+            if version in xfails:
+                marks.append(pytest.mark.xfail(strict=True, reason=xfails[version]))
+            yield pytest.param(folder, version, expected, id=f"{folder}@{version}", marks=marks)
+
+
+CASES = list(_cases())
+
+
+def _run_subprocess(folder: str, args: list[str]) -> tuple[int, str, str]:
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "fraglint", *args], cwd=FIXTURES / folder, capture_output=True, text=True, env=env, timeout=120
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _run_in_process(folder: str, args: list[str]) -> tuple[int, str, str]:
+    """The same command through click's runner: the real `main`, without a new interpreter per case."""
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 keeps stderr apart already
+    previous = os.getcwd()
+    os.chdir(FIXTURES / folder)
+    try:
+        result = runner.invoke(main, args, env={"NO_COLOR": "1", "GITHUB_ACTIONS": None}, catch_exceptions=True)
+    finally:
+        os.chdir(previous)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback (in process):\n" + "".join(traceback.format_exception(result.exception))
+    return result.exit_code, result.stdout, stderr
+
+
+def check_fixture(folder: str, version: str) -> tuple[int, str, str]:
+    args = ["check", "--output-format", "json", "--jobs", "1"]
+    if version != CONFIG:
+        args += ["--streamlit-version", version]
+    args.append(".")
+    run = _run_subprocess if SUBPROCESS else _run_in_process
+    return run(folder, args)
+
+
+@pytest.mark.parametrize("folder, version, expected", CASES)
+def test_fixture(folder, version, expected):
+    code, stdout, stderr = check_fixture(folder, version)
+    assert "Traceback" not in stderr, stderr
+    diagnostics = json.loads(stdout)
+    actual = sorted((d["name"], d["path"].replace(os.sep, "/"), d["line"]) for d in diagnostics)
+    wanted = sorted((name, path, line) for name, path, line in expected)
+    missing = [d for d in wanted if d not in actual]
+    extra = [d for d in actual if d not in wanted]
+    assert not missing and not extra, f"missing: {missing}\nextra: {extra}\nall: {actual}"
+    assert code == (1 if wanted else 0), stderr
+
+
+def test_every_folder_has_expectations_and_is_documented():
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders == set(EXPECTED), "fixtures/expected.toml and the fixture folders disagree"
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    for folder in folders:
+        assert f"`{folder}/`" in readme, f"{folder} is not listed in fixtures/README.md"
+        assert (FIXTURES / folder / "app.py").is_file(), f"{folder} has no app.py entry"
+        assert EXPECTED[folder].get("about"), f"{folder} has no `about` in expected.toml"
+
+
+def test_expected_lines_exist():
+    """Guards the data file against typos: every expected line is a real, non-blank source line."""
+    for folder, table in EXPECTED.items():
+        for version, expected in table.items():
+            if version in ("about", "xfail"):
+                continue
+            for name, path, line in expected:
+                source = (FIXTURES / folder / path).read_text(encoding="utf-8").splitlines()
+                assert 1 <= line <= len(source) and source[line - 1].strip(), (folder, version, path, line)
+
+
+def test_whole_fixtures_directory():
+    """`fraglint check fixtures/` as a user would run it: findings, no traceback, every folder read."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "fraglint", "check", "--output-format", "json", "--streamlit-version", "1.45.0", "fixtures/"],
+        cwd=REPO, capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    diagnostics = json.loads(result.stdout)
+    assert not [d for d in diagnostics if d["name"] in ("syntax-error", "unreadable-file", "analysis-limit")]
+    # project_config/legacy is excluded only by that folder's own pyproject.toml, which a check
+    # rooted at the repository does not read; every other folder contributes its app.py.
+    folders = {d["path"].replace(os.sep, "/").split("/")[1] for d in diagnostics}
+    assert {"sidebar_in_fragment", "cross_module_helpers", "experimental_fragment"} <= folders
