@@ -70,6 +70,7 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.WARNING
     facts: ClassVar[tuple[str, ...]] = ()  # version facts; the rule applies where all hold
+    reads: ClassVar[tuple[str, ...]] = ()  # further facts its check consults (for the docs)
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 
@@ -88,13 +89,16 @@ class Rule:
 
     @classmethod
     def versions_text(cls) -> str:
-        if not cls.facts:
-            return "All releases with fragments (1.33.0 and later)."
         lines = []
-        for fact_id in cls.facts:
-            fact = versions.FACTS[fact_id]
-            lines.append(f"- {fact.range_text()}: {fact.summary}")
-        return "Applies where all of these hold:\n" + "\n".join(lines)
+        if not cls.facts:
+            lines.append("Applies to every release with fragments (1.33.0 and later).")
+        else:
+            lines.append("Applies where all of these hold:")
+            lines.extend(f"- {versions.FACTS[f].range_text()}: {versions.FACTS[f].summary}" for f in cls.facts)
+        if cls.reads:
+            lines.append("\nIts verdict also depends on:")
+            lines.extend(f"- {versions.FACTS[f].range_text()}: {versions.FACTS[f].summary}" for f in cls.reads)
+        return "\n".join(lines)
 
     @classmethod
     def version_range(cls) -> str:

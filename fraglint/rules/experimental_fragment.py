@@ -42,6 +42,7 @@ class ExperimentalFragment(Rule):
     code = "FRG108"
     name = "experimental-fragment"
     facts = ("fragment-exists",)
+    reads = ('experimental-fragment-exists', 'experimental-fragment-deprecated')
 
     VALID = [
         Example(

@@ -39,6 +39,7 @@ class FragmentApiUnavailable(Rule):
     name = "fragment-api-unavailable"
     severity = Severity.ERROR
     facts = ()
+    reads = ('fragment-exists', 'rerun-scope-exists', 'fragment-parallel-exists', 'fragment-key-exists')
 
     VALID = [
         Example(

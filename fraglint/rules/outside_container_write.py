@@ -55,6 +55,7 @@ class OutsideContainerWrite(Rule):
     code = "FRG104"
     name = "outside-container-write"
     facts = ("outside-writes-pile-up",)
+    reads = ('widget-outside-fragment-raises', 'sidebar-in-fragment-raises', 'parallel-outside-write-raises')
 
     VALID = [
         Example(
