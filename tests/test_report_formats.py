@@ -16,7 +16,7 @@ from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions, renderers
 from fraglint.report.github import annotation
 
-from conftest import REPO, run_cli, write_project
+from helpers import REPO, run_cli, write_project
 
 SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
