@@ -122,13 +122,15 @@ class Imports:
 class ModuleWriter:
     """Writes one module: picks a Streamlit alias, emits blocks, tracks names and mistakes."""
 
-    def __init__(self, plan: FilePlan, rng: random.Random, visible: list[Symbol], mistake_rate: float):
+    def __init__(self, plan: FilePlan, rng: random.Random, visible: list[Symbol], mistake_rate: float,
+                 called: set[str] | None = None):
         self.plan = plan
         self.rng = rng
         self.module = module_name(plan.path)
         self.package = self.module.rsplit(".", 1)[0] if "." in self.module else ""
         self.visible = visible
         self.mistake_rate = mistake_rate
+        self.called = called if called is not None else set()  # fragment names some page already calls
         self.imports = Imports()
         self.imports.future = rng.random() < 0.4
         self.used_names: set[str] = set()
@@ -136,7 +138,8 @@ class ModuleWriter:
         self.bound: dict[str, str] = {}  # imported name -> module it came from
         self.exports: list[Symbol] = []
         self.local_fragments: list[str] = []
-        self.module_containers: list[str] = []
+        self.module_empties: list[str] = []  # module-level st.empty(): fragments may replace into it
+        self.module_boxes: list[str] = []  # module-level st.container(): fragment writes accumulate
         self.mistakes: list[tuple[int, str]] = []  # (body line index, kind)
         self.body: list[str] = []
         alias_roll = rng.random()
@@ -393,11 +396,9 @@ class ModuleWriter:
         if inner:
             self.mistake(kind, len(lines) + len(body) + inner[0])
             body += inner[1]
-        elif self.module_containers and self.rng.random() < 0.2:
+        elif self.module_empties and self.rng.random() < 0.2:
             # writing into an outer st.empty() is the documented way to avoid accumulation
-            empties = [c for c in self.module_containers if c.endswith("_slot")]
-            if empties:
-                body += [f"{self.pick(empties)}.metric(\"Rows\", len(df))"]
+            body += [f"{self.pick(self.module_empties)}.metric(\"Rows\", len(df))"]
         lines += indent(body)
         self.exports.append(Symbol(self.module, name, "fragment", ()))
         self.local_fragments.append(name)
@@ -410,7 +411,7 @@ class ModuleWriter:
             if not frags:
                 return None
             return 1, ["# reuse the live panel here as well", self.call(self.pick(frags))]
-        boxes = [c for c in self.module_containers if not c.endswith("_slot")]
+        boxes = self.module_boxes
         if not boxes:
             return None
         box = self.pick(boxes)
@@ -593,12 +594,32 @@ class ModuleWriter:
         renders = self.visible_of("render")
         out: list[str] = []
         have_df = False
-        while len(out) < budget:
+        own = [s for s in frags if s.module == self.module]  # a page calls every fragment it defines
+        done: set[str] = set()  # a fragment called twice on one page would repeat its widget keys
+
+        def take(sym: Symbol) -> Symbol:
+            if sym.kind == "fragment":
+                done.add(sym.name)
+                self.called.add(sym.name)
+            return sym
+
+        while len(out) < budget or own:
             r = self.rng.random()
-            target = self.pick(frags) if frags and (r < 0.6 or not renders) else (self.pick(renders) if renders else None)
+            fresh = [s for s in frags if s.name not in done]
+            uncalled = [s for s in fresh if s.name not in self.called]
+            if own:
+                target = own.pop(0)
+            elif uncalled and r < 0.5:
+                target = self.pick(uncalled)
+            elif fresh and (r < 0.75 or not renders):
+                target = self.pick(fresh)
+            else:
+                target = self.pick(renders) if renders else None
             if target is None:
                 out += [f'{st}.write("{self.pick(NOUNS).title()}")']
                 continue
+            take(target)
+            own = [s for s in own if s.name not in done]
             if "df" in target.params and not have_df:
                 out += self.df_prelude(False)
                 have_df = True
@@ -611,8 +632,8 @@ class ModuleWriter:
             shape = self.rng.random()
             if shape < 0.25:
                 a, b = self.fresh("left"), self.fresh("right")
-                pool = [s for s in frags or renders if have_df or "df" not in s.params] or [target]
-                other = self.call(self.pick(pool))
+                pool = [s for s in frags + renders if s.name not in done and (have_df or "df" not in s.params)]
+                other = self.call(take(self.pick(pool))) if pool else f'{st}.write("{self.pick(NOUNS).title()}")'
                 out += [f"{a}, {b} = {st}.columns([{self.rng.randrange(1, 4)}, {self.rng.randrange(1, 4)}])", f"with {a}:", f"    {call}", f"with {b}:", f"    {other}"]
             elif shape < 0.45:
                 t = self.rng.sample(["Overview", "Live", "Details", "History", "Settings"], 2)
@@ -635,10 +656,11 @@ class ModuleWriter:
             if self.rng.random() < 0.5:
                 name = self.fresh(f"{self.pick(NOUNS)}_slot")
                 lines.append(f"{name} = {st}.empty()")
+                self.module_empties.append(name)
             else:
                 name = self.fresh(f"{self.pick(NOUNS)}_box")
                 lines.append(f"{name} = {st}.container(border={self.pick(['True', 'False'])})")
-            self.module_containers.append(name)
+                self.module_boxes.append(name)
         return lines
 
 
@@ -745,8 +767,9 @@ def layout_packages(n: int, rng: random.Random) -> list[tuple[str, str]]:
 
 
 # -- writing modules -----------------------------------------------------------------------
-def write_module(plan: FilePlan, rng: random.Random, visible: list[Symbol], mistake_rate: float) -> tuple[list[str], ModuleWriter]:
-    w = ModuleWriter(plan, rng, visible, mistake_rate)
+def write_module(plan: FilePlan, rng: random.Random, visible: list[Symbol], mistake_rate: float,
+                 called: set[str]) -> tuple[list[str], ModuleWriter]:
+    w = ModuleWriter(plan, rng, visible, mistake_rate, called)
     title = plan.path.rsplit("/", 1)[-1][:-3].lstrip("0123456789_").replace("_", " ")
     doc = [f'"""{title.capitalize() if title != "app" else "Operations dashboard"}: {rng.choice(MODULE_DOCS)}"""']
     if plan.role == "init":
@@ -828,6 +851,7 @@ def generate(out: Path, files: int, lines: int, seed: int = 0, big_file: int | N
         'requires-python = ">=3.10"\ndependencies = ["streamlit>=1.37", "pandas", "numpy"]\n'
     )
     visible: list[Symbol] = []
+    called: set[str] = set()
     mistakes: list[Mistake] = []
     total = 0
     debt = 0  # lines still owed (or over-produced) by earlier files, spread over later ones
@@ -835,7 +859,7 @@ def generate(out: Path, files: int, lines: int, seed: int = 0, big_file: int | N
         owes_debt = plan.role != "init" and not (big_file and plan.path == "app.py")
         if owes_debt:
             plan.target = max(8, plan.target + debt)
-        text_lines, w = write_module(plan, rng, visible, mistake_rate)
+        text_lines, w = write_module(plan, rng, visible, mistake_rate, called)
         if plan.role != "init":
             text_lines = fit(text_lines, plan.target, w)
             debt = plan.target - len(text_lines) if owes_debt else debt
