@@ -215,6 +215,7 @@ class Interpreter:
                             )
                             if sub is not None:
                                 imported.add(sub)
+        imported |= self._page_files()
         entries = []
         for path in paths:
             summary = self.index.summaries.get(path)
@@ -223,6 +224,17 @@ class Interpreter:
             if summary.mentions_streamlit or os.path.basename(os.path.dirname(path)) == "pages":
                 entries.append(path)
         return entries
+
+    def _page_files(self) -> set[str]:
+        """Scripts named by `st.Page("x.py")`: they run as pages of their navigation script."""
+        pages = set()
+        for path, function in self.index.functions():
+            for call in function.calls:
+                if call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == "str":
+                    if self.model.streamlit_call((path, function.qualname), call) == "Page":
+                        name = str(call.args[0].literal)
+                        pages.add(os.path.normpath(os.path.join(os.path.dirname(path), name)))
+        return pages
 
     def run(self, paths: list[str]) -> Interpretation:
         entries = self.entries(paths)
@@ -267,6 +279,7 @@ class Interpreter:
             target = self.model.target(key, call)
             if target.kind == "streamlit":
                 self._streamlit_call(key, call, target, scope, here_container, here_form)
+                self._navigation_pages(key, call, target, scope, stack)
                 continue
             callee = None
             if target.kind == "function" and not target.rest:
@@ -277,7 +290,6 @@ class Interpreter:
                     callee = (init.path or key[0], init.name)
             if callee is not None:
                 self._run_function(callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form)
-            self._navigation_pages(key, call, target, scope, stack)
 
     def _enter_fragment(self, fragment: Fragment, key, call: CallSite, scope: Scope, container, chain, stack, in_form) -> None:
         self._fragment_count += 1

@@ -1,0 +1,256 @@
+"""`fraglint scopes`: the rerun-model interpreter's answers, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from helpers import run_cli, write_project
+
+GUIDE_APP = """
+import streamlit as st
+
+st.title("My Awesome App")
+
+@st.fragment()
+def toggle_and_text():
+    cols = st.columns(2)
+    cols[0].toggle("Toggle")
+    cols[1].text_area("Enter text")
+
+@st.fragment(run_every="10s")
+def filter_and_file():
+    cols = st.columns(2)
+    cols[0].checkbox("Filter")
+    cols[1].file_uploader("Upload image")
+
+toggle_and_text()
+cols = st.columns(2)
+cols[0].selectbox("Select", [1,2,3], None)
+cols[1].button("Update")
+filter_and_file()
+"""
+
+
+def scopes_json(root, *args) -> dict:
+    result = run_cli("scopes", "--format", "json", *args, ".", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def by_label(document: dict) -> dict:
+    return {(t["kind"], t["label"] or t["widget"] or t["note"]): t for t in document["triggers"]}
+
+
+def test_guide_example_widget_and_timer_scopes(tmp_path):
+    write_project(tmp_path, {"app.py": GUIDE_APP})
+    triggers = by_label(scopes_json(tmp_path))
+    assert triggers[("widget", "Toggle")]["scope"] == {"id": "fragment:1", "kind": "fragment", "name": "toggle_and_text", "path": "app.py", "line": 17}
+    assert triggers[("widget", "Enter text")]["scope"]["name"] == "toggle_and_text"
+    assert triggers[("widget", "Filter")]["scope"]["name"] == "filter_and_file"
+    assert triggers[("widget", "Upload image")]["scope"]["name"] == "filter_and_file"
+    assert triggers[("widget", "Select")]["scope"]["kind"] == "app"
+    assert triggers[("widget", "Update")]["scope"]["kind"] == "app"
+    timer = [t for t in triggers.values() if t["kind"] == "timer"]
+    assert len(timer) == 1 and timer[0]["interval_seconds"] == 10.0 and timer[0]["scope"]["name"] == "filter_and_file"
+    toggle = triggers[("widget", "Toggle")]
+    assert [f["name"] for f in toggle["reruns"]] == ["toggle_and_text"]
+    assert toggle["reruns"][0]["start_line"] == 6 and toggle["reruns"][0]["end_line"] == 9
+    assert {r["element"] for r in toggle["redraws"]} == {"columns", "toggle", "text_area"}
+    assert toggle["frozen"] > 0
+    update = triggers[("widget", "Update")]
+    assert update["frozen"] == 0 and update["reruns"][0]["name"] == "<module>"
+
+
+def test_every_trigger_kind(tmp_path):
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        def on_pick():
+            st.session_state.picked = True
+
+        @st.fragment
+        def panel():
+            if st.button("Again"):
+                st.rerun(scope="fragment")
+            st.selectbox("Pick", ["a", "b"], on_change=on_pick)
+            with st.form("filters"):
+                st.text_input("Name")
+                st.form_submit_button("Apply")
+
+        panel()
+        if st.button("Reset"):
+            st.rerun()
+    """})
+    triggers = by_label(scopes_json(tmp_path))
+    kinds = {(kind, label): t["scope"]["kind"] for (kind, label), t in triggers.items()}
+    assert kinds[("widget", "Again")] == "fragment"
+    assert kinds[("rerun", 'st.rerun(scope="fragment")')] == "fragment"
+    assert kinds[("rerun", 'st.rerun(scope="app")')] == "app"
+    assert kinds[("callback", "Pick")] == "fragment"
+    assert triggers[("callback", "Pick")]["callback"] == "on_pick"
+    assert kinds[("form", "Apply")] == "fragment"
+    assert ("widget", "Name") not in triggers, "a widget inside a form does not trigger a rerun by itself"
+    assert kinds[("widget", "Reset")] == "app"
+
+
+def test_nested_fragments_sidebar_and_cross_module_helpers(tmp_path):
+    write_project(tmp_path, {
+        "app.py": """
+            import streamlit as st
+            from components.panels import legend
+
+            @st.fragment
+            def inner():
+                st.toggle("Inner")
+
+            @st.fragment
+            def outer():
+                st.slider("Outer", 0, 5)
+                inner()
+                legend()
+
+            with st.sidebar:
+                outer()
+        """,
+        "components/__init__.py": "",
+        "components/panels.py": """
+            import streamlit as st
+
+            def legend():
+                st.checkbox("Show legend")
+        """,
+    })
+    document = scopes_json(tmp_path)
+    triggers = by_label(document)
+    assert triggers[("widget", "Inner")]["scope"]["name"] == "inner"
+    assert triggers[("widget", "Outer")]["scope"]["name"] == "outer"
+    legend = triggers[("widget", "Show legend")]
+    assert legend["scope"]["name"] == "outer" and legend["path"] == os.path.join("components", "panels.py")
+    outer_reruns = {f["name"] for f in triggers[("widget", "Outer")]["reruns"]}
+    assert outer_reruns == {"outer", "inner", "legend"}, "the outer fragment's rerun re-executes the nested one and the helper"
+    scopes = {s["id"]: s for s in document["scopes"]}
+    inner_scope = next(s for s in scopes.values() if s["name"] == "inner")
+    assert scopes[inner_scope["parent"]]["name"] == "outer"
+
+
+def test_each_call_site_is_its_own_instance(tmp_path):
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        @st.fragment
+        def card(title):
+            st.button("Refresh", key=title)
+
+        card("a")
+        card("b")
+    """})
+    document = scopes_json(tmp_path)
+    instances = [s for s in document["scopes"] if s["kind"] == "fragment"]
+    assert [s["line"] for s in instances] == [7, 8]
+    assert len({t["scope"]["id"] for t in document["triggers"]}) == 2
+
+
+def test_piling_up_depends_on_the_release(tmp_path):
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        log = st.container()
+
+        @st.fragment
+        def poll():
+            st.button("Poll")
+            log.write("polled")
+
+        poll()
+    """})
+    before = by_label(scopes_json(tmp_path, "--streamlit-version", "1.45.0"))[("widget", "Poll")]
+    after = by_label(scopes_json(tmp_path, "--streamlit-version", "1.59.0"))[("widget", "Poll")]
+    assert [p["element"] for p in before["piles_up"]] == ["write"]
+    assert after["piles_up"] == []
+
+
+def test_multipage_pages_folder_and_navigation(tmp_path):
+    write_project(tmp_path, {
+        "app.py": """
+            import streamlit as st
+
+            def home():
+                st.button("Home button")
+
+            nav = st.navigation([st.Page(home), st.Page("reports.py")])
+            nav.run()
+        """,
+        "reports.py": """
+            import streamlit as st
+
+            @st.fragment
+            def report():
+                st.radio("Period", ["day", "week"])
+
+            report()
+        """,
+        "pages/settings.py": """
+            import streamlit as st
+            st.toggle("Dark mode")
+        """,
+    })
+    document = scopes_json(tmp_path)
+    triggers = by_label(document)
+    assert triggers[("widget", "Home button")]["scope"]["kind"] == "app"
+    assert triggers[("widget", "Period")]["scope"]["name"] == "report"
+    assert triggers[("widget", "Dark mode")]["scope"]["kind"] == "app"
+    assert "pages/settings.py" in [e.replace(os.sep, "/") for e in document["entries"]]
+
+
+def test_text_and_mermaid_formats(tmp_path):
+    write_project(tmp_path, {"app.py": GUIDE_APP})
+    text = run_cli("scopes", ".", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert "fragment `toggle_and_text`" in text.stdout and "reruns the whole app" in text.stdout
+    mermaid = run_cli("scopes", "--format", "mermaid", ".", cwd=tmp_path)
+    assert mermaid.stdout.startswith("flowchart TD\n")
+    assert "-. reruns .->" in mermaid.stdout and "<br/>" in mermaid.stdout
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+def test_html_is_self_contained_and_renders_in_a_real_browser(tmp_path):
+    write_project(tmp_path, {"app.py": GUIDE_APP})
+    out = tmp_path / "scopes.html"
+    result = run_cli("scopes", "--format", "html", "-o", str(out), ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page, "the page must not load anything from the network"
+    assert "reruns fragment toggle_and_text" in page
+    playwright = pytest.importorskip("playwright.sync_api")
+    browser_path = _chromium()
+    if browser_path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing on CI: run tests/oracle/setup.sh")
+        pytest.skip("chromium is not installed (bash tests/oracle/setup.sh installs it)")
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=browser_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        try:
+            tab = browser.new_page()
+            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(out.as_uri())
+            shot = tmp_path / "scopes.png"
+            tab.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5_000
+            assert tab.locator("[data-scope='fragment:1']").count() == 4
+            assert tab.locator(".note").count() == 7
+        finally:
+            browser.close()
+    assert errors == []
