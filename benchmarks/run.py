@@ -267,10 +267,16 @@ def verify(tool: Tool, proc: subprocess.CompletedProcess, project: Path, n_files
         if proc.returncode != 0 or proc.stdout.strip() != str(n_files):
             tool.problem = f"exit {proc.returncode}, handled {proc.stdout.strip() or '?'} files: {tail(proc.stderr)}"
     elif tool.kind == "fraglint":
+        # its summary line ends "... in N files, target Streamlit X" or "(N files checked, ...)"
+        m = re.search(r"(?:in|\() ?(\d+) files?\b", proc.stdout + proc.stderr)
         if proc.returncode != 0:
             tool.problem = f"exit {proc.returncode} despite --exit-zero: {tail(proc.stderr or proc.stdout)}"
+        elif m and int(m.group(1)) != n_files:
+            tool.problem = f"fraglint checked {m.group(1)} of {n_files} files"
         else:
             tool.findings = sum(1 for line in proc.stdout.splitlines() if re.match(r"\S+:\d+:\d+", line))
+            if not m:
+                tool.note += "; could not read a file count from its output"
     elif proc.returncode != 0:
         tool.problem = f"exit {proc.returncode}: {tail(proc.stderr)}"
 
@@ -362,7 +368,7 @@ def table(tools: list[Tool]) -> str:
     rows = [("tool", "median s", "min s", "CPU s", "x fraglint", "CPU x fraglint", "findings")]
     for t in tools:
         if not t.times:
-            rows.append((t.name, "n/a", "n/a", "n/a", "n/a", "n/a", t.note or t.problem or ""))
+            rows.append((t.name, "n/a", "n/a", "n/a", "n/a", "n/a", t.problem or t.note or ""))
             continue
         med, cpu = statistics.median(t.times), statistics.median(t.cpu)
         rows.append((t.name, f"{med:.3f}", f"{min(t.times):.3f}", f"{cpu:.3f}",
