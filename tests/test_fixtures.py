@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import traceback
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,10 +18,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 import pytest
-from click.testing import CliRunner
 from helpers import REPO
-
-from fraglint.cli import main
+from inprocess import run_main
 
 FIXTURES = REPO / "fixtures"
 EXPECTED = tomllib.loads((FIXTURES / "expected.toml").read_text(encoding="utf-8"))
@@ -59,20 +56,8 @@ def _run_subprocess(folder: str, args: list[str]) -> tuple[int, str, str]:
 
 def _run_in_process(folder: str, args: list[str]) -> tuple[int, str, str]:
     """The same command through click's runner: the real `main`, without a new interpreter per case."""
-    try:
-        runner = CliRunner(mix_stderr=False)  # click < 8.2
-    except TypeError:
-        runner = CliRunner()  # click >= 8.2 keeps stderr apart already
-    previous = os.getcwd()
-    os.chdir(FIXTURES / folder)
-    try:
-        result = runner.invoke(main, args, env={"NO_COLOR": "1", "GITHUB_ACTIONS": None}, catch_exceptions=True)
-    finally:
-        os.chdir(previous)
-    stderr = result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += "Traceback (in process):\n" + "".join(traceback.format_exception(result.exception))
-    return result.exit_code, result.stdout, stderr
+    done = run_main(*args, cwd=FIXTURES / folder)
+    return done.returncode, done.stdout, done.stderr
 
 
 def check_fixture(folder: str, version: str) -> tuple[int, str, str]:
