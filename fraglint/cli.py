@@ -258,5 +258,14 @@ def _rule_json(r) -> dict:
     }
 
 
+
+@main.command()
+def lsp() -> None:
+    """Run the language server over stdio (diagnostics, quick fixes, hover)."""
+    from fraglint.lsp import serve
+
+    serve()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -499,6 +499,33 @@ class FragmentModel:
                     return container, Site(frame_key[0], with_site)
         return None, None
 
+    def _fragment_argument(self, fragment_key: FunctionKey, fragment: FunctionSummary, target: Target, depth: int) -> ContainerRef | None:
+        """A fragment's parameter is an outside container only if every call passes one.
+
+        The parameter's type is unknown to a static reader (`name.title()` may be a string
+        method), so fraglint looks at what the callers pass, and stays silent if any caller
+        passes something that is not recognisably a Streamlit container.
+        """
+        found: ContainerRef | None = None
+        calls = [c for c in self.fragment_calls if c.fragment.function == fragment_key]
+        for fragment_call in calls:
+            argument = _argument_for(fragment, fragment_call.call, target.name)
+            if argument is None or argument.ref is None:
+                return None
+            passed = self.index.resolve(fragment_call.caller[0], fragment_call.caller[1], argument.ref)
+            if target.rest:
+                passed = replace(passed, rest=passed.rest + target.rest)
+            container = self.container_of({}, fragment_call.caller, passed, (), depth + 1)
+            if container is None:
+                return None
+            if found is None or container.api == "empty":
+                found = container
+        if found is None:
+            return None
+        if found.api == "empty":
+            return found
+        return ContainerRef(found.api, found.origin, True, f"the argument `{target.name}` ({found.how}) passed into the fragment", found.origin_site)
+
     def container_of(self, reach, key: FunctionKey, target: Target, chain: tuple[ChainStep, ...], depth: int = 0) -> ContainerRef | None:
         """Classify a container value seen from function `key` running inside a fragment."""
         if depth > 12:
@@ -527,8 +554,7 @@ class FragmentModel:
             if owner_chain is None or owner is None:
                 return None
             if not owner_chain:
-                # A parameter of the fragment itself: its caller made the container, outside.
-                return ContainerRef("argument", None, True, f"the argument `{target.name}` passed into the fragment")
+                return self._fragment_argument(owner_key, owner, target, depth)
             step = owner_chain[-1]
             argument = _argument_for(owner, step.call, target.name)
             if argument is None or argument.ref is None:

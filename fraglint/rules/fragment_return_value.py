@@ -23,7 +23,7 @@ class FragmentReturnValue(Rule):
 
     ## What it does
     Flags a call of a fragment whose result is assigned, tested, passed on, returned or
-    formatted. A bare call statement is fine.
+    formatted, when the fragment returns a value. A bare call statement is fine.
 
     ## Why is this bad?
     On a full run the call returns normally, but when a widget inside the fragment (or its
@@ -94,6 +94,9 @@ if pick_city():
             use = fragment_call.call.use
             if use == summary.DISCARDED:
                 continue
+            function = ctx.index.function(fragment_call.fragment.function)
+            if function is None or not any(r.has_value for r in function.returns):
+                continue  # it returns nothing: the caller always gets None, nothing vanishes
             name = fragment_call.fragment.name
             yield Finding(
                 Site(fragment_call.caller[0], fragment_call.call.site),

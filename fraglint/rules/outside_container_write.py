@@ -90,6 +90,19 @@ poll()
 """,
             version="1.59.0",
         ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def greet(name, target):
+    st.write(name.title())
+    target.write("drawn into a placeholder")
+
+greet("ada", st.empty())
+""",
+            version="1.45.0",
+        ),
     ]
     INVALID = [
         Example(

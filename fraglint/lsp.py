@@ -1,0 +1,614 @@
+"""The language server: `fraglint lsp` speaks LSP over stdio, over the engine `fraglint check` uses.
+
+What an editor gets:
+
+* diagnostics on open, change (debounced) and save, computed by `run_check` from the unsaved
+  buffer plus the project on disk, with settings and the target release read from the
+  workspace's `pyproject.toml`; the call chain of a finding becomes its related information;
+* quick fixes: a rule's own fix (`st.experimental_fragment` -> `st.fragment`), and a
+  `# noqa: CODE` suppression for any diagnostic;
+* hover on a fragment call or a widget call, saying what reruns when it fires.
+
+Per change the work is one check of one file. Summaries and spans of unchanged files on disk
+come from an LRU cache keyed by (path, mtime, size), and the buffer is parsed once for both
+its summary and its spans (`SummaryCache`). Checks run one at a time on a worker thread, so
+the server keeps answering while one runs, and a check whose buffer has changed since it was
+scheduled is dropped before it starts. No request, buffer or engine failure ends the server:
+a failure is logged to the client and the server goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Iterator
+
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.lsp.server import LanguageServer
+
+from fraglint import __version__
+from fraglint import engine
+from fraglint.config import ConfigError, Settings, find_project_root
+from fraglint.diagnostics import Diagnostic, Severity, Span
+from fraglint.index.loader import InputProblem, summarize_file, summarize_source
+from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
+
+log = logging.getLogger("fraglint.lsp")
+
+# Wait this long after the last keystroke before checking: long enough to coalesce a burst
+# of changes, short enough to stay well inside the 150 ms change-to-diagnostics budget.
+DEBOUNCE_SECONDS = 0.05
+SOURCE = "fraglint"
+
+
+# -- caches ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _BufferAnalysis:
+    text: str
+    summary: ModuleSummary | InputProblem
+    facts: object | None  # engine._FileFacts, or None when the text does not parse
+
+
+@dataclass
+class _DiskEntry:
+    stamp: tuple[int, int]
+    summary: ModuleSummary | InputProblem | None = None
+    facts: object | None = None
+    has_facts: bool = False
+
+
+class SummaryCache:
+    """Summaries and spans of files on disk by (path, mtime, size); of open buffers by text.
+
+    The engine asks for a file's summary (`summarize_file`) and, for files that report, its
+    spans and suppression comments (`_file_facts`). `engine_hooks()` routes both through this
+    cache for the duration of one check.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self.capacity = capacity
+        self._disk: OrderedDict[str, _DiskEntry] = OrderedDict()
+        self._buffers: dict[str, _BufferAnalysis] = {}
+        self._original_file_facts = getattr(engine, "_file_facts", None)
+
+    # The two functions the engine calls, with the engine's own signatures.
+
+    def summarize_file(self, path: str, text: str | None = None) -> ModuleSummary | InputProblem:
+        if text is not None:
+            return self.buffer(path, text).summary
+        entry = self._disk_entry(path)
+        if entry is None:
+            return summarize_file(path)
+        if entry.summary is None:
+            entry.summary = summarize_file(path)
+        return entry.summary
+
+    def file_facts(self, path: str, buffers: dict[str, str]):
+        text = buffers.get(path)
+        if text is not None:
+            analysis = self.buffer(path, text)
+            if analysis.facts is not None:
+                return analysis.facts
+            return self._original_file_facts(path, buffers)
+        entry = self._disk_entry(path)
+        if entry is None:
+            return self._original_file_facts(path, {})
+        if not entry.has_facts:
+            entry.facts, entry.has_facts = self._original_file_facts(path, {}), True
+        return entry.facts
+
+    @contextlib.contextmanager
+    def engine_hooks(self) -> Iterator[None]:
+        """Route the engine's summaries and spans through this cache (one check at a time).
+
+        The engine has no loader parameter yet, so its module-level functions are swapped for
+        the duration of the call; where a name is missing the engine's own path runs, slower
+        but correct.
+        """
+        replaced = {}
+        for name, replacement in (("summarize_file", self.summarize_file), ("_file_facts", self.file_facts)):
+            if hasattr(engine, name) and (name != "_file_facts" or self._original_file_facts is not None):
+                replaced[name] = getattr(engine, name)
+                setattr(engine, name, replacement)
+        try:
+            yield
+        finally:
+            for name, original in replaced.items():
+                setattr(engine, name, original)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _disk_entry(self, path: str) -> _DiskEntry | None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            self._disk.pop(path, None)
+            return None
+        stamp = (status.st_mtime_ns, status.st_size)
+        entry = self._disk.get(path)
+        if entry is None or entry.stamp != stamp:
+            entry = _DiskEntry(stamp)
+            self._disk[path] = entry
+            while len(self._disk) > self.capacity:
+                self._disk.popitem(last=False)
+        else:
+            self._disk.move_to_end(path)
+        return entry
+
+    def buffer(self, path: str, text: str) -> _BufferAnalysis:
+        """One parse of an editor buffer serves both its summary and its spans."""
+        cached = self._buffers.get(path)
+        if cached is not None and cached.text == text:
+            return cached
+        if "\x00" in text:
+            analysis = _BufferAnalysis(text, summarize_file(path, text), None)
+        else:
+            result = summarize_source(path, text, with_positions=True)
+            if isinstance(result, InputProblem):
+                analysis = _BufferAnalysis(text, result, None)
+            else:
+                summary, visitor = result
+                analysis = _BufferAnalysis(text, summary, _facts_from_visitor(text, visitor))
+        self._buffers[path] = analysis
+        return analysis
+
+    def forget_buffer(self, path: str) -> None:
+        self._buffers.pop(path, None)
+
+    def spans(self, path: str, buffers: dict[str, str]) -> dict[int, tuple[Span, ...]]:
+        facts = self.file_facts(path, buffers)
+        return getattr(facts, "spans", {}) if facts is not None else {}
+
+
+def _facts_from_visitor(text: str, visitor) -> object | None:
+    """The engine's `_FileFacts` from a visitor that ran with positions (as `_file_facts` builds it)."""
+    facts_class = getattr(engine, "_FileFacts", None)
+    suppressions = getattr(engine, "_suppressions", None)
+    if facts_class is None or suppressions is None:
+        return None
+    positions = visitor.positions or {}
+    spans: dict[int, tuple[Span, ...]] = {}
+    for site, nodes in visitor.site_nodes.items():
+        found = []
+        for node in nodes:
+            position = positions.get(node)
+            if position is not None:
+                found.append(Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1))
+        spans[site] = tuple(found)
+    has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
+    return facts_class(text, spans, suppressions(text) if has_comments else {})
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+class SettingsCache:
+    """Settings for a file, from its project's `pyproject.toml`, re-read when that file changes."""
+
+    def __init__(self) -> None:
+        self._by_directory: dict[str, tuple[tuple, Settings]] = {}
+
+    def for_path(self, path: str) -> tuple[Settings, str | None]:
+        """(settings, a configuration problem to show or None)."""
+        directory = os.path.dirname(path)
+        root, pyproject = find_project_root(directory)
+        stamp = (root, pyproject, _mtime(pyproject))
+        cached = self._by_directory.get(directory)
+        if cached is not None and cached[0] == stamp:
+            return cached[1], None
+        from fraglint.cli import resolve_settings
+
+        problem = None
+        try:
+            settings = resolve_settings([path], None, None, [], [])
+        except ConfigError as error:
+            settings, problem = Settings(root=root), f"fraglint: {error} (using default settings)"
+        self._by_directory[directory] = (stamp, settings)
+        return settings, problem
+
+    def clear(self) -> None:
+        self._by_directory.clear()
+
+
+def _mtime(path: str | None) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+# -- the analysis behind each feature ------------------------------------------------------
+
+
+class Analyser:
+    """Checks, hovers and their caches; every method runs on the one worker thread."""
+
+    def __init__(self) -> None:
+        self.summaries = SummaryCache()
+        self.settings = SettingsCache()
+        self.problems: list[str] = []  # configuration problems to show, drained by the server
+
+    def check(self, path: str, text: str) -> list[Diagnostic]:
+        settings, problem = self.settings.for_path(path)
+        if problem:
+            self.problems.append(problem)
+        with self.summaries.engine_hooks():
+            result = engine.run_check([path], settings, buffers={path: text}, jobs=1)
+        return [d for d in result.diagnostics if d.path == path]
+
+    def hover(self, path: str, text: str, line: int, column: int) -> str | None:
+        """What reruns when the call at (line, column) (1-based) fires, as Markdown."""
+        settings, _ = self.settings.for_path(path)
+        buffers = {path: text}
+        with self.summaries.engine_hooks():
+            summary = self.summaries.summarize_file(path, text)
+            if not isinstance(summary, ModuleSummary):
+                return None
+            spans = self.summaries.spans(path, buffers)
+            found = _call_at(summary, spans, line, column)
+            if found is None:
+                return None
+            function, call = found
+            model = _model_for(path, summary, settings, self.summaries)
+
+            def lines_of(key) -> tuple[str, int, int] | None:
+                target = model.index.function(key)
+                if target is None:
+                    return None
+                file_spans = self.summaries.spans(key[0], buffers if key[0] == path else {})
+                first = file_spans.get(target.site, ())
+                last = file_spans.get(target.end_site, ()) if target.end_site else ()
+                if not first:
+                    return None
+                end = max((s.end_line for s in last), default=first[0].end_line)
+                return os.path.relpath(key[0], settings.root), first[0].line, end
+
+            return describe_rerun(model, (path, function.qualname), call, lines_of)
+
+
+def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: int, column: int) -> tuple[FunctionSummary, CallSite] | None:
+    """The innermost call whose span holds the position."""
+    best = None
+    for function in summary.functions.values():
+        for call in function.calls:
+            found = spans.get(call.site)
+            if not found:
+                continue
+            span = found[0]
+            if (span.line, span.column) <= (line, column) and (line, column) < (span.end_line, span.end_column):
+                size = (span.end_line - span.line, span.end_column - span.column if span.line == span.end_line else 0)
+                if best is None or size < best[0]:
+                    best = (size, function, call)
+    return (best[1], best[2]) if best else None
+
+
+def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: SummaryCache):
+    """A fragment model over the buffer and every project module it imports, transitively."""
+    from fraglint.index.project import ProjectIndex
+    from fraglint.model.fragments import FragmentModel
+
+    def load(candidate: str) -> ModuleSummary | None:
+        if not candidate.startswith(settings.root) or not candidate.endswith(".py") or not os.path.isfile(candidate):
+            return None
+        result = cache.summarize_file(candidate)
+        return result if isinstance(result, ModuleSummary) else None
+
+    index = ProjectIndex({path: summary}, settings.root, load)
+    queue, seen = [path], {path}
+    while queue and len(seen) < 256:
+        current = queue.pop()
+        module = index.module(current)
+        if module is None:
+            continue
+        for function in module.functions.values():
+            for binding in function.imports.values():
+                names = [binding.module] + ([f"{binding.module}.{binding.name}"] if binding.name else [])
+                for dotted in names:
+                    found = index.find_module(dotted, current, binding.level) if dotted else None
+                    if found and found not in seen and found.endswith(".py"):
+                        seen.add(found)
+                        queue.append(found)
+    # Built after the imports are loaded, so its fragment list covers them.
+    return FragmentModel(index)
+
+
+def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
+    """The hover text for a call: what reruns when it fires. The one place to switch to the interpreter.
+
+    `lines_of(function_key)` gives (relative path, first line, last line) of a function.
+    """
+    from fraglint.model import streamlit_api as api
+
+    def where(fragment_key) -> str:
+        found = lines_of(fragment_key)
+        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
+
+    fragment = model.called_fragment(key, call)
+    if fragment is not None:
+        timer = " or its `run_every` timer fires" if fragment.kwarg("run_every") is not None else ""
+        return (
+            f"**Starts fragment `{fragment.name}`**{where(fragment.function)}\n\n"
+            f"When a widget inside `{fragment.name}` is used{timer}, Streamlit reruns only "
+            f"`{fragment.name}`; the rest of the page keeps what it drew. A full rerun of the app "
+            "runs this call again."
+        )
+    target = model.target(key, call)
+    if target.kind != "streamlit":
+        return None
+    element = target.rest[-1] if target.rest else target.name.rsplit(".", 1)[-1]
+    if element in (CALL, ITEM) or not api.is_widget(element):
+        return None
+    inside = model.fragment_reach.get(key, [])
+    outside = key in model.app_reach
+    lines = []
+    for fragment in inside:
+        lines.append(f"Interacting reruns fragment `{fragment.name}`{where(fragment.function)}, not the whole app.")
+    if outside or not inside:
+        lines.append(
+            "Interacting reruns the whole app"
+            + (" when this runs outside a fragment." if inside else ": this widget is outside every fragment.")
+        )
+    return f"**`st.{element}`**\n\n" + "\n\n".join(lines)
+
+
+# -- LSP conversion -------------------------------------------------------------------------
+
+
+def _server_range(span: Span) -> lsp.Range:
+    return lsp.Range(
+        start=lsp.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0)),
+        end=lsp.Position(line=max(span.end_line - 1, 0), character=max(span.end_column - 1, 0)),
+    )
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    def key(p: lsp.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+_NOQA = re.compile(r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
+    """The edit that adds `code` to the line's `# noqa` comment (or adds one); None if covered."""
+    text = line_text.rstrip("\r\n")
+    match = _NOQA.search(text)
+    if match is None:
+        column = len(text) + 1
+        return Span(line, column, line, column), f"  # noqa: {code}"
+    if match.group("codes") is None:
+        return None  # a bare `# noqa` already suppresses everything
+    if code in {c.strip().upper() for c in match.group("codes").split(",")}:
+        return None
+    column = match.end("codes") + 1
+    return Span(line, column, line, column), f", {code}"
+
+
+@dataclass
+class Published:
+    version: int | None
+    items: list[tuple[lsp.Diagnostic, Diagnostic]]
+
+
+class FraglintLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("fraglint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.analyser = Analyser()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fraglint-check")
+        self.generation: dict[str, int] = {}
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.published: dict[str, Published] = {}
+        self._lock = threading.Lock()
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    def schedule(self, uri: str, delay: float) -> None:
+        if not uri.startswith("file:"):
+            return
+        generation = self.generation.get(uri, 0) + 1
+        self.generation[uri] = generation
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.check_and_publish(uri, generation)))
+
+    async def check_and_publish(self, uri: str, generation: int) -> None:
+        self.timers.pop(uri, None)
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return
+        text, version, path = document.source, document.version, uris.to_fs_path(uri)
+        if path is None:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text)
+        except Exception as error:  # an engine failure must never end the server
+            log.exception("check failed")
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: check of {path} failed: {error!r}"))
+            return
+        for problem in self._drain_problems():
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+        if found is None or self.generation.get(uri) != generation or uri not in self.workspace.text_documents:
+            return  # the buffer changed meanwhile: a newer check is on its way
+        items = [(self.to_lsp(d, document), d) for d in found]
+        self.published[uri] = Published(version, items)
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[item for item, _ in items])
+        )
+
+    def _check_if_current(self, uri: str, generation: int, path: str, text: str) -> list[Diagnostic] | None:
+        if self.generation.get(uri) != generation:
+            return None
+        return self.analyser.check(path, text)
+
+    def _drain_problems(self) -> list[str]:
+        problems, self.analyser.problems = self.analyser.problems, []
+        return problems
+
+    # -- conversion -------------------------------------------------------------------------
+
+    def client_range(self, path: str, span: Span, document=None) -> tuple[str, lsp.Range]:
+        uri = uris.from_fs_path(path) or path
+        if document is None or document.uri != uri:
+            document = self.workspace.get_text_document(uri)
+        try:
+            lines = document.lines
+        except OSError:
+            lines = []
+        return uri, document.position_codec.range_to_client_units(lines, _server_range(span))
+
+    def to_lsp(self, d: Diagnostic, document) -> lsp.Diagnostic:
+        _, client = self.client_range(d.path, d.span, document)
+        related = []
+        for location in d.related:
+            uri, other = self.client_range(location.path, location.span, document)
+            related.append(lsp.DiagnosticRelatedInformation(location=lsp.Location(uri=uri, range=other), message=location.message or "related"))
+        severity = lsp.DiagnosticSeverity.Error if d.severity is Severity.ERROR else lsp.DiagnosticSeverity.Warning
+        return lsp.Diagnostic(
+            range=client,
+            message=f"{d.message} [{d.name}]",
+            severity=severity,
+            code=d.code,
+            source=SOURCE,
+            related_information=related or None,
+            data={"name": d.name, "fixable": d.fix is not None},
+        )
+
+    # -- features ---------------------------------------------------------------------------
+
+    def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        published = self.published.get(uri)
+        document = self.workspace.text_documents.get(uri)
+        if published is None or document is None:
+            return []
+        wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
+        actions: list[lsp.CodeAction] = []
+        suppress: list[lsp.CodeAction] = []
+        for item, d in published.items:
+            asked = (item.code, item.range.start.line, item.range.start.character) in wanted
+            if not asked and not _overlaps(item.range, params.range):
+                continue
+            if d.fix is not None and published.version == document.version:
+                edits = [lsp.TextEdit(self.client_range(d.path, e.span, document)[1], e.replacement) for e in d.fix.edits]
+                actions.append(
+                    lsp.CodeAction(
+                        title=f"{d.fix.message} ({d.code})",
+                        kind=lsp.CodeActionKind.QuickFix,
+                        diagnostics=[item],
+                        is_preferred=True,
+                        edit=lsp.WorkspaceEdit(changes={uri: edits}),
+                    )
+                )
+            lines = document.lines
+            if 0 < d.span.line <= len(lines):
+                found = noqa_edit(lines[d.span.line - 1], d.span.line, d.code)
+                if found is not None:
+                    span, text = found
+                    edit = lsp.TextEdit(self.client_range(d.path, span, document)[1], text)
+                    suppress.append(
+                        lsp.CodeAction(
+                            title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
+                            kind=lsp.CodeActionKind.QuickFix,
+                            diagnostics=[item],
+                            edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
+                        )
+                    )
+        return actions + suppress
+
+    async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        document = self.workspace.text_documents.get(uri)
+        path = uris.to_fs_path(uri) if document is not None else None
+        if document is None or path is None:
+            return None
+        position = document.position_codec.position_from_client_units(document.lines, params.position)
+        loop = asyncio.get_running_loop()
+        try:
+            text = await loop.run_in_executor(
+                self.executor, self.analyser.hover, path, document.source, position.line + 1, position.character + 1
+            )
+        except Exception as error:
+            log.exception("hover failed")
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: hover failed: {error!r}"))
+            return None
+        if text is None:
+            return None
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+
+def make_server() -> FraglintLanguageServer:
+    server = FraglintLanguageServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: FraglintLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: FraglintLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+    async def did_save(ls: FraglintLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if not uri.endswith(".py"):
+            ls.analyser.settings.clear()  # pyproject.toml or a lock file: re-read settings
+        ls.schedule(uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: FraglintLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.generation[uri] = ls.generation.get(uri, 0) + 1
+        timer = ls.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        ls.published.pop(uri, None)
+        path = uris.to_fs_path(uri)
+        if path:
+            ls.executor.submit(ls.analyser.summaries.forget_buffer, path)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched(ls: FraglintLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        ls.analyser.settings.clear()
+        for uri in list(ls.workspace.text_documents):
+            ls.schedule(uri, DEBOUNCE_SECONDS)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    def code_action(ls: FraglintLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        try:
+            return ls.code_actions(params)
+        except Exception as error:
+            log.exception("code action failed")
+            ls.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: code action failed: {error!r}"))
+            return []
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: FraglintLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        return await ls.hover(params)
+
+    return server
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout until the client asks it to exit."""
+    logging.basicConfig(level=logging.WARNING, format="fraglint-lsp %(levelname)s: %(message)s")
+    make_server().start_io()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    serve()
