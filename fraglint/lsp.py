@@ -32,7 +32,9 @@ from typing import Iterator
 
 from lsprotocol import types as lsp
 from pygls import uris
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from fraglint import __version__
 from fraglint import engine
@@ -396,6 +398,29 @@ def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
     return Span(line, column, line, column), f", {code}"
 
 
+class _Protocol(LanguageServerProtocol):
+    """Answers a request whose params do not fit its method with an error response.
+
+    pygls rejects such a message while decoding it and only logs, so the client would wait
+    forever for an answer; here the request gets JSON-RPC's -32602 under its own id.
+    """
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if not (isinstance(data, dict) and "method" in data and isinstance(data.get("id"), (int, str))):
+                raise
+            self._send_response(data["id"], error=error.to_response_error())
+            return _Answered()
+
+
+class _Answered:
+    """A decoded message that was already answered: `handle_message` skips it (unknown version)."""
+
+    jsonrpc = "answered"
+
+
 @dataclass
 class Published:
     version: int | None
@@ -404,7 +429,9 @@ class Published:
 
 class FraglintLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("fraglint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "fraglint", __version__, protocol_cls=_Protocol, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
         self.analyser = Analyser()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fraglint-check")
         self.generation: dict[str, int] = {}

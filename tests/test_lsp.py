@@ -1,0 +1,258 @@
+"""`fraglint lsp` end to end: a real LSP client (pytest-lsp) drives the server as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from fraglint.lsp import noqa_edit
+
+SERVER = [sys.executable, "-m", "fraglint", "lsp"]
+
+APP = textwrap.dedent(
+    """\
+    import streamlit as st
+    from panels import side
+
+    @st.experimental_fragment
+    def live():
+        side()
+        st.button("refresh")
+
+    live()
+    st.button("full")
+    """
+)
+FILES = {
+    "pyproject.toml": '[project]\nname = "shop"\ndependencies = ["streamlit==1.45.0"]\n',
+    "panels.py": "import streamlit as st\n\ndef side():\n    st.sidebar.write('menu')\n",
+    "app.py": APP,
+}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=tmp_path.as_uri(),
+        workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="shop")],
+    )
+    await lsp_client.initialize_session(params)
+    lsp_client.root = tmp_path
+    yield
+    await lsp_client.shutdown_session()
+
+
+class Editor:
+    """The client side of one open document: its text, version and the diagnostics it got."""
+
+    def __init__(self, client: LanguageClient, path: Path, text: str) -> None:
+        self.client, self.uri, self.text, self.version = client, path.as_uri(), text, 1
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=self.uri, language_id="python", version=1, text=text)))
+
+    def replace(self, text: str) -> None:
+        self.version += 1
+        self.text = text
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def apply(self, edit: lsp.WorkspaceEdit) -> None:
+        """Apply a WorkspaceEdit's text edits (last first) and send the result as a change."""
+        lines = self.text.splitlines(keepends=True)
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line))
+        text = self.text
+        for item in sorted(edit.changes[self.uri], key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            start = offsets[item.range.start.line] + item.range.start.character
+            end = offsets[item.range.end.line] + item.range.end.character
+            text = text[:start] + item.new_text + text[end:]
+        self.replace(text)
+
+    def diagnostics(self) -> list[lsp.Diagnostic]:
+        return list(self.client.diagnostics.get(self.uri, []))
+
+    async def until(self, predicate, timeout: float = 30.0) -> list[lsp.Diagnostic]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.client.diagnostics.get(self.uri)
+            if found is not None and predicate(found):
+                return list(found)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"diagnostics never matched; last: {[(d.code, d.range.start.line) for d in found or []]}")
+            await asyncio.sleep(0.02)
+
+    async def codes(self, expected: list[tuple[str, int]]) -> list[lsp.Diagnostic]:
+        """Wait for exactly these (code, 1-based line) diagnostics."""
+        return await self.until(lambda found: sorted((d.code, d.range.start.line + 1) for d in found) == sorted(expected))
+
+    async def hover(self, line: int, needle: str) -> str | None:
+        character = self.text.splitlines()[line - 1].index(needle)
+        result = await self.client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=self.uri), position=lsp.Position(line=line - 1, character=character))
+        )
+        return result.contents.value if result else None
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_edit_code_action_and_hover(client: LanguageClient):
+    editor = Editor(client, client.root / "app.py", APP)
+    found = await editor.codes([("FRG108", 4)])
+    deprecated = found[0]
+    assert deprecated.source == "fraglint" and deprecated.severity == lsp.DiagnosticSeverity.Warning
+    assert "experimental-fragment" in deprecated.message
+    assert (deprecated.range.start.character, deprecated.range.end.character) == (1, 25)
+
+    # An unsaved edit: a sidebar widget inside the fragment is an error on 1.45 (the pin).
+    editor.replace(editor.text.replace('    st.button("refresh")', '    st.sidebar.button("refresh")'))
+    found = await editor.codes([("FRG108", 4), ("FRG105", 7)])
+    sidebar = next(d for d in found if d.code == "FRG105")
+    assert sidebar.severity == lsp.DiagnosticSeverity.Error
+
+    # The rule's own fix, as a quick fix that edits the buffer.
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=editor.uri),
+            range=deprecated.range,
+            context=lsp.CodeActionContext(diagnostics=[deprecated]),
+        )
+    )
+    fix = next(a for a in actions if a.is_preferred)
+    assert fix.kind == lsp.CodeActionKind.QuickFix and "st.fragment" in fix.title
+    editor.apply(fix.edit)
+    assert "@st.fragment\n" in editor.text
+    await editor.codes([("FRG105", 7)])
+
+    # Every diagnostic can be suppressed with a noqa comment.
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=editor.uri),
+            range=sidebar.range,
+            context=lsp.CodeActionContext(diagnostics=[sidebar]),
+        )
+    )
+    suppress = next(a for a in actions if "noqa" in a.title)
+    editor.apply(suppress.edit)
+    assert 'st.sidebar.button("refresh")  # noqa: FRG105' in editor.text
+    await editor.codes([])
+
+    # Hover: what reruns when each call fires.
+    assert "Starts fragment `live`" in await editor.hover(9, "live()")
+    inside = await editor.hover(7, "button")
+    assert "reruns fragment `live`" in inside and "lines 5-7" in inside
+    assert "whole app" in await editor.hover(10, "button")
+    assert await editor.hover(1, "import") is None
+
+
+@pytest.mark.asyncio
+async def test_cross_module_related_information_and_save(client: LanguageClient):
+    (client.root / "panels.py").write_text("import streamlit as st\n\ndef side():\n    st.sidebar.write('menu')\n")
+    panels = Editor(client, client.root / "panels.py", (client.root / "panels.py").read_text())
+    # Opened alone, the helper's caller (a fragment in app.py) is not imported from here.
+    await panels.until(lambda found: True)
+    app = Editor(client, client.root / "app.py", APP.replace("side()", "st.sidebar.write('x')\n    side()"))
+    found = await app.codes([("FRG108", 4), ("FRG105", 6)])
+    assert all(d.source == "fraglint" for d in found)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app.uri)))
+    await app.codes([("FRG108", 4), ("FRG105", 6)])
+
+
+@pytest.mark.asyncio
+async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient):
+    (client.root / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["streamlit==1.62.0"]\n')
+    text = APP.replace('    st.button("refresh")', '    st.sidebar.button("refresh")')
+    editor = Editor(client, client.root / "app.py", text)
+    # 1.62 allows st.sidebar inside a fragment and has no st.experimental_fragment at all.
+    found = await editor.until(lambda found: any(d.code == "FRG108" for d in found))
+    assert not any(d.code == "FRG105" for d in found)
+    assert next(d for d in found if d.code == "FRG108").severity == lsp.DiagnosticSeverity.Error
+
+
+@pytest.mark.asyncio
+async def test_unparsable_buffer_never_kills_the_server(client: LanguageClient):
+    (client.root / "broken.py").write_text("import streamlit as st\n")  # on disk; the buffer is what breaks
+    editor = Editor(client, client.root / "broken.py", "import streamlit as st\n\ndef broken(:\n    pass\n")
+    found = await editor.until(lambda found: [d.code for d in found] == ["FRG001"])
+    assert found[0].severity == lsp.DiagnosticSeverity.Error and "syntax" in found[0].message
+    assert await editor.hover(3, "broken") is None
+    editor.replace("import streamlit as st\x00\n")
+    await editor.codes([("FRG001", 1)])
+    editor.replace("import streamlit as st\n\n@st.fragment\ndef fine():\n    st.write('ok')\n\nfine()\n")
+    await editor.codes([])
+
+
+@pytest.mark.asyncio
+async def test_malformed_requests_get_errors_not_a_crash(client: LanguageClient):
+    editor = Editor(client, client.root / "app.py", APP)
+    await editor.codes([("FRG108", 4)])
+    with pytest.raises(Exception):
+        await client.protocol.send_request_async("fraglint/noSuchMethod", {})
+    # Requests about documents the server never saw, or positions past the end, are answered.
+    unknown = lsp.TextDocumentIdentifier(uri=(client.root / "nowhere.py").as_uri())
+    assert await client.text_document_hover_async(lsp.HoverParams(text_document=unknown, position=lsp.Position(line=0, character=0))) is None
+    far = await client.text_document_hover_async(lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=editor.uri), position=lsp.Position(line=999, character=999)))
+    assert far is None
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=unknown,
+            range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=1)),
+            context=lsp.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert not actions
+    # And the server still works.
+    editor.replace(editor.text + "st.sidebar.button('x')\n")
+    assert "Starts fragment" in await editor.hover(9, "live()")
+
+
+def _frame(message: dict | bytes) -> bytes:
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_garbage_on_the_wire_is_survived(tmp_path):
+    """Bytes that are not JSON, then a proper session: the server answers and exits cleanly."""
+    messages = [
+        _frame(b"{this is not json"),
+        _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}}),
+        _frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        _frame({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": []}),
+        _frame({"jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": {"textDocument": 5, "position": "here"}}),
+        _frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": 7}}}),
+        _frame({"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction", "params": {"range": None}}),
+        _frame({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+        _frame({"jsonrpc": "2.0", "method": "exit"}),
+    ]
+    result = subprocess.run(SERVER, input=b"".join(messages), capture_output=True, timeout=60)
+    replies = [json.loads(body) for body in re.findall(rb"\r\n\r\n(\{.*?\})(?=Content-Length|$)", result.stdout, re.S)]
+    by_id = {reply["id"]: reply for reply in replies if "id" in reply}
+    assert "capabilities" in by_id[1]["result"]
+    for number in (2, 4, 5):  # each malformed request got an error response under its own id
+        assert by_id[number]["error"]["code"] == -32602, by_id.get(number)
+    assert by_id[3]["result"] is None  # shutdown
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+
+
+def test_noqa_edit_extends_an_existing_comment():
+    assert noqa_edit("x = f()\n", 3, "FRG105")[1] == "  # noqa: FRG105"
+    span, text = noqa_edit("x = f()  # noqa: FRG101\n", 3, "FRG105")
+    assert text == ", FRG105" and span.column == len("x = f()  # noqa: FRG101") + 1
+    assert noqa_edit("x = f()  # noqa\n", 3, "FRG105") is None
+    assert noqa_edit("x = f()  # noqa: FRG105\n", 3, "FRG105") is None
