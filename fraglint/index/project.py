@@ -171,7 +171,7 @@ class ProjectIndex:
             if part == CALL or part.startswith("["):
                 return UNKNOWN
             method = self.method(target.path or "", target.name, part)
-            return method or UNKNOWN
+            return method or self.instance_attribute(target, part, depth)
         if target.kind == "function":
             return replace(target, rest=(part,))
         return UNKNOWN
@@ -286,6 +286,23 @@ class ProjectIndex:
             found = self.lookup_name(module_path, "<module>", name, depth + 1)
             return found
         return UNKNOWN
+
+    def instance_attribute(self, instance: Target, name: str, depth: int) -> Target:
+        """`self.box` where every method assigns `self.box` the same thing (else unknown)."""
+        summary = self.module(instance.path or "")
+        cls = summary.classes.get(instance.name) if summary else None
+        assigned = cls.attributes.get(name) if cls else None
+        if not assigned:
+            return UNKNOWN
+        results = set()
+        for method_qualname, value in assigned:
+            if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                return UNKNOWN
+            found = self.resolve(instance.path or "", method_qualname, value.ref, depth + 1)
+            if value.call_site is not None and found.kind != "unknown":
+                found = replace(found, call=(instance.path or "", value.call_site))
+            results.add(found)
+        return results.pop() if len(results) == 1 else UNKNOWN
 
     def method(self, path: str, class_qualname: str, name: str, _seen: frozenset = frozenset()) -> Target | None:
         summary = self.module(path)

@@ -126,6 +126,7 @@ class ClassSummary:
     site: int
     bases: list[Ref]
     methods: dict[str, str]  # method name -> function qualname
+    attributes: dict[str, list[tuple[str, Value]]] = field(default_factory=dict)  # self.x = ... in methods
 
 
 @dataclass(slots=True)

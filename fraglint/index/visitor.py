@@ -381,6 +381,17 @@ class SummaryVisitor:
                     self.record_store(inner)
         else:
             self.record_store(target)
+            self.record_instance_attribute(target, value)
+
+    def record_instance_attribute(self, target: cst.BaseExpression, value: Value) -> None:
+        """`self.box = st.container()` in a method: the class's instances carry `box`."""
+        ref = expression_ref(target)
+        class_name = self.scope.class_name
+        if ref is None or len(ref) != 2 or class_name is None or class_name not in self.classes:
+            return
+        if not self.scope.params or ref[0] != self.scope.params[0]:
+            return
+        self.classes[class_name].attributes.setdefault(ref[1], []).append((self.scope.qualname, value))
 
     def record_store(self, target: cst.BaseExpression) -> None:
         """`obj.attr = ...` / `obj["k"] = ...`: kept for session-state writes."""

@@ -292,7 +292,7 @@ class FragmentModel:
                 if item.ctx.ref is None:
                     continue
                 ctx = self.index.resolve(key[0], key[1], item.ctx.ref)
-                container = self.container_of(reach, key, ctx, chain)
+                container = self.container_of(reach, key, ctx)
                 if container is not None:
                     found.append((key, site, container, chain))
         return found
@@ -430,7 +430,7 @@ class FragmentModel:
     # -- containers and writes --------------------------------------------------------------
 
     def writes(self, fragment: Fragment) -> list[Write]:
-        """Every element and widget drawn while `fragment` runs, with the container it targets."""
+        """Every element and widget drawn while `fragment` runs, once per container it may target."""
         cached = self._writes_cache.get(fragment.function)
         if cached is not None:
             return cached
@@ -441,9 +441,7 @@ class FragmentModel:
             if function is None:
                 continue
             for call in function.calls:
-                write = self._write(fragment, reach, key, function, call, chain)
-                if write is not None:
-                    found.append(write)
+                found.extend(self._writes_at(reach, key, function, call, chain))
         self._writes_cache[fragment.function] = found
         return found
 
@@ -451,34 +449,26 @@ class FragmentModel:
     def _writes_cache(self) -> dict[FunctionKey, list[Write]]:
         return {}
 
-    def _write(self, fragment, reach, key, function, call, chain) -> Write | None:
+    def _writes_at(self, reach, key, function, call, chain) -> list[Write]:
         target = self.target(key, call)
-        if target.kind == "streamlit":
-            if not target.rest:
-                parts = target.name.split(".")
-                element = parts[-1]
-                if not api.draws(element):
-                    return None
-                if len(parts) == 1:
-                    container, via = self._current_container(reach, key, function, call, chain)
-                    return Write(key, call, element, container, chain, via)
-                if parts[0] in api.ROOT_CONTAINERS and len(parts) == 2:
-                    return Write(key, call, element, _root(parts[0]), chain)
-                return None
+        if target.kind == "streamlit" and not target.rest:
+            parts = target.name.split(".")
+            element = parts[-1]
+            if not api.draws(element):
+                return []
+            if len(parts) == 1:
+                container, via = self._current_container(reach, key, function, call, chain)
+                return [Write(key, call, element, container, chain, via)]
+            if parts[0] in api.ROOT_CONTAINERS and len(parts) == 2:
+                return [Write(key, call, element, _root(parts[0]), chain)]
+            return []
+        if target.kind in ("streamlit", "param") and target.rest:
             element = target.rest[-1]
             if element in (CALL, ITEM) or not api.draws(element):
-                return None
+                return []
             receiver = replace(target, rest=target.rest[:-1])
-            container = self.container_of(reach, key, receiver, chain)
-            if container is None:
-                return None
-            return Write(key, call, element, container, chain)
-        if target.kind == "param" and target.rest and api.draws(target.rest[-1]):
-            receiver = replace(target, rest=target.rest[:-1])
-            container = self.container_of(reach, key, receiver, chain)
-            if container is not None:
-                return Write(key, call, target.rest[-1], container, chain)
-        return None
+            return [Write(key, call, element, c, chain) for c in self.containers_of(reach, key, receiver)]
+        return []
 
     def _current_container(self, reach, key, function, call, chain) -> tuple[ContainerRef | None, Site | None]:
         """The innermost enclosing `with <container>:` for a plain `st.write`, along the chain."""
@@ -493,11 +483,64 @@ class FragmentModel:
                 if item is None or item.ctx.ref is None:
                     continue
                 ctx = self.index.resolve(frame_key[0], frame_function.qualname, item.ctx.ref)
-                frame_chain = reach.get(frame_key, chain)
-                container = self.container_of(reach, frame_key, ctx, frame_chain)
-                if container is not None:
-                    return container, Site(frame_key[0], with_site)
+                containers = self.containers_of(reach, frame_key, ctx)
+                if containers:
+                    return containers[0], Site(frame_key[0], with_site)
         return None, None
+
+    def container_of(self, reach, key: FunctionKey, target: Target) -> ContainerRef | None:
+        """The first container a value may be (see `containers_of`)."""
+        found = self.containers_of(reach, key, target)
+        return found[0] if found else None
+
+    def containers_of(self, reach, key: FunctionKey, target: Target, depth: int = 0) -> list[ContainerRef]:
+        """Every container a value seen from function `key` (running inside a fragment) may be.
+
+        A helper's parameter is traced to the argument of every call of that helper within the
+        fragment, so `draw(box)` and `draw(st.sidebar)` both count.
+        """
+        if depth > 12:
+            return []
+        if target.kind == "streamlit":
+            found = self._streamlit_container(reach, target)
+            return [found] if found else []
+        if target.kind == "instance" and target.rest:
+            return []
+        if target.kind != "param":
+            return []
+        owner_key = (target.path or key[0], target.scope or key[1])
+        owner = self.index.function(owner_key)
+        if owner is None or owner_key not in reach:
+            return []
+        if not reach[owner_key]:
+            found = self._fragment_argument(owner_key, owner, target, depth)
+            return [found] if found else []
+        containers: list[ContainerRef] = []
+        for caller_key in reach:
+            for call, callee, _ in self.edges.get(caller_key, ()):
+                if callee != owner_key:
+                    continue
+                argument = _argument_for(owner, call, target.name)
+                if argument is None or argument.ref is None:
+                    continue
+                passed = self.index.resolve(caller_key[0], caller_key[1], argument.ref)
+                if target.rest:
+                    passed = replace(passed, rest=passed.rest + target.rest)
+                for container in self.containers_of(reach, caller_key, passed, depth + 1):
+                    if container not in containers:
+                        containers.append(container)
+        return containers
+
+    def _streamlit_container(self, reach, target: Target) -> ContainerRef | None:
+        root = target.name.split(".")[0]
+        if root in api.ROOT_CONTAINERS:
+            return _root(root)
+        creator = target.name.rsplit(".", 1)[-1]
+        if creator not in api.CONTAINERS or not target.rest or target.rest[0] != CALL or target.origin is None:
+            return None
+        base = "empty" if "empty" in target.name.split(".") else creator
+        site = Site(target.call[0], target.call[1]) if target.call else None
+        return ContainerRef(base, target.origin, target.origin not in reach, _describe_origin(base, target.origin), site)
 
     def _fragment_argument(self, fragment_key: FunctionKey, fragment: FunctionSummary, target: Target, depth: int) -> ContainerRef | None:
         """A fragment's parameter is an outside container only if every call passes one.
@@ -515,55 +558,14 @@ class FragmentModel:
             passed = self.index.resolve(fragment_call.caller[0], fragment_call.caller[1], argument.ref)
             if target.rest:
                 passed = replace(passed, rest=passed.rest + target.rest)
-            container = self.container_of({}, fragment_call.caller, passed, (), depth + 1)
+            container = self._streamlit_container({}, passed) if passed.kind == "streamlit" else None
             if container is None:
                 return None
             if found is None or container.api == "empty":
                 found = container
-        if found is None:
-            return None
-        if found.api == "empty":
+        if found is None or found.api == "empty":
             return found
         return ContainerRef(found.api, found.origin, True, f"the argument `{target.name}` ({found.how}) passed into the fragment", found.origin_site)
-
-    def container_of(self, reach, key: FunctionKey, target: Target, chain: tuple[ChainStep, ...], depth: int = 0) -> ContainerRef | None:
-        """Classify a container value seen from function `key` running inside a fragment."""
-        if depth > 12:
-            return None
-        if target.kind == "streamlit":
-            root = target.name.split(".")[0]
-            if root in api.ROOT_CONTAINERS:
-                return _root(root)
-            creator = target.name.rsplit(".", 1)[-1]
-            if creator not in api.CONTAINERS or not target.rest or target.rest[0] != CALL:
-                return None
-            if target.origin is None:
-                return None
-            origin_key = target.origin
-            outside = origin_key not in reach
-            base = creator
-            if any(part == "empty" for part in target.name.split(".")):
-                base = "empty"
-            how = _describe_origin(base, origin_key)
-            site = Site(target.call[0], target.call[1]) if target.call else None
-            return ContainerRef(base, origin_key, outside, how, site)
-        if target.kind == "param":
-            owner_key = (target.path or key[0], target.scope or key[1])
-            owner_chain = reach.get(owner_key)
-            owner = self.index.function(owner_key)
-            if owner_chain is None or owner is None:
-                return None
-            if not owner_chain:
-                return self._fragment_argument(owner_key, owner, target, depth)
-            step = owner_chain[-1]
-            argument = _argument_for(owner, step.call, target.name)
-            if argument is None or argument.ref is None:
-                return None
-            passed = self.index.resolve(step.caller[0], step.caller[1], argument.ref)
-            if target.rest:
-                passed = replace(passed, rest=passed.rest + target.rest)
-            return self.container_of(reach, step.caller, passed, owner_chain[:-1], depth + 1)
-        return None
 
 
 @dataclass(frozen=True)
