@@ -19,6 +19,7 @@ a failure is logged to the client and the server goes on.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import logging
@@ -40,6 +41,7 @@ from fraglint import __version__
 from fraglint import engine
 from fraglint.config import ConfigError, Settings, find_project_root
 from fraglint.diagnostics import Diagnostic, Severity, Span
+from fraglint.index import loader
 from fraglint.index.loader import InputProblem, summarize_file, summarize_source
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
 
@@ -81,6 +83,7 @@ class SummaryCache:
         self.capacity = capacity
         self._disk: OrderedDict[str, _DiskEntry] = OrderedDict()
         self._buffers: dict[str, _BufferAnalysis] = {}
+        self.chunks = ChunkedParser()
         self._original_file_facts = getattr(engine, "_file_facts", None)
 
     # The two functions the engine calls, with the engine's own signatures.
@@ -152,7 +155,10 @@ class SummaryCache:
         cached = self._buffers.get(path)
         if cached is not None and cached.text == text:
             return cached
-        if "\x00" in text:
+        chunked = self.chunks.summarize(path, text) if "\x00" not in text else None
+        if chunked is not None:
+            analysis = _BufferAnalysis(text, *chunked)
+        elif "\x00" in text:
             analysis = _BufferAnalysis(text, summarize_file(path, text), None)
         else:
             result = summarize_source(path, text, with_positions=True)
@@ -170,6 +176,107 @@ class SummaryCache:
     def spans(self, path: str, buffers: dict[str, str]) -> dict[int, tuple[Span, ...]]:
         facts = self.file_facts(path, buffers)
         return getattr(facts, "spans", {}) if facts is not None else {}
+
+
+class ChunkedParser:
+    """Re-parse only the top-level statements an edit touched.
+
+    A buffer is cut into its top-level statements (where Python's own parser, ten times
+    faster than libcst's, says they start); each chunk is parsed by libcst and its positions
+    computed once, cached by the chunk's text. The chunks' statements are joined into one
+    module for the summary walk, and each chunk's positions are shifted to where the chunk
+    sits now. An edit inside one function re-parses that function only. Any doubt (Python
+    rejects the text, a chunk does not parse alone) returns None: the caller parses whole.
+    """
+
+    def __init__(self, capacity: int = 8192) -> None:
+        self.capacity = capacity
+        self._parsed: OrderedDict[str, tuple[object, dict]] = OrderedDict()
+
+    def summarize(self, path: str, text: str) -> tuple[ModuleSummary, object] | None:
+        pieces = split_top_level(text)
+        if pieces is None or len(pieces) < 2:
+            return None
+        try:
+            parsed = [(first, self._parse(chunk)) for first, chunk in pieces]
+        except Exception:  # noqa: BLE001 - libcst disagrees with ast: parse the whole text instead
+            return None
+        import libcst as cst
+        from fraglint.index.visitor import SummaryVisitor
+
+        body = [statement for _, (module, _) in parsed for statement in module.body]
+        visitor = SummaryVisitor(path, {})  # non-None: record the nodes of every site
+        try:
+            summary = visitor.summarize(cst.Module(body=body))
+        except RecursionError:
+            return None
+        return summary, _facts_from_sites(text, visitor.site_nodes, [(first, positions) for first, (_, positions) in parsed])
+
+    def _parse(self, chunk: str) -> tuple[object, dict]:
+        found = self._parsed.get(chunk)
+        if found is not None:
+            self._parsed.move_to_end(chunk)
+            return found
+        import libcst as cst
+
+        module = cst.parse_module(chunk)
+        compute = getattr(loader, "compute_positions", None)
+        if compute is not None:
+            positions = compute(module)
+        else:  # pragma: no cover - older loader
+            positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(cst.metadata.PositionProvider)
+        self._parsed[chunk] = found = (module, dict(positions))
+        while len(self._parsed) > self.capacity:
+            self._parsed.popitem(last=False)
+        return found
+
+
+def split_top_level(text: str) -> list[tuple[int, str]] | None:
+    """(first line, text) of each top-level statement with the comments and blank lines after it."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+    lines = text.splitlines(keepends=True)
+    if not tree.body or not lines:
+        return None
+    starts: list[int] = [1]
+    previous_end = 0
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+        if first > previous_end and first > starts[-1]:
+            starts.append(first)
+        previous_end = max(previous_end, node.end_lineno or node.lineno)
+    bounds = starts + [len(lines) + 1]
+    return [(bounds[i], "".join(lines[bounds[i] - 1 : bounds[i + 1] - 1])) for i in range(len(starts))]
+
+
+def _facts_from_sites(text: str, site_nodes: dict, chunks: list[tuple[int, dict]]) -> object | None:
+    """Spans of every site from the per-chunk positions, shifted to each chunk's first line."""
+    facts_class = getattr(engine, "_FileFacts", None)
+    suppressions = getattr(engine, "_suppressions", None)
+    if facts_class is None or suppressions is None:
+        return None
+    spans: dict[int, tuple[Span, ...]] = {}
+    current = 0  # sites come in walk order, so chunks are met in order
+    for site in sorted(site_nodes):
+        found = []
+        for node in site_nodes[site]:
+            index = current
+            while index < len(chunks) and node not in chunks[index][1]:
+                index += 1
+            if index == len(chunks):
+                index = next((i for i, (_, positions) in enumerate(chunks) if node in positions), None)
+                if index is None:
+                    continue
+            current = index
+            first, positions = chunks[index]
+            position = positions[node]
+            shift = first - 1
+            found.append(Span(position.start.line + shift, position.start.column + 1, position.end.line + shift, position.end.column + 1))
+        spans[site] = tuple(found)
+    has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
+    return facts_class(text, spans, suppressions(text) if has_comments else {})
 
 
 def _facts_from_visitor(text: str, visitor) -> object | None:

@@ -256,3 +256,66 @@ def test_noqa_edit_extends_an_existing_comment():
     assert text == ", FRG105" and span.column == len("x = f()  # noqa: FRG101") + 1
     assert noqa_edit("x = f()  # noqa\n", 3, "FRG105") is None
     assert noqa_edit("x = f()  # noqa: FRG105\n", 3, "FRG105") is None
+
+
+TRICKY = '''\
+"""Module docstring."""  # trailing comment
+import streamlit as st; import os
+from streamlit import (
+    fragment,
+)
+
+x = """
+def not_a_function():
+    pass
+"""
+
+@st.fragment
+@other.decorator(
+    arg=1,
+)
+def live():  # noqa: FRG110
+    st.write("a"); st.button("b")
+
+
+class Panel:
+    @fragment
+    def draw(self):
+        st.sidebar.write("c")
+
+if os.environ.get("X"):
+    live()
+else:
+    Panel().draw()
+total = 1 + \\
+    2
+# a comment at the end
+'''
+
+
+@pytest.mark.parametrize("text", [TRICKY, APP, FILES["panels.py"]], ids=["tricky", "app", "panels"])
+def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
+    from fraglint.index.loader import summarize_source
+    from fraglint.lsp import ChunkedParser, _facts_from_visitor
+
+    path = str(tmp_path / "app.py")
+    parser = ChunkedParser()
+    chunked = parser.summarize(path, text)
+    assert chunked is not None
+    summary, visitor = summarize_source(path, text, with_positions=True)
+    assert chunked[0] == summary
+    assert chunked[1].spans == _facts_from_visitor(text, visitor).spans
+    # After an edit in one statement, the reused chunks still land on the right lines.
+    edited = text.replace("\ndef ", "\n\n\ndef ", 1)
+    assert edited != text
+    again = parser.summarize(path, edited)
+    summary, visitor = summarize_source(path, edited, with_positions=True)
+    assert again[0] == summary and again[1].spans == _facts_from_visitor(edited, visitor).spans
+
+
+def test_chunked_parse_declines_what_it_cannot_split(tmp_path):
+    from fraglint.lsp import ChunkedParser
+
+    parser = ChunkedParser()
+    assert parser.summarize(str(tmp_path / "a.py"), "def broken(:\n    pass\n") is None
+    assert parser.summarize(str(tmp_path / "a.py"), "x = 1\n") is None  # one statement: nothing to reuse
