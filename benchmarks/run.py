@@ -153,8 +153,12 @@ def run_quiet(argv: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(argv, capture_output=True, text=True, **kw)
 
 
-def fraglint_tool(project: Path) -> Tool:
-    """`fraglint check` if it can run: the installed script, else `python -m fraglint` from this repo."""
+def fraglint_tools(project: Path) -> list[Tool]:
+    """`fraglint check` if it can run: the installed script, else `python -m fraglint` from this repo.
+
+    Cold always; when fraglint has a `--no-cache` flag, also a warm row: the same command
+    without the flag, on a summary cache that its verification run filled.
+    """
     env = {}
     if shutil.which("fraglint"):
         base = ["fraglint"]
@@ -164,25 +168,28 @@ def fraglint_tool(project: Path) -> Tool:
     try:
         help_run = run_quiet(base + ["check", "--help"], env={**os.environ, **env}, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return Tool("fraglint check", None, "fraglint", note=f"n/a: {exc}")
+        return [Tool("fraglint check", None, "fraglint", note=f"n/a: {exc}")]
     if help_run.returncode != 0:
         last = (help_run.stderr.strip().splitlines() or ["no output"])[-1]
-        return Tool("fraglint check", None, "fraglint", note=f"n/a: `fraglint check --help` failed ({last})")
+        return [Tool("fraglint check", None, "fraglint", note=f"n/a: `fraglint check --help` failed ({last})")]
     argv = base + ["check", "--exit-zero", "--output-format", "concise"]
-    note = "cold: fresh XDG_CACHE_HOME per run, anything it writes into the project removed"
-    for flag in ("--no-cache", "--no-cache-dir"):
-        if re.search(rf"(?<![\w-]){flag}(?![\w-])", help_run.stdout):
-            argv.append(flag)
-            note = f"cold: {flag}, fresh XDG_CACHE_HOME per run"
-            break
     version = run_quiet(base + ["--version"], env={**os.environ, **env}).stdout.strip() or "?"
-    return Tool("fraglint check", argv + [str(project)], "fraglint", env=env, note=note, version=version)
+    cold = Tool("fraglint check", argv + [str(project)], "fraglint", env=env, version=version,
+                note="cold: fresh XDG_CACHE_HOME per run, anything it writes into the project removed")
+    if not re.search(r"(?<![\w-])--no-cache(?![\w-])", help_run.stdout):
+        return [cold]
+    cold.argv.insert(-1, "--no-cache")
+    cold.env = {**env, "FRAGLINT_NO_CACHE": "1"}
+    cold.note = "cold: --no-cache, fresh XDG_CACHE_HOME per run"
+    warm = Tool("fraglint check (warm cache)", argv + [str(project)], "fraglint-warm", env=env, version=version,
+                note="warm: summary cache filled by its verification run, files unchanged")
+    return [cold, warm]
 
 
 def tools_for(project: Path, wanted: set[str] | None) -> list[Tool]:
     py = sys.executable
     tools = [
-        fraglint_tool(project),
+        *fraglint_tools(project),
         Tool("fixit lint (default rules)", ["fixit", "lint", str(project)], "fixit"),
         Tool("ruff check --select ALL", ["ruff", "check", "--isolated", "--no-cache", "--select", "ALL",
                                          "--exit-zero", str(project)], "ruff"),
@@ -225,7 +232,7 @@ def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, float
     elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu_start
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
-    if tool.kind == "fraglint":
+    if tool.kind == "fraglint":  # (the warm row's cache is part of `before`: it stays)
         new = snapshot(project) - before
         for extra in (p for p in new if p.parent not in new):  # remove what it wrote: stay cold
             tool.wrote.add(str(extra.relative_to(project)))
@@ -266,7 +273,7 @@ def verify(tool: Tool, proc: subprocess.CompletedProcess, project: Path, n_files
     elif tool.kind == "script":
         if proc.returncode != 0 or proc.stdout.strip() != str(n_files):
             tool.problem = f"exit {proc.returncode}, handled {proc.stdout.strip() or '?'} files: {tail(proc.stderr)}"
-    elif tool.kind == "fraglint":
+    elif tool.kind in ("fraglint", "fraglint-warm"):
         # its summary line ends "... in N files, target Streamlit X" or "(N files checked, ...)"
         m = re.search(r"(?:in|\() ?(\d+) files?\b", proc.stdout + proc.stderr)
         if proc.returncode != 0:
@@ -291,6 +298,8 @@ def measure(tools: list[Tool], project: Path, n_files: int, repeat: int, log) ->
         verify(tool, proc, project, n_files)
         if tool.problem:
             log(f"    PROBLEM: {tool.problem}")
+        if tool.kind == "fraglint-warm":
+            before = snapshot(project)  # keep the cache it just wrote
     for round_no in range(repeat):
         log(f"  round {round_no + 1}/{repeat}")
         for tool in tools:
