@@ -120,9 +120,15 @@ class SummaryCache:
         the duration of the call; where a name is missing the engine's own path runs, slower
         but correct.
         """
+        replacements = [("summarize_file", self.summarize_file)]
+        if self._original_file_facts is not None:
+            replacements.append(("_file_facts", self.file_facts))
+        disk_cache = getattr(engine, "SummaryCache", None)
+        if disk_cache is not None:  # the engine's on-disk cache: answer from memory first
+            replacements.append(("SummaryCache", lambda root, enabled=True: _MemoryFirst(self, disk_cache(root, enabled))))
         replaced = {}
-        for name, replacement in (("summarize_file", self.summarize_file), ("_file_facts", self.file_facts)):
-            if hasattr(engine, name) and (name != "_file_facts" or self._original_file_facts is not None):
+        for name, replacement in replacements:
+            if hasattr(engine, name):
                 replaced[name] = getattr(engine, name)
                 setattr(engine, name, replacement)
         try:
@@ -277,6 +283,30 @@ def _facts_from_sites(text: str, site_nodes: dict, chunks: list[tuple[int, dict]
         spans[site] = tuple(found)
     has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
     return facts_class(text, spans, suppressions(text) if has_comments else {})
+
+
+class _MemoryFirst:
+    """The engine's summary cache interface (`get`, `put`) over this process's memory, then its disk cache."""
+
+    def __init__(self, memory: SummaryCache, disk) -> None:
+        self.memory, self.disk = memory, disk
+
+    def get(self, path: str):
+        entry = self.memory._disk_entry(path)
+        if entry is None:
+            return None
+        if entry.summary is None:
+            entry.summary = self.disk.get(path)
+        return entry.summary
+
+    def put(self, path: str, result) -> None:
+        entry = self.memory._disk_entry(path)
+        if entry is not None:
+            entry.summary = result
+        self.disk.put(path, result)
+
+    def __getattr__(self, name: str):
+        return getattr(self.disk, name)
 
 
 def _facts_from_visitor(text: str, visitor) -> object | None:
