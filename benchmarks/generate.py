@@ -142,14 +142,13 @@ class ModuleWriter:
         self.module_boxes: list[str] = []  # module-level st.container(): fragment writes accumulate
         self.mistakes: list[tuple[int, str]] = []  # (body line index, kind)
         self.body: list[str] = []
-        alias_roll = rng.random()
-        self.st = "stl" if alias_roll < 0.08 else "st"
+        self.st = "stl" if rng.random() < 0.08 else "st"
         self.fragment_import = rng.random() < 0.12  # "from streamlit import fragment"
         self.key_prefix = self.module.split(".")[-1].lstrip("0123456789_")[:12] or "app"
 
     # -- small helpers -------------------------------------------------------------------
     def need_st(self) -> str:
-        self.imports.add("import streamlit" if self.st == "streamlit" else f"import streamlit as {self.st}")
+        self.imports.add(f"import streamlit as {self.st}")
         return self.st
 
     def need_pd(self) -> str:
@@ -463,7 +462,7 @@ class ModuleWriter:
             "    if column not in df.columns:",
             f'        return {pd}.DataFrame(columns=[column, "{num}", "share"])',
             "    grouped = (",
-            f'        df.groupby(column, dropna=False)["revenue"]',
+            '        df.groupby(column, dropna=False)["revenue"]',
             '        .agg(["sum", "mean", "count"])',
             f'        .rename(columns={{"sum": "{num}", "mean": "avg", "count": "rows"}})',
             "        .reset_index()",
@@ -573,7 +572,7 @@ class ModuleWriter:
         while len(lines) < budget - 2:
             meth = self.fresh(f"describe_{self.pick(NOUNS)}")
             lines += ["", f"    def {meth}(self, df: {pd}.DataFrame) -> str:", f'        """{self.pick(COMMENTS).capitalize()}."""',
-                      f'        return f"{{len(self.apply(df)):,}} of {{len(df):,}} rows match"']
+                      '        return f"{len(self.apply(df)):,} of {len(df):,} rows match"']
         self.exports.append(Symbol(self.module, name, "class", ()))
         return lines
 
