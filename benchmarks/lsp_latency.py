@@ -128,6 +128,30 @@ async def measure(project: Path, edits: int, timeout: float) -> dict:
     }
 
 
+def measure_in_process(project: Path, edits: int) -> dict:
+    """The same edits through the server's `Analyser` directly: the check alone, wall and CPU time."""
+    from fraglint.lsp import Analyser
+
+    app = project / "app.py"
+    text = app.read_text(encoding="utf-8")
+    analyser = Analyser()
+    analyser.check(str(app), text)
+    lines = text.splitlines(keepends=True)
+    wall, cpu = [], []
+    for number in range(edits):
+        index = edit_line(lines, number)
+        lines[index] = lines[index].rstrip("\r\n") + f"  # edit {number}\n"
+        started, started_cpu = time.perf_counter(), time.process_time()
+        analyser.check(str(app), "".join(lines))
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return {
+        "check_wall_median_ms": round(statistics.median(wall), 1),
+        "check_cpu_median_ms": round(statistics.median(cpu), 1),
+        "check_cpu_min_ms": round(min(cpu), 1),
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--project", type=Path, help="use this project (its app.py) instead of generating one")
@@ -138,6 +162,7 @@ def main() -> int:
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one publish")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--in-process", action="store_true", help="also time the same edits through the server's Analyser, without LSP")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fraglint-lsp-latency-") as scratch:
@@ -146,6 +171,8 @@ def main() -> int:
             project = Path(scratch) / "project"
             generate(project, args.files, args.lines, args.big_file, args.seed)
         figures = asyncio.run(measure(project.resolve(), args.edits, args.timeout))
+        if args.in_process:
+            figures.update(measure_in_process(project.resolve(), args.edits))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -156,6 +183,11 @@ def main() -> int:
             f"p90 {figures['p90_ms']} ms, min {figures['min_ms']} ms, max {figures['max_ms']} ms "
             f"(target: median <= {TARGET_MS:.0f} ms)"
         )
+        if args.in_process:
+            print(
+                f"in process (Analyser.check alone): wall median {figures['check_wall_median_ms']} ms, "
+                f"CPU median {figures['check_cpu_median_ms']} ms, CPU min {figures['check_cpu_min_ms']} ms"
+            )
     return 0
 
 
