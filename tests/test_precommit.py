@@ -94,7 +94,7 @@ def test_changed_file_sees_a_fragment_defined_elsewhere(tmp_path):
         tmp_path,
         {
             "pyproject.toml": '[project]\nname = "x"\ndependencies = ["streamlit==1.45.0"]\n',
-            "charts.py": "import streamlit as st\n\n@st.fragment\ndef chart():\n    st.line_chart([1])\n",
+            "charts.py": "import streamlit as st\n\n@st.fragment\ndef chart():\n    return st.selectbox('City', ['Oslo'])\n",
             "app.py": "import streamlit as st\nfrom charts import chart\n\nshown = chart()\n",
         },
     )
@@ -155,3 +155,25 @@ def test_pre_commit_try_repo_fails_then_passes(tmp_path):
     passing = try_repo()
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "Passed" in passing.stdout
+
+
+def test_action_yml_runs_fraglint_with_github_annotations(tmp_path):
+    """The composite action's check step, run as the runner would run it (bash, inputs as env)."""
+    import yaml
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    assert {"paths", "args", "version"} <= set(action["inputs"])
+    steps = action["runs"]["steps"]
+    install = next(step for step in steps if step.get("name") == "Install fraglint")
+    assert "${{ github.action_path }}" in install["env"]["ACTION_PATH"]
+    check = next(step for step in steps if step.get("name") == "fraglint check")
+    assert check["shell"] == "bash" and "--output-format github" in check["run"]
+
+    write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
+    script = check["run"].replace("python3 -m fraglint", f'"{sys.executable}" -m fraglint')
+    env = {**os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104"}
+    result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("::warning file=app.py,line=7,"), result.stdout
+    assert "title=FRG104 outside-container-write::" in result.stdout
