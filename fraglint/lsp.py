@@ -398,7 +398,7 @@ class Analyser:
             if found is None:
                 return None
             function, call = found
-            model = _model_for(path, summary, settings, self.summaries)
+            model = _model_for(path, summary, settings, self.summaries, text)
 
             def lines_of(key) -> tuple[str, int, int] | None:
                 target = model.index.function(key)
@@ -412,7 +412,69 @@ class Analyser:
                 end = max((s.end_line for s in last), default=first[0].end_line)
                 return os.path.relpath(key[0], settings.root), first[0].line, end
 
-            return describe_rerun(model, (path, function.qualname), call, lines_of)
+            interpretation = _interpret(model, settings, path)
+            described = describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
+            return described or describe_rerun(model, (path, function.qualname), call, lines_of)
+
+
+def _interpret(model, settings: Settings, path: str):
+    """The rerun-model interpreter's run of the buffer as an entry script, or None."""
+    try:
+        from fraglint.model.interpreter import interpret
+    except ImportError:  # pragma: no cover - an engine without the interpreter
+        return None
+    try:
+        interpretation = interpret(model.index, model, settings.target_version, [path])
+    except Exception:  # noqa: BLE001 - the model-based answer below still holds
+        log.exception("interpreter failed")
+        return None
+    return interpretation if interpretation.entries else None
+
+
+def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_of) -> str | None:
+    """The hover text from the interpreter: the triggers at this call and what each reruns.
+
+    Used when the buffer is an entry script; a helper module (imported elsewhere) falls back
+    to `describe_rerun`.
+    """
+    from fraglint.model.fragments import Site
+
+    site = Site(path, call.site)
+
+    def where(key) -> str:
+        found = lines_of(key)
+        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
+
+    def effect(plan) -> str:
+        parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
+        if plan.scope.kind == "fragment":
+            parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
+        if plan.piled:
+            parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
+        return "; ".join(parts)
+
+    started = [scope for scope in interpretation.scopes.values() if scope.kind == "fragment" and scope.call == site]
+    lines: list[str] = []
+    for scope in started:
+        fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
+        kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
+        lines.append(
+            f"**Starts fragment `{scope.name}`**{where(scope.function)}\n\n"
+            f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
+            "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
+        )
+    for trigger in interpretation.triggers:
+        if trigger.site != site or trigger.kind not in ("widget", "form", "callback", "rerun"):
+            continue
+        plan = interpretation.rerun_plan(trigger)
+        label = f" `{trigger.label}`" if trigger.label else ""
+        if plan.scope.kind == "fragment":
+            what = f"reruns fragment `{plan.scope.name}`{where(plan.scope.function)}, not the whole app"
+        else:
+            what = "reruns the whole app"
+        verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
+        lines.append(f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({effect(plan)}).")
+    return "\n\n".join(dict.fromkeys(lines)) or None
 
 
 def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: int, column: int) -> tuple[FunctionSummary, CallSite] | None:
@@ -431,18 +493,25 @@ def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: i
     return (best[1], best[2]) if best else None
 
 
-def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: SummaryCache):
-    """A fragment model over the buffer and every project module it imports, transitively."""
+def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: SummaryCache, text: str):
+    """A fragment model over the buffer, the project the engine indexes around it, and every
+    project module the buffer imports, transitively (loaded before the model is built, so its
+    fragment list covers them)."""
     from fraglint.index.project import ProjectIndex
     from fraglint.model.fragments import FragmentModel
 
-    def load(candidate: str) -> ModuleSummary | None:
-        if not candidate.startswith(settings.root) or not candidate.endswith(".py") or not os.path.isfile(candidate):
-            return None
-        result = cache.summarize_file(candidate)
-        return result if isinstance(result, ModuleSummary) else None
+    build = getattr(engine, "build_project", None)
+    if build is not None:
+        index = build([path], settings, buffers={path: text}, jobs=1).index
+    else:  # pragma: no cover - an engine without build_project
 
-    index = ProjectIndex({path: summary}, settings.root, load)
+        def load(candidate: str) -> ModuleSummary | None:
+            if not candidate.startswith(settings.root) or not candidate.endswith(".py") or not os.path.isfile(candidate):
+                return None
+            result = cache.summarize_file(candidate)
+            return result if isinstance(result, ModuleSummary) else None
+
+        index = ProjectIndex({path: summary}, settings.root, load)
     queue, seen = [path], {path}
     while queue and len(seen) < 256:
         current = queue.pop()
@@ -457,7 +526,6 @@ def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: Sum
                     if found and found not in seen and found.endswith(".py"):
                         seen.add(found)
                         queue.append(found)
-    # Built after the imports are loaded, so its fragment list covers them.
     return FragmentModel(index)
 
 

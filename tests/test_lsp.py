@@ -319,3 +319,12 @@ def test_chunked_parse_declines_what_it_cannot_split(tmp_path):
     parser = ChunkedParser()
     assert parser.summarize(str(tmp_path / "a.py"), "def broken(:\n    pass\n") is None
     assert parser.summarize(str(tmp_path / "a.py"), "x = 1\n") is None  # one statement: nothing to reuse
+
+
+@pytest.mark.asyncio
+async def test_hover_in_a_helper_module(client: LanguageClient):
+    """A helper imported by the app: the model answers (the interpreter runs entry scripts)."""
+    (client.root / "panels.py").write_text("import streamlit as st\n\ndef side():\n    st.sidebar.button('menu')\n")
+    helper = Editor(client, client.root / "panels.py", (client.root / "panels.py").read_text())
+    text = await helper.hover(4, "button")
+    assert text is not None and "reruns fragment `live`" in text, text
