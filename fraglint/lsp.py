@@ -493,6 +493,9 @@ def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: i
     return (best[1], best[2]) if best else None
 
 
+_HOVER_PROJECT_LIMIT = 2000
+
+
 def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: SummaryCache, text: str):
     """A fragment model over the buffer, the project the engine indexes around it, and every
     project module the buffer imports, transitively (loaded before the model is built, so its
@@ -512,6 +515,12 @@ def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: Sum
             return result if isinstance(result, ModuleSummary) else None
 
         index = ProjectIndex({path: summary}, settings.root, load)
+    # The rest of the project, so that a helper's callers are known too (an engine that
+    # already indexes the project as context has them loaded; these are then cache hits).
+    from fraglint.files import python_files_under
+
+    for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
+        index.module(other)
     queue, seen = [path], {path}
     while queue and len(seen) < 256:
         current = queue.pop()
