@@ -116,8 +116,27 @@ def test_changed_helper_sees_the_fragment_that_calls_it(tmp_path):
     assert "panels.py:4:5: FRG105" in result.stdout
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+def _git(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
+
+
+def _snapshot(repo: Path, into: Path, env: dict) -> Path:
+    """This checkout as it is on disk (tracked and new files, minus ignored ones), committed.
+
+    `pre-commit try-repo` clones HEAD plus changes to tracked files only; a snapshot makes
+    the test run the code in front of it, committed or not, and is HEAD itself in CI.
+    """
+    listed = _git(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = repo / name
+        if source.is_file():
+            target = into / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    _git(into, "init", "-q", env=env)
+    _git(into, "add", "-A", env=env)
+    _git(into, "commit", "-q", "-m", "snapshot", env=env)
+    return into
 
 
 @pytest.mark.slow
@@ -139,8 +158,10 @@ def test_pre_commit_try_repo_fails_then_passes(tmp_path):
     }
     env.pop("GITHUB_ACTIONS", None)
 
+    checkout = _snapshot(REPO, tmp_path / "fraglint-checkout", env)
+
     def try_repo() -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "fraglint", "--verbose", "--files", "app.py"]
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "fraglint", "--verbose", "--files", "app.py"]
         return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
     failing = try_repo()
