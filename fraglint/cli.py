@@ -91,7 +91,8 @@ def main() -> None:
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings (target release and where it came from) and exit.")
 @click.option("--color/--no-color", default=None, help="Colour the full format (default: when writing to a terminal).")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes for parsing (default: one per CPU).")
-def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs) -> None:
+@click.option("--no-cache", is_flag=True, help="Do not read or write the summary cache (.fraglint_cache).")
+def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache) -> None:
     """Check PATHS (files or directories, default `.`) for fragment misuse."""
     from fraglint.engine import run_check
     from fraglint.report import RenderOptions, renderers
@@ -105,6 +106,7 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
     except ConfigError as error:
         _fail(str(error))
         return
+    settings.cache = not no_cache
     for warning in getattr(settings, "version_warnings", []):
         click.echo(f"fraglint: warning: {warning}", err=True)
     if show_settings:

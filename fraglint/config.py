@@ -48,6 +48,7 @@ class Settings:
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
+    cache: bool = True
 
     @property
     def target_version(self) -> Version:

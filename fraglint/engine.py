@@ -21,6 +21,7 @@ from packaging.version import Version
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Location, Severity, Span
 from fraglint.files import discover, python_files_under
+from fraglint.index.cache import SummaryCache
 from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_file, summarize_source
 from fraglint.index.project import ProjectIndex
 from fraglint.index.summary import ModuleSummary
@@ -62,14 +63,25 @@ def build_project(
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
 ) -> Project:
-    """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path."""
+    """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path.
+
+    The files named are the ones reported on. The rest of the project (when the root is a
+    real project, with a pyproject.toml or .git) is indexed too, as context: a helper's callers
+    and a fragment's definition may live in files the check was not given (pre-commit passes
+    only the changed files).
+    """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     found = discover(paths, settings)
+    cache = SummaryCache(settings.root, settings.cache)
+    context = _context_files(settings, set(found.files))
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    for path, result in _summarize_all(found.files, buffers, jobs).items():
+    results = _summarize_all(found.files + context, buffers, jobs, cache)
+    reported = set(found.files)
+    for path, result in results.items():
         if isinstance(result, InputProblem):
-            problems[path] = result
+            if path in reported:
+                problems[path] = result
         else:
             summaries[path] = result
 
@@ -78,13 +90,28 @@ def build_project(
             return None
         if path not in buffers and not os.path.isfile(path):
             return None
-        result = summarize_file(path, buffers.get(path))
+        result = _summarize_cached(path, buffers, cache)
         return None if isinstance(result, InputProblem) else result
 
     index = ProjectIndex(summaries, settings.root, load)
+    index.load_import_closure()
     return Project(
         settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs, buffers
     )
+
+
+_CONTEXT_LIMIT = 5000
+
+
+def _context_files(settings: Settings, given: set[str]) -> list[str]:
+    """The project's other Python files, when the root is a real project of sane size."""
+    root = settings.root
+    if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
+        return []
+    everything = python_files_under(root, settings)
+    if len(everything) > _CONTEXT_LIMIT:
+        return []
+    return [path for path in everything if path not in given]
 
 
 def run_check(
@@ -134,6 +161,16 @@ def _summarize_one(path: str) -> tuple[str, ModuleSummary | InputProblem]:
     return path, summarize_file(path)
 
 
+def _summarize_cached(path: str, buffers: dict[str, str], cache: SummaryCache) -> ModuleSummary | InputProblem:
+    if path in buffers:
+        return summarize_file(path, buffers[path])
+    result = cache.get(path)
+    if result is None:
+        result = summarize_file(path)
+        cache.put(path, result)
+    return result
+
+
 def _parallel_map(function, items: list, jobs: int | None, threshold: int) -> list:
     """`map` over worker processes when there is enough work for them to pay off."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -145,13 +182,23 @@ def _parallel_map(function, items: list, jobs: int | None, threshold: int) -> li
         return list(pool.map(function, items, chunksize=chunk))
 
 
-def _summarize_all(files: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, ModuleSummary | InputProblem]:
+def _summarize_all(
+    files: list[str], buffers: dict[str, str], jobs: int | None, cache: SummaryCache
+) -> dict[str, ModuleSummary | InputProblem]:
     results: dict[str, ModuleSummary | InputProblem] = {}
+    missing = []
     for path in files:
         if path in buffers:
             results[path] = summarize_file(path, buffers[path])
-    on_disk = [f for f in files if f not in buffers]
-    results.update(_parallel_map(_summarize_one, on_disk, jobs, _PARALLEL_THRESHOLD))
+            continue
+        cached = cache.get(path)
+        if cached is not None:
+            results[path] = cached
+        else:
+            missing.append(path)
+    for path, result in _parallel_map(_summarize_one, missing, jobs, _PARALLEL_THRESHOLD):
+        results[path] = result
+        cache.put(path, result)
     return results
 
 

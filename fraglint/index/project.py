@@ -70,6 +70,8 @@ class ProjectIndex:
         self._load = load
         self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
         self._missing: set[str] = set()
+        self._names: dict[tuple[str, str, str], Target] = {}
+        self._resolving: set[tuple[str, str, str]] = set()
 
     # -- modules --------------------------------------------------------------------------
 
@@ -82,6 +84,25 @@ class ProjectIndex:
             else:
                 self.summaries[path] = summary
         return summary
+
+    def load_import_closure(self) -> None:
+        """Load every project module the loaded ones import, transitively."""
+        done: set[str] = set()
+        while True:
+            pending = [path for path in self.summaries if path not in done]
+            if not pending:
+                return
+            for path in pending:
+                done.add(path)
+                for function in list(self.summaries[path].functions.values()):
+                    for binding in function.imports.values():
+                        if binding.level == 0 and binding.module.split(".")[0] == STREAMLIT:
+                            continue
+                        found = self.find_module(binding.module, path, binding.level)
+                        if found is not None and binding.name and binding.name != "*":
+                            base = found if os.path.isdir(found) else os.path.dirname(found)
+                            if found.endswith("__init__.py") or os.path.isdir(found):
+                                self._probe(base, [binding.name])
 
     def functions(self) -> Iterator[tuple[str, FunctionSummary]]:
         for path, summary in list(self.summaries.items()):
@@ -177,7 +198,26 @@ class ProjectIndex:
         return UNKNOWN
 
     def lookup_name(self, path: str, scope: str, name: str, depth: int = 0) -> Target:
-        """Python's scope rules: local, enclosing functions, module globals (builtins unknown)."""
+        """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
+
+        Memoised, and a name met again while it is being resolved (`node = node.value` in a
+        loop) is unknown: without both, chains of rebindings resolve in exponential time.
+        """
+        key = (path, scope, name)
+        found = self._names.get(key)
+        if found is not None:
+            return found
+        if key in self._resolving:
+            return UNKNOWN
+        self._resolving.add(key)
+        try:
+            found = self._lookup_name(path, scope, name, depth)
+        finally:
+            self._resolving.discard(key)
+        self._names[key] = found
+        return found
+
+    def _lookup_name(self, path: str, scope: str, name: str, depth: int) -> Target:
         summary = self.module(path)
         if summary is None:
             return UNKNOWN
