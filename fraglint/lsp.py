@@ -377,12 +377,13 @@ class Analyser:
         self.settings = SettingsCache()
         self.problems: list[str] = []  # configuration problems to show, drained by the server
 
-    def check(self, path: str, text: str) -> list[Diagnostic]:
+    def check(self, path: str, text: str, others: dict[str, str] | None = None) -> list[Diagnostic]:
+        """Diagnostics of `path` from `text`; `others` are the other open buffers, unsaved text included."""
         settings, problem = self.settings.for_path(path)
         if problem:
             self.problems.append(problem)
         with self.summaries.engine_hooks():
-            result = engine.run_check([path], settings, buffers={path: text}, jobs=1)
+            result = engine.run_check([path], settings, buffers={**(others or {}), path: text}, jobs=1)
         return [d for d in result.diagnostics if d.path == path]
 
     def hover(self, path: str, text: str, line: int, column: int) -> str | None:
@@ -676,7 +677,12 @@ class FraglintLanguageServer(LanguageServer):
             return
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text)
+            others = {
+                other_path: other.source
+                for other_uri, other in self.workspace.text_documents.items()
+                if other_uri != uri and other_uri.endswith(".py") and (other_path := uris.to_fs_path(other_uri))
+            }
+            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
         except Exception as error:  # an engine failure must never end the server
             log.exception("check failed")
             self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: check of {path} failed: {error!r}"))
@@ -691,10 +697,10 @@ class FraglintLanguageServer(LanguageServer):
             lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[item for item, _ in items])
         )
 
-    def _check_if_current(self, uri: str, generation: int, path: str, text: str) -> list[Diagnostic] | None:
+    def _check_if_current(self, uri: str, generation: int, path: str, text: str, others: dict[str, str]) -> list[Diagnostic] | None:
         if self.generation.get(uri) != generation:
             return None
-        return self.analyser.check(path, text)
+        return self.analyser.check(path, text, others)
 
     def _drain_problems(self) -> list[str]:
         problems, self.analyser.problems = self.analyser.problems, []

@@ -170,6 +170,14 @@ async def test_cross_module_related_information_and_save(client: LanguageClient)
     app = Editor(client, client.root / "app.py", APP.replace("side()", "st.sidebar.write('x')\n    side()"))
     found = await app.codes([("FRG108", 4), ("FRG105", 6)])
     assert all(d.source == "fraglint" for d in found)
+    # Columns are UTF-16 code units (the default position encoding): an emoji counts twice.
+    panels.replace("import streamlit as st\n\ndef side():\n    st.sidebar.button('menu')\n")
+    app.replace(app.text.replace("    st.sidebar.write('x')", "    s = '\U0001f388'; st.sidebar.write(s)"))
+    line = app.text.splitlines()[5]
+    expected = len(line[: line.index("st.sidebar")].encode("utf-16-le")) // 2
+    assert expected == len(line[: line.index("st.sidebar")]) + 1
+    found = await app.until(lambda found: any(d.code == "FRG105" and d.range.start.character == expected for d in found))
+    assert sorted((d.code, d.range.start.line + 1) for d in found) == [("FRG105", 6), ("FRG108", 4)]
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=app.uri)))
     await app.codes([("FRG108", 4), ("FRG105", 6)])
 
