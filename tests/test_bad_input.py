@@ -90,6 +90,17 @@ MIXED = {
     "crlf_tabs.py": CRLF_TABS,
     "bom.py": b"\xef\xbb\xbfimport streamlit as st\nst.write('bom')\n",
     "bad_cookie.py": b"# -*- coding: klingon -*-\nx = 1\n",
+    "formfeed.py": b"import streamlit as st\n\x0c\nst.write(1)\n",
+    "long_line.py": "x = " + repr("a" * 1_000_000) + "\n",
+    "tabs_mixed.py": "if True:\n\tx = 1\n        y = 2\n",
+    # Syntax newer than the Python running fraglint (3.12 `type`, PEP 695 generics) must still parse.
+    "modern.py": (
+        "import streamlit as st\n\ntype Rows = list[dict[str, int]]\n\n\ndef first[T](items: list[T]) -> T:\n"
+        "    return items[0]\n\n\nbox = st.container()\n\n\n@st.fragment\nasync def live():\n"
+        '    match st.session_state.get("mode"):\n        case "a" | "b" as mode:\n            box.write(f"{mode=}")\n'
+        "        case _:\n            pass\n    if (n := len(\"x\")) > 0:\n        box.write(n)\n"
+        "    try:\n        pass\n    except* ValueError:\n        pass\n\n\nlive()\n"
+    ),
 }
 
 
@@ -149,7 +160,7 @@ def test_null_byte(mixed):
     assert (d["line"], d["column"]) == (2, 6)
 
 
-@pytest.mark.parametrize("name", ["empty.py", "only_comments.py", "bom.py"])
+@pytest.mark.parametrize("name", ["empty.py", "only_comments.py", "bom.py", "formfeed.py", "long_line.py"])
 def test_harmless_files_report_nothing(mixed, name):
     assert mixed.by_path(name) == []
 
@@ -159,6 +170,17 @@ def test_binary_and_undecodable_files(mixed, name):
     [d] = mixed.by_path(name)
     assert d["name"] == "syntax-error"
     assert d["line"] >= 1 and d["column"] >= 1 and d["message"]
+
+
+def test_modern_syntax_parses(mixed):
+    assert {(d["name"], d["line"]) for d in mixed.by_path("modern.py")} == {
+        ("outside-container-write", 17), ("outside-container-write", 21),
+    }
+
+
+def test_mixed_tabs_and_spaces(mixed):
+    [d] = mixed.by_path("tabs_mixed.py")
+    assert d["name"] == "syntax-error"
 
 
 def test_bad_cookie_names_the_encoding(mixed):
@@ -176,7 +198,7 @@ def test_every_file_counted(mixed):
     assert mixed.stderr == ""
     assert {d["path"] for d in mixed.diagnostics} == {
         "good.py", "syntax.py", "invalid_utf8.py", "invalid_utf8_first_line.py", "latin1.py", "nul.py",
-        "binary.py", "binary_no_nul.py", "crlf_tabs.py", "bad_cookie.py",
+        "binary.py", "binary_no_nul.py", "crlf_tabs.py", "bad_cookie.py", "modern.py", "tabs_mixed.py",
     }
 
 
