@@ -10,6 +10,8 @@ Expectations (``expect``) map a version specifier ("<1.37", ">=1.59", "" = all) 
             ``ticks`` : {marker: minimum count} and ``only`` : allowed set of markers
   exc     : list of substrings, one per exception shown in the page, in order ([] = none)
   counts  : {text: number of markdown elements with exactly that text}
+  widget_counts : {label: number of widgets with that label}
+  alert / no_alerts : a substring one non-exception alert must contain / no such alert
   sidebar_counts : same, inside the sidebar
 Later matching entries override earlier ones key by key, so a case states the common
 behaviour under "" and the differences under narrower ranges.
@@ -34,6 +36,7 @@ class Case:
     steps: list = field(default_factory=list)
     count: list[str] = field(default_factory=list)
     sidebar_count: list[str] = field(default_factory=list)
+    widget_count: list[str] = field(default_factory=list)  # widgets with this label in the page
     expect: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     fraglint: dict[str, set[str]] = field(default_factory=dict)
     doc: str = ""
@@ -57,6 +60,43 @@ class Case:
 
 CLICK = "click"
 F = "fragment:frag"
+FULL = ["full-run", F, "end"]
+
+# exception texts (substrings of "<Type>: <message>")
+NO_FRAGMENT = "AttributeError: module 'streamlit' has no attribute 'fragment'"
+NO_EXPERIMENTAL = "AttributeError: module 'streamlit' has no attribute 'experimental_fragment'"
+NO_SCOPE = "TypeError: rerun() got an unexpected keyword argument 'scope'"
+NO_PARALLEL = "TypeError: fragment() got an unexpected keyword argument 'parallel'"
+NO_KEY = "TypeError: fragment() got an unexpected keyword argument 'key'"
+SCOPE_OUTSIDE = 'scope="fragment" can only be specified from @st.fragment-decorated functions'
+SIDEBAR_EXP = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.experimental_fragment is not supported"
+SIDEBAR = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.fragment is not supported"
+
+API = "fragment-api-unavailable"
+PRE_FRAGMENT = "<1.37"        # st.fragment missing: adapted cases run with st.experimental_fragment
+PRE_PARALLEL = ">=1.37,<1.58"
+PRE_KEY = ">=1.37,<1.63"
+
+
+def broken(exc: str, *later_steps: str) -> dict[str, dict[str, Any]]:
+    """The decorator raised on the first run: nothing after it ran, and the page keeps the
+    exception (the later steps find no widget to click, so nothing reruns)."""
+    out = {"initial": {"markers": ["full-run"], "exc": [exc]}}
+    for step in later_steps:
+        out[step] = {"markers": [], "exc": [exc]}
+    return out
+
+
+def merge(*parts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        for step, fields in part.items():
+            out.setdefault(step, {}).update(fields)
+    return out
+
+
+def every_step(steps, **fields) -> dict[str, dict[str, Any]]:
+    return {s: dict(fields) for s in steps}
 
 CASES: list[Case] = []
 
@@ -77,153 +117,414 @@ def by_name(name: str) -> Case:
 # ---------------------------------------------------------------- API availability
 case(name="experimental_fragment", app="experimental_fragment.py",
      doc="@st.experimental_fragment: exists 1.33-1.48, deprecated 1.37, removed 1.49",
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))],
+     expect={
+         "<1.49": {"initial": {"markers": FULL, "exc": []}, "click_frag": {"markers": [F]},
+                   "click_outside": {"markers": FULL, "exc": []}},
+         "<1.37": {"initial": {"no_alerts": True}},
+         ">=1.37,<1.49": {"initial": {"alert": "Please replace st.experimental_fragment with st.fragment"}},
+         ">=1.49": broken(NO_EXPERIMENTAL, "click_frag", "click_outside"),
+         ">=1.67": {"initial": {"exc": [NO_EXPERIMENTAL + ". st.experimental_fragment has been removed"]}},
+     },
+     fraglint={"": set(), ">=1.37": {"experimental-fragment"}})
 
 case(name="fragment_api", app="fragment_api.py",
      doc="@st.fragment: AttributeError before 1.37",
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag", "click_outside"),
+         ">=1.37": {"initial": {"markers": FULL, "exc": []}, "click_frag": {"markers": [F], "exc": []},
+                    "click_outside": {"markers": FULL, "exc": []}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="rerun_scope_in_fragment", app="rerun_scope_in_fragment.py",
      doc="st.rerun(scope='fragment') from a fragment during a fragment rerun; st.rerun() from one",
      steps=[("click_frag_rerun", (CLICK, "Frag rerun")),
-            ("click_frag_full_rerun", (CLICK, "Frag full rerun"))])
+            ("click_frag_full_rerun", (CLICK, "Frag full rerun"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": []}},
+         PRE_FRAGMENT: {"click_frag_rerun": {"markers": [F, "calling-rerun-fragment"], "exc": [NO_SCOPE]},
+                        "click_frag_full_rerun": {"markers": [], "exc": [NO_SCOPE]}},
+         ">=1.37": {"click_frag_rerun": {"markers": [F, "calling-rerun-fragment", F], "exc": []},
+                    "click_frag_full_rerun": {"markers": [F, "calling-rerun-app", "full-run", F, "end"],
+                                              "exc": []}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="rerun_scope_outside", app="rerun_scope_outside.py",
      doc="st.rerun(scope='fragment') in the main script body",
-     steps=[("click_rerun_outside", (CLICK, "Rerun outside"))])
+     steps=[("click_rerun_outside", (CLICK, "Rerun outside"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": []},
+              "click_rerun_outside": {"markers": ["full-run", F, "calling-rerun-fragment"]}},
+         PRE_FRAGMENT: {"click_rerun_outside": {"exc": [NO_SCOPE]}},
+         ">=1.37": {"click_rerun_outside": {"exc": [SCOPE_OUTSIDE]}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": {"rerun-scope-outside-fragment"}})
 
 case(name="rerun_scope_full_run", app="rerun_scope_full_run.py",
-     doc="st.rerun(scope='fragment') inside a fragment while it runs as part of a full run",
-     steps=[("click_frag", (CLICK, "Frag button"))])
+     doc="st.rerun(scope='fragment') inside a fragment while it runs as part of a full run "
+         "(guarded by session state, so only on the first run)",
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         "": {"initial": {"markers": ["full-run", F, "calling-rerun-fragment"]},
+              "click_frag": {"markers": [F]}},
+         PRE_FRAGMENT: {"initial": {"exc": [NO_SCOPE]},
+                        # the fragment rerun does not clear the exception shown by the full run
+                        "click_frag": {"exc": [NO_SCOPE]}},
+         ">=1.37": {"initial": {"exc": [SCOPE_OUTSIDE]}, "click_frag": {"exc": []}},
+     },
+     # which run the call happens in is not visible statically: no rule is expected
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="parallel_fragment", app="parallel_fragment.py",
      doc="@st.fragment(parallel=True): 1.58+",
      count=["inside-parallel"],
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag", "click_outside"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag", "click_outside"),
+         # the parallel fragment runs in a thread: its marker may come before or after `end`
+         ">=1.58": {"initial": {"has": FULL, "exc": [], "counts": {"inside-parallel": 1}},
+                    "click_frag": {"markers": [F], "exc": [], "counts": {"inside-parallel": 1}},
+                    "click_outside": {"has": FULL, "exc": [], "counts": {"inside-parallel": 1}}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API}, ">=1.58": set()})
 
 case(name="parallel_outside_write", app="parallel_outside_write.py",
      doc="parallel fragment writing to a container created outside it",
      count=["pile-parallel"],
-     steps=[("click_frag", (CLICK, "Frag button"))])
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
+                                "exc": ["outside a parallel fragment"], "counts": {"pile-parallel": 0}}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
+               PRE_PARALLEL: {API, "outside-container-write"},
+               ">=1.58": {"parallel-fragment-outside-write"}})
 
 case(name="parallel_sidebar", app="parallel_sidebar.py",
      doc="parallel fragment writing to st.sidebar",
      sidebar_count=["pile-sidebar"],
-     steps=[("click_frag", (CLICK, "Frag button"))])
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
+                                "sidebar_counts": {"pile-sidebar": 0}}},
+         # 1.58: the (older) sidebar check fires first; from 1.59 the parallel check
+         ">=1.58,<1.59": {"initial": {"exc": [SIDEBAR]}},
+         ">=1.59": {"initial": {"exc": ["outside a parallel fragment"]}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "fragment-sidebar-call"},
+               PRE_PARALLEL: {API, "fragment-sidebar-call"},
+               ">=1.58": {"parallel-fragment-outside-write"}})
 
 case(name="parallel_bottom", app="parallel_bottom.py",
      doc="parallel fragment writing to st.bottom",
      count=["pile-bottom"],
-     steps=[("click_frag", (CLICK, "Frag button"))])
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
+                                "exc": ["outside a parallel fragment"], "counts": {"pile-bottom": 0}}},
+     },
+     # before 1.58 the decorator itself fails; writes to st.bottom from an ordinary fragment
+     # are not treated as outside-container writes by fraglint (not observed by the oracle)
+     fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API},
+               ">=1.58": {"parallel-fragment-outside-write"}})
 
 case(name="fragment_key_rerun", app="fragment_key_rerun.py",
      doc="@st.fragment(key=...) and st.rerun('<key>') from a widget callback",
      steps=[("click_panel", (CLICK, "Panel button")),
-            ("click_rerun_panel", (CLICK, "Rerun panel"))])
+            ("click_rerun_panel", (CLICK, "Rerun panel"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_panel", "click_rerun_panel"),
+         PRE_KEY: broken(NO_KEY, "click_panel", "click_rerun_panel"),
+         ">=1.63": {"initial": {"markers": ["full-run", "fragment:panel", "fragment:other", "end"],
+                                "exc": []},
+                    "click_panel": {"markers": ["fragment:panel"], "exc": []},
+                    # the keyed rerun replaces the button's full rerun: only the named fragment
+                    "click_rerun_panel": {"markers": ["callback", "fragment:panel"], "exc": []}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": set()})
 
 case(name="fragment_key_reserved", app="fragment_key_reserved.py",
      doc="@st.fragment(key='app') (reserved)",
-     steps=[])
+     steps=[],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT),
+         PRE_KEY: broken(NO_KEY),
+         ">=1.63": broken("StreamlitAPIException: app is a reserved name and cannot be used as a fragment key"),
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": {"fragment-key-reserved"}})
 
 case(name="fragment_key_duplicate", app="fragment_key_duplicate.py",
      doc="two fragment functions with one key",
-     steps=[])
+     steps=[],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT),
+         PRE_KEY: broken(NO_KEY),
+         # raised when the second fragment is called, not at decoration
+         ">=1.63": {"initial": {"markers": ["full-run", "fragment:first"], "exc": [
+             "StreamlitDuplicateElementKey: There are multiple elements with the same key='dup'"]}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": {"duplicate-fragment-key"}})
 
 case(name="rerun_key_outside_callback", app="rerun_key_outside_callback.py",
      doc="st.rerun('<key>') from the script body, not a callback",
-     steps=[("click_rerun_panel", (CLICK, "Rerun panel"))])
+     steps=[("click_rerun_panel", (CLICK, "Rerun panel"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_rerun_panel"),
+         PRE_KEY: broken(NO_KEY, "click_rerun_panel"),
+         ">=1.63": {"initial": {"markers": ["full-run", "fragment:panel", "end"], "exc": []},
+                    "click_rerun_panel": {
+                        "markers": ["full-run", "fragment:panel", "calling-rerun-key"],
+                        "exc": ["StreamlitAPIException: Passing a fragment key to st.rerun() is only "
+                                "allowed from a widget callback"]}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": {"rerun-key-outside-callback"}})
 
 case(name="rerun_unknown_key", app="rerun_unknown_key.py",
      doc="st.rerun('<key>') from a callback with a key no fragment has",
-     steps=[("click_rerun_missing", (CLICK, "Rerun missing"))])
+     steps=[("click_rerun_missing", (CLICK, "Rerun missing"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_rerun_missing"),
+         PRE_KEY: broken(NO_KEY, "click_rerun_missing"),
+         ">=1.63": {"initial": {"markers": ["full-run", "fragment:panel", "end"], "exc": []},
+                    # raised in the callback: the script itself does not run
+                    "click_rerun_missing": {"markers": ["callback"], "exc": [
+                        "StreamlitAPIException: No fragment found for target 'missing'"]}},
+     },
+     # no fraglint rule covers unknown keys (yet)
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": set()})
 
 # ---------------------------------------------------------------- sidebar / outside widgets
+_SB_STEPS = ("initial", "click_frag_1", "click_frag_2")
 case(name="sidebar_write_in_fragment", app="sidebar_write_in_fragment.py",
      doc="st.sidebar.write inside a fragment",
      sidebar_count=["pile-sidebar"],
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))],
+     expect={
+         "<1.59": {"initial": {"markers": ["full-run", F]}, "click_frag_1": {"markers": [F]},
+                   "click_frag_2": {"markers": [F]}},
+         "<1.37": every_step(_SB_STEPS, exc=[SIDEBAR_EXP], sidebar_counts={"pile-sidebar": 0}),
+         ">=1.37,<1.59": every_step(_SB_STEPS, exc=[SIDEBAR], sidebar_counts={"pile-sidebar": 0}),
+         ">=1.59": merge(every_step(_SB_STEPS, exc=[], sidebar_counts={"pile-sidebar": 1}), {
+             "initial": {"markers": ["full-run", F, "fragment:frag:after-sidebar", "end"]},
+             "click_frag_1": {"markers": [F, "fragment:frag:after-sidebar"]},
+             "click_frag_2": {"markers": [F, "fragment:frag:after-sidebar"]}}),
+     },
+     fraglint={PRE_FRAGMENT: {API, "fragment-sidebar-call"},
+               ">=1.37,<1.59": {"fragment-sidebar-call"}, ">=1.59": set()})
 
 case(name="sidebar_with_in_fragment", app="sidebar_with_in_fragment.py",
      doc="with st.sidebar: inside a fragment",
      sidebar_count=["pile-sidebar"],
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))],
+     expect=None,  # same as sidebar_write_in_fragment, filled below
+     fraglint={PRE_FRAGMENT: {API, "fragment-sidebar-call"},
+               ">=1.37,<1.59": {"fragment-sidebar-call"}, ">=1.59": set()})
+CASES[-1].expect = CASES[-2].expect
 
 case(name="fragment_in_sidebar", app="fragment_in_sidebar.py",
      doc="a fragment called inside with st.sidebar:",
      sidebar_count=["in-sidebar"],
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))],
+     expect={"": {"initial": {"markers": FULL, "exc": [], "sidebar_counts": {"in-sidebar": 1}},
+                  "click_frag_1": {"markers": [F], "exc": [], "sidebar_counts": {"in-sidebar": 1}},
+                  "click_frag_2": {"markers": [F], "exc": [], "sidebar_counts": {"in-sidebar": 1}}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="widget_outside", app="widget_outside.py",
      doc="a widget written from a fragment into a container created outside it",
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     widget_count=["Outside checkbox"],
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button")),
+            ("check_outside", ("check", "Outside checkbox"))],
+     expect={},  # filled after the 1.34/1.35 run
+     fraglint={PRE_FRAGMENT: {API, "fragment-widget-outside"},
+               ">=1.37,<1.59": {"fragment-widget-outside"}, ">=1.59": set()})
 
 # ---------------------------------------------------------------- pile-up
+_PILE = ["pile-container", "pile-columns", "pile-argument"]
+
+
+def _piles(n: int) -> dict[str, int]:
+    return {**{k: n for k in _PILE}, "pile-empty": 1, "pile-body": 1}
+
+
 case(name="outside_writes", app="outside_writes.py",
      doc="non-widget writes from a fragment into module-level container, columns, "
          "a container argument, and st.empty; two fragment reruns then a full rerun",
      count=["pile-container", "pile-columns", "pile-argument", "pile-empty", "pile-body"],
      steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button")),
-            ("click_full", (CLICK, "Full rerun"))])
+            ("click_full", (CLICK, "Full rerun"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": [], "counts": _piles(1)},
+              "click_frag_1": {"markers": [F], "exc": []}, "click_frag_2": {"markers": [F], "exc": []},
+              "click_full": {"markers": FULL, "exc": [], "counts": _piles(1)}},
+         "<1.59": {"click_frag_1": {"counts": _piles(2)}, "click_frag_2": {"counts": _piles(3)}},
+         ">=1.59": {"click_frag_1": {"counts": _piles(1)}, "click_frag_2": {"counts": _piles(1)}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": set()})
 
 case(name="outside_empty", app="outside_empty.py",
      doc="writes only into an st.empty() placeholder",
      count=["pile-empty"],
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))],
+     expect={"": {"initial": {"markers": FULL, "exc": [], "counts": {"pile-empty": 1}},
+                  "click_frag_1": {"markers": [F], "exc": [], "counts": {"pile-empty": 1}},
+                  "click_frag_2": {"markers": [F], "exc": [], "counts": {"pile-empty": 1}}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="outside_first_write_in_rerun", app="outside_first_write_in_rerun.py",
      doc="outside container first written during a fragment rerun (no write on the full run)",
      count=["pile-late"],
-     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))])
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": [], "counts": {"pile-late": 0}},
+              "click_frag_1": {"markers": [F]}, "click_frag_2": {"markers": [F]}},
+         "<1.59": {"click_frag_1": {"exc": [], "counts": {"pile-late": 1}},
+                   "click_frag_2": {"exc": [], "counts": {"pile-late": 2}}},
+         ">=1.59": every_step(("click_frag_1", "click_frag_2"), counts={"pile-late": 0}, exc=[
+             "A fragment tried to write to a container created outside"]),
+     },
+     # pile-up before 1.59; from 1.59 the runtime raises, and no fraglint rule names that yet
+     fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": set()})
 
 # ---------------------------------------------------------------- nesting, caching, return
+_NEST = ["fragment:outer", "fragment:inner", "fragment:outer:after-inner"]
 case(name="nested_fragments", app="nested_fragments.py",
      doc="outer fragment calling an inner fragment, with elements after the inner call",
      count=["outer-after"],
      steps=[("click_inner", (CLICK, "Inner button")), ("click_outer", (CLICK, "Outer button")),
-            ("click_outer_after", (CLICK, "Outer after button"))])
+            ("click_outer_after", (CLICK, "Outer after button"))],
+     expect={
+         "": {"initial": {"markers": ["full-run"] + _NEST + ["end"], "exc": [],
+                          "counts": {"outer-after": 1}},
+              "click_inner": {"markers": ["fragment:inner"], "exc": [], "counts": {"outer-after": 1}},
+              "click_outer": {"markers": _NEST, "exc": [], "counts": {"outer-after": 1}},
+              "click_outer_after": {"exc": [], "counts": {"outer-after": 1}}},
+         # before 1.37 a widget drawn after the inner fragment returned is not tagged with the
+         # outer fragment: clicking it reruns the whole app
+         "<1.37": {"click_outer_after": {"markers": ["full-run"] + _NEST + ["end"]}},
+         ">=1.37": {"click_outer_after": {"markers": _NEST}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "nested-fragment"}, ">=1.37": set()})
 
 case(name="cache_over_fragment", app="cache_over_fragment.py",
      doc="@st.cache_data above @st.fragment",
      count=["cached-body"],
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))],
+     expect={},
+     fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_over_cache", app="fragment_over_cache.py",
      doc="@st.fragment above @st.cache_data",
      count=["cached-body"],
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))],
+     expect={},
+     fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
+
+case(name="cache_over_fragment_timer", app="cache_over_fragment_timer.py", settle_timeout=3.0,
+     doc="@st.cache_data above @st.fragment(run_every=1), no widget in the body",
+     count=["cached-body"],
+     steps=[("wait_2_5s", ("wait", 2.5)), ("click_full", (CLICK, "Full rerun")),
+            ("wait_2_5s_after_full", ("wait", 2.5))],
+     expect={},
+     fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
+
+case(name="fragment_over_cache_timer", app="fragment_over_cache_timer.py", settle_timeout=3.0,
+     doc="@st.fragment(run_every=1) above @st.cache_data, no widget in the body",
+     count=["cached-body"],
+     steps=[("wait_2_5s", ("wait", 2.5)), ("click_full", (CLICK, "Full rerun")),
+            ("wait_2_5s_after_full", ("wait", 2.5))],
+     expect={},
+     fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_return", app="fragment_return.py",
      doc="fragment return value on full runs vs fragment reruns",
-     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))])
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))],
+     expect={"": {"initial": {"markers": ["full-run", F, "returned:0", "end"], "exc": []},
+                  # a fragment rerun runs only the body: the caller never sees the value
+                  "click_frag": {"markers": [F], "exc": []},
+                  "click_full": {"markers": ["full-run", F, "returned:1", "end"], "exc": []}}},
+     fraglint={PRE_FRAGMENT: {API, "fragment-return-value"}, ">=1.37": {"fragment-return-value"}})
 
 # ---------------------------------------------------------------- run_every
+_TICKS = ["fragment:int", "fragment:float", "fragment:str", "fragment:timedelta"]
 case(name="run_every_valid", app="run_every_valid.py", settle_timeout=3.0,
      doc="run_every as int 1, float 1.0, '1s', timedelta(seconds=1)",
-     steps=[("wait_3s", ("wait", 3.0))])
+     steps=[("wait_3s", ("wait", 3.0))],
+     expect={"": {"initial": {"has": ["full-run"] + _TICKS + ["end"], "exc": []},
+                  "wait_3s": {"ticks": {t: 2 for t in _TICKS}, "lacks": ["full-run"], "exc": []}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="run_every_bad_string", app="run_every_bad_string.py", settle_timeout=3.0,
      doc="run_every='every second'",
-     steps=[("wait_2s", ("wait", 2.0))])
+     steps=[("wait_2s", ("wait", 2.0))],
+     expect={
+         # raised when the fragment is called (after decoration), on every release
+         "": {"initial": {"markers": ["full-run", "decorated"],
+                          "exc": ["BadTimeStringError: Time string doesn't look right"]},
+              "wait_2s": {"markers": []}},
+         ">=1.45": {"initial": {"exc": ["StreamlitBadTimeStringError: Time string doesn't look right"]}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "invalid-run-every"}, ">=1.37": {"invalid-run-every"}})
 
 case(name="run_every_negative", app="run_every_negative.py", settle_timeout=3.0,
      doc="run_every=-1",
-     steps=[("wait_2s", ("wait", 2.0))])
+     steps=[("wait_2s", ("wait", 2.0))],
+     expect={
+         # accepted silently; the fragment then reruns in a tight loop (dozens per second)
+         "": {"initial": {"has": ["full-run", "decorated", "fragment:tick", "end"], "exc": []},
+              "wait_2s": {"ticks": {"fragment:tick": 10}, "lacks": ["full-run"], "exc": []}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "invalid-run-every"}, ">=1.37": {"invalid-run-every"}})
 
 # ---------------------------------------------------------------- misc
 case(name="duplicate_widget", app="duplicate_widget.py",
      doc="fragment with a keyless button called twice per run",
-     steps=[])
+     steps=[],
+     expect={"": {"initial": {"markers": ["full-run", F, F], "exc": ["There are multiple"]}},
+             "<1.45": {"initial": {"exc": ["DuplicateWidgetID: There are multiple identical st.button widgets"]}},
+             ">=1.45": {"initial": {"exc": ["StreamlitDuplicateElementId: There are multiple button elements"]}}},
+     fraglint={PRE_FRAGMENT: {API, "fragment-duplicate-widget"},
+               ">=1.37": {"fragment-duplicate-widget"}})
 
 case(name="uncalled_fragment", app="uncalled_fragment.py",
      doc="a fragment defined and never called",
-     steps=[("click_outside", (CLICK, "Outside button"))])
+     steps=[("click_outside", (CLICK, "Outside button"))],
+     expect={"": {"initial": {"markers": ["full-run", "end"], "exc": []},
+                  "click_outside": {"markers": ["full-run", "end"], "exc": []}}},
+     fraglint={PRE_FRAGMENT: {API, "uncalled-fragment"}, ">=1.37": {"uncalled-fragment"}})
 
+_GUIDE_FULL = ["full-run", "fragment:toggle_and_text", "between", "fragment:filter_and_file", "end"]
 case(name="guide_scopes", app="guide_scopes.py",
      doc="the guide's toggle_and_text / filter_and_file example",
      steps=[("toggle", ("check", "Toggle")), ("filter", ("check", "Filter")),
-            ("update", (CLICK, "Update"))])
+            ("update", (CLICK, "Update"))],
+     expect={"": {"initial": {"markers": _GUIDE_FULL, "exc": []},
+                  "toggle": {"markers": ["fragment:toggle_and_text"], "exc": []},
+                  "filter": {"markers": ["fragment:filter_and_file"], "exc": []},
+                  "update": {"markers": _GUIDE_FULL, "exc": []}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 case(name="guide_run_every", app="guide_run_every.py", settle_timeout=3.0,
      doc="a run_every=1 fragment beside a plain fragment and an outside button",
      steps=[("wait_2_5s", ("wait", 2.5)), ("other_box", ("check", "Other box")),
-            ("update", (CLICK, "Update"))])
+            ("update", (CLICK, "Update"))],
+     expect={"": {"initial": {"has": ["full-run", "fragment:auto_function", "fragment:other", "end"],
+                              "exc": []},
+                  "wait_2_5s": {"ticks": {"fragment:auto_function": 2},
+                                "lacks": ["full-run", "fragment:other"], "exc": []},
+                  "other_box": {"has": ["fragment:other"], "lacks": ["full-run"], "exc": []},
+                  "update": {"has": ["full-run", "fragment:auto_function", "fragment:other", "end"],
+                             "exc": []}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})

@@ -33,9 +33,11 @@ RESULTS_DIR = ORACLE_DIR / "results"
 CACHE_DIR = Path(os.environ.get("FRAGLINT_ORACLE_CACHE", REPO / ".oracle-cache"))
 VENVS_DIR = CACHE_DIR / "venvs"
 
+# the ten asked for, plus 1.34/1.35 (widget-outside check appears), 1.57 (last without
+# parallel=) and 1.62 (last without key=), so every boundary is pinned on both sides
 FULL_RELEASES = [
-    "1.33.0", "1.36.0", "1.37.0", "1.45.0", "1.48.0",
-    "1.49.0", "1.58.0", "1.59.0", "1.63.0", "1.67.0",
+    "1.33.0", "1.34.0", "1.35.0", "1.36.0", "1.37.0", "1.45.0", "1.48.0",
+    "1.49.0", "1.57.0", "1.58.0", "1.59.0", "1.62.0", "1.63.0", "1.67.0",
 ]
 CI_RELEASES = ["1.36.0", "1.45.0", "1.67.0"]
 
@@ -238,6 +240,18 @@ class Page:
                 return
             self.page.wait_for_timeout(100)
 
+    def wait_for_script_end(self, timeout: float) -> None:
+        """Initial load: wait until the script wrote its `end` marker or the page shows an
+        exception (a slow first run, e.g. pandas imported to parse run_every="1s")."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            lines = _read_markers(self.log_path)
+            since = lines[max(i for i, l in enumerate(lines) if l.startswith("@@step:")) + 1:] \
+                if any(l.startswith("@@step:") for l in lines) else lines
+            if "end" in since or self.page.locator('[data-testid="stException"]').count():
+                return
+            self.page.wait_for_timeout(100)
+
     def mark(self, name: str) -> None:
         with open(self.log_path, "a") as f:
             f.write(f"@@step:{name}\n")
@@ -254,6 +268,8 @@ def _exceptions(page) -> list[dict[str, str]]:
         m = re.match(r"^([A-Za-z_][\w.]*): (.*)$", head, re.S)
         if m:
             qualified, msg = m.group(1), m.group(2)
+        elif re.fullmatch(r"[A-Za-z_][\w.]*(Error|Exception|Warning)", head):
+            qualified, msg = head, ""  # e.g. a bare `raise AttributeError`
         else:
             qualified, msg = "", head
         item = {"type": qualified.rsplit(".", 1)[-1], "message": " ".join(msg.split())[:400]}
@@ -280,6 +296,13 @@ def _alerts(page) -> list[str]:
 def _count(page, text: str) -> int:
     return page.locator('[data-testid="stMarkdownContainer"]', has_text=re.compile(
         r"^\s*" + re.escape(text) + r"\s*$")).count()
+
+
+def _widget_count(page, label: str) -> int:
+    sel = ('[data-testid="stCheckbox"], [data-testid="stButton"], [data-testid="stToggle"], '
+           '[data-testid="stTextInput"]')
+    return page.locator(sel).filter(has_text=re.compile(
+        r"^\s*" + re.escape(label) + r"\s*$")).count()
 
 
 def _sidebar_count(page, text: str) -> int:
@@ -342,7 +365,8 @@ def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
                                           '[data-testid="stApp"]', timeout=20_000)
                 except Exception:
                     pass
-                pg.settle(min_wait=1.0, timeout=case.settle_timeout)
+                pg.wait_for_script_end(timeout=20.0)
+                pg.settle(min_wait=0.3, timeout=case.settle_timeout)
                 steps = [("initial", None)] + list(case.steps)
                 for i, (name, action) in enumerate(steps):
                     problem = None
@@ -364,6 +388,8 @@ def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
                         obs["alerts"] = alerts
                     if case.count:
                         obs["counts"] = {t: _count(raw, t) for t in case.count}
+                    if case.widget_count:
+                        obs["widget_counts"] = {t: _widget_count(raw, t) for t in case.widget_count}
                     if case.sidebar_count:
                         obs["sidebar_counts"] = {t: _sidebar_count(raw, t)
                                                  for t in case.sidebar_count}

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -26,31 +30,55 @@ def _releases() -> list[str]:
     return harness.selected_releases(value) if value else harness.selected_releases()
 
 
-def run_fraglint(release: str, case: Case) -> list[dict]:
-    cmd, why = fraglint_command()
-    if cmd is None:
-        pytest.skip(why)
-    path = harness.CASES_DIR / case.app
-    env = dict(os.environ, PYTHONPATH=str(harness.REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run(cmd + ["check", "--streamlit-version", release, "--output-format", "json",
-                                 str(path)], capture_output=True, text=True, timeout=120,
-                          cwd=harness.REPO, env=env)
+def _run_one(cmd: list[str], release: str, case: Case) -> dict:
+    """Run fraglint on a copy of the case in an empty folder: from inside the repository it
+    would index the whole project (and .oracle-cache holds whole Streamlit installs)."""
+    with tempfile.TemporaryDirectory(prefix="oracle-fraglint-") as tmp:
+        shutil.copy(harness.CASES_DIR / case.app, Path(tmp) / case.app)
+        shutil.copy(harness.CASES_DIR / "_oracle_mark.py", Path(tmp) / "_oracle_mark.py")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(harness.REPO) + os.pathsep + env.get("PYTHONPATH", "")
+        try:
+            proc = subprocess.run(cmd + ["check", "--streamlit-version", release,
+                                         "--output-format", "json", case.app],
+                                  capture_output=True, text=True, timeout=180, cwd=tmp, env=env)
+        except subprocess.TimeoutExpired:
+            return {"error": "fraglint timed out after 180s"}
     if "No module named 'fraglint" in proc.stderr or "No module named fraglint" in proc.stderr:
-        pytest.skip("fraglint is not importable: " + proc.stderr.strip().splitlines()[-1])
+        return {"skip": "fraglint is not importable: " + proc.stderr.strip().splitlines()[-1]}
     try:
         data = json.loads(proc.stdout or "null")
     except json.JSONDecodeError:
         data = None
     if not isinstance(data, list):
-        pytest.fail(f"fraglint exited {proc.returncode} without a JSON list\nstdout: "
-                    f"{proc.stdout[:2000]}\nstderr: {proc.stderr[-2000:]}")
-    return data
+        return {"error": f"fraglint exited {proc.returncode} without a JSON list\nstdout: "
+                         f"{proc.stdout[:2000]}\nstderr: {proc.stderr[-2000:]}"}
+    return {"found": data}
+
+
+@pytest.fixture(scope="session")
+def fraglint_verdicts() -> dict:
+    """All (release, case) verdicts, computed once, a few subprocesses at a time."""
+    cmd, why = fraglint_command()
+    if cmd is None:
+        return {"skip": why}
+    jobs = [(r, c) for r in _releases() for c in CASES]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda rc: _run_one(cmd, *rc), jobs))
+    return {(r, c.name): res for (r, c), res in zip(jobs, results)}
 
 
 @pytest.mark.parametrize("release", _releases())
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_fraglint_verdict_matches_runtime(release, case):
-    found = run_fraglint(release, case)
+def test_fraglint_verdict_matches_runtime(fraglint_verdicts, release, case):
+    if "skip" in fraglint_verdicts:
+        pytest.skip(fraglint_verdicts["skip"])
+    res = fraglint_verdicts[(release, case.name)]
+    if "skip" in res:
+        pytest.skip(res["skip"])
+    if "error" in res:
+        pytest.fail(res["error"])
+    found = res["found"]
     names = {d.get("name") for d in found}
     expected = case.fraglint_rules(release)
     assert names == expected, (

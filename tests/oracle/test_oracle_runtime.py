@@ -60,7 +60,11 @@ def compare(case: Case, release: str, obs: dict) -> list[str]:
             want = exp["exc"]
             if len(shown) != len(want) or any(w not in s for w, s in zip(want, shown)):
                 problems.append(f"{where}: exceptions {shown} != expected substrings {want}")
-        for key in ("counts", "sidebar_counts"):
+        if "alert" in exp and not any(exp["alert"] in a for a in got.get("alerts", [])):
+            problems.append(f"{where}: no alert containing {exp['alert']!r} in {got.get('alerts')}")
+        if exp.get("no_alerts") and got.get("alerts"):
+            problems.append(f"{where}: unexpected alerts {got.get('alerts')}")
+        for key in ("counts", "sidebar_counts", "widget_counts"):
             if key in exp and got.get(key) != exp[key]:
                 problems.append(f"{where}: {key} {got.get(key)} != expected {exp[key]}")
     return problems

@@ -7,9 +7,9 @@ mark("full-run")
 @st.fragment(parallel=True)
 def frag():
     mark("fragment:frag")
+    st.button("Frag button")
     st.bottom.write("pile-bottom")
     mark("fragment:frag:after-write")
-    st.button("Frag button")
 
 
 frag()

@@ -9,9 +9,9 @@ outside.write("outside-seed")
 @st.fragment(parallel=True)
 def frag():
     mark("fragment:frag")
+    st.button("Frag button")
     outside.write("pile-parallel")
     mark("fragment:frag:after-write")
-    st.button("Frag button")
 
 
 frag()

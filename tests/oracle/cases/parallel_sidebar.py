@@ -7,9 +7,9 @@ mark("full-run")
 @st.fragment(parallel=True)
 def frag():
     mark("fragment:frag")
+    st.button("Frag button")
     st.sidebar.write("pile-sidebar")
     mark("fragment:frag:after-write")
-    st.button("Frag button")
 
 
 frag()

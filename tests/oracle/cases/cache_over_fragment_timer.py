@@ -1,0 +1,17 @@
+# oracle: adapt
+import streamlit as st
+from _oracle_mark import mark
+
+mark("full-run")
+
+
+@st.cache_data
+@st.fragment(run_every=1)
+def frag():
+    mark("fragment:frag")
+    st.write("cached-body")
+
+
+frag()
+st.button("Full rerun")
+mark("end")
