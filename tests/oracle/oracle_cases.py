@@ -68,8 +68,10 @@ NO_EXPERIMENTAL = "AttributeError: module 'streamlit' has no attribute 'experime
 NO_SCOPE = "TypeError: rerun() got an unexpected keyword argument 'scope'"
 NO_PARALLEL = "TypeError: fragment() got an unexpected keyword argument 'parallel'"
 NO_KEY = "TypeError: fragment() got an unexpected keyword argument 'key'"
+OUTSIDE_NO_FULL_WRITE = "A fragment tried to write to a container created outside"
 SCOPE_OUTSIDE = 'scope="fragment" can only be specified from @st.fragment-decorated functions'
 SIDEBAR_EXP = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.experimental_fragment is not supported"
+CACHED_WIDGET = "CachedWidgetWarning: Your script uses a widget command in a cached function"
 SIDEBAR = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.fragment is not supported"
 
 API = "fragment-api-unavailable"
@@ -200,7 +202,14 @@ case(name="parallel_outside_write", app="parallel_outside_write.py",
          PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
          PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
          ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
-                                "exc": ["outside a parallel fragment"], "counts": {"pile-parallel": 0}}},
+                                "exc": ["outside a parallel fragment"],
+                                "counts": {"pile-parallel": 0}}},
+         # 1.58: only the initial (parallel) run is refused; a fragment rerun writes outside fine
+         ">=1.58,<1.59": {"click_frag": {"markers": [F, "fragment:frag:after-write"], "exc": [],
+                                         "counts": {"pile-parallel": 1}}},
+         # from 1.59 the rerun is refused too: the container got no write on the full run
+         ">=1.59": {"click_frag": {"markers": [F], "exc": [OUTSIDE_NO_FULL_WRITE],
+                                   "counts": {"pile-parallel": 0}}},
      },
      fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
                PRE_PARALLEL: {API, "outside-container-write"},
@@ -216,8 +225,9 @@ case(name="parallel_sidebar", app="parallel_sidebar.py",
          ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
                                 "sidebar_counts": {"pile-sidebar": 0}}},
          # 1.58: the (older) sidebar check fires first; from 1.59 the parallel check
-         ">=1.58,<1.59": {"initial": {"exc": [SIDEBAR]}},
-         ">=1.59": {"initial": {"exc": ["outside a parallel fragment"]}},
+         ">=1.58,<1.59": every_step(("initial", "click_frag"), exc=[SIDEBAR]),
+         ">=1.59": {"initial": {"exc": ["outside a parallel fragment"]},
+                    "click_frag": {"markers": [F], "exc": [OUTSIDE_NO_FULL_WRITE]}},
      },
      fraglint={PRE_FRAGMENT: {API, "fragment-sidebar-call"},
                PRE_PARALLEL: {API, "fragment-sidebar-call"},
@@ -232,6 +242,10 @@ case(name="parallel_bottom", app="parallel_bottom.py",
          PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
          ">=1.58": {"initial": {"has": ["full-run", F, "end"], "lacks": ["fragment:frag:after-write"],
                                 "exc": ["outside a parallel fragment"], "counts": {"pile-bottom": 0}}},
+         ">=1.58,<1.59": {"click_frag": {"markers": [F, "fragment:frag:after-write"], "exc": [],
+                                         "counts": {"pile-bottom": 1}}},
+         ">=1.59": {"click_frag": {"markers": [F], "exc": [OUTSIDE_NO_FULL_WRITE],
+                                   "counts": {"pile-bottom": 0}}},
      },
      # before 1.58 the decorator itself fails; writes to st.bottom from an ordinary fragment
      # are not treated as outside-container writes by fraglint (not observed by the oracle)
@@ -345,7 +359,31 @@ case(name="widget_outside", app="widget_outside.py",
      widget_count=["Outside checkbox"],
      steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button")),
             ("check_outside", ("check", "Outside checkbox"))],
-     expect={},  # filled after the 1.34/1.35 run
+     expect={
+         # 1.33-1.35: no check yet; the widget piles up like any outside element, and clicking
+         # one of the copies reruns the fragment
+         "<1.36": {"initial": {"markers": [*FULL[:2], "fragment:frag:after-widget", "end"], "exc": [],
+                               "widget_counts": {"Outside checkbox": 1}},
+                   "click_frag_1": {"markers": [F, "fragment:frag:after-widget"], "exc": [],
+                                    "widget_counts": {"Outside checkbox": 2}},
+                   "click_frag_2": {"markers": [F, "fragment:frag:after-widget"], "exc": [],
+                                    "widget_counts": {"Outside checkbox": 3}},
+                   "check_outside": {"markers": [F, "fragment:frag:after-widget"], "exc": [],
+                                     "widget_counts": {"Outside checkbox": 4}}},
+         ">=1.36,<1.59": {"initial": {"markers": ["full-run", F], "widget_counts": {"Outside checkbox": 0}},
+                          "click_frag_1": {"markers": [F]}, "click_frag_2": {"markers": [F]},
+                          "check_outside": {"markers": []}},
+         ">=1.36,<1.45": every_step(("initial", "click_frag_1", "click_frag_2"), exc=[
+             "StreamlitAPIException: Fragments cannot write to elements outside of their container."]),
+         ">=1.45,<1.59": every_step(("initial", "click_frag_1", "click_frag_2"), exc=[
+             "StreamlitFragmentWidgetsNotAllowedOutsideError: Fragments cannot write widgets to outside containers."]),
+         # from 1.59: redrawn in place, and the outside widget belongs to the fragment
+         ">=1.59": {"initial": {"markers": [*FULL[:2], "fragment:frag:after-widget", "end"], "exc": [],
+                                "widget_counts": {"Outside checkbox": 1}},
+                    **every_step(("click_frag_1", "click_frag_2", "check_outside"),
+                                 markers=[F, "fragment:frag:after-widget"], exc=[],
+                                 widget_counts={"Outside checkbox": 1})},
+     },
      fraglint={PRE_FRAGMENT: {API, "fragment-widget-outside"},
                ">=1.37,<1.59": {"fragment-widget-outside"}, ">=1.59": set()})
 
@@ -391,8 +429,8 @@ case(name="outside_first_write_in_rerun", app="outside_first_write_in_rerun.py",
               "click_frag_1": {"markers": [F]}, "click_frag_2": {"markers": [F]}},
          "<1.59": {"click_frag_1": {"exc": [], "counts": {"pile-late": 1}},
                    "click_frag_2": {"exc": [], "counts": {"pile-late": 2}}},
-         ">=1.59": every_step(("click_frag_1", "click_frag_2"), counts={"pile-late": 0}, exc=[
-             "A fragment tried to write to a container created outside"]),
+         ">=1.59": every_step(("click_frag_1", "click_frag_2"), counts={"pile-late": 0},
+                              exc=[OUTSIDE_NO_FULL_WRITE]),
      },
      # pile-up before 1.59; from 1.59 the runtime raises, and no fraglint rule names that yet
      fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
@@ -422,14 +460,32 @@ case(name="cache_over_fragment", app="cache_over_fragment.py",
      doc="@st.cache_data above @st.fragment",
      count=["cached-body"],
      steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))],
-     expect={},
+     expect={
+         # 1.33: a widget in a cached function breaks the cache's replay (bare AttributeError)
+         "<1.34": {"initial": {"markers": ["full-run", F], "exc": [
+             "CachedStFunctionWarning: Your script uses st.button()", "AttributeError"]}},
+         # the fragment rerun calls the fragment directly (body runs, no cache); the full rerun
+         # hits the cache: the body does not run, its elements are replayed
+         ">=1.34": {"initial": {"markers": FULL, "exc": [CACHED_WIDGET], "counts": {"cached-body": 1}},
+                    "click_frag": {"markers": [F], "exc": [], "counts": {"cached-body": 1}},
+                    "click_full": {"markers": ["full-run", "end"], "exc": [CACHED_WIDGET],
+                                   "counts": {"cached-body": 1}}},
+     },
      fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_over_cache", app="fragment_over_cache.py",
      doc="@st.fragment above @st.cache_data",
      count=["cached-body"],
      steps=[("click_frag", (CLICK, "Frag button")), ("click_full", (CLICK, "Full rerun"))],
-     expect={},
+     expect={
+         "<1.34": {"initial": {"markers": ["full-run", F], "exc": [
+             "CachedStFunctionWarning: Your script uses st.button()", "AttributeError"]}},
+         # the fragment rerun hits the cache: the body never runs again
+         ">=1.34": {"initial": {"markers": FULL, "exc": [CACHED_WIDGET], "counts": {"cached-body": 1}},
+                    "click_frag": {"markers": [], "exc": [CACHED_WIDGET], "counts": {"cached-body": 1}},
+                    "click_full": {"markers": ["full-run", "end"], "exc": [CACHED_WIDGET],
+                                   "counts": {"cached-body": 1}}},
+     },
      fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="cache_over_fragment_timer", app="cache_over_fragment_timer.py", settle_timeout=3.0,
@@ -437,7 +493,14 @@ case(name="cache_over_fragment_timer", app="cache_over_fragment_timer.py", settl
      count=["cached-body"],
      steps=[("wait_2_5s", ("wait", 2.5)), ("click_full", (CLICK, "Full rerun")),
             ("wait_2_5s_after_full", ("wait", 2.5))],
-     expect={},
+     expect={"": {
+         "initial": {"has": FULL, "exc": [], "counts": {"cached-body": 1}},
+         # ticks run the body (the timer calls the fragment, not the cache) ...
+         "wait_2_5s": {"ticks": {F: 2}, "lacks": ["full-run"], "exc": [], "counts": {"cached-body": 1}},
+         # ... the full rerun is a cache hit: body skipped, elements replayed ...
+         "click_full": {"markers": ["full-run", "end"], "exc": [], "counts": {"cached-body": 1}},
+         # ... and the timer is gone: nothing reruns any more
+         "wait_2_5s_after_full": {"markers": [], "exc": [], "counts": {"cached-body": 1}}}},
      fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_over_cache_timer", app="fragment_over_cache_timer.py", settle_timeout=3.0,
@@ -445,7 +508,12 @@ case(name="fragment_over_cache_timer", app="fragment_over_cache_timer.py", settl
      count=["cached-body"],
      steps=[("wait_2_5s", ("wait", 2.5)), ("click_full", (CLICK, "Full rerun")),
             ("wait_2_5s_after_full", ("wait", 2.5))],
-     expect={},
+     # every rerun, timer or full, is a cache hit: the body runs once, on the first run only
+     expect={"": {
+         "initial": {"markers": FULL, "exc": [], "counts": {"cached-body": 1}},
+         "wait_2_5s": {"markers": [], "exc": [], "counts": {"cached-body": 1}},
+         "click_full": {"markers": ["full-run", "end"], "exc": [], "counts": {"cached-body": 1}},
+         "wait_2_5s_after_full": {"markers": [], "exc": [], "counts": {"cached-body": 1}}}},
      fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_return", app="fragment_return.py",

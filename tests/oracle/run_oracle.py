@@ -105,6 +105,8 @@ def summarize(obs: dict) -> str:
             s += " " + " ".join(f"⚠{e['type'] or 'error'}" for e in st["exceptions"])
         if st.get("counts"):
             s += " " + ",".join(f"{k.replace('pile-', '')}={v}" for k, v in st["counts"].items())
+        if st.get("widget_counts"):
+            s += " widgets:" + ",".join(f"{v}" for v in st["widget_counts"].values())
         if st.get("sidebar_counts"):
             s += " sb:" + ",".join(f"{k.replace('pile-', '')}={v}"
                                    for k, v in st["sidebar_counts"].items())
