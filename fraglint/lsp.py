@@ -657,8 +657,10 @@ class FraglintLanguageServer(LanguageServer):
     # -- scheduling -------------------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float) -> None:
-        if not uri.startswith("file:"):
-            return
+        document = self.workspace.text_documents.get(uri)
+        is_python = uri.endswith(".py") or (document is not None and document.language_id == "python")
+        if not uri.startswith("file:") or not is_python:
+            return  # pyproject.toml, notebooks, unsaved scratch buffers: nothing to check
         generation = self.generation.get(uri, 0) + 1
         self.generation[uri] = generation
         timer = self.timers.pop(uri, None)

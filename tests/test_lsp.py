@@ -336,3 +336,16 @@ async def test_hover_in_a_helper_module(client: LanguageClient):
     helper = Editor(client, client.root / "panels.py", (client.root / "panels.py").read_text())
     text = await helper.hover(4, "button")
     assert text is not None and "reruns fragment `live`" in text, text
+
+
+@pytest.mark.asyncio
+async def test_non_python_documents_are_left_alone(client: LanguageClient):
+    toml = client.root / "pyproject.toml"
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(uri=toml.as_uri(), language_id="toml", version=1, text=toml.read_text())
+        )
+    )
+    editor = Editor(client, client.root / "app.py", APP)
+    await editor.codes([("FRG108", 4)])
+    assert toml.as_uri() not in client.diagnostics
