@@ -35,6 +35,12 @@ PROJECT = {
 
         log_area = st.container()
     """,
+    "components/panels.py": """
+        import streamlit as st
+
+        def side_menu():
+            st.sidebar.write("menu")
+    """,
     "pages/other.py": """
         import streamlit as st
 
@@ -49,24 +55,36 @@ PROJECT = {
 BROKEN_APP = """
     import streamlit as st
     from components.layout import log_area
+    from components.panels import side_menu
 
     @st.fragment
     def dashboard():
         st.slider("Window", 1, 30)
         log_area.write("refreshed")
+        side_menu()
 
     dashboard()
 """
 FIXED_APP = """
     import streamlit as st
     from components.layout import log_area
+    from components.panels import side_menu
 
     @st.fragment
     def dashboard():
         st.slider("Window", 1, 30)
         st.write("refreshed")
+        side_menu()
 
     dashboard()
+"""
+# The helper above writes to `st.sidebar`, and runs inside the fragment `dashboard` of the
+# unchanged app.py: an error before Streamlit 1.59. Fixed, it writes where it is called.
+FIXED_PANELS = """
+    import streamlit as st
+
+    def side_menu():
+        st.write("menu")
 """
 
 
@@ -76,7 +94,7 @@ def test_changed_file_sees_project_and_reports_only_itself(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("app.py")]
     assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["FRG104"], result.stdout
-    assert "app.py:7:" in lines[0]
+    assert "app.py:8:" in lines[0]
     assert "pages/other.py" not in result.stdout and "target Streamlit 1.45.0" in result.stdout
     write_project(tmp_path, {"app.py": FIXED_APP})
     assert run_cli("check", "app.py", cwd=tmp_path).returncode == 0
@@ -85,10 +103,10 @@ def test_changed_file_sees_project_and_reports_only_itself(tmp_path):
 def test_whole_project_finds_the_same_problem(tmp_path):
     write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
     result = run_cli("check", "--output-format", "concise", cwd=tmp_path)
-    assert "app.py:7:" in result.stdout and "pages/other.py" in result.stdout
+    assert "app.py:8:" in result.stdout and "pages/other.py" in result.stdout
+    assert "components/panels.py:4:5: FRG105" in result.stdout
 
 
-@pytest.mark.xfail(reason="engine: a fragment defined in an unchanged module is not known when only the caller is checked", strict=False)
 def test_changed_file_sees_a_fragment_defined_elsewhere(tmp_path):
     write_project(
         tmp_path,
@@ -102,7 +120,6 @@ def test_changed_file_sees_a_fragment_defined_elsewhere(tmp_path):
     assert "app.py:4:9: FRG103" in result.stdout
 
 
-@pytest.mark.xfail(reason="engine: given only a helper module, its callers in unchanged modules are not indexed", strict=False)
 def test_changed_helper_sees_the_fragment_that_calls_it(tmp_path):
     write_project(
         tmp_path,
@@ -142,7 +159,7 @@ def _snapshot(repo: Path, into: Path, env: dict) -> Path:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_pre_commit_try_repo_fails_then_passes(tmp_path):
-    """The real `pre-commit try-repo` against this checkout (HEAD plus tracked changes)."""
+    """The real `pre-commit try-repo` against this checkout, given only the changed helper module."""
     if not (REPO / ".git").exists():
         pytest.skip(f"{REPO} is not a git checkout; pre-commit try-repo clones one")
     project = tmp_path / "project"
@@ -161,17 +178,19 @@ def test_pre_commit_try_repo_fails_then_passes(tmp_path):
     checkout = _snapshot(REPO, tmp_path / "fraglint-checkout", env)
 
     def try_repo() -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "fraglint", "--verbose", "--files", "app.py"]
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(checkout), "fraglint", "--verbose", "--files", "components/panels.py"]
         return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
     failing = try_repo()
     output = failing.stdout + failing.stderr
     assert failing.returncode == 1, output
     assert "fraglint" in output and "Failed" in output
-    assert "FRG104" in output and "outside-container-write" in output and "app.py:7" in output
-    assert "pages/other.py" not in output
+    # Only the changed helper is reported, from what the unchanged app.py and pyproject.toml say.
+    assert "components/panels.py:4:5: FRG105 [fragment-sidebar-call]" in output
+    assert "inside fragment `dashboard`" in output and "1.59" in output
+    assert "app.py:8" not in output and "pages/other.py" not in output
 
-    (project / "app.py").write_text(textwrap.dedent(FIXED_APP).lstrip("\n"), encoding="utf-8")
+    (project / "components" / "panels.py").write_text(textwrap.dedent(FIXED_PANELS).lstrip("\n"), encoding="utf-8")
     _git(project, "add", ".")
     passing = try_repo()
     assert passing.returncode == 0, passing.stdout + passing.stderr
@@ -196,5 +215,5 @@ def test_action_yml_runs_fraglint_with_github_annotations(tmp_path):
     env = {**os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104"}
     result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
-    assert result.stdout.startswith("::warning file=app.py,line=7,"), result.stdout
+    assert result.stdout.startswith("::warning file=app.py,line=8,"), result.stdout
     assert "title=FRG104 outside-container-write::" in result.stdout
