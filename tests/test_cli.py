@@ -426,3 +426,23 @@ def test_unknown_rule_is_a_usage_error():
     result = run_main("rule", "FRG999")
     assert result.returncode == 2
     assert "unknown rule" in result.stderr
+
+
+def test_color_only_when_asked(tmp_path):
+    make(tmp_path, {"app.py": APP})
+    plain = run_main("check", "--streamlit-version", "1.45.0", ".", cwd=tmp_path)
+    assert "\x1b[" not in plain.stdout  # not a terminal
+    colored = run_main("check", "--color", "--streamlit-version", "1.45.0", ".", cwd=tmp_path)
+    assert "\x1b[" in colored.stdout
+    assert colored.returncode == plain.returncode == 1
+
+
+def test_version_and_help():
+    from fraglint import __version__
+
+    version = run_main("--version")
+    assert version.returncode == 0 and __version__ in version.stdout
+    helped = run_main("check", "--help")
+    assert helped.returncode == 0
+    for option in ("--streamlit-version", "--output-format", "--select", "--ignore", "--exit-zero", "--fix"):
+        assert option in helped.stdout
