@@ -19,8 +19,8 @@ report (Streamlit >= 1.37 semantics, see the fragments guide):
     nested-fragment        a fragment calls another fragment ("unsupported")
     outside-container      a fragment writes into a container created at module level
                            (elements accumulate until the next full rerun)
-    fragment-return-used   the return value of a fragment call is used (ignored on
-                           fragment reruns)
+    fragment-return-used   a fragment returns a value and its caller uses it (Streamlit
+                           ignores it on fragment reruns)
     cache-on-fragment      @st.cache_data and @st.fragment on one function ("unsupported")
 
 `--manifest FILE` writes where each one was injected (path, line, kind) as JSON.
@@ -37,7 +37,7 @@ import argparse
 import json
 import random
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DOMAINS = [
@@ -56,7 +56,7 @@ CATEGORICAL = ["region", "channel", "product", "segment"]
 RUN_EVERY = ['"5s"', '"10s"', '"30s"', '"1m"', "2", "timedelta(seconds=15)"]
 MISTAKES = ("nested-fragment", "outside-container", "fragment-return-used", "cache-on-fragment")
 # relative frequency of each mistake per opportunity, scaled by --mistake-rate
-MISTAKE_WEIGHTS = {"nested-fragment": 1.5, "outside-container": 4.0, "fragment-return-used": 0.4, "cache-on-fragment": 0.4}
+MISTAKE_WEIGHTS = {"nested-fragment": 1.5, "outside-container": 4.0, "fragment-return-used": 1.5, "cache-on-fragment": 0.4}
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class Symbol:
     name: str
     kind: str  # "fragment", "render", "loader", "transform", "fmt_num", "fmt_text", "state", "class"
     params: tuple[str, ...] = ()  # argument kinds, see ModuleWriter.arg()
+    returns: bool = False  # a fragment that returns a value (Streamlit drops it on fragment reruns)
 
 
 @dataclass
@@ -387,7 +388,9 @@ class ModuleWriter:
             self.mistake("cache-on-fragment", 0)
             lines.append(f"@{st}.cache_data(ttl=60)")
         lines.append(self.decorator_fragment(run_every))
-        lines += [f'def {name}(key_prefix: str = "{self.key_prefix}") -> None:',
+        returns = self.rng.random() < 0.25
+        result = f"{self.need_pd()}.DataFrame" if returns else "None"
+        lines += [f'def {name}(key_prefix: str = "{self.key_prefix}") -> {result}:',
                   f'    """{self.pick(DOCS).format(thing=readable(name))} Reruns on its own."""']
         body = self.df_prelude(False) + self.body_stmts(max(3, budget - len(lines) - 2), True)
         kind = self.pick(["nested-fragment", "outside-container"])
@@ -398,8 +401,10 @@ class ModuleWriter:
         elif self.module_empties and self.rng.random() < 0.2:
             # writing into an outer st.empty() is the documented way to avoid accumulation
             body += [f"{self.pick(self.module_empties)}.metric(\"Rows\", len(df))"]
+        if returns:
+            body += ["return df"]
         lines += indent(body)
-        self.exports.append(Symbol(self.module, name, "fragment", ()))
+        self.exports.append(Symbol(self.module, name, "fragment", (), returns))
         self.local_fragments.append(name)
         return lines
 
@@ -623,7 +628,7 @@ class ModuleWriter:
                 out += self.df_prelude(False)
                 have_df = True
             call = self.call(target)
-            if target.kind == "fragment" and self.roll_mistake("fragment-return-used"):
+            if target.returns and self.roll_mistake("fragment-return-used"):
                 var = self.fresh("result")
                 self.mistakes.append((len(self.body) + len(out), "fragment-return-used"))
                 out += [f"{var} = {call}", f"if {var}:", f'    {st}.write("Fragment returned", {var})']
@@ -831,7 +836,7 @@ def init_module(plan: FilePlan, w: ModuleWriter, visible: list[Symbol], doc: lis
     lines = doc + [""]
     for s in sorted(chosen, key=lambda s: (s.module, s.name)):
         lines.append(f"from .{s.module[len(pkg) + 1:]} import {s.name}")
-        w.exports.append(Symbol(pkg, s.name, s.kind, s.params))
+        w.exports.append(replace(s, module=pkg))
     if chosen:
         lines += ["", "__all__ = [" + ", ".join(f'"{s.name}"' for s in sorted(chosen, key=lambda s: s.name)) + "]"]
     return lines
