@@ -2,7 +2,8 @@
 
 * Registers the ``oracle`` marker.
 * Tests that need the live runtime (fixture ``oracle_observations``) run real Streamlit
-  releases. They are skipped in a plain ``pytest`` run and run when the oracle is asked for:
+  releases; the fraglint comparison (fixture ``fraglint_verdicts``) runs the CLI ~100 times.
+  Both are skipped in a plain ``pytest`` run and run when the oracle is asked for:
   ``pytest -m oracle tests/oracle`` or ``FRAGLINT_ORACLE_RELEASES=...`` set, or
   ``FRAGLINT_ORACLE=1``. Releases: ``FRAGLINT_ORACLE_RELEASES`` (comma list, ``all``; default
   the CI set 1.36.0,1.45.0,1.67.0).
@@ -41,9 +42,11 @@ def _oracle_requested(config) -> bool:
 def pytest_collection_modifyitems(config, items):
     if _oracle_requested(config):
         return
-    skip = pytest.mark.skip(reason="live oracle runs only with `-m oracle` or FRAGLINT_ORACLE_RELEASES set")
+    skip = pytest.mark.skip(reason="oracle runs only with `-m oracle` or FRAGLINT_ORACLE_RELEASES set "
+                                   "(see tests/oracle/README.md)")
     for item in items:
-        if "oracle_observations" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "oracle_observations" in names or "fraglint_verdicts" in names:
             item.add_marker(skip)
 
 
@@ -69,7 +72,7 @@ def oracle_observations():
 
     releases = harness.selected_releases()
     results = run_oracle.run_matrix(releases, [c.name for c in CASES],
-                                    jobs=int(os.environ.get("FRAGLINT_ORACLE_JOBS", "2")),
+                                    jobs=int(os.environ.get("FRAGLINT_ORACLE_JOBS", "3")),
                                     log=lambda m: print(m, file=sys.stderr))
     out_dir = harness.CACHE_DIR / "pytest-results"
     out_dir.mkdir(parents=True, exist_ok=True)

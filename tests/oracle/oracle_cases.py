@@ -277,6 +277,16 @@ case(name="fragment_key_reserved", app="fragment_key_reserved.py",
      },
      fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": {"fragment-key-reserved"}})
 
+case(name="fragment_key_reserved_fragment", app="fragment_key_reserved_fragment.py",
+     doc="@st.fragment(key='fragment') (reserved)",
+     steps=[],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT),
+         PRE_KEY: broken(NO_KEY),
+         ">=1.63": broken("StreamlitAPIException: fragment is a reserved name and cannot be used as a fragment key"),
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": {"fragment-key-reserved"}})
+
 case(name="fragment_key_duplicate", app="fragment_key_duplicate.py",
      doc="two fragment functions with one key",
      steps=[],

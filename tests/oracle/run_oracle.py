@@ -134,8 +134,12 @@ def write_report(releases: list[str] | None = None, timing: str = "") -> Path:
         "before 1.37. `end` markers (the script reached its last line) are omitted.",
         "",
     ]
-    if timing:
-        lines += [timing, ""]
+    timing_file = harness.ORACLE_DIR / "timing.md"
+    if timing_file.exists():
+        lines += [timing_file.read_text().strip(), ""]
+    findings = harness.ORACLE_DIR / "findings.md"
+    if findings.exists():
+        lines += [findings.read_text().strip(), "", "## Observations per release", ""]
     lines += ["| case | " + " | ".join(rels) + " |",
               "|---|" + "---|" * len(rels)]
     for c in CASES:
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--releases", default=None,
                     help="comma list, 'all' or 'ci' (default: $FRAGLINT_ORACLE_RELEASES or ci)")
     ap.add_argument("--cases", default="", help="comma list of case names (default: all)")
-    ap.add_argument("--jobs", type=int, default=int(os.environ.get("FRAGLINT_ORACLE_JOBS", "2")))
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("FRAGLINT_ORACLE_JOBS", "3")))
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--prepare-only", action="store_true", help="only create the release venvs")
     ap.add_argument("--no-report", action="store_true")
