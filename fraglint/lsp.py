@@ -25,7 +25,6 @@ import contextlib
 import logging
 import os
 import re
-import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -652,7 +651,6 @@ class FraglintLanguageServer(LanguageServer):
         self.generation: dict[str, int] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.published: dict[str, Published] = {}
-        self._lock = threading.Lock()
 
     # -- scheduling -------------------------------------------------------------------------
 
