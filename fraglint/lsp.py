@@ -815,6 +815,11 @@ def make_server() -> FraglintLanguageServer:
         if not uri.endswith(".py"):
             ls.analyser.settings.clear()  # pyproject.toml or a lock file: re-read settings
         ls.schedule(uri, 0)
+        # What one file defines can change another's findings (a helper's fragment caller,
+        # a container made elsewhere): on save, the other open files are checked again too.
+        for other in list(ls.workspace.text_documents):
+            if other != uri:
+                ls.schedule(other, DEBOUNCE_SECONDS)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: FraglintLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:

@@ -349,3 +349,18 @@ async def test_non_python_documents_are_left_alone(client: LanguageClient):
     editor = Editor(client, client.root / "app.py", APP)
     await editor.codes([("FRG108", 4)])
     assert toml.as_uri() not in client.diagnostics
+
+
+@pytest.mark.asyncio
+async def test_saving_one_file_rechecks_the_other_open_files(client: LanguageClient):
+    panels_path = client.root / "panels.py"
+    panels_path.write_text("import streamlit as st\n\ndef side():\n    return st.selectbox('City', ['Oslo'])\n")
+    app = Editor(client, client.root / "app.py", "import streamlit as st\nfrom panels import side\n\nchoice = side()\nst.write(choice)\n")
+    await app.codes([])
+    panels = Editor(client, panels_path, panels_path.read_text())
+    await panels.codes([])
+    # The helper becomes a fragment: the app's use of its return value is now a finding.
+    panels.replace("import streamlit as st\n\n@st.fragment\ndef side():\n    return st.selectbox('City', ['Oslo'])\n")
+    panels_path.write_text(panels.text)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=panels.uri)))
+    await app.codes([("FRG103", 4)])
