@@ -6,7 +6,12 @@ files are still checked. Nothing here raises for bad input.
 
 from __future__ import annotations
 
+import ast
 import io
+import itertools
+import multiprocessing
+import os
+import re
 import sys
 import tokenize
 from dataclasses import dataclass
@@ -55,16 +60,93 @@ def decode_source(path: str, data: bytes) -> str | InputProblem:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
+        # detect_encoding also fails on bytes that are not UTF-8 in the first two lines:
+        # name the byte, as for any other invalid UTF-8.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as decode_error:
+            return _bad_byte(path, data, decode_error, "utf-8")
         return InputProblem(path, "syntax-error", f"invalid encoding declaration: {error.msg}", error.lineno or 1, 1)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line, column = _line_col(data, error.start)
-        bad = data[error.start : error.start + 1].hex()
-        return InputProblem(path, "syntax-error", f"invalid {encoding} byte 0x{bad}: the file is not valid {encoding}", line, column)
+        return _bad_byte(path, data, error, encoding)
     except LookupError:
         return InputProblem(path, "syntax-error", f"unknown source encoding {encoding!r}")
     return text.lstrip("\ufeff")
+
+
+def _bad_byte(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) -> InputProblem:
+    line, column = _line_col(data, error.start)
+    bad = data[error.start : error.start + 1].hex()
+    return InputProblem(path, "syntax-error", f"invalid {encoding} byte 0x{bad}: the file is not valid {encoding}", line, column)
+
+
+# Python's tokenizer refuses more than 200 nested brackets; libcst's native parser overflows
+# its stack (and kills the process) a few thousand levels deep. Checking the depth first keeps
+# such files a diagnostic instead of a crash.
+_MAX_BRACKET_DEPTH = 200
+_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+_STRINGS_AND_COMMENTS = re.compile(
+    r"#[^\n]*"
+    r"|[rRbBuUfF]{0,2}'''[\s\S]*?'''"
+    r'|[rRbBuUfF]{0,2}"""[\s\S]*?"""'
+    r"|[rRbBuUfF]{0,2}'(?:\\.|[^'\\\n])*'"
+    r'|[rRbBuUfF]{0,2}"(?:\\.|[^"\\\n])*"'
+)
+_NESTING_ERRORS = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks")
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest bracket nesting outside strings and comments (approximately, at C speed)."""
+    brackets = re.sub(r"[^()\[\]{}]+", "", _STRINGS_AND_COMMENTS.sub("", text))
+    if len(brackets) < _MAX_BRACKET_DEPTH:
+        return len(brackets)
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+# libcst's parse time grows quadratically with very long expressions (a 5,000-term sum takes
+# ~40 s). Files with such lines are first parsed in a forked child under a deadline.
+_LONG_LINE = 5_000
+_PARSE_DEADLINE = 15.0
+
+
+def _longest_line(text: str) -> int:
+    return max(map(len, text.splitlines()), default=0)
+
+
+def _parse_probe(text: str) -> None:  # runs in the child process
+    try:
+        cst.parse_module(text)
+    except Exception:  # noqa: BLE001 - the parent reports syntax errors itself
+        pass
+
+
+def _parses_in_time(text: str, seconds: float) -> bool:
+    if not hasattr(os, "fork"):
+        return True
+    child = multiprocessing.get_context("fork").Process(target=_parse_probe, args=(text,), daemon=True)
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return False
+    return True
+
+
+def python_syntax_error(path: str, text: str) -> InputProblem | None:
+    """The syntax error CPython reports for `text`, with its line and column, if any."""
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as error:
+        message = error.msg or "invalid syntax"
+        return InputProblem(path, "syntax-error", message, error.lineno or 1, error.offset or 1)
+    except (RecursionError, MemoryError, ValueError):
+        return InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse")
+    return None
 
 
 def summarize_source(path: str, text: str, with_positions: bool = False) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
@@ -72,9 +154,25 @@ def summarize_source(path: str, text: str, with_positions: bool = False) -> tupl
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:
+        if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
+            problem = python_syntax_error(path, text)
+            if problem is not None and (problem.name == "analysis-limit" or problem.message.startswith(_NESTING_ERRORS)):
+                return problem
+            # otherwise a deep but valid file, or syntax newer than the running Python: libcst judges
+        if _longest_line(text) > _LONG_LINE and not _parses_in_time(text, _PARSE_DEADLINE):
+            return InputProblem(
+                path, "analysis-limit",
+                f"parsing did not finish in {_PARSE_DEADLINE:.0f} s (a line of {_longest_line(text)} characters); "
+                "libcst is slow on very long expressions",
+            )
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
+            # libcst's positions for errors can trail the real one; CPython's are what users
+            # see when they run the app, so report those when CPython also rejects the file.
+            problem = python_syntax_error(path, text)
+            if problem is not None:
+                return problem
             message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
             return InputProblem(path, "syntax-error", f"invalid syntax: {message}", error.raw_line, error.raw_column + 1)
         positions = compute_positions(module) if with_positions else None

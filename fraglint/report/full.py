@@ -9,6 +9,7 @@ from rich.text import Text
 
 from fraglint.diagnostics import Diagnostic, Severity
 from fraglint.engine import CheckResult
+from fraglint.index.loader import decode_source, read_source
 from fraglint.report import RenderOptions
 from fraglint.report.summary import summary_line
 
@@ -16,12 +17,13 @@ _CONTEXT = 1
 
 
 def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
+    """The file's lines, decoded as Python decodes it (coding cookie, BOM)."""
     if path not in cache:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                cache[path] = handle.read().splitlines()
-        except OSError:
-            cache[path] = []
+        data = read_source(path)
+        text = decode_source(path, data) if isinstance(data, bytes) else None
+        if not isinstance(text, str):
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+        cache[path] = text.splitlines()
     return cache[path]
 
 
@@ -35,12 +37,14 @@ def frame(d: Diagnostic, lines: list[str]) -> Text:
     width = len(str(last))
     text.append(f"{'':>{width}} |\n", style="blue")
     for number in range(first, last + 1):
-        source = lines[number - 1].expandtabs(4)
+        raw = lines[number - 1]
+        source = raw.expandtabs(4)
         text.append(f"{number:>{width}} | ", style="blue")
         text.append(source + "\n")
         if d.span.line <= number <= d.span.end_line:
-            start = d.span.column - 1 if number == d.span.line else len(source) - len(source.lstrip())
-            end = d.span.end_column - 1 if number == d.span.end_line else len(source)
+            # spans count characters of the raw line; the frame shows tabs expanded
+            start = len(raw[: d.span.column - 1].expandtabs(4)) if number == d.span.line else len(source) - len(source.lstrip())
+            end = len(raw[: d.span.end_column - 1].expandtabs(4)) if number == d.span.end_line else len(source)
             end = max(end, start + 1)
             style = "bold red" if d.severity is Severity.ERROR else "bold yellow"
             text.append(f"{'':>{width}} | ", style="blue")
