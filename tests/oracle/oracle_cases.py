@@ -11,6 +11,7 @@ Expectations (``expect``) map a version specifier ("<1.37", ">=1.59", "" = all) 
   exc     : list of substrings, one per exception shown in the page, in order ([] = none)
   counts  : {text: number of markdown elements with exactly that text}
   widget_counts : {label: number of widgets with that label}
+  exc_optional : exceptions containing one of these substrings are ignored (races)
   alert / no_alerts : a substring one non-exception alert must contain / no such alert
   sidebar_counts : same, inside the sidebar
 Later matching entries override earlier ones key by key, so a case states the common
@@ -510,7 +511,12 @@ case(name="cache_over_fragment_timer", app="cache_over_fragment_timer.py", settl
          # ... the full rerun is a cache hit: body skipped, elements replayed ...
          "click_full": {"markers": ["full-run", "end"], "exc": [], "counts": {"cached-body": 1}},
          # ... and the timer is gone: nothing reruns any more
-         "wait_2_5s_after_full": {"markers": [], "exc": [], "counts": {"cached-body": 1}}}},
+         "wait_2_5s_after_full": {"markers": [], "exc": [], "counts": {"cached-body": 1}}},
+         # through 1.37 a tick already requested when the full rerun (cache hit, fragment not
+         # registered) happens may raise "RuntimeError: Could not find fragment with id ...";
+         # from 1.45 such a tick is skipped (streamlit issue 9080). It is a race: optional.
+         "<1.45": every_step(("click_full", "wait_2_5s_after_full"),
+                             exc_optional=["RuntimeError: Could not find fragment with id"])},
      fraglint={PRE_FRAGMENT: {API, "cached-fragment"}, ">=1.37": {"cached-fragment"}})
 
 case(name="fragment_over_cache_timer", app="fragment_over_cache_timer.py", settle_timeout=3.0,

@@ -116,6 +116,27 @@ def summarize(obs: dict) -> str:
     return "<br>".join(parts)
 
 
+def glance(obs: dict) -> str:
+    if not obs:
+        return "n/a"
+    if "harness_error" in obs:
+        return "HARNESS ERROR"
+    types: list[str] = []
+    most = 0
+    for st in obs.get("steps", []):
+        for e in st.get("exceptions", []):
+            t = (e["type"] or "error").replace("Streamlit", "St.")
+            if t not in types:
+                types.append(t)
+        for key in ("counts", "sidebar_counts", "widget_counts"):
+            for v in st.get(key, {}).values():
+                most = max(most, v)
+    cell = ", ".join(types) if types else "-"
+    if most > 1:
+        cell += f" pile:{most}"
+    return cell
+
+
 def write_report(releases: list[str] | None = None, timing: str = "") -> Path:
     files = sorted(harness.RESULTS_DIR.glob("*.json"),
                    key=lambda p: harness._version_tuple(p.stem))
@@ -140,7 +161,17 @@ def write_report(releases: list[str] | None = None, timing: str = "") -> Path:
     findings = harness.ORACLE_DIR / "findings.md"
     if findings.exists():
         lines += [findings.read_text().strip(), "", "## Observations per release", ""]
-    lines += ["| case | " + " | ".join(rels) + " |",
+    lines += ["### At a glance", "",
+              "Exception types shown in the page over all steps (`-` = none), and the largest "
+              "count of a piled-up text (`pile:N`, N > 1).", "",
+              "| case | " + " | ".join(rels) + " |", "|---|" + "---|" * len(rels)]
+    for c in CASES:
+        row = [f"`{c.name}`"]
+        for r in rels:
+            row.append(glance(data[r]["cases"].get(c.name, {})))
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "### Per step", "",
+              "| case | " + " | ".join(rels) + " |",
               "|---|" + "---|" * len(rels)]
     for c in CASES:
         row = [f"`{c.name}`"]

@@ -57,6 +57,8 @@ def compare(case: Case, release: str, obs: dict) -> list[str]:
                 problems.append(f"{where}: {m!r} ran {n} times, expected >= {lo}")
         if "exc" in exp:
             shown = [f"{e['type']}: {e['message']}" for e in got.get("exceptions", [])]
+            # races the runtime loses only sometimes (e.g. a timer tick after a full rerun)
+            shown = [x for x in shown if not any(o in x for o in exp.get("exc_optional", []))]
             want = exp["exc"]
             if len(shown) != len(want) or any(w not in s for w, s in zip(want, shown)):
                 problems.append(f"{where}: exceptions {shown} != expected substrings {want}")
