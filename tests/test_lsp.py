@@ -364,3 +364,27 @@ async def test_saving_one_file_rechecks_the_other_open_files(client: LanguageCli
     panels_path.write_text(panels.text)
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=panels.uri)))
     await app.codes([("FRG103", 4)])
+
+
+@pytest.mark.asyncio
+async def test_call_chain_becomes_related_information(client: LanguageClient):
+    text = textwrap.dedent(
+        """\
+        import streamlit as st
+
+        def menu():
+            st.sidebar.write("menu")
+
+        @st.fragment
+        def live():
+            menu()
+
+        live()
+        """
+    )
+    editor = Editor(client, client.root / "app.py", text)
+    found = await editor.codes([("FRG105", 4)])
+    related = found[0].related_information
+    assert related, found[0]
+    assert related[0].location.uri == editor.uri and related[0].location.range.start.line == 7
+    assert "menu" in related[0].message
