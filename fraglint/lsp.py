@@ -19,7 +19,6 @@ a failure is logged to the client and the server goes on.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import gc
@@ -188,25 +187,25 @@ class SummaryCache:
 class ChunkedParser:
     """Re-parse only the top-level statements an edit touched.
 
-    A buffer is cut into its top-level statements (where Python's own parser, ten times
-    faster than libcst's, says they start); each chunk is parsed by libcst and its positions
-    computed once, cached by the chunk's text. The chunks' statements are joined into one
-    module for the summary walk, and each chunk's positions are shifted to where the chunk
-    sits now. An edit inside one function re-parses that function only. Any doubt (Python
-    rejects the text, a chunk does not parse alone) returns None: the caller parses whole.
+    A buffer is cut into its top-level statements (a line scan, checked by the parse of each
+    piece); each chunk is parsed by libcst and its positions computed once, cached by the
+    chunk's text. The chunks' statements are joined into one module for the summary walk,
+    and each chunk's positions are shifted to where the chunk sits now. An edit inside one
+    function re-parses that function only. A text that does not parse returns None: the
+    caller parses it whole, for the syntax error.
     """
 
     def __init__(self, capacity: int = 8192) -> None:
         self.capacity = capacity
         self._parsed: OrderedDict[str, tuple[object, dict]] = OrderedDict()
+        self._incomplete: set[str] = set()  # pieces known to end mid-statement
 
     def summarize(self, path: str, text: str) -> tuple[ModuleSummary, object] | None:
         pieces = split_top_level(text)
         if pieces is None or len(pieces) < 2:
             return None
-        try:
-            parsed = [(first, self._parse(chunk)) for first, chunk in pieces]
-        except Exception:  # noqa: BLE001 - libcst disagrees with ast: parse the whole text instead
+        parsed = self._parse_all(pieces)
+        if parsed is None or len(parsed) < 2:
             return None
         import libcst as cst
         from fraglint.index.visitor import SummaryVisitor
@@ -218,6 +217,33 @@ class ChunkedParser:
         except RecursionError:
             return None
         return summary, _facts_from_sites(text, visitor.site_nodes, [(first, positions) for first, (_, positions) in parsed])
+
+    def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, tuple[object, dict]]] | None:
+        """Parse each piece; one that does not parse alone ends mid-statement: join it to the next."""
+        parsed = []
+        index = 0
+        while index < len(pieces):
+            first, chunk = pieces[index]
+            while True:
+                result = None if chunk in self._incomplete else self._try_parse(chunk)
+                if result is not None:
+                    break
+                index += 1
+                if index == len(pieces):
+                    return None  # the text does not parse: the caller parses it whole for the error
+                chunk += pieces[index][1]
+            parsed.append((first, result))
+            index += 1
+        return parsed
+
+    def _try_parse(self, chunk: str) -> tuple[object, dict] | None:
+        try:
+            return self._parse(chunk)
+        except Exception:  # noqa: BLE001 - a syntax error, or nesting too deep for the recursion limit
+            if len(self._incomplete) > self.capacity:
+                self._incomplete.clear()
+            self._incomplete.add(chunk)
+            return None
 
     def _parse(self, chunk: str) -> tuple[object, dict]:
         found = self._parsed.get(chunk)
@@ -238,22 +264,32 @@ class ChunkedParser:
         return found
 
 
+_CONTINUES = re.compile(r"(else|elif|except|finally)\b")
+
+
 def split_top_level(text: str) -> list[tuple[int, str]] | None:
-    """(first line, text) of each top-level statement with the comments and blank lines after it."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return None
+    """(first line, text) of pieces that each start at a top-level statement, by a line scan.
+
+    A piece starts at a line that begins in column 0 with code, except the clauses that
+    continue a compound statement (`else`, `elif`, `except`, `finally`), closing brackets and
+    the `def`/`class` under a decorator. A line in column 0 inside a string or a bracket may
+    still start a piece by mistake; then the piece before it ends mid-statement, does not
+    parse, and `ChunkedParser` joins the two.
+    """
     lines = text.splitlines(keepends=True)
-    if not tree.body or not lines:
+    if not lines:
         return None
-    starts: list[int] = [1]
-    previous_end = 0
-    for node in tree.body:
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-        if first > previous_end and first > starts[-1]:
-            starts.append(first)
-        previous_end = max(previous_end, node.end_lineno or node.lineno)
+    starts = [1]
+    decorated = lines[0].startswith("@")
+    for number, line in enumerate(lines[1:], 2):
+        head = line[:1]
+        if not head or head in " \t\r\n\f#)]}" or _CONTINUES.match(line):
+            continue
+        if decorated:
+            decorated = head == "@"
+            continue
+        starts.append(number)
+        decorated = head == "@"
     bounds = starts + [len(lines) + 1]
     return [(bounds[i], "".join(lines[bounds[i] - 1 : bounds[i + 1] - 1])) for i in range(len(starts))]
 

@@ -301,7 +301,39 @@ total = 1 + \\
 '''
 
 
-@pytest.mark.parametrize("text", [TRICKY, APP, FILES["panels.py"]], ids=["tricky", "app", "panels"])
+COLUMN_ZERO_TRAPS = '''\
+import streamlit as st
+try:
+    import pandas
+except ImportError:
+    pandas = None
+finally:
+    pass
+values = [
+1,
+2]
+total = 1 + \\
+2
+text = (
+"def looks_like_code():"
+)
+for item in values:
+    st.write(item)
+else:
+    st.write("done")
+@st.fragment
+def live():
+    st.write(f"""
+@not_a_decorator
+def nor_a_function(): pass
+""")
+live()
+'''
+
+
+@pytest.mark.parametrize(
+    "text", [TRICKY, COLUMN_ZERO_TRAPS, APP, FILES["panels.py"]], ids=["tricky", "column-zero", "app", "panels"]
+)
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
     from fraglint.index.loader import summarize_source
     from fraglint.lsp import ChunkedParser, _facts_from_visitor
