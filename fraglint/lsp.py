@@ -26,6 +26,7 @@ import logging
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
@@ -295,31 +296,52 @@ def split_top_level(text: str) -> list[tuple[int, str]] | None:
 
 
 def _facts_from_sites(text: str, site_nodes: dict, chunks: list[tuple[int, dict]]) -> object | None:
-    """Spans of every site from the per-chunk positions, shifted to each chunk's first line."""
+    """The engine's `_FileFacts`, with spans resolved from the per-chunk positions when asked."""
     facts_class = getattr(engine, "_FileFacts", None)
     suppressions = getattr(engine, "_suppressions", None)
     if facts_class is None or suppressions is None:
         return None
-    spans: dict[int, tuple[Span, ...]] = {}
-    current = 0  # sites come in walk order, so chunks are met in order
-    for site in sorted(site_nodes):
-        found = []
-        for node in site_nodes[site]:
-            index = current
-            while index < len(chunks) and node not in chunks[index][1]:
-                index += 1
-            if index == len(chunks):
-                index = next((i for i, (_, positions) in enumerate(chunks) if node in positions), None)
-                if index is None:
-                    continue
-            current = index
-            first, positions = chunks[index]
-            position = positions[node]
-            shift = first - 1
-            found.append(Span(position.start.line + shift, position.start.column + 1, position.end.line + shift, position.end.column + 1))
-        spans[site] = tuple(found)
     has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
-    return facts_class(text, spans, suppressions(text) if has_comments else {})
+    return facts_class(text, ChunkSpans(site_nodes, chunks), suppressions(text) if has_comments else {})
+
+
+class ChunkSpans(Mapping):
+    """Site -> spans, computed on first use: a check needs the spans of a few reported sites.
+
+    A node's span is its position in its chunk, shifted by the chunk's first line. Sites
+    are asked for mostly in walk order, so the search for a node's chunk starts where the
+    last one was found.
+    """
+
+    def __init__(self, site_nodes: dict, chunks: list[tuple[int, dict]]) -> None:
+        self._nodes = site_nodes
+        self._chunks = chunks
+        self._done: dict[int, tuple[Span, ...]] = {}
+        self._hint = 0
+
+    def __getitem__(self, site: int) -> tuple[Span, ...]:
+        found = self._done.get(site)
+        if found is None:
+            found = self._done[site] = tuple(filter(None, map(self._span, self._nodes[site])))
+        return found
+
+    def __iter__(self):
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def _span(self, node) -> Span | None:
+        count = len(self._chunks)
+        for step in range(count):
+            index = (self._hint + step) % count
+            first, positions = self._chunks[index]
+            position = positions.get(node)
+            if position is not None:
+                self._hint = index
+                shift = first - 1
+                return Span(position.start.line + shift, position.start.column + 1, position.end.line + shift, position.end.column + 1)
+        return None
 
 
 class _MemoryFirst:
