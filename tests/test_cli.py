@@ -451,3 +451,19 @@ def test_version_and_help():
     assert helped.returncode == 0
     for option in ("--streamlit-version", "--output-format", "--select", "--ignore", "--exit-zero", "--fix"):
         assert option in helped.stdout
+
+
+def test_fix_respects_ignore_and_noqa(tmp_path):
+    source = (
+        "import streamlit as st\n\n\n@st.experimental_fragment  # noqa: FRG108\ndef a():\n    st.write(1)\n\n\n"
+        "@st.experimental_fragment\ndef b():\n    st.write(2)\n\n\na()\nb()\n"
+    )
+    make(tmp_path, {"app.py": source})
+    ignored = run_main("check", "--fix", "--ignore", "experimental-fragment", "--streamlit-version", "1.45.0", ".", cwd=tmp_path)
+    assert ignored.returncode == 0
+    assert (tmp_path / "app.py").read_text() == source
+    fixed = run_main("check", "--fix", "--streamlit-version", "1.45.0", ".", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout
+    after = (tmp_path / "app.py").read_text().splitlines()
+    assert after[3] == "@st.experimental_fragment  # noqa: FRG108"  # suppressed: left alone
+    assert after[8] == "@st.fragment"
