@@ -144,6 +144,33 @@ Dashboard().render()
     assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 7), (SIDEBAR, "app.py", 14)}
 
 
+def test_import_inside_a_function(project):
+    source = """\
+def main():
+    import streamlit as st
+
+    @st.fragment
+    def panel():
+        st.sidebar.write("local import")
+
+    panel()
+
+
+main()
+"""
+    assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 6)}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug (low priority): `from streamlit import *` binds `fragment` and `sidebar`, but "
+    "`@fragment` is not recognised as Streamlit's",
+)
+def test_star_import_of_streamlit(project):
+    source = 'from streamlit import *\n\n\n@fragment\ndef panel():\n    sidebar.write("star")\n\n\npanel()\n'
+    assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 6)}
+
+
 def test_compat_import_fallback(project):
     source = """\
 try:
