@@ -61,123 +61,127 @@ FACTS: dict[str, Fact] = {
             "experimental-fragment-exists",
             "`st.experimental_fragment` exists.",
             "1.33.0", "1.49.0",
-            "source: removed from streamlit/__init__.py in 1.49.0",
-            "ran: AttributeError under 1.67.0",
+            "oracle: experimental_fragment (works 1.33.0-1.48.0, AttributeError from 1.49.0)",
         ),
         _fact(
             "experimental-fragment-deprecated",
             "`st.experimental_fragment` shows a deprecation warning when used.",
             "1.37.0", "1.49.0",
-            "source: deprecation wrapper added in 1.37.0",
+            "oracle: experimental_fragment (warning alert from 1.37.0; none in 1.33.0-1.36.0)",
         ),
         _fact(
             "fragment-exists",
             "`st.fragment` exists.",
             "1.37.0", None,
-            "source: 1.37.0", "ran: AttributeError under 1.36.0",
+            "oracle: fragment_api (AttributeError in 1.33.0-1.36.0)",
         ),
         _fact(
             "rerun-scope-exists",
             "`st.rerun(scope=...)` accepts a scope.",
             "1.37.0", None,
-            "source: 1.37.0", "ran: TypeError under 1.36.0",
+            "oracle: rerun_scope_outside, rerun_scope_in_fragment (TypeError before 1.37.0)",
         ),
         _fact(
             "fragment-parallel-exists",
             "`@st.fragment(parallel=True)` is accepted.",
             "1.58.0", None,
-            "source: 1.58.0",
+            "oracle: parallel_fragment (TypeError through 1.57.0)",
         ),
         _fact(
             "fragment-key-exists",
             "`@st.fragment(key=...)` and `st.rerun(\"<key>\")` are accepted.",
             "1.63.0", None,
-            "source: 1.63.0",
+            "oracle: fragment_key_rerun (TypeError through 1.62.0)",
         ),
         _fact(
             "nested-fragments-unsupported",
             "A fragment called while another fragment runs breaks the outer fragment: after the inner one "
-            "returns, the runtime forgets the outer fragment, so its later elements are not redrawn by its reruns.",
+            "returns, the runtime forgets the outer fragment, so widgets the outer fragment draws after that "
+            "call rerun the whole app instead of the fragment.",
             "1.33.0", "1.37.0",
             "docs: 1.33 'Calling fragments within fragments is unsupported'",
-            "source: current fragment id reset to None after an inner fragment in 1.36; restored in 1.37.0 (#9114)",
+            "oracle: nested_fragments (whole-app rerun from the outer's later widget 1.33.0-1.36.0; outer rerun from 1.37.0)",
         ),
         _fact(
             "sidebar-in-fragment-raises",
             "`st.sidebar` used inside a fragment raises StreamlitAPIException.",
             "1.33.0", "1.59.0",
-            "ran: 1.36.0, 1.45.0 raise; 1.67.0 runs clean", "source: allowed from 1.59.0",
+            "oracle: sidebar_write_in_fragment, sidebar_with_in_fragment (raise 1.33.0-1.58.0, allowed from 1.59.0)",
         ),
         _fact(
             "widget-outside-fragment-raises",
             "A widget written from a fragment into a container created outside it raises StreamlitAPIException.",
             "1.36.0", "1.59.0",
-            "ran: 1.36.0, 1.45.0 raise", "source: allowed from 1.59.0",
+            "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.0)",
         ),
         _fact(
             "outside-writes-pile-up",
             "Elements written from a fragment into a container created outside it are not cleared by the "
             "fragment's reruns: they accumulate until the next full run. `st.empty` placeholders replace instead.",
             "1.33.0", "1.59.0",
-            "docs: 1.33 guide", "source: outside_container_wrapper.py redraws in place from 1.59.0",
+            "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns before 1.59.0; 1 from 1.59.0)",
         ),
         _fact(
             "rerun-fragment-scope-outside-raises",
             "`st.rerun(scope=\"fragment\")` raises when it runs outside a fragment rerun.",
             "1.37.0", None,
-            "ran: 1.45.0, 1.67.0",
+            "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.0)",
         ),
         _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
             "st.bottom included) raises StreamlitInvalidLayoutContextError.",
             "1.58.0", None,
-            "ran: 1.67.0",
+            "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom (initial load from 1.58.0, "
+            "every rerun from 1.59.0)",
         ),
         _fact(
             "fragment-key-reserved-raises",
             "The fragment keys \"app\" and \"fragment\" are reserved: the decorator raises.",
             "1.63.0", None,
-            "ran: 1.67.0",
+            "oracle: fragment_key_reserved, fragment_key_reserved_fragment",
         ),
         _fact(
             "fragment-key-duplicate-raises",
-            "Two fragment functions with one key raise a duplicate-key error.",
+            "Two fragment functions with one key raise a duplicate-key error when the second one is called.",
             "1.63.0", None,
-            "ran: 1.67.0",
+            "oracle: fragment_key_duplicate (StreamlitDuplicateElementKey)",
         ),
         _fact(
             "rerun-key-outside-callback-raises",
             "`st.rerun(\"<key>\")` raises unless it is called from a widget callback.",
             "1.63.0", None,
-            "ran: 1.67.0 (error id rerun-keyed-outside-callback)",
+            "oracle: rerun_key_outside_callback; fragment_key_rerun (from a callback only the keyed fragment runs)",
         ),
         _fact(
             "cache-plus-fragment-unsupported",
-            "A function that is both cached and a fragment: the cache replays the fragment's elements "
-            "instead of rerunning it, so its widgets and timer do not behave as a fragment's.",
+            "A function that is both cached and a fragment: full reruns replay the cached elements instead of "
+            "running the body, and a `run_every` timer stops for good after a full rerun; with the fragment "
+            "decorator outermost the body never runs again after the first run. 1.33.0 raises AttributeError "
+            "for a widget inside; later releases only show CachedWidgetWarning.",
             "1.33.0", None,
             "docs: 1.33 'Using caching and fragments on the same function is unsupported'",
-            "ran: no exception on first run (1.45.0, 1.67.0)",
+            "oracle: cache_over_fragment, fragment_over_cache, cache_over_fragment_timer, fragment_over_cache_timer",
         ),
         _fact(
             "fragment-return-ignored",
             "The return value of a fragment is discarded during fragment reruns.",
             "1.33.0", None,
-            "docs: 1.33 guide",
+            "docs: 1.33 guide", "oracle: fragment_return (the caller sees the value on full runs only)",
         ),
         _fact(
             "run-every-validated",
-            "`run_every` must be a positive number of seconds, a timedelta or a time string; a malformed "
-            "string raises StreamlitBadTimeStringError when the fragment is called.",
+            "A malformed `run_every` time string raises (BadTimeStringError, StreamlitBadTimeStringError from "
+            "1.45) when the fragment is called; a negative interval is accepted silently and reruns the "
+            "fragment in a tight loop.",
             "1.33.0", None,
-            "ran: 1.67.0",
+            "oracle: run_every_bad_string, run_every_negative (30-230 reruns in 2 s), run_every_valid",
         ),
         _fact(
             "duplicate-widget-id-raises",
             "Two widgets with the same type, label and arguments and no key raise DuplicateWidgetID.",
             "1.33.0", None,
-            "ran: a fragment called twice per run",
+            "oracle: duplicate_widget (DuplicateWidgetID through 1.37.0, StreamlitDuplicateElementId from 1.45.0)",
         ),
     )
 }

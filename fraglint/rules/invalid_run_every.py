@@ -69,8 +69,9 @@ class InvalidRunEvery(Rule):
 
     ## Why is this bad?
     `run_every` reruns the fragment on a timer. A malformed string raises
-    `StreamlitBadTimeStringError` when the fragment is called, stopping the script; a negative
-    interval gives the browser a timer that cannot fire sensibly.
+    `StreamlitBadTimeStringError` when the fragment is called, stopping the script (an error).
+    A negative interval is accepted without a word and the fragment then reruns in a tight loop,
+    30 to 230 times in two seconds in the oracle's runs (a warning).
 
     ## Example
     ```python
@@ -148,7 +149,12 @@ a(); b(); c()
                 if reason:
                     problem = f"`run_every={value.literal!r}` {reason}; Streamlit raises StreamlitBadTimeStringError"
             elif value.kind == "num" and value.literal < 0:
-                problem = f"`run_every={value.literal}` is negative; the interval must be positive"
+                problem = (
+                    f"`run_every={value.literal}` is negative: Streamlit accepts it silently and reruns the "
+                    "fragment in a tight loop"
+                )
+                yield Finding(Site(fragment.site.path, value.site or fragment.site.site), problem, severity=Severity.WARNING)
+                continue
             elif value.kind == "bool":
                 problem = "`run_every` takes seconds, a timedelta or a time string, not a bool"
             if problem:
