@@ -232,7 +232,9 @@ case(name="parallel_sidebar", app="parallel_sidebar.py",
      },
      fraglint={PRE_FRAGMENT: {API, "fragment-sidebar-call"},
                PRE_PARALLEL: {API, "fragment-sidebar-call"},
-               ">=1.58": {"parallel-fragment-outside-write"}})
+               # 1.58 raises the sidebar error first, so fraglint names that one
+               ">=1.58,<1.59": {"fragment-sidebar-call"},
+               ">=1.59": {"parallel-fragment-outside-write"}})
 
 case(name="parallel_bottom", app="parallel_bottom.py",
      doc="parallel fragment writing to st.bottom",
