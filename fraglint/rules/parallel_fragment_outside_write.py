@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 from fraglint.rules.outside_container_write import is_parallel
@@ -40,6 +41,7 @@ class ParallelFragmentOutsideWrite(Rule):
     name = "parallel-fragment-outside-write"
     severity = Severity.ERROR
     facts = ("parallel-outside-write-raises",)
+    reads = ("sidebar-in-fragment-raises",)
 
     VALID = [
         Example(
@@ -74,12 +76,17 @@ fetch()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        # Where Streamlit's older sidebar check still exists (1.58), it fires first: the
+        # sidebar use is reported by fragment-sidebar-call, with the exception users will see.
+        sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         seen: set[Site] = set()
         for fragment in ctx.model.fragments.values():
             if not is_parallel(fragment):
                 continue
             for key, site, container, chain in ctx.model.container_withs(fragment):
                 where = Site(key[0], site)
+                if sidebar_raises and container.api == "sidebar":
+                    continue
                 if container.outside and where not in seen:
                     seen.add(where)
                     yield Finding(
@@ -91,6 +98,8 @@ fetch()
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if container is None or not container.outside or write.via_with is not None:
+                    continue
+                if sidebar_raises and container.api == "sidebar":
                     continue
                 if write.site() in seen:
                     continue
