@@ -254,3 +254,31 @@ def test_html_is_self_contained_and_renders_in_a_real_browser(tmp_path):
         finally:
             browser.close()
     assert errors == []
+
+
+NESTED = """
+import streamlit as st
+
+@st.experimental_fragment
+def inner():
+    st.toggle("Inner")
+
+@st.experimental_fragment
+def outer():
+    st.slider("Before", 0, 5)
+    inner()
+    st.button("After")
+
+outer()
+"""
+
+
+def test_nested_fragment_before_1_37_loses_the_outer_scope(tmp_path):
+    """The oracle (case nested_fragments) saw the outer's later widget rerun the whole app before 1.37."""
+    write_project(tmp_path, {"app.py": NESTED})
+    old = by_label(scopes_json(tmp_path, "--streamlit-version", "1.36.0"))
+    assert old[("widget", "Before")]["scope"]["name"] == "outer"
+    assert old[("widget", "Inner")]["scope"]["name"] == "inner"
+    assert old[("widget", "After")]["scope"]["kind"] == "app"
+    new = by_label(scopes_json(tmp_path, "--streamlit-version", "1.45.0"))
+    assert new[("widget", "After")]["scope"]["name"] == "outer"

@@ -197,6 +197,7 @@ class Interpreter:
         self._fragment_count = 0
         self._app_count = 0
         self._outside_cache: dict[FunctionKey, dict[tuple[str, int], bool]] = {}
+        self._lost_to: Scope | None = None  # the app scope a broken nested fragment falls back to
 
     # -- entries ------------------------------------------------------------------------------
 
@@ -274,7 +275,7 @@ class Interpreter:
             here_container, here_form = self._container_for(key, function, call, container, in_form)
             fragment = self.model.called_fragment(key, call)
             if fragment is not None:
-                self._enter_fragment(fragment, key, call, scope, here_container, chain, stack, here_form)
+                self._enter_fragment(fragment, key, call, self._lost_to or scope, here_container, chain, stack, here_form)
                 continue
             target = self.model.target(key, call)
             if target.kind == "streamlit":
@@ -308,7 +309,13 @@ class Interpreter:
         )
         self.scopes[scope_id] = child
         scope.children.append(scope_id)
+        saved, self._lost_to = self._lost_to, None
         self._run_function(fragment.function, child, container, child.chain, stack, in_form)
+        self._lost_to = saved
+        if scope.kind == "fragment" and versions.holds("nested-fragments-unsupported", self.version):
+            # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
+            # what the outer fragment draws afterwards belongs to the full app run.
+            self._lost_to = self._app_scope(scope)
 
     def _run_every(self, fragment: Fragment, value) -> tuple[str, object] | None:
         """(kind, literal) of `run_every`; `timedelta(seconds=5)` with literal arguments included."""
@@ -360,6 +367,7 @@ class Interpreter:
 
     def _streamlit_call(self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool) -> None:
         site = Site(key[0], call.site)
+        scope = self._lost_to or scope
         if target.rest:
             element = target.rest[-1]
             receiver = target.name.split(".")[0] if target.name else ""
