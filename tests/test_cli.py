@@ -467,3 +467,11 @@ def test_fix_respects_ignore_and_noqa(tmp_path):
     after = (tmp_path / "app.py").read_text().splitlines()
     assert after[3] == "@st.experimental_fragment  # noqa: FRG108"  # suppressed: left alone
     assert after[8] == "@st.fragment"
+
+
+def test_input_diagnostics_survive_select_but_not_ignore(tmp_path):
+    make(tmp_path, {"app.py": APP, "broken.py": "def f(:\n"})
+    selected = check_json(tmp_path, "--select", "FRG104")
+    assert sorted((code, path) for code, path, _ in found(selected)) == [("FRG001", "broken.py"), ("FRG104", "app.py")]
+    ignored = check_json(tmp_path, "--ignore", "syntax-error")
+    assert "FRG001" not in {code for code, _, _ in found(ignored)}
