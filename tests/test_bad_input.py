@@ -324,8 +324,7 @@ def test_50000_line_file(tmp_path):
     elapsed = time.perf_counter() - started
     assert_sane(run, codes=(1,))
     assert run.triples() == {GOOD_FINDING}
-    sys.stderr.write(f"\n50,000-line file, no finding: {elapsed:.1f} s\n")
-    assert elapsed < 120
+    sys.stderr.write(f"\n50,000-line file, no finding: {elapsed:.1f} s\n")  # reported, not asserted: no timing asserts
 
 
 @pytest.mark.skipif(os.environ.get("FRAGLINT_SLOW_TESTS") != "1", reason="about 25 s of CPU; set FRAGLINT_SLOW_TESTS=1")

@@ -161,11 +161,6 @@ main()
     assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 6)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (low priority): `from streamlit import *` binds `fragment` and `sidebar`, but "
-    "`@fragment` is not recognised as Streamlit's",
-)
 def test_star_import_of_streamlit(project):
     source = 'from streamlit import *\n\n\n@fragment\ndef panel():\n    sidebar.write("star")\n\n\npanel()\n'
     assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 6)}
@@ -585,11 +580,6 @@ f()
     assert check(project, {"app.py": source}) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a container returned by a helper (`def card(): return st.container()`; module-level "
-    "`made = card()`) and written from a fragment is not seen as an outside container",
-)
 def test_container_from_a_factory_at_module_level(project):
     source = """\
 import streamlit as st

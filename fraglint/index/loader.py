@@ -110,31 +110,48 @@ def _bracket_depth(text: str) -> int:
 # libcst's parse time grows quadratically with very long expressions (a 5,000-term sum takes
 # ~40 s). Files with such lines are first parsed in a forked child under a deadline.
 _LONG_LINE = 5_000
-_PARSE_DEADLINE = 15.0
+_PARSE_DEADLINE = 10.0
 
 
 def _longest_line(text: str) -> int:
     return max(map(len, text.splitlines()), default=0)
 
 
-def _parse_probe(text: str) -> None:  # runs in the child process
+def _summarize_in_child(path: str, text: str, cpu_seconds: float, pipe) -> None:  # runs in the child
     try:
-        cst.parse_module(text)
-    except Exception:  # noqa: BLE001 - the parent reports syntax errors itself
+        import resource
+
+        limit = int(cpu_seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit))  # SIGXCPU ends the child
+    except (ImportError, ValueError, OSError):
         pass
+    result = summarize_source(path, text, _checked=True)
+    pipe.send(result if isinstance(result, InputProblem) else result[0])
+    pipe.close()
 
 
-def _parses_in_time(text: str, seconds: float) -> bool:
+def _summarize_with_deadline(path: str, text: str, cpu_seconds: float) -> ModuleSummary | InputProblem | None:
+    """Summarise in a forked child limited to `cpu_seconds` of CPU (fair on a busy machine).
+
+    None when the child did not finish: the file is beyond what libcst parses in that time.
+    """
     if not hasattr(os, "fork"):
-        return True
-    child = multiprocessing.get_context("fork").Process(target=_parse_probe, args=(text,), daemon=True)
+        return summarize_source(path, text, _checked=True)  # type: ignore[return-value]
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_summarize_in_child, args=(path, text, cpu_seconds, sender), daemon=True)
     child.start()
-    child.join(seconds)
+    sender.close()
+    result = None
+    if receiver.poll(cpu_seconds * 6):  # wall-clock backstop for a very busy machine
+        try:
+            result = receiver.recv()
+        except (EOFError, OSError):
+            result = None
     if child.is_alive():
         child.kill()
-        child.join()
-        return False
-    return True
+    child.join()
+    return result
 
 
 def python_syntax_error(path: str, text: str) -> InputProblem | None:
@@ -149,7 +166,9 @@ def python_syntax_error(path: str, text: str) -> InputProblem | None:
     return None
 
 
-def summarize_source(path: str, text: str, with_positions: bool = False) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
+def summarize_source(
+    path: str, text: str, with_positions: bool = False, _checked: bool = False
+) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
     """Parse `text` and summarise it. With positions, the visitor also holds site spans."""
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
@@ -159,12 +178,16 @@ def summarize_source(path: str, text: str, with_positions: bool = False) -> tupl
             if problem is not None and (problem.name == "analysis-limit" or problem.message.startswith(_NESTING_ERRORS)):
                 return problem
             # otherwise a deep but valid file, or syntax newer than the running Python: libcst judges
-        if _longest_line(text) > _LONG_LINE and not _parses_in_time(text, _PARSE_DEADLINE):
-            return InputProblem(
-                path, "analysis-limit",
-                f"parsing did not finish in {_PARSE_DEADLINE:.0f} s (a line of {_longest_line(text)} characters); "
-                "libcst is slow on very long expressions",
-            )
+        if not _checked and _longest_line(text) > _LONG_LINE:
+            summarized = _summarize_with_deadline(path, text, _PARSE_DEADLINE)
+            if summarized is None:
+                return InputProblem(
+                    path, "analysis-limit",
+                    f"parsing needs more than {_PARSE_DEADLINE:.0f} s of CPU (a line of {_longest_line(text)} "
+                    "characters); libcst is slow on very long expressions",
+                )
+            if isinstance(summarized, InputProblem) or not with_positions:
+                return summarized if isinstance(summarized, InputProblem) else (summarized, SummaryVisitor(path))
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:

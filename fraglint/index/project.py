@@ -194,8 +194,35 @@ class ProjectIndex:
             method = self.method(target.path or "", target.name, part)
             return method or self.instance_attribute(target, part, depth)
         if target.kind == "function":
+            if part == CALL:
+                returned = self.returned_value(target, depth)
+                if returned is not None:
+                    made_inside = returned.origin == (target.path, target.name)
+                    # a container the function makes on each call belongs to the caller's scope
+                    return replace(returned, origin=(path, scope)) if made_inside else returned
             return replace(target, rest=(part,))
         return UNKNOWN
+
+    def returned_value(self, function_target: Target, depth: int) -> Target | None:
+        """What calling a project function gives, when all its returns agree on a Streamlit value.
+
+        `def card(): return st.container()` makes `card()` a container created in `card`.
+        """
+        function = self.function((function_target.path or "", function_target.name))
+        if function is None or not function.returns:
+            return None
+        results = set()
+        for returned in function.returns:
+            value = returned.value
+            if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                return None
+            found = self.resolve(function_target.path or "", function.qualname, value.ref, depth + 1)
+            if found.kind != "streamlit":
+                return None
+            if value.call_site is not None:
+                found = replace(found, call=(function_target.path or "", value.call_site))
+            results.add(found)
+        return results.pop() if len(results) == 1 else None
 
     def lookup_name(self, path: str, scope: str, name: str, depth: int = 0) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
@@ -236,11 +263,21 @@ class ProjectIndex:
         for key, binding in module_scope.imports.items():
             if key.startswith("*"):
                 star = self._import_target(path, binding.module, None, binding.level, depth)
-                if star.kind == "module":
+                if star.kind == "streamlit" and not star.rest:
+                    if self._is_streamlit_name(name):
+                        return Target("streamlit", name=f"{star.name}.{name}" if star.name else name)
+                elif star.kind == "module":
                     found = self.module_attribute(star.path or "", name, depth + 1, strict=True)
                     if found.kind != "unknown":
                         return found
         return UNKNOWN
+
+    @staticmethod
+    def _is_streamlit_name(name: str) -> bool:
+        """Names `from streamlit import *` can bind (its public API, as fraglint knows it)."""
+        from fraglint.model import streamlit_api as api
+
+        return name in api.PUBLIC_NAMES
 
     def _lookup_in_scope(self, path: str, function: FunctionSummary, name: str, depth: int) -> Target | None:
         bindings = function.bindings.get(name)

@@ -96,6 +96,7 @@ class ImportBinding:
 class ReturnSite:
     site: int
     has_value: bool
+    value: Value | None = None
 
 
 @dataclass(slots=True)

@@ -330,9 +330,8 @@ class SummaryVisitor:
 
     def visit_Return(self, node: cst.Return, use: str) -> None:
         site = self.new_site(node)
-        self.scope.returns.append(ReturnSite(site=site, has_value=node.value is not None))
-        if node.value is not None:
-            self.walk(node.value, RETURNED)
+        value = self.value_of(node.value, RETURNED) if node.value is not None else None
+        self.scope.returns.append(ReturnSite(site=site, has_value=node.value is not None, value=value))
 
     def visit_Assign(self, node: cst.Assign, use: str) -> None:
         names = tuple(

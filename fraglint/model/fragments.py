@@ -75,6 +75,7 @@ class ContainerRef:
     outside: bool
     how: str  # a short phrase for messages: "module-level `st.container()`", "`st.sidebar`", ...
     origin_site: Site | None = None
+    made_inside: bool = False  # a sidebar/bottom child container created within the fragment
 
 
 @dataclass(frozen=True)
@@ -534,6 +535,10 @@ class FragmentModel:
     def _streamlit_container(self, reach, target: Target) -> ContainerRef | None:
         root = target.name.split(".")[0]
         if root in api.ROOT_CONTAINERS:
+            if target.rest and target.origin is not None:
+                # `side = st.sidebar.container()`: made where `origin` runs; when that is inside
+                # the fragment, the creating call is itself the sidebar use to report.
+                return replace(_root(root), origin=target.origin, made_inside=target.origin in reach)
             return _root(root)
         creator = target.name.rsplit(".", 1)[-1]
         if creator not in api.CONTAINERS or not target.rest or target.rest[0] != CALL or target.origin is None:

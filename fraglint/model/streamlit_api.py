@@ -126,6 +126,12 @@ CONTAINER_QUERIES = frozenset({"update", "__enter__", "__exit__", "id"})
 ROOT_CONTAINERS = frozenset({"sidebar", "bottom", "_bottom"})
 
 RERUN = "rerun"
+
+# Everything fraglint knows by name: what `from streamlit import *` can bring in.
+PUBLIC_NAMES = (
+    FRAGMENT_DECORATORS | CACHE_DECORATORS | WIDGETS | CONTAINERS | ELEMENTS
+    | {"rerun", "experimental_rerun", "session_state", "stop", "navigation", "Page", "dialog", "switch_page"}
+)
 EXPERIMENTAL_RERUN = "experimental_rerun"
 
 

@@ -15,7 +15,8 @@ class FragmentApiUnavailable(Rule):
 
     ## What it does
     Flags, against the target release: `st.fragment` before 1.37 (and `st.experimental_fragment`
-    before 1.33), `st.rerun(scope=...)` before 1.37, `@st.fragment(parallel=...)` before 1.58,
+    before 1.33), `st.rerun(scope=...)` before 1.37, a positional `st.rerun("fragment")` before
+    1.63 (the scope is keyword-only until then), `@st.fragment(parallel=...)` before 1.58,
     `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63.
 
     ## Why is this bad?
@@ -116,10 +117,18 @@ live()
         for key, call, scope, value in ctx.model.rerun_calls:
             if value is None:
                 continue
+            positional = "scope" not in call.kwargs and bool(call.args)
             if not scope_exists:
                 yield Finding(
                     Site(key[0], call.site),
                     f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in 1.37)",
+                )
+            elif positional and not keys_exist:
+                # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError
+                yield Finding(
+                    Site(key[0], call.site),
+                    f"`st.rerun` takes its scope only as `scope=` in Streamlit {version} "
+                    "(a positional scope is accepted from 1.63); Streamlit raises TypeError",
                 )
             elif scope == "key" and not keys_exist:
                 yield Finding(

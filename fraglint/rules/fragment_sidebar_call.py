@@ -113,6 +113,8 @@ filters()
                 container = write.container
                 if container is None or container.api != "sidebar" or write.via_with is not None:
                     continue
+                if container.made_inside:
+                    continue  # the `st.sidebar.container()` call that made it is reported
                 if write.site() in seen:
                     continue
                 seen.add(write.site())

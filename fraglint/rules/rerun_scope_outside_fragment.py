@@ -102,7 +102,7 @@ ticker()
                 where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
                 yield Finding(
                     Site(key[0], call.site),
-                    f'`st.rerun(scope="fragment")` {where}; Streamlit raises StreamlitAPIException there',
+                    f"`{_spelling(call)}` {where}; Streamlit raises StreamlitAPIException there",
                     related=chain_related(chain),
                 )
                 continue
@@ -114,9 +114,13 @@ ticker()
                     continue
                 yield Finding(
                     Site(key[0], call.site),
-                    f'`st.rerun(scope="fragment")` runs unconditionally in fragment `{fragment.name}`, so it also '
+                    f"`{_spelling(call)}` runs unconditionally in fragment `{fragment.name}`, so it also "
                     "runs during the full-app run that draws the fragment, where Streamlit raises "
                     "StreamlitAPIException; guard it with the fragment's own widget",
                     related=chain_related(chain),
                 )
                 break
+
+
+def _spelling(call) -> str:
+    return 'st.rerun(scope="fragment")' if "scope" in call.kwargs else 'st.rerun("fragment")'
