@@ -30,12 +30,24 @@ def _worker_init() -> None:
     global _BROWSER
     _BROWSER = harness.Browser()
     import atexit
-    atexit.register(_BROWSER.close)
+    atexit.register(lambda: _BROWSER.close())
 
 
 def _work(task: tuple[str, str]) -> tuple[str, str, dict]:
+    global _BROWSER
     release, name = task
-    return release, name, harness.run_case(_BROWSER, release, by_name(name))
+    res = harness.run_case(_BROWSER, release, by_name(name))
+    if "harness_error" in res:
+        # a crashed or wedged browser would fail every later case of this worker: restart it
+        # and try the case once more
+        try:
+            _BROWSER.close()
+        except Exception:
+            pass
+        _BROWSER = harness.Browser()
+        res = harness.run_case(_BROWSER, release, by_name(name))
+        res["retried"] = True
+    return release, name, res
 
 
 def run_matrix(releases: list[str], names: list[str], jobs: int = 2,

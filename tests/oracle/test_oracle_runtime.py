@@ -45,6 +45,11 @@ def compare(case: Case, release: str, obs: dict) -> list[str]:
         where = f"{step}"
         if "markers" in exp and got.get("markers") != exp["markers"]:
             problems.append(f"{where}: markers {got.get('markers')} != expected {exp['markers']}")
+        if "from_full" in exp:  # markers from the first full-run on (a timer tick may precede it)
+            ms = got.get("markers", [])
+            tail = ms[ms.index("full-run"):] if "full-run" in ms else None
+            if tail != exp["from_full"]:
+                problems.append(f"{where}: markers from full-run {tail} != expected {exp['from_full']}")
         for m in exp.get("has", []):
             if _marker_count(got, m) == 0:
                 problems.append(f"{where}: marker {m!r} missing from {sorted(_all_markers(got))}")
