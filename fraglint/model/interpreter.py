@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import timedelta
 
 from packaging.version import Version
@@ -98,6 +99,13 @@ class Interpretation:
     triggers: list[Trigger]
     version: Version
 
+    @cached_property
+    def drawn_by_scope(self) -> dict[str, list[Drawn]]:
+        found: dict[str, list[Drawn]] = {}
+        for drawn in self.drawn:
+            found.setdefault(drawn.scope, []).append(drawn)
+        return found
+
     def scope_of(self, scope_id: str) -> Scope:
         return self.scopes[scope_id]
 
@@ -124,9 +132,7 @@ class Interpretation:
                 if key not in functions:
                     functions.append(key)
         redrawn, frozen, piled = [], [], []
-        for drawn in self.drawn:
-            if drawn.scope not in same_app:
-                continue
+        for drawn in (d for scope_id in same_app for d in self.drawn_by_scope.get(scope_id, ())):
             if drawn.scope in inside:
                 if drawn.outside and scope.kind == "fragment" and piles and drawn.kind != "widget":
                     piled.append(drawn)
@@ -134,7 +140,8 @@ class Interpretation:
                     redrawn.append(drawn)
             else:
                 frozen.append(drawn)
-        return RerunPlan(trigger, scope, functions, redrawn, frozen, piled)
+        by_id = lambda d: d.id  # noqa: E731 - drawing order
+        return RerunPlan(trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id))
 
 
 def _scope_order(scope_id: str) -> tuple[int, int]:
