@@ -151,13 +151,43 @@ class FragmentModel:
         return None, {}
 
     @cached_property
+    def _decorator_names(self) -> frozenset[str]:
+        """Names that may spell the fragment decorator: its own, and every alias of it.
+
+        A cheap textual pre-filter (no resolution): calls whose callee ends in none of these
+        cannot wrap a function into a fragment.
+        """
+        names = set(api.FRAGMENT_DECORATORS)
+        changed = True
+        while changed:
+            changed = False
+            for _, function in self.index.functions():
+                for local, imported in function.imports.items():
+                    if (imported.name in names or local in names) and local not in names:
+                        names.add(local)
+                        changed = True
+                for local, bindings in function.bindings.items():
+                    if local in names:
+                        continue
+                    for binding in bindings:
+                        ref = binding.value.ref
+                        if binding.value.kind == "ref" and ref and _last_name(ref) in names:
+                            names.add(local)
+                            changed = True
+                            break
+        return frozenset(names)
+
+    @cached_property
     def wraps(self) -> list[Fragment]:
         """`st.fragment(render)` and `st.fragment(run_every=5)(render)` calls."""
         wraps = []
+        decorator_names = self._decorator_names
         for path, function in self.index.functions():
             key = (path, function.qualname)
             for call in function.calls:
-                if not call.args or call.args[0].kind != "ref":
+                if not call.args or call.args[0].kind != "ref" or not call.func:
+                    continue
+                if _last_name(call.func) not in decorator_names:
                     continue
                 target = self.target(key, call)
                 if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:
@@ -582,6 +612,14 @@ class Reference:
     kind: str  # "decorator", "call", "alias", "import"
     part: str  # which span of the site holds the name
     call: CallSite | None = None
+
+
+def _last_name(ref) -> str:
+    """The last real name of a chain: `st.fragment(run_every=5)` -> `fragment`."""
+    for part in reversed(ref):
+        if part != CALL and not part.startswith("["):
+            return part
+    return ""
 
 
 def _literal_key(part: str) -> str | None:
