@@ -103,4 +103,8 @@ if pick_city():
                 f"the return value of fragment `{name}` is {_USES.get(use, 'used')}, but Streamlit "
                 "discards it on the fragment's reruns; share data through `st.session_state`",
                 related=((fragment_call.fragment.site, f"fragment `{name}` defined here"),),
+                scope_facts=(
+                    f"a widget or timer inside `{name}` reruns only `{name}`; "
+                    f"`{fragment_call.caller[1]}`, which uses the value, is not re-run",
+                ),
             )

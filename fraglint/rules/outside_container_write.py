@@ -160,7 +160,11 @@ poll(st.container())
             related = ((write.via_with, "entered here"),) + related
         return Finding(
             write.site(),
-            f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, "
+            scope_facts=(
+                f"a rerun of `{fragment.name}` clears and redraws only its own container; "
+                f"{container.how} belongs to the scope that created it and is cleared only when that scope reruns",
+            ),
+            message=f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, "
             "created outside the fragment; each fragment rerun adds another copy until the next full run "
             "(use `st.empty()` to replace instead)",
             related=related,

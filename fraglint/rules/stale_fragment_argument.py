@@ -111,6 +111,10 @@ pick()
                     f"which only fragment {names} changes; those reruns do not re-evaluate this call, so the "
                     "fragment keeps the old value until the next full run (read session state inside the fragment)",
                     related=tuple((site, f"`{key}` written here ({how})") for _, site, how in writers[key]),
+                    scope_facts=(
+                        f"arguments of `{fragment_call.fragment.name}` are evaluated in `{caller[1]}`, "
+                        f"which reruns only on a full run; {names} rerun alone",
+                    ),
                 )
 
     @staticmethod
