@@ -257,7 +257,11 @@ def _file_facts(path: str, buffers: dict[str, str]) -> _FileFacts | None:
     result = summarize_source(path, text, with_positions=True)
     if isinstance(result, InputProblem):
         return None
-    _, visitor = result
+    return facts_from_visitor(text, result[1])
+
+
+def facts_from_visitor(text: str, visitor) -> _FileFacts:
+    """Spans of every site (1-based) and the suppression comments, from a positions-mode walk."""
     positions = visitor.positions or {}
     spans: dict[int, tuple[Span, ...]] = {}
     for site, nodes in visitor.site_nodes.items():
@@ -267,7 +271,9 @@ def _file_facts(path: str, buffers: dict[str, str]) -> _FileFacts | None:
             if position is not None:
                 found.append(Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1))
         spans[site] = tuple(found)
-    return _FileFacts(text, spans, _suppressions(text))
+    lowered = text.lower()
+    has_comments = "noqa" in lowered or "fraglint" in lowered  # tokenizing is skipped without them
+    return _FileFacts(text, spans, _suppressions(text) if has_comments else {})
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)

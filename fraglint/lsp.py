@@ -372,22 +372,8 @@ class _MemoryFirst:
 
 
 def _facts_from_visitor(text: str, visitor) -> object | None:
-    """The engine's `_FileFacts` from a visitor that ran with positions (as `_file_facts` builds it)."""
-    facts_class = getattr(engine, "_FileFacts", None)
-    suppressions = getattr(engine, "_suppressions", None)
-    if facts_class is None or suppressions is None:
-        return None
-    positions = visitor.positions or {}
-    spans: dict[int, tuple[Span, ...]] = {}
-    for site, nodes in visitor.site_nodes.items():
-        found = []
-        for node in nodes:
-            position = positions.get(node)
-            if position is not None:
-                found.append(Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1))
-        spans[site] = tuple(found)
-    has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
-    return facts_class(text, spans, suppressions(text) if has_comments else {})
+    """The engine's `_FileFacts` from a visitor that ran with positions."""
+    return engine.facts_from_visitor(text, visitor)
 
 
 # -- settings -------------------------------------------------------------------------------
