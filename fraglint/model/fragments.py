@@ -415,7 +415,6 @@ class FragmentModel:
         """Functions passed as `on_click=`/`on_change=`/`on_submit=` to a Streamlit widget."""
         found: set[FunctionKey] = set()
         for path, function in self.index.functions():
-            key = (path, function.qualname)
             for call in function.calls:
                 for name in ("on_click", "on_change", "on_submit", "on_select"):
                     value = call.kwargs.get(name)

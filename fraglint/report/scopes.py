@@ -16,7 +16,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from fraglint.engine import Project, file_facts, span_of
-from fraglint.model.interpreter import Interpretation, Scope, interpret
+from fraglint.model.interpreter import Scope, interpret
 from fraglint.model.fragments import Site
 from fraglint.report import RenderOptions
 
