@@ -22,7 +22,7 @@ from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Location, Severity, Span
 from fraglint.files import discover, python_files_under
 from fraglint.index.cache import SummaryCache
-from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_file, summarize_source
+from fraglint.index.loader import InputProblem, load_text, read_source, summarize_file, summarize_source
 from fraglint.index.project import ProjectIndex
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragments import FragmentModel, Site
@@ -247,13 +247,10 @@ class _FileFacts:
 def _file_facts(path: str, buffers: dict[str, str]) -> _FileFacts | None:
     text = buffers.get(path)
     if text is None:
-        data = read_source(path)
-        if isinstance(data, InputProblem):
+        loaded = load_text(path)
+        if isinstance(loaded, InputProblem):
             return None
-        decoded = decode_source(path, data)
-        if isinstance(decoded, InputProblem):
-            return None
-        text = decoded
+        text = loaded
     result = summarize_source(path, text, with_positions=True)
     if isinstance(result, InputProblem):
         return None

@@ -220,16 +220,21 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     return provider._computed  # noqa: SLF001
 
 
+def load_text(path: str) -> str | InputProblem:
+    """The file's text, decoded as Python decodes source, or why it cannot be read."""
+    data = read_source(path)
+    if isinstance(data, InputProblem):
+        return data
+    return decode_source(path, data)
+
+
 def summarize_file(path: str, text: str | None = None) -> ModuleSummary | InputProblem:
     """Summarise the file at `path`; `text` overrides what is on disk (an editor buffer)."""
     if text is None:
-        data = read_source(path)
-        if isinstance(data, InputProblem):
-            return data
-        decoded = decode_source(path, data)
-        if isinstance(decoded, InputProblem):
-            return decoded
-        text = decoded
+        loaded = load_text(path)
+        if isinstance(loaded, InputProblem):
+            return loaded
+        text = loaded
     elif "\x00" in text:
         line, column = _line_col(text.encode(), text.encode().find(b"\x00"))
         return InputProblem(path, "syntax-error", "source code contains a null byte", line, column)

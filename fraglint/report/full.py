@@ -9,7 +9,7 @@ from rich.text import Text
 
 from fraglint.diagnostics import Diagnostic, Severity
 from fraglint.engine import CheckResult
-from fraglint.index.loader import decode_source, read_source
+from fraglint.index.loader import load_text, read_source
 from fraglint.report import RenderOptions
 from fraglint.report.summary import summary_line
 
@@ -19,9 +19,9 @@ _CONTEXT = 1
 def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
     """The file's lines, decoded as Python decodes it (coding cookie, BOM)."""
     if path not in cache:
-        data = read_source(path)
-        text = decode_source(path, data) if isinstance(data, bytes) else None
+        text = load_text(path)
         if not isinstance(text, str):
+            data = read_source(path)
             text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
         cache[path] = text.splitlines()
     return cache[path]
