@@ -282,3 +282,22 @@ def test_nested_fragment_before_1_37_loses_the_outer_scope(tmp_path):
     assert old[("widget", "After")]["scope"]["kind"] == "app"
     new = by_label(scopes_json(tmp_path, "--streamlit-version", "1.45.0"))
     assert new[("widget", "After")]["scope"]["name"] == "outer"
+
+
+def test_dialog_widgets_rerun_the_dialog(tmp_path):
+    """Streamlit runs `@st.dialog` functions as fragments: their widgets rerun the dialog alone."""
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        @st.dialog("Rate us")
+        def rate():
+            st.slider("Stars", 1, 5)
+            if st.button("Submit"):
+                st.rerun()
+
+        if st.button("Open"):
+            rate()
+    """})
+    triggers = by_label(scopes_json(tmp_path))
+    assert triggers[("widget", "Stars")]["scope"]["name"] == "rate"
+    assert triggers[("widget", "Open")]["scope"]["kind"] == "app"

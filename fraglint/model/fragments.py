@@ -138,6 +138,26 @@ class FragmentModel:
             found.setdefault(wrap.function, wrap)
         return found
 
+    @cached_property
+    def dialogs(self) -> dict[FunctionKey, Fragment]:
+        """Functions decorated with `st.dialog` (`st.experimental_dialog`): Streamlit runs them as
+        fragments, so a widget inside one reruns the dialog alone. Kept apart from `fragments`,
+        whose rules do not apply to dialogs."""
+        found: dict[FunctionKey, Fragment] = {}
+        for path, function in self.index.functions():
+            for decorator in function.decorators:
+                target = self.index.resolve(path, self.decorator_scope(function), decorator.ref)
+                if target.kind == "streamlit" and target.name in api.DIALOG_DECORATORS and not target.rest:
+                    key = (path, function.qualname)
+                    found.setdefault(key, Fragment(key, target.name, Site(path, decorator.site), dict(decorator.kwargs)))
+        return found
+
+    def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        target = self.target(key, call)
+        if target.kind == "function" and not target.rest:
+            return self.dialogs.get((target.path or key[0], target.name))
+        return None
+
     def _fragment_decorator(self, target: Target, call_kwargs: dict | None) -> tuple[str | None, dict]:
         """(api, kwargs) when a decorator or callee is Streamlit's fragment decorator."""
         if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:

@@ -280,7 +280,7 @@ class Interpreter:
         stack = stack + (key,)
         for call in function.calls:
             here_container, here_form = self._container_for(key, function, call, container, in_form)
-            fragment = self.model.called_fragment(key, call)
+            fragment = self.model.called_fragment(key, call) or self.model.called_dialog(key, call)
             if fragment is not None:
                 self._enter_fragment(fragment, key, call, self._lost_to or scope, here_container, chain, stack, here_form)
                 continue

@@ -7,6 +7,7 @@ behaviour lives in `model.versions`, not here.
 from __future__ import annotations
 
 FRAGMENT_DECORATORS = frozenset({"fragment", "experimental_fragment"})
+DIALOG_DECORATORS = frozenset({"dialog", "experimental_dialog"})
 
 CACHE_DECORATORS = frozenset(
     {"cache_data", "cache_resource", "cache", "experimental_memo", "experimental_singleton"}
@@ -129,7 +130,7 @@ RERUN = "rerun"
 
 # Everything fraglint knows by name: what `from streamlit import *` can bring in.
 PUBLIC_NAMES = (
-    FRAGMENT_DECORATORS | CACHE_DECORATORS | WIDGETS | CONTAINERS | ELEMENTS
+    FRAGMENT_DECORATORS | DIALOG_DECORATORS | CACHE_DECORATORS | WIDGETS | CONTAINERS | ELEMENTS
     | {"rerun", "experimental_rerun", "session_state", "stop", "navigation", "Page", "dialog", "switch_page"}
 )
 EXPERIMENTAL_RERUN = "experimental_rerun"
