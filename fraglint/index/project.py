@@ -10,7 +10,7 @@ here, so every rule sees aliases (`import streamlit as stl`, `frag = st.fragment
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from fraglint.index.summary import CALL, ITEM, Binding, CallSite, FunctionSummary, ModuleSummary, Ref
@@ -43,6 +43,15 @@ class Target:
     origin: tuple[str, str] | None = None
     call: tuple[str, int] | None = None
 
+    def but(self, **changes) -> "Target":
+        """A copy with some fields changed (dataclasses.replace is several times slower)."""
+        fields = {
+            "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
+            "rest": self.rest, "origin": self.origin, "call": self.call,
+        }
+        fields.update(changes)
+        return Target(**fields)
+
     @property
     def is_streamlit(self) -> bool:
         return self.kind == "streamlit"
@@ -71,6 +80,7 @@ class ProjectIndex:
         self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str, str], Target] = {}
+        self._modules_found: dict[tuple[str, str, int], str | None] = {}
         self._resolving: set[tuple[str, str, str]] = set()
 
     # -- modules --------------------------------------------------------------------------
@@ -127,6 +137,12 @@ class ProjectIndex:
 
     def find_module(self, dotted: str, from_path: str, level: int = 0) -> str | None:
         """The file (or package directory) an import names, if it is part of the project."""
+        key = (dotted, os.path.dirname(from_path), level)
+        if key not in self._modules_found:
+            self._modules_found[key] = self._find_module(dotted, from_path, level)
+        return self._modules_found[key]
+
+    def _find_module(self, dotted: str, from_path: str, level: int) -> str | None:
         parts = [p for p in dotted.split(".") if p]
         if level:
             base = os.path.dirname(from_path)
@@ -171,14 +187,14 @@ class ProjectIndex:
         if target.rest or target.kind in ("param", "unknown"):
             rest = target.rest + (part,)
             if target.kind == "streamlit" and part == CALL and target.origin is None:
-                return replace(target, rest=rest, origin=(path, scope))
-            return replace(target, rest=rest)
+                return target.but(rest=rest, origin=(path, scope))
+            return target.but(rest=rest)
         if target.kind == "streamlit":
             if part == CALL:
-                return replace(target, rest=(CALL,), origin=target.origin or (path, scope))
+                return target.but(rest=(CALL,), origin=target.origin or (path, scope))
             if part == ITEM or part.startswith("["):
-                return replace(target, rest=(part,))
-            return replace(target, name=f"{target.name}.{part}" if target.name else part)
+                return target.but(rest=(part,))
+            return target.but(name=f"{target.name}.{part}" if target.name else part)
         if target.kind == "module":
             if part == CALL or part.startswith("["):
                 return UNKNOWN
@@ -199,8 +215,8 @@ class ProjectIndex:
                 if returned is not None:
                     made_inside = returned.origin == (target.path, target.name)
                     # a container the function makes on each call belongs to the caller's scope
-                    return replace(returned, origin=(path, scope)) if made_inside else returned
-            return replace(target, rest=(part,))
+                    return returned.but(origin=(path, scope)) if made_inside else returned
+            return target.but(rest=(part,))
         return UNKNOWN
 
     def returned_value(self, function_target: Target, depth: int) -> Target | None:
@@ -220,7 +236,7 @@ class ProjectIndex:
             if found.kind != "streamlit":
                 return None
             if value.call_site is not None:
-                found = replace(found, call=(function_target.path or "", value.call_site))
+                found = found.but(call=(function_target.path or "", value.call_site))
             results.add(found)
         return results.pop() if len(results) == 1 else None
 
@@ -320,12 +336,12 @@ class ProjectIndex:
             return UNKNOWN
         target = self.resolve(path, function.qualname, ref, depth + 1)
         if value.call_site is not None and target.kind != "unknown":
-            target = replace(target, call=(path, value.call_site))
+            target = target.but(call=(path, value.call_site))
         if binding.unpack is not None or binding.iterated:
             if target.kind == "streamlit" and target.rest:
-                target = replace(target, rest=target.rest + (ITEM,))
+                target = target.but(rest=target.rest + (ITEM,))
             elif target.kind == "param":
-                target = replace(target, rest=target.rest + (ITEM,))
+                target = target.but(rest=target.rest + (ITEM,))
             else:
                 return UNKNOWN
         return target
@@ -377,7 +393,7 @@ class ProjectIndex:
                 return UNKNOWN
             found = self.resolve(instance.path or "", method_qualname, value.ref, depth + 1)
             if value.call_site is not None and found.kind != "unknown":
-                found = replace(found, call=(instance.path or "", value.call_site))
+                found = found.but(call=(instance.path or "", value.call_site))
             results.add(found)
         return results.pop() if len(results) == 1 else UNKNOWN
 

@@ -450,8 +450,12 @@ class FragmentModel:
 
     @cached_property
     def referenced_functions(self) -> set[FunctionKey]:
-        """Functions used as values (passed, stored, returned), not only called."""
+        """Fragment functions used as values (passed, stored, returned), not only called."""
         found: set[FunctionKey] = set()
+        # Only fragments matter to the rules that ask; pre-filter on their names and import aliases.
+        names = {key[1].rsplit(".", 1)[-1] for key in self.fragments}
+        for _, function in self.index.functions():
+            names.update(local for local, imported in function.imports.items() if imported.name in names)
         for path, function in self.index.functions():
             values: list[Value] = []
             for call in function.calls:
@@ -460,7 +464,7 @@ class FragmentModel:
             for bindings in function.bindings.values():
                 values.extend(b.value for b in bindings)
             for value in values:
-                if value.kind == "ref" and value.ref and not value.ref[0].startswith("<"):
+                if value.kind == "ref" and value.ref and not value.ref[0].startswith("<") and _last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == "function" and not target.rest:
                         found.add((target.path or path, target.name))
@@ -516,7 +520,7 @@ class FragmentModel:
             element = target.rest[-1]
             if element in (CALL, ITEM) or not api.draws(element):
                 return []
-            receiver = replace(target, rest=target.rest[:-1])
+            receiver = target.but(rest=target.rest[:-1])
             return [Write(key, call, element, c, chain) for c in self.containers_of(reach, key, receiver)]
         return []
 
@@ -575,7 +579,7 @@ class FragmentModel:
                     continue
                 passed = self.index.resolve(caller_key[0], caller_key[1], argument.ref)
                 if target.rest:
-                    passed = replace(passed, rest=passed.rest + target.rest)
+                    passed = passed.but(rest=passed.rest + target.rest)
                 for container in self.containers_of(reach, caller_key, passed, depth + 1):
                     if container not in containers:
                         containers.append(container)
@@ -611,7 +615,7 @@ class FragmentModel:
                 return None
             passed = self.index.resolve(fragment_call.caller[0], fragment_call.caller[1], argument.ref)
             if target.rest:
-                passed = replace(passed, rest=passed.rest + target.rest)
+                passed = passed.but(rest=passed.rest + target.rest)
             container = self._streamlit_container({}, passed) if passed.kind == "streamlit" else None
             if container is None:
                 return None
