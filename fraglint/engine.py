@@ -55,6 +55,7 @@ class Project:
     missing_paths: list[str]
     empty_dirs: list[str]
     buffers: dict[str, str]
+    whole_project: bool = False  # every Python file under the root was summarised
 
 
 def build_project(
@@ -76,7 +77,7 @@ def build_project(
     context = _context_files(settings, set(found.files))
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    results = _summarize_all(found.files + context, buffers, jobs, cache)
+    results = _summarize_all(found.files + (context or []), buffers, jobs, cache)
     reported = set(found.files)
     for path, result in results.items():
         if isinstance(result, InputProblem):
@@ -94,23 +95,25 @@ def build_project(
         return None if isinstance(result, InputProblem) else result
 
     index = ProjectIndex(summaries, settings.root, load)
-    index.load_import_closure()
+    if context is None:
+        index.load_import_closure()  # with the whole project as context, it is already loaded
     return Project(
-        settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs, buffers
+        settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs,
+        buffers, whole_project=context is not None,
     )
 
 
 _CONTEXT_LIMIT = 5000
 
 
-def _context_files(settings: Settings, given: set[str]) -> list[str]:
-    """The project's other Python files, when the root is a real project of sane size."""
+def _context_files(settings: Settings, given: set[str]) -> list[str] | None:
+    """The project's other Python files, when the root is a real project of sane size (else None)."""
     root = settings.root
     if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
-        return []
+        return None
     everything = python_files_under(root, settings)
     if len(everything) > _CONTEXT_LIMIT:
-        return []
+        return None
     return [path for path in everything if path not in given]
 
 
@@ -129,7 +132,7 @@ def run_check(
         model=project.model,
         version=version,
         report_paths=analysed,
-        mentioned_elsewhere=_MentionChecker(settings, project.summaries, project.problems),
+        mentioned_elsewhere=_MentionChecker(settings, project.summaries, project.problems, project.whole_project),
     )
     enabled = settings.enabled_codes()
     findings: list[tuple[type[Rule], Finding]] = []
@@ -217,14 +220,17 @@ def file_facts(paths: list[str], buffers: dict[str, str], jobs: int | None = Non
 class _MentionChecker:
     """Does a name appear in a project file this check did not analyse? (Read lazily, once.)"""
 
-    def __init__(self, settings: Settings, summaries: dict, problems: dict) -> None:
+    def __init__(self, settings: Settings, summaries: dict, problems: dict, whole_project: bool = False) -> None:
         self.settings = settings
+        self.whole_project = whole_project
         self.known = (summaries, problems)  # analysed files; lazily loaded ones join later
         self._texts: list[bytes] | None = None
 
     def __call__(self, name: str) -> bool:
         if self._texts is None:
             self._texts = []
+            if self.whole_project:
+                return False  # every project file was analysed: nothing is left unread
             for path in python_files_under(self.settings.root, self.settings):
                 if not any(path in known for known in self.known):
                     data = read_source(path)
