@@ -7,12 +7,7 @@ comments and fixes are resolved afterwards, and only for the files that report s
 
 from __future__ import annotations
 
-import io
-import multiprocessing
 import os
-import re
-import tokenize
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pathspec
@@ -21,16 +16,14 @@ from packaging.version import Version
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Location, Severity, Span
 from fraglint.files import discover, python_files_under
-from fraglint.index.cache import SummaryCache
-from fraglint.index.loader import InputProblem, load_text, read_source, summarize_file, summarize_source
+from fraglint.index.facts import FileFacts, is_suppressed, span_of
+from fraglint.index.loader import InputProblem, read_source
 from fraglint.index.project import ProjectIndex
+from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragments import FragmentModel, Site
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
-
-_PARALLEL_THRESHOLD = 24
-
 
 @dataclass
 class CheckResult:
@@ -55,6 +48,7 @@ class Project:
     missing_paths: list[str]
     empty_dirs: list[str]
     buffers: dict[str, str]
+    sources: Sources
     whole_project: bool = False  # every Python file under the root was summarised
 
 
@@ -63,21 +57,23 @@ def build_project(
     settings: Settings,
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
+    sources: Sources | None = None,
 ) -> Project:
     """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path.
 
     The files named are the ones reported on. The rest of the project (when the root is a
     real project, with a pyproject.toml or .git) is indexed too, as context: a helper's callers
     and a fragment's definition may live in files the check was not given (pre-commit passes
-    only the changed files).
+    only the changed files). `sources` says where files are read from (default: the disk,
+    through the summary cache).
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     found = discover(paths, settings)
-    cache = SummaryCache(settings.root, settings.cache)
+    sources = sources or Sources.for_root(settings.root, settings.cache)
     context = _context_files(settings, set(found.files))
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    results = _summarize_all(found.files + (context or []), buffers, jobs, cache)
+    results = sources.summaries(found.files + (context or []), buffers, jobs)
     reported = set(found.files)
     for path, result in results.items():
         if isinstance(result, InputProblem):
@@ -91,7 +87,7 @@ def build_project(
             return None
         if path not in buffers and not os.path.isfile(path):
             return None
-        result = _summarize_cached(path, buffers, cache)
+        result = sources.summary(path, buffers)
         return None if isinstance(result, InputProblem) else result
 
     index = ProjectIndex(summaries, settings.root, load)
@@ -99,7 +95,7 @@ def build_project(
         index.load_import_closure()  # with the whole project as context, it is already loaded
     return Project(
         settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs,
-        buffers, whole_project=context is not None,
+        buffers, sources, whole_project=context is not None,
     )
 
 
@@ -122,9 +118,10 @@ def run_check(
     settings: Settings,
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
+    sources: Sources | None = None,
 ) -> CheckResult:
     """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk."""
-    project = build_project(paths, settings, buffers, jobs)
+    project = build_project(paths, settings, buffers, jobs, sources)
     version = settings.target_version
     analysed = set(project.files)
     ctx = CheckContext(
@@ -145,7 +142,7 @@ def run_check(
         for finding in rule.check(ctx):
             if finding.site.path in analysed:
                 findings.append((rule_class, finding))
-    diagnostics = _to_diagnostics(findings, project.problems, project.buffers, settings, enabled, jobs)
+    diagnostics = _to_diagnostics(findings, project, enabled, jobs)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
@@ -155,66 +152,6 @@ def run_check(
         version=version,
         version_source=settings.version_source,
     )
-
-
-# -- summaries ----------------------------------------------------------------------------
-
-
-def _summarize_one(path: str) -> tuple[str, ModuleSummary | InputProblem]:
-    return path, summarize_file(path)
-
-
-def _summarize_cached(path: str, buffers: dict[str, str], cache: SummaryCache) -> ModuleSummary | InputProblem:
-    if path in buffers:
-        return summarize_file(path, buffers[path])
-    result = cache.get(path)
-    if result is None:
-        result = summarize_file(path)
-        cache.put(path, result)
-    return result
-
-
-def _parallel_map(function, items: list, jobs: int | None, threshold: int) -> list:
-    """`map` over worker processes when there is enough work for them to pay off."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < threshold:
-        return [function(item) for item in items]
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
-
-
-def _summarize_all(
-    files: list[str], buffers: dict[str, str], jobs: int | None, cache: SummaryCache
-) -> dict[str, ModuleSummary | InputProblem]:
-    results: dict[str, ModuleSummary | InputProblem] = {}
-    missing = []
-    for path in files:
-        if path in buffers:
-            results[path] = summarize_file(path, buffers[path])
-            continue
-        cached = cache.get(path)
-        if cached is not None:
-            results[path] = cached
-        else:
-            missing.append(path)
-    for path, result in _parallel_map(_summarize_one, missing, jobs, _PARALLEL_THRESHOLD):
-        results[path] = result
-        cache.put(path, result)
-    return results
-
-
-def _facts_one(path: str) -> tuple[str, "_FileFacts | None"]:
-    return path, _file_facts(path, {})
-
-
-def file_facts(paths: list[str], buffers: dict[str, str], jobs: int | None = None) -> dict[str, "_FileFacts | None"]:
-    """Spans and suppressions of every file that reports, re-parsed in parallel."""
-    found = {path: _file_facts(path, buffers) for path in paths if path in buffers}
-    on_disk = [p for p in paths if p not in buffers]
-    found.update(_parallel_map(_facts_one, on_disk, jobs, _PARALLEL_THRESHOLD // 3))
-    return found
 
 
 class _MentionChecker:
@@ -243,94 +180,7 @@ class _MentionChecker:
 # -- spans, suppressions, fixes -------------------------------------------------------------
 
 
-@dataclass
-class _FileFacts:
-    text: str
-    spans: dict[int, tuple[Span, ...]]
-    suppressions: dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
-
-
-def _file_facts(path: str, buffers: dict[str, str]) -> _FileFacts | None:
-    text = buffers.get(path)
-    if text is None:
-        loaded = load_text(path)
-        if isinstance(loaded, InputProblem):
-            return None
-        text = loaded
-    result = summarize_source(path, text, with_positions=True)
-    if isinstance(result, InputProblem):
-        return None
-    return facts_from_visitor(text, result[1])
-
-
-def facts_from_visitor(text: str, visitor) -> _FileFacts:
-    """Spans of every site (1-based) and the suppression comments, from a positions-mode walk."""
-    positions = visitor.positions or {}
-    spans: dict[int, tuple[Span, ...]] = {}
-    for site, nodes in visitor.site_nodes.items():
-        found = []
-        for node in nodes:
-            position = positions.get(node)
-            if position is not None:
-                found.append(Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1))
-        spans[site] = tuple(found)
-    lowered = text.lower()
-    has_comments = "noqa" in lowered or "fraglint" in lowered  # tokenizing is skipped without them
-    return _FileFacts(text, spans, _suppressions(text) if has_comments else {})
-
-
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
-_IGNORE = re.compile(r"#\s*fraglint:\s*ignore(?:\[(?P<names>[^\]]*)\])?", re.IGNORECASE)
-
-
-def _suppressions(text: str) -> dict[int, tuple[set[str] | None, set[str] | None]]:
-    """Comments that suppress diagnostics, by line: (noqa codes or None for all, ignore names)."""
-    found: dict[int, tuple[set[str] | None, set[str] | None]] = {}
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return found
-    for token in tokens:
-        if token.type != tokenize.COMMENT:
-            continue
-        line = token.start[0]
-        noqa = _NOQA.search(token.string)
-        ignore = _IGNORE.search(token.string)
-        if noqa is None and ignore is None:
-            continue
-        codes: set[str] | None = set()
-        names: set[str] | None = set()
-        if noqa:
-            codes = {c.strip().upper() for c in noqa.group("codes").split(",")} if noqa.group("codes") else None
-        if ignore:
-            names = {n.strip().lower() for n in ignore.group("names").split(",")} if ignore.group("names") else None
-        found[line] = (codes, names)
-    return found
-
-
-def _suppressed(facts: _FileFacts, line: int, code: str, name: str) -> bool:
-    entry = facts.suppressions.get(line)
-    if entry is None:
-        return False
-    codes, names = entry
-    if codes is None or names is None:
-        return True
-    return code in codes or name in names
-
-
-def span_of(facts: "_FileFacts | None", site: Site, part: str = "primary") -> Span | None:
-    return _pick(facts.spans.get(site.site, ()), part) if facts else None
-
-
-def _pick(spans: tuple[Span, ...], part: str) -> Span | None:
-    if not spans:
-        return None
-    if part == "secondary" and len(spans) > 1:
-        return spans[1]
-    return spans[0]
-
-
-def _edit(facts: _FileFacts, span: Span, old: str, new: str) -> Edit | None:
+def _edit(facts: FileFacts, span: Span, old: str, new: str) -> Edit | None:
     lines = facts.text.splitlines(keepends=True)
     if span.line != span.end_line or span.line > len(lines):
         return None
@@ -345,12 +195,11 @@ def _edit(facts: _FileFacts, span: Span, old: str, new: str) -> Edit | None:
 
 def _to_diagnostics(
     findings: list[tuple[type[Rule], Finding]],
-    problems: dict[str, InputProblem],
-    buffers: dict[str, str],
-    settings: Settings,
+    project: Project,
     enabled: set[str],
     jobs: int | None = None,
 ) -> list[Diagnostic]:
+    settings, problems, buffers = project.settings, project.problems, project.buffers
     diagnostics: list[Diagnostic] = []
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
 
@@ -369,16 +218,15 @@ def _to_diagnostics(
     for _, finding in findings:
         needed.add(finding.site.path)
         needed.update(site.path for site, _ in finding.related)
-    facts_cache = file_facts(sorted(needed), buffers, jobs)
+    facts_cache = project.sources.facts_of(sorted(needed), buffers, jobs)
 
-    def facts_for(path: str) -> _FileFacts | None:
+    def facts_for(path: str) -> FileFacts | None:
         if path not in facts_cache:
-            facts_cache[path] = _file_facts(path, buffers)
+            facts_cache[path] = project.sources.facts(path, buffers)
         return facts_cache[path]
 
-    def span_of(site: Site, part: str = "primary") -> Span | None:
-        facts = facts_for(site.path)
-        return _pick(facts.spans.get(site.site, ()), part) if facts else None
+    def site_span(site: Site, part: str = "primary") -> Span | None:
+        return span_of(facts_for(site.path), site.site, part)
 
     seen: set[tuple] = set()
     for rule, finding in findings:
@@ -387,10 +235,10 @@ def _to_diagnostics(
         facts = facts_for(finding.site.path)
         if facts is None:
             continue
-        span = span_of(finding.site, finding.part)
+        span = site_span(finding.site, finding.part)
         if span is None:
             continue
-        if _suppressed(facts, span.line, rule.code, rule.name):
+        if is_suppressed(facts, span.line, rule.code, rule.name):
             continue
         identity = (finding.site.path, span, rule.code, finding.message)
         if identity in seen:
@@ -398,12 +246,12 @@ def _to_diagnostics(
         seen.add(identity)
         related = []
         for site, message in finding.related:
-            related_span = span_of(site)
+            related_span = site_span(site)
             if related_span is not None:
                 related.append(Location(site.path, related_span, message))
         fix = None
         if finding.fix is not None:
-            fix_span = span_of(finding.fix.site, finding.fix.part)
+            fix_span = site_span(finding.fix.site, finding.fix.part)
             edit = _edit(facts_for(finding.fix.site.path), fix_span, finding.fix.old, finding.fix.new) if fix_span else None
             if edit is not None:
                 fix = Fix(finding.fix.message, (edit,))

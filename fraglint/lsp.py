@@ -11,7 +11,7 @@ What an editor gets:
 
 Per change the work is one check of one file. Summaries and spans of unchanged files on disk
 come from an LRU cache keyed by (path, mtime, size), and the buffer is parsed once for both
-its summary and its spans (`SummaryCache`). Checks run one at a time on a worker thread, so
+its summary and its spans (`EditorSources`). Checks run one at a time on a worker thread, so
 the server keeps answering while one runs, and a check whose buffer has changed since it was
 scheduled is dropped before it starts. No request, buffer or engine failure ends the server:
 a failure is logged to the client and the server goes on.
@@ -20,7 +20,6 @@ a failure is logged to the client and the server goes on.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import os
@@ -29,7 +28,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator
 
 from lsprotocol import types as lsp
 from pygls import uris
@@ -41,8 +39,10 @@ from fraglint import __version__
 from fraglint import engine
 from fraglint.config import ConfigError, Settings, find_project_root
 from fraglint.diagnostics import Diagnostic, Severity, Span
-from fraglint.index import loader
-from fraglint.index.loader import InputProblem, summarize_file, summarize_source
+from fraglint.index.cache import SummaryCache
+from fraglint.index.facts import FileFacts, facts_from_visitor, read_facts, suppressions_in
+from fraglint.index.loader import InputProblem, compute_positions, summarize_file, summarize_source
+from fraglint.index.sources import Sources
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
 
 log = logging.getLogger("fraglint.lsp")
@@ -64,82 +64,73 @@ _FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
 class _BufferAnalysis:
     text: str
     summary: ModuleSummary | InputProblem
-    facts: object | None  # engine._FileFacts, or None when the text does not parse
+    facts: FileFacts | None  # None when the text does not parse
 
 
 @dataclass
 class _DiskEntry:
     stamp: tuple[int, int]
     summary: ModuleSummary | InputProblem | None = None
-    facts: object | None = None
+    facts: FileFacts | None = None
     has_facts: bool = False
 
 
-class SummaryCache:
-    """Summaries and spans of files on disk by (path, mtime, size); of open buffers by text.
+class EditorSources(Sources):
+    """The engine's `Sources`, kept in memory for the server's life.
 
-    The engine asks for a file's summary (`summarize_file`) and, for files that report, its
-    spans and suppression comments (`_file_facts`). `engine_hooks()` routes both through this
-    cache for the duration of one check.
+    Files on disk are keyed by (path, mtime, size), falling back to the on-disk summary cache
+    of the project being checked; open buffers are keyed by their text, and one chunked
+    parse of a buffer serves both its summary and its spans.
     """
 
     def __init__(self, capacity: int = 4096) -> None:
+        super().__init__(None)
         self.capacity = capacity
         self._disk: OrderedDict[str, _DiskEntry] = OrderedDict()
         self._buffers: dict[str, _BufferAnalysis] = {}
+        self._disk_caches: dict[tuple[str, bool], SummaryCache] = {}
         self.chunks = ChunkedParser()
-        self._original_file_facts = getattr(engine, "_file_facts", None)
 
-    # The two functions the engine calls, with the engine's own signatures.
+    def use_project(self, settings: Settings) -> None:
+        """Fall back to this project's on-disk summary cache for files not in memory yet."""
+        key = (settings.root, settings.cache)
+        if key not in self._disk_caches:
+            self._disk_caches[key] = SummaryCache(settings.root, settings.cache)
+        self.disk_cache = self._disk_caches[key]
 
-    def summarize_file(self, path: str, text: str | None = None) -> ModuleSummary | InputProblem:
-        if text is not None:
-            return self.buffer(path, text).summary
+    # -- the engine's Sources interface -----------------------------------------------------
+
+    def buffer_summary(self, path: str, text: str) -> ModuleSummary | InputProblem:
+        return self.buffer(path, text).summary
+
+    def stored_summary(self, path: str) -> ModuleSummary | InputProblem | None:
         entry = self._disk_entry(path)
         if entry is None:
-            return summarize_file(path)
+            return None
         if entry.summary is None:
-            entry.summary = summarize_file(path)
+            entry.summary = super().stored_summary(path)
         return entry.summary
 
-    def file_facts(self, path: str, buffers: dict[str, str]):
+    def store_summary(self, path: str, result: ModuleSummary | InputProblem) -> None:
+        entry = self._disk_entry(path)
+        if entry is not None:
+            entry.summary = result
+        super().store_summary(path, result)
+
+    def facts(self, path: str, buffers: dict[str, str]) -> FileFacts | None:
         text = buffers.get(path)
         if text is not None:
             analysis = self.buffer(path, text)
-            if analysis.facts is not None:
-                return analysis.facts
-            return self._original_file_facts(path, buffers)
+            return analysis.facts if analysis.facts is not None else read_facts(path, text)
         entry = self._disk_entry(path)
         if entry is None:
-            return self._original_file_facts(path, {})
+            return read_facts(path)
         if not entry.has_facts:
-            entry.facts, entry.has_facts = self._original_file_facts(path, {}), True
+            entry.facts, entry.has_facts = read_facts(path), True
         return entry.facts
 
-    @contextlib.contextmanager
-    def engine_hooks(self) -> Iterator[None]:
-        """Route the engine's summaries and spans through this cache (one check at a time).
-
-        The engine has no loader parameter yet, so its module-level functions are swapped for
-        the duration of the call; where a name is missing the engine's own path runs, slower
-        but correct.
-        """
-        replacements = [("summarize_file", self.summarize_file)]
-        if self._original_file_facts is not None:
-            replacements.append(("_file_facts", self.file_facts))
-        disk_cache = getattr(engine, "SummaryCache", None)
-        if disk_cache is not None:  # the engine's on-disk cache: answer from memory first
-            replacements.append(("SummaryCache", lambda root, enabled=True: _MemoryFirst(self, disk_cache(root, enabled))))
-        replaced = {}
-        for name, replacement in replacements:
-            if hasattr(engine, name):
-                replaced[name] = getattr(engine, name)
-                setattr(engine, name, replacement)
-        try:
-            yield
-        finally:
-            for name, original in replaced.items():
-                setattr(engine, name, original)
+    def facts_of(self, paths: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, FileFacts | None]:
+        return {path: self.facts(path, buffers) for path in paths}
 
     # -- internals ------------------------------------------------------------------------
 
@@ -176,16 +167,16 @@ class SummaryCache:
                 analysis = _BufferAnalysis(text, result, None)
             else:
                 summary, visitor = result
-                analysis = _BufferAnalysis(text, summary, _facts_from_visitor(text, visitor))
+                analysis = _BufferAnalysis(text, summary, facts_from_visitor(text, visitor))
         self._buffers[path] = analysis
         return analysis
 
     def forget_buffer(self, path: str) -> None:
         self._buffers.pop(path, None)
 
-    def spans(self, path: str, buffers: dict[str, str]) -> dict[int, tuple[Span, ...]]:
-        facts = self.file_facts(path, buffers)
-        return getattr(facts, "spans", {}) if facts is not None else {}
+    def spans(self, path: str, buffers: dict[str, str]) -> Mapping[int, tuple[Span, ...]]:
+        facts = self.facts(path, buffers)
+        return facts.spans if facts is not None else {}
 
 
 class ChunkedParser:
@@ -257,12 +248,7 @@ class ChunkedParser:
         import libcst as cst
 
         module = cst.parse_module(chunk)
-        compute = getattr(loader, "compute_positions", None)
-        if compute is not None:
-            positions = compute(module)
-        else:  # pragma: no cover - older loader
-            positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(cst.metadata.PositionProvider)
-        self._parsed[chunk] = found = (module, dict(positions))
+        self._parsed[chunk] = found = (module, dict(compute_positions(module)))
         while len(self._parsed) > self.capacity:
             self._parsed.popitem(last=False)
         return found
@@ -298,14 +284,9 @@ def split_top_level(text: str) -> list[tuple[int, str]] | None:
     return [(bounds[i], "".join(lines[bounds[i] - 1 : bounds[i + 1] - 1])) for i in range(len(starts))]
 
 
-def _facts_from_sites(text: str, site_nodes: dict, chunks: list[tuple[int, dict]]) -> object | None:
-    """The engine's `_FileFacts`, with spans resolved from the per-chunk positions when asked."""
-    facts_class = getattr(engine, "_FileFacts", None)
-    suppressions = getattr(engine, "_suppressions", None)
-    if facts_class is None or suppressions is None:
-        return None
-    has_comments = "noqa" in text.lower() or "fraglint" in text.lower()
-    return facts_class(text, ChunkSpans(site_nodes, chunks), suppressions(text) if has_comments else {})
+def _facts_from_sites(text: str, site_nodes: dict, chunks: list[tuple[int, dict]]) -> FileFacts:
+    """Facts of a buffer parsed in chunks; spans are resolved when asked for."""
+    return FileFacts(text, ChunkSpans(site_nodes, chunks), suppressions_in(text))
 
 
 class ChunkSpans(Mapping):
@@ -345,35 +326,6 @@ class ChunkSpans(Mapping):
                 shift = first - 1
                 return Span(position.start.line + shift, position.start.column + 1, position.end.line + shift, position.end.column + 1)
         return None
-
-
-class _MemoryFirst:
-    """The engine's summary cache interface (`get`, `put`) over this process's memory, then its disk cache."""
-
-    def __init__(self, memory: SummaryCache, disk) -> None:
-        self.memory, self.disk = memory, disk
-
-    def get(self, path: str):
-        entry = self.memory._disk_entry(path)
-        if entry is None:
-            return None
-        if entry.summary is None:
-            entry.summary = self.disk.get(path)
-        return entry.summary
-
-    def put(self, path: str, result) -> None:
-        entry = self.memory._disk_entry(path)
-        if entry is not None:
-            entry.summary = result
-        self.disk.put(path, result)
-
-    def __getattr__(self, name: str):
-        return getattr(self.disk, name)
-
-
-def _facts_from_visitor(text: str, visitor) -> object | None:
-    """The engine's `_FileFacts` from a visitor that ran with positions."""
-    return engine.facts_from_visitor(text, visitor)
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -421,7 +373,7 @@ class Analyser:
     """Checks, hovers and their caches; every method runs on the one worker thread."""
 
     def __init__(self) -> None:
-        self.summaries = SummaryCache()
+        self.sources = EditorSources()
         self.settings = SettingsCache()
         self.problems: list[str] = []  # configuration problems to show, drained by the server
         self._checks = 0
@@ -431,8 +383,8 @@ class Analyser:
         settings, problem = self.settings.for_path(path)
         if problem:
             self.problems.append(problem)
-        with self.summaries.engine_hooks():
-            result = engine.run_check([path], settings, buffers={**(others or {}), path: text}, jobs=1)
+        self.sources.use_project(settings)
+        result = engine.run_check([path], settings, buffers={**(others or {}), path: text}, jobs=1, sources=self.sources)
         self._checks += 1
         if self._checks == 1 or self._checks % _FREEZE_EVERY == 0:
             # The caches hold hundreds of thousands of long-lived objects (summaries, parsed
@@ -447,32 +399,31 @@ class Analyser:
         """What reruns when the call at (line, column) (1-based) fires, as Markdown."""
         settings, _ = self.settings.for_path(path)
         buffers = {path: text}
-        with self.summaries.engine_hooks():
-            summary = self.summaries.summarize_file(path, text)
-            if not isinstance(summary, ModuleSummary):
-                return None
-            spans = self.summaries.spans(path, buffers)
-            found = _call_at(summary, spans, line, column)
-            if found is None:
-                return None
-            function, call = found
-            model = _model_for(path, summary, settings, self.summaries, text)
+        self.sources.use_project(settings)
+        summary = self.sources.buffer_summary(path, text)
+        if not isinstance(summary, ModuleSummary):
+            return None
+        found = _call_at(summary, self.sources.spans(path, buffers), line, column)
+        if found is None:
+            return None
+        function, call = found
+        model = _model_for(path, text, settings, self.sources)
 
-            def lines_of(key) -> tuple[str, int, int] | None:
-                target = model.index.function(key)
-                if target is None:
-                    return None
-                file_spans = self.summaries.spans(key[0], buffers if key[0] == path else {})
-                first = file_spans.get(target.site, ())
-                last = file_spans.get(target.end_site, ()) if target.end_site else ()
-                if not first:
-                    return None
-                end = max((s.end_line for s in last), default=first[0].end_line)
-                return os.path.relpath(key[0], settings.root), first[0].line, end
+        def lines_of(key) -> tuple[str, int, int] | None:
+            target = model.index.function(key)
+            if target is None:
+                return None
+            file_spans = self.sources.spans(key[0], buffers if key[0] == path else {})
+            first = file_spans.get(target.site, ())
+            last = file_spans.get(target.end_site, ()) if target.end_site else ()
+            if not first:
+                return None
+            end = max((s.end_line for s in last), default=first[0].end_line)
+            return os.path.relpath(key[0], settings.root), first[0].line, end
 
-            interpretation = _interpret(model, settings, path)
-            described = describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
-            return described or describe_rerun(model, (path, function.qualname), call, lines_of)
+        interpretation = _interpret(model, settings, path)
+        described = describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
+        return described or describe_rerun(model, (path, function.qualname), call, lines_of)
 
 
 def _interpret(model, settings: Settings, path: str):
@@ -554,46 +505,16 @@ def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: i
 _HOVER_PROJECT_LIMIT = 2000
 
 
-def _model_for(path: str, summary: ModuleSummary, settings: Settings, cache: SummaryCache, text: str):
-    """A fragment model over the buffer, the project the engine indexes around it, and every
-    project module the buffer imports, transitively (loaded before the model is built, so its
-    fragment list covers them)."""
-    from fraglint.index.project import ProjectIndex
-    from fraglint.model.fragments import FragmentModel
+def _model_for(path: str, text: str, settings: Settings, sources: EditorSources):
+    """A fragment model over the buffer and the project around it (all of it, so that a
+    helper's callers are known too)."""
+    project = engine.build_project([path], settings, buffers={path: text}, jobs=1, sources=sources)
+    if not project.whole_project:
+        from fraglint.files import python_files_under
 
-    build = getattr(engine, "build_project", None)
-    if build is not None:
-        index = build([path], settings, buffers={path: text}, jobs=1).index
-    else:  # pragma: no cover - an engine without build_project
-
-        def load(candidate: str) -> ModuleSummary | None:
-            if not candidate.startswith(settings.root) or not candidate.endswith(".py") or not os.path.isfile(candidate):
-                return None
-            result = cache.summarize_file(candidate)
-            return result if isinstance(result, ModuleSummary) else None
-
-        index = ProjectIndex({path: summary}, settings.root, load)
-    # The rest of the project, so that a helper's callers are known too (an engine that
-    # already indexes the project as context has them loaded; these are then cache hits).
-    from fraglint.files import python_files_under
-
-    for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
-        index.module(other)
-    queue, seen = [path], {path}
-    while queue and len(seen) < 256:
-        current = queue.pop()
-        module = index.module(current)
-        if module is None:
-            continue
-        for function in module.functions.values():
-            for binding in function.imports.values():
-                names = [binding.module] + ([f"{binding.module}.{binding.name}"] if binding.name else [])
-                for dotted in names:
-                    found = index.find_module(dotted, current, binding.level) if dotted else None
-                    if found and found not in seen and found.endswith(".py"):
-                        seen.add(found)
-                        queue.append(found)
-    return FragmentModel(index)
+        for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
+            project.index.module(other)
+    return project.model
 
 
 def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
@@ -889,7 +810,7 @@ def make_server() -> FraglintLanguageServer:
         ls.published.pop(uri, None)
         path = uris.to_fs_path(uri)
         if path:
-            ls.executor.submit(ls.analyser.summaries.forget_buffer, path)
+            ls.executor.submit(ls.analyser.sources.forget_buffer, path)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -336,7 +336,8 @@ live()
 )
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
     from fraglint.index.loader import summarize_source
-    from fraglint.lsp import ChunkedParser, _facts_from_visitor
+    from fraglint.index.facts import facts_from_visitor
+    from fraglint.lsp import ChunkedParser
 
     path = str(tmp_path / "app.py")
     parser = ChunkedParser()
@@ -344,13 +345,13 @@ def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
     assert chunked is not None
     summary, visitor = summarize_source(path, text, with_positions=True)
     assert chunked[0] == summary
-    assert chunked[1].spans == _facts_from_visitor(text, visitor).spans
+    assert chunked[1].spans == facts_from_visitor(text, visitor).spans
     # After an edit in one statement, the reused chunks still land on the right lines.
     edited = text.replace("\ndef ", "\n\n\ndef ", 1)
     assert edited != text
     again = parser.summarize(path, edited)
     summary, visitor = summarize_source(path, edited, with_positions=True)
-    assert again[0] == summary and again[1].spans == _facts_from_visitor(edited, visitor).spans
+    assert again[0] == summary and again[1].spans == facts_from_visitor(edited, visitor).spans
 
 
 def test_chunked_parse_declines_what_it_cannot_split(tmp_path):

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from fraglint.engine import Project, file_facts, span_of
+from fraglint.engine import Project
+from fraglint.index.facts import span_of
 from fraglint.model.interpreter import Scope, interpret
 from fraglint.model.fragments import Site
 from fraglint.report import RenderOptions
@@ -28,13 +29,13 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
     version = project.settings.target_version
     interpretation = interpret(project.index, project.model, version, project.files)
     files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
-    facts = file_facts(files, project.buffers)
+    facts = project.sources.facts_of(files, project.buffers, None)
     line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in facts.items()}
 
     def where(site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
         if site is None:
             return None, None
-        span = span_of(facts.get(site.path), site, part)
+        span = span_of(facts.get(site.path), site.site, part)
         return options.display_path(site.path), span.line if span else None
 
     def function_range(key) -> dict:
@@ -42,7 +43,7 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
         if qualname == "<module>":
             return {"name": "<module>", "path": options.display_path(path), "start_line": 1, "end_line": line_counts.get(path, 0)}
         function = project.index.function(key)
-        span = span_of(facts.get(path), Site(path, function.site), "secondary") if function else None
+        span = span_of(facts.get(path), function.site, "secondary") if function else None
         return {
             "name": qualname,
             "path": options.display_path(path),

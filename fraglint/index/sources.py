@@ -1,0 +1,110 @@
+"""Where a check reads its files from: unsaved buffers first, then the disk.
+
+The engine asks a `Sources` for every module summary it indexes and, for the files that
+report something, their `FileFacts` (spans and suppressions). The CLI makes one per check,
+backed by the on-disk summary cache; the language server keeps a subclass alive for its
+whole session so that files which did not change are neither re-read nor re-parsed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, TypeVar
+
+from fraglint.index.cache import SummaryCache
+from fraglint.index.facts import FileFacts, read_facts
+from fraglint.index.loader import InputProblem, summarize_file
+from fraglint.index.summary import ModuleSummary
+
+Summary = ModuleSummary | InputProblem
+Buffers = dict[str, str]  # absolute path -> unsaved text
+
+# Forking workers costs tens of milliseconds: below these many files one process is faster.
+PARALLEL_SUMMARIES = 24
+PARALLEL_FACTS = 8
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def parallel_map(function: Callable[[T], R], items: list[T], jobs: int | None, threshold: int) -> list[R]:
+    """`map` over worker processes when there is enough work for them to pay off."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(items) < threshold:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    chunk = max(1, len(items) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+        return list(pool.map(function, items, chunksize=chunk))
+
+
+def _summarize_one(path: str) -> tuple[str, Summary]:
+    return path, summarize_file(path)
+
+
+def _facts_one(path: str) -> tuple[str, FileFacts | None]:
+    return path, read_facts(path)
+
+
+class Sources:
+    """Summaries and facts of files, from buffers, the summary cache, or a fresh parse."""
+
+    def __init__(self, disk_cache: SummaryCache | None = None) -> None:
+        self.disk_cache = disk_cache
+
+    @classmethod
+    def for_root(cls, root: str, cache: bool = True) -> "Sources":
+        return cls(SummaryCache(root, cache))
+
+    # -- what the engine calls ------------------------------------------------------------
+
+    def summary(self, path: str, buffers: Buffers) -> Summary:
+        if path in buffers:
+            return self.buffer_summary(path, buffers[path])
+        found = self.stored_summary(path)
+        if found is None:
+            found = summarize_file(path)
+            self.store_summary(path, found)
+        return found
+
+    def summaries(self, paths: list[str], buffers: Buffers, jobs: int | None) -> dict[str, Summary]:
+        """Summaries of many files; those not stored are parsed in parallel."""
+        found: dict[str, Summary] = {}
+        missing = []
+        for path in paths:
+            if path in buffers:
+                found[path] = self.buffer_summary(path, buffers[path])
+                continue
+            stored = self.stored_summary(path)
+            if stored is None:
+                missing.append(path)
+            else:
+                found[path] = stored
+        for path, result in parallel_map(_summarize_one, missing, jobs, PARALLEL_SUMMARIES):
+            found[path] = result
+            self.store_summary(path, result)
+        return found
+
+    def facts(self, path: str, buffers: Buffers) -> FileFacts | None:
+        return read_facts(path, buffers.get(path))
+
+    def facts_of(self, paths: list[str], buffers: Buffers, jobs: int | None) -> dict[str, FileFacts | None]:
+        """Facts of many files; files on disk are parsed in parallel."""
+        found = {path: self.facts(path, buffers) for path in paths if path in buffers}
+        on_disk = [path for path in paths if path not in buffers]
+        found.update(parallel_map(_facts_one, on_disk, jobs, PARALLEL_FACTS))
+        return found
+
+    # -- what a subclass may keep elsewhere -----------------------------------------------
+
+    def buffer_summary(self, path: str, text: str) -> Summary:
+        return summarize_file(path, text)
+
+    def stored_summary(self, path: str) -> Summary | None:
+        return self.disk_cache.get(path) if self.disk_cache is not None else None
+
+    def store_summary(self, path: str, result: Summary) -> None:
+        if self.disk_cache is not None:
+            self.disk_cache.put(path, result)
