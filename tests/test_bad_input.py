@@ -249,6 +249,28 @@ def test_syntax_error_at_pythons_line(syntax_run, case):
     assert found[0]["line"] == _python_line(SYNTAX_CASES[case])
 
 
+def test_syntax_error_column_in_an_unsaved_buffer(tmp_path):
+    """The column comes from the buffer, not from the line of the same number on disk
+    (CPython re-reads that line when given the real file name)."""
+    from fraglint.config import Settings
+    from fraglint.engine import run_check
+
+    path = tmp_path / "app.py"
+    path.write_text("x = 1\nimport streamlit as st\n", encoding="utf-8")
+    buffer = "x = 1\ndef render_revenue_health((df, key):\n    pass\n"
+    result = run_check([str(path)], Settings(root=str(tmp_path)), buffers={str(path): buffer}, jobs=1)
+    [error] = result.diagnostics
+    assert (error.name, error.span.line, error.span.column) == ("syntax-error", 2, _python_column(buffer))
+
+
+def _python_column(text: str) -> int:
+    try:
+        compile(text, "<buffer>", "exec")
+    except SyntaxError as error:
+        return error.offset
+    raise AssertionError("expected a syntax error")
+
+
 # -- paths ----------------------------------------------------------------------------------
 
 

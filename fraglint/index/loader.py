@@ -157,7 +157,9 @@ def _summarize_with_deadline(path: str, text: str, cpu_seconds: float) -> Module
 def python_syntax_error(path: str, text: str) -> InputProblem | None:
     """The syntax error CPython reports for `text`, with its line and column, if any."""
     try:
-        ast.parse(text, filename=path)
+        # Not `filename=path`: CPython then re-reads the offending line from that file to
+        # turn the error's byte offset into a column, which is wrong for an unsaved buffer.
+        ast.parse(text, filename="<fraglint>")
     except SyntaxError as error:
         message = error.msg or "invalid syntax"
         return InputProblem(path, "syntax-error", message, error.lineno or 1, error.offset or 1)
