@@ -33,6 +33,7 @@ class CheckResult:
     empty_dirs: list[str] = field(default_factory=list)
     version: Version | None = None
     version_source: str = ""
+    project: "Project | None" = field(default=None, repr=False)  # what the check was run on
 
 
 @dataclass
@@ -58,6 +59,7 @@ def build_project(
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
     sources: Sources | None = None,
+    previous: Project | None = None,
 ) -> Project:
     """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path.
 
@@ -65,7 +67,8 @@ def build_project(
     real project, with a pyproject.toml or .git) is indexed too, as context: a helper's callers
     and a fragment's definition may live in files the check was not given (pre-commit passes
     only the changed files). `sources` says where files are read from (default: the disk,
-    through the summary cache).
+    through the summary cache). `previous`, a project built earlier from the same root (the
+    language server's last check), lends the resolutions the changes since cannot affect.
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     found = discover(paths, settings)
@@ -93,8 +96,13 @@ def build_project(
     index = ProjectIndex(summaries, settings.root, load)
     if context is None:
         index.load_import_closure()  # with the whole project as context, it is already loaded
+    model = FragmentModel(index)
+    if previous is not None and previous.settings.root == settings.root:
+        changed = index.reuse(previous.index)
+        if changed is not None:
+            model.reuse(previous.model, changed)
     return Project(
-        settings, found.files, summaries, problems, index, FragmentModel(index), found.missing, found.empty_dirs,
+        settings, found.files, summaries, problems, index, model, found.missing, found.empty_dirs,
         buffers, sources, whole_project=context is not None,
     )
 
@@ -119,9 +127,14 @@ def run_check(
     buffers: dict[str, str] | None = None,
     jobs: int | None = None,
     sources: Sources | None = None,
+    previous: Project | None = None,
 ) -> CheckResult:
-    """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk."""
-    project = build_project(paths, settings, buffers, jobs, sources)
+    """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk.
+
+    `sources` and `previous` are for callers that check again and again (the language
+    server): see `build_project`.
+    """
+    project = build_project(paths, settings, buffers, jobs, sources, previous)
     version = settings.target_version
     analysed = set(project.files)
     ctx = CheckContext(
@@ -151,6 +164,7 @@ def run_check(
         empty_dirs=project.empty_dirs,
         version=version,
         version_source=settings.version_source,
+        project=project,
     )
 
 

@@ -44,6 +44,7 @@ from fraglint.index.facts import FileFacts, facts_from_visitor, read_facts, supp
 from fraglint.index.loader import InputProblem, compute_positions, summarize_file, summarize_source
 from fraglint.index.sources import Sources
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
+from fraglint.index.visitor import ModulePart, SummaryVisitor, join_parts
 
 log = logging.getLogger("fraglint.lsp")
 
@@ -180,40 +181,62 @@ class EditorSources(Sources):
 
 
 class ChunkedParser:
-    """Re-parse only the top-level statements an edit touched.
+    """Re-parse and re-walk only the top-level statements an edit touched.
 
     A buffer is cut into its top-level statements (a line scan, checked by the parse of each
     piece); each chunk is parsed by libcst and its positions computed once, cached by the
-    chunk's text. The chunks' statements are joined into one module for the summary walk,
-    and each chunk's positions are shifted to where the chunk sits now. An edit inside one
-    function re-parses that function only. A text that does not parse returns None: the
-    caller parses it whole, for the syntax error.
+    chunk's text. Each chunk's statements are walked into a `ModulePart`, cached by the
+    chunk's text and where its numbering starts (sites are numbered per top-level statement,
+    so that is the same before and after an edit elsewhere), and the parts are joined into
+    the module's summary; each chunk's positions are shifted to where the chunk sits now. An
+    edit inside one function re-parses and re-walks that function only. A text that does
+    not parse returns None: the caller parses it whole, for the syntax error.
     """
 
     def __init__(self, capacity: int = 8192) -> None:
         self.capacity = capacity
         self._parsed: OrderedDict[str, tuple[object, dict]] = OrderedDict()
+        self._walked: OrderedDict[tuple[str, int, int], tuple[ModulePart, dict]] = OrderedDict()
         self._incomplete: set[str] = set()  # pieces known to end mid-statement
 
-    def summarize(self, path: str, text: str) -> tuple[ModuleSummary, object] | None:
+    def summarize(self, path: str, text: str) -> tuple[ModuleSummary, FileFacts] | None:
         pieces = split_top_level(text)
         if pieces is None or len(pieces) < 2:
             return None
         parsed = self._parse_all(pieces)
         if parsed is None or len(parsed) < 2:
             return None
-        import libcst as cst
-        from fraglint.index.visitor import SummaryVisitor
+        parts, site_nodes = [], {}
+        statement, next_site = 0, 1
+        for _, chunk, (module, _) in parsed:
+            walked = self._walk(chunk, module, statement, next_site)
+            if walked is None:
+                return None
+            part, nodes = walked
+            parts.append(part)
+            site_nodes.update(nodes)
+            statement += len(module.body)
+            next_site = part.next_site
+        summary = join_parts(path, parts)
+        return summary, _facts_from_sites(text, site_nodes, [(first, positions) for first, _, (_, positions) in parsed])
 
-        body = [statement for _, (module, _) in parsed for statement in module.body]
-        visitor = SummaryVisitor(path, {})  # non-None: record the nodes of every site
+    def _walk(self, chunk: str, module, statement: int, next_site: int) -> tuple[ModulePart, dict] | None:
+        key = (chunk, statement, next_site)
+        found = self._walked.get(key)
+        if found is not None:
+            self._walked.move_to_end(key)
+            return found
+        visitor = SummaryVisitor("", {}, next_site)  # positions non-None: record each site's nodes
         try:
-            summary = visitor.summarize(cst.Module(body=body))
+            visitor.walk_top_level(module.body, statement)
         except RecursionError:
             return None
-        return summary, _facts_from_sites(text, visitor.site_nodes, [(first, positions) for first, (_, positions) in parsed])
+        self._walked[key] = found = (visitor.part(), visitor.site_nodes)
+        while len(self._walked) > self.capacity:
+            self._walked.popitem(last=False)
+        return found
 
-    def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, tuple[object, dict]]] | None:
+    def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, str, tuple[object, dict]]] | None:
         """Parse each piece; one that does not parse alone ends mid-statement: join it to the next."""
         parsed = []
         index = 0
@@ -227,7 +250,7 @@ class ChunkedParser:
                 if index == len(pieces):
                     return None  # the text does not parse: the caller parses it whole for the error
                 chunk += pieces[index][1]
-            parsed.append((first, result))
+            parsed.append((first, chunk, result))
             index += 1
         return parsed
 
@@ -374,6 +397,7 @@ class Analyser:
 
     def __init__(self) -> None:
         self.sources = EditorSources()
+        self._last: dict[str, engine.Project] = {}  # by project root: the last check's project
         self.settings = SettingsCache()
         self.problems: list[str] = []  # configuration problems to show, drained by the server
         self._checks = 0
@@ -384,7 +408,11 @@ class Analyser:
         if problem:
             self.problems.append(problem)
         self.sources.use_project(settings)
-        result = engine.run_check([path], settings, buffers={**(others or {}), path: text}, jobs=1, sources=self.sources)
+        buffers = {**(others or {}), path: text}
+        previous = self._last.get(settings.root)
+        result = engine.run_check([path], settings, buffers=buffers, jobs=1, sources=self.sources, previous=previous)
+        if result.project is not None:
+            self._last[settings.root] = result.project
         self._checks += 1
         if self._checks == 1 or self._checks % _FREEZE_EVERY == 0:
             # The caches hold hundreds of thousands of long-lived objects (summaries, parsed

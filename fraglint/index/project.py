@@ -80,12 +80,55 @@ class ProjectIndex:
         self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
         self._missing: set[str] = set()
         self._names: dict[tuple[str, str, str], Target] = {}
+        self._name_reads: dict[tuple[str, str, str], frozenset[str]] = {}  # modules each lookup read
         self._modules_found: dict[tuple[str, str, int], str | None] = {}
         self._resolving: set[tuple[str, str, str]] = set()
+        self._reading: list[set[str]] = []  # open frames of `start_reading`
+        self.reused: set[str] | None = None  # after `reuse`: the modules that had changed
+
+    # -- what a resolution read (for reuse between checks) --------------------------------
+
+    def start_reading(self) -> None:
+        """Record the modules every resolution from here to `stop_reading` reads."""
+        self._reading.append(set())
+
+    def stop_reading(self) -> set[str]:
+        """The modules read since the matching `start_reading` (nested frames included)."""
+        read = self._reading.pop()
+        if self._reading:
+            self._reading[-1].update(read)
+        return read
+
+    def reuse(self, previous: "ProjectIndex") -> set[str] | None:
+        """Take over what `previous` resolved that the changes since cannot have altered.
+
+        Call before resolving anything. Valid when both indexes hold the same set of modules
+        (else nothing is reused and None returned): then imports find the same files, and a
+        lookup whose recorded reads avoid every module whose summary changed (by identity)
+        has the same answer. Returns the changed modules.
+        """
+        for path in previous.summaries:
+            self.module(path)  # the modules `previous` loaded on demand
+        if self.summaries.keys() != previous.summaries.keys():
+            return None
+        if any(self.module(path) is not None for path in previous._missing):
+            return None
+        changed = {path for path, summary in self.summaries.items() if previous.summaries[path] is not summary}
+        self._missing = set(previous._missing)
+        self._modules_found = dict(previous._modules_found)
+        self._calls = {path: table for path, table in previous._calls.items() if path not in changed}
+        for key, read in previous._name_reads.items():
+            if changed.isdisjoint(read):
+                self._names[key] = previous._names[key]
+                self._name_reads[key] = read
+        self.reused = changed
+        return changed
 
     # -- modules --------------------------------------------------------------------------
 
     def module(self, path: str) -> ModuleSummary | None:
+        if self._reading:
+            self._reading[-1].add(path)
         summary = self.summaries.get(path)
         if summary is None and self._load is not None and path not in self._missing:
             summary = self._load(path)
@@ -249,15 +292,20 @@ class ProjectIndex:
         key = (path, scope, name)
         found = self._names.get(key)
         if found is not None:
+            if self._reading:
+                self._reading[-1].update(self._name_reads[key])
             return found
         if key in self._resolving:
             return UNKNOWN
         self._resolving.add(key)
+        self.start_reading()
         try:
             found = self._lookup_name(path, scope, name, depth)
         finally:
             self._resolving.discard(key)
+            read = self.stop_reading()
         self._names[key] = found
+        self._name_reads[key] = frozenset(read)
         return found
 
     def _lookup_name(self, path: str, scope: str, name: str, depth: int) -> Target:

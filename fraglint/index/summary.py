@@ -137,7 +137,7 @@ class ModuleSummary:
     classes: dict[str, ClassSummary]
     is_package: bool = False  # an __init__.py
     mentions_streamlit: bool = False
-    site_count: int = 0
+    site_count: int = 0  # the highest site id (sites are numbered per top-level statement)
 
     @property
     def module_scope(self) -> FunctionSummary:

@@ -5,13 +5,17 @@ parse itself. This visitor walks the dataclass fields of the nodes directly (ski
 whitespace and punctuation fields), dispatching to a `visit_<NodeType>` method where one is
 defined: the same visitor pattern, about fifteen times cheaper per node.
 
-Sites are numbered in walk order. Run with `positions` (from libcst's `PositionProvider`)
-the same walk yields the same numbering, which is how spans are recovered lazily.
+Sites are numbered in walk order, each top-level statement from its own base (its index
+times `STATEMENT_STRIDE`): a statement's sites do not depend on the statements before it, so
+an editor buffer re-walks only the statements an edit touched and joins the parts
+(`ModulePart`, `join_parts`). Run with `positions` (from libcst's `PositionProvider`) the
+same walk yields the same numbering, which is how spans are recovered lazily.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import libcst as cst
@@ -64,6 +68,10 @@ _SKIPPED_FIELD_PREFIXES = (
     "indent",
 )
 _child_fields_cache: dict[type, tuple[str, ...]] = {}
+
+# Sites of top-level statement i start at i * STATEMENT_STRIDE + 1, or right after the
+# previous statement's last site when that one had more sites than the stride.
+STATEMENT_STRIDE = 1 << 16
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -128,11 +136,11 @@ def _number(node: cst.BaseExpression) -> object:
 class SummaryVisitor:
     """Builds one module's summary in a single walk."""
 
-    def __init__(self, path: str, positions: Mapping[cst.CSTNode, object] | None = None) -> None:
+    def __init__(self, path: str, positions: Mapping[cst.CSTNode, object] | None = None, next_site: int = 1) -> None:
         self.path = path
         self.positions = positions
         self.site_nodes: dict[int, tuple[cst.CSTNode, ...]] = {}
-        self.next_site = 1
+        self.next_site = next_site
         module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
         self.functions: dict[str, FunctionSummary] = {"<module>": module_scope}
         self.classes: dict[str, ClassSummary] = {}
@@ -141,7 +149,6 @@ class SummaryVisitor:
         self.with_stack: list[int] = []
         self.loop_depth = 0
         self.branch_depth = 0
-        self.lambda_count = 0
         self.mentions_streamlit = False
         self.calls_by_site: dict[int, CallSite] = {}
         self._handlers: dict[type, Callable] = {}
@@ -203,7 +210,13 @@ class SummaryVisitor:
     # -- scopes ---------------------------------------------------------------------------
 
     def visit_Module(self, node: cst.Module, use: str) -> None:
-        self.walk_all(node.body)
+        self.walk_top_level(node.body, 0)
+
+    def walk_top_level(self, statements, first_index: int) -> None:
+        """Walk top-level statements, the first being statement `first_index` of its module."""
+        for index, statement in enumerate(statements, first_index):
+            self.next_site = max(self.next_site, index * STATEMENT_STRIDE + 1)
+            self.walk(statement)
 
     def visit_FunctionDef(self, node: cst.FunctionDef, use: str) -> None:
         decorators = [self.decorator(d) for d in node.decorators]
@@ -256,9 +269,8 @@ class SummaryVisitor:
         self.scope, self.with_stack, self.loop_depth, self.branch_depth = saved
 
     def walk_lambda(self, node: cst.Lambda) -> str:
-        self.lambda_count += 1
-        qualname = f"{self.scope.qualname}.<lambda{self.lambda_count}>"
         site = self.new_site(node)
+        qualname = f"{self.scope.qualname}.<lambda{site}>"
         function = FunctionSummary(
             qualname=qualname,
             name="<lambda>",
@@ -598,14 +610,55 @@ class SummaryVisitor:
 
     def summarize(self, module: cst.Module) -> ModuleSummary:
         self.walk(module)
-        return ModuleSummary(
-            path=self.path,
-            functions=self.functions,
-            classes=self.classes,
-            is_package=self.path.endswith("__init__.py"),
-            mentions_streamlit=self.mentions_streamlit,
-            site_count=self.next_site - 1,
-        )
+        return join_parts(self.path, [self.part()])
+
+    def part(self) -> "ModulePart":
+        """What the statements walked so far contribute to the module's summary."""
+        return ModulePart(self.functions, self.classes, self.mentions_streamlit, self.next_site)
+
+
+@dataclass(frozen=True)
+class ModulePart:
+    """The summary of a run of top-level statements (functions includes their `<module>` part)."""
+
+    functions: dict[str, FunctionSummary]
+    classes: dict[str, ClassSummary]
+    mentions_streamlit: bool
+    next_site: int  # where the next statement's numbering may start
+
+
+def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
+    """One module's summary from the parts of its statements, in order.
+
+    The same as walking the statements in one go: no statement's walk depends on another's,
+    except through names, which the joined module scope collects in order.
+    """
+    if len(parts) == 1:
+        functions, classes = parts[0].functions, parts[0].classes
+    else:
+        module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
+        functions, classes = {"<module>": module_scope}, {}
+        for part in parts:
+            scope = part.functions["<module>"]
+            module_scope.calls.extend(scope.calls)
+            module_scope.withs.update(scope.withs)
+            for name, bindings in scope.bindings.items():
+                module_scope.bindings.setdefault(name, []).extend(bindings)
+            module_scope.imports.update(scope.imports)
+            module_scope.returns.extend(scope.returns)
+            module_scope.stores.extend(scope.stores)
+            module_scope.globals.update(scope.globals)
+            module_scope.nonlocals.update(scope.nonlocals)
+            functions.update((name, f) for name, f in part.functions.items() if name != "<module>")
+            classes.update(part.classes)
+    return ModuleSummary(
+        path=path,
+        functions=functions,
+        classes=classes,
+        is_package=path.endswith("__init__.py"),
+        mentions_streamlit=any(part.mentions_streamlit for part in parts),
+        site_count=parts[-1].next_site - 1 if parts else 0,
+    )
 
 
 def _literal(node: cst.BaseExpression) -> Value | None:

@@ -103,6 +103,33 @@ class FragmentModel:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self._call_targets: dict[tuple[str, int], Target] = {}
+        # Per module, the modules read to resolve its calls: what its call targets and its
+        # call graph edges depend on (see `reuse`).
+        self._module_reads: dict[str, set[str]] = {}
+        self._reused_edges: dict[FunctionKey, list] = {}
+
+    def reuse(self, previous: "FragmentModel", changed: set[str]) -> None:
+        """Take over call targets and call-graph edges of modules the changes cannot affect.
+
+        `changed`: the modules whose summaries changed, from `ProjectIndex.reuse`. A module's
+        targets hold when neither it nor any module read while resolving them changed; its
+        edges hold when, in addition, the project's fragments are the same (a call's edge
+        depends on whether its target is a fragment, which any module can decide).
+        """
+        kept = {
+            path for path, read in previous._module_reads.items()
+            if path not in changed and changed.isdisjoint(read)
+        }
+        self._module_reads = {path: set(previous._module_reads[path]) for path in kept}
+        self._call_targets = {key: target for key, target in previous._call_targets.items() if key[0] in kept}
+        if "edges" in previous.__dict__ and self._fragment_identity() == previous._fragment_identity():
+            self._reused_edges = {key: out for key, out in previous.edges.items() if key[0] in kept}
+
+    def _fragment_identity(self) -> tuple:
+        return (
+            {key: (f.api, f.site, f.wrapped_by_call, f.kwargs) for key, f in self.fragments.items()},
+            [(f.function, f.site, f.kwargs) for f in self.wraps],
+        )
 
     # -- resolution helpers -----------------------------------------------------------------
 
@@ -110,7 +137,11 @@ class FragmentModel:
         cache_key = (key[0], call.site)
         found = self._call_targets.get(cache_key)
         if found is None:
-            found = self.index.resolve(key[0], key[1], call.func)
+            self.index.start_reading()
+            try:
+                found = self.index.resolve(key[0], key[1], call.func)
+            finally:
+                self._module_reads.setdefault(key[0], set()).update(self.index.stop_reading())
             self._call_targets[cache_key] = found
         return found
 
@@ -247,8 +278,12 @@ class FragmentModel:
     def edges(self) -> dict[FunctionKey, list[tuple[CallSite, FunctionKey | None, Fragment | None]]]:
         """For every function: its calls into project functions, and the fragments it starts."""
         graph: dict[FunctionKey, list[tuple[CallSite, FunctionKey | None, Fragment | None]]] = {}
+        reused = self._reused_edges
         for path, function in self.index.functions():
             key = (path, function.qualname)
+            if key in reused:
+                graph[key] = reused[key]
+                continue
             out = []
             for call in function.calls:
                 fragment = self.called_fragment(key, call)
@@ -259,7 +294,11 @@ class FragmentModel:
                 if target.kind == "function" and not target.rest:
                     out.append((call, (target.path or path, target.name), None))
                 elif target.kind == "class" and not target.rest:
-                    init = self.index.method(target.path or path, target.name, "__init__")
+                    self.index.start_reading()
+                    try:
+                        init = self.index.method(target.path or path, target.name, "__init__")
+                    finally:
+                        self._module_reads.setdefault(path, set()).update(self.index.stop_reading())
                     if init is not None:
                         out.append((call, (init.path or path, init.name), None))
             graph[key] = out

@@ -1,0 +1,223 @@
+"""The language server's incremental checks say exactly what a fresh check says.
+
+Between two checks the server keeps its sources (summaries by file, buffers parsed and walked
+chunk by chunk) and lends the previous check's resolutions to the next one
+(`ProjectIndex.reuse`, `FragmentModel.reuse`). Each test here edits files the way a user
+does (buffers and files on disk, entry scripts and helper modules, edits that add and remove
+fragments, imports, calls and syntax errors) and compares the incremental answer with a
+check that starts from nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fraglint import engine
+from fraglint.index.loader import summarize_source
+from fraglint.index.visitor import STATEMENT_STRIDE
+from fraglint.lsp import Analyser, ChunkedParser
+from helpers import REPO, write_project
+
+FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
+
+
+def _edits(text: str) -> list[str]:
+    """Successive versions of a file: each a small edit of the one before, then the original."""
+    lines = text.splitlines(keepends=True)
+    first_def = next((i for i, line in enumerate(lines) if re.match(r"\s*def \w+\(.*\):\s*$", line)), None)
+    versions = [text + "\n# a comment typed at the end\n"]
+    if first_def is not None:
+        indent = re.match(r"\s*", lines[first_def]).group(0) + "    "
+        added = lines[: first_def + 1] + [f'{indent}st.write("typed")\n'] + lines[first_def + 1 :]
+        versions.append("".join(added))
+        renamed = re.sub(r"def (\w+)\(", r"def \1_renamed(", "".join(lines), count=1)
+        versions.append(renamed)
+    versions.append("".join(line for line in lines if not line.lstrip().startswith("@")))  # decorators gone
+    versions.append("import streamlit as st\nfrag = st.fragment\n" + text.replace("@st.fragment", "@frag"))
+    versions.append(text.replace("(", "((", 1) if "(" in text else text + "(")  # a syntax error
+    versions.append(text)
+    return versions
+
+
+def _fresh(path: str, text: str, others: dict[str, str], settings) -> list:
+    result = engine.run_check([path], settings, buffers={**others, path: text}, jobs=1)
+    return [d for d in result.diagnostics if d.path == path]
+
+
+def _assert_same_as_fresh(analyser: Analyser, path: str, text: str, others: dict[str, str] | None = None) -> None:
+    settings, _ = analyser.settings.for_path(path)
+    incremental = analyser.check(path, text, others)
+    assert incremental == _fresh(path, text, others or {}, settings), f"{path} after an edit:\n{text}"
+
+
+def _python_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if ".fraglint_cache" not in p.parts)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_buffer_edits_match_a_fresh_check(tmp_path, fixture):
+    root = tmp_path / fixture.name
+    shutil.copytree(fixture, root)
+    analyser = Analyser()
+    for file in _python_files(root)[:4]:
+        path = str(file)
+        for version in _edits(file.read_text(encoding="utf-8")):
+            _assert_same_as_fresh(analyser, path, version)
+
+
+PINNED = "[project]\nname = 'demo'\ndependencies = ['streamlit==1.36.0']\n"
+
+# (files, the file edited, its successive versions, the file checked): edits in one module
+# that change what a call in another, unchanged module means.
+SCENARIOS = {
+    "helper-becomes-a-streamlit-call": (
+        {
+            "app.py": "import streamlit as st\nfrom widgets import show\n\n@st.fragment\ndef live():\n    show('x')\n\nlive()\n",
+            "widgets.py": "import streamlit as st\n\ndef show(text):\n    st.write(text)\n",
+        },
+        "widgets.py",
+        ["import streamlit as st\n\nshow = st.sidebar.write\n", "import streamlit as st\n\ndef show(text):\n    st.write(text)\n"],
+        "app.py",
+    ),
+    "fragment-made-by-a-third-module": (
+        {
+            "app.py": "import streamlit as st\nfrom views import render\nimport wrapping\n\n@st.fragment\ndef outer():\n    render()\n\nouter()\n",
+            "views.py": "import streamlit as st\n\ndef render():\n    st.button('go')\n",
+            "wrapping.py": "import streamlit as st\nfrom views import render\n",
+        },
+        "wrapping.py",
+        [
+            "import streamlit as st\nfrom views import render\n\nlive = st.fragment(render)\n",
+            "import streamlit as st\nfrom views import render\n\nlive = st.fragment(run_every=2)(render)\n",
+            "import streamlit as st\nfrom views import render\n",
+        ],
+        "app.py",
+    ),
+    "decorator-alias-redefined": (
+        {
+            "app.py": "import streamlit as st\nfrom deco import frag\n\n@frag\ndef live():\n    st.sidebar.write(1)\n\nlive()\n",
+            "deco.py": "import streamlit as st\n\nfrag = st.fragment\n",
+        },
+        "deco.py",
+        ["def frag(function):\n    return function\n", "import streamlit as st\n\nfrag = st.experimental_fragment\n"],
+        "app.py",
+    ),
+    "container-returned-by-a-helper": (
+        {
+            "app.py": "import streamlit as st\nfrom layout import area\n\nbox = area()\n\n@st.fragment\ndef live():\n    box.write(1)\n\nlive()\n",
+            "layout.py": "import streamlit as st\n\ndef area():\n    return st.container()\n",
+        },
+        "layout.py",
+        ["import streamlit as st\n\ndef area():\n    return st.empty()\n", "import streamlit as st\n\ndef area():\n    return st.sidebar\n"],
+        "app.py",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_edits_that_change_another_module_match_a_fresh_check(tmp_path, name):
+    files, edited, versions, checked = SCENARIOS[name]
+    write_project(tmp_path, {"pyproject.toml": PINNED, **files})
+    analyser = Analyser()
+    checked_path, checked_text = str(tmp_path / checked), files[checked]
+    _assert_same_as_fresh(analyser, checked_path, checked_text)
+    answers = set()
+    for version in versions:
+        # unsaved in the editor, then saved
+        _assert_same_as_fresh(analyser, checked_path, checked_text, others={str(tmp_path / edited): version})
+        (tmp_path / edited).write_text(version, encoding="utf-8")
+        _assert_same_as_fresh(analyser, checked_path, checked_text)
+        answers.add(tuple(d.code for d in analyser.check(checked_path, checked_text)))
+    assert len(answers) > 1, "the edits should change what the unchanged module reports"
+
+
+def test_resolutions_are_reused_between_checks(tmp_path):
+    """Not vacuous: an edit of one file re-resolves that file, not the project."""
+    write_project(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['streamlit==1.45.0']\n",
+        "app.py": """
+            import streamlit as st
+            from panels import panel
+
+            @st.fragment
+            def live():
+                panel(st.sidebar)
+
+            live()
+        """,
+        "panels.py": """
+            def panel(where):
+                where.write("hi")
+        """,
+    })
+    analyser = Analyser()
+    app, panels = str(tmp_path / "app.py"), str(tmp_path / "panels.py")
+    text = (tmp_path / "panels.py").read_text()
+    first = analyser.check(panels, text)
+    assert [d.code for d in first] == ["FRG105"]  # the helper draws into st.sidebar from a fragment
+    assert analyser._last[str(tmp_path)].index.reused is None  # nothing to reuse yet
+    second = analyser.check(panels, "# typed\n" + text)
+    assert [(d.code, d.span.line) for d in second] == [("FRG105", 3)]
+    project = analyser._last[str(tmp_path)]
+    assert project.index.reused == {panels}  # only the edited buffer changed
+    assert project.model._module_reads.get(app), "the unchanged module's call targets were taken over"
+
+
+def test_edits_on_disk_and_in_helpers_match_a_fresh_check(tmp_path):
+    """A generated multi-module project: helpers edited on disk and as unsaved buffers."""
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(tmp_path), "--files", "24", "--lines", "1500", "--seed", "3"],
+        check=True, capture_output=True,
+    )
+    analyser = Analyser()
+    app = str(tmp_path / "app.py")
+    app_text = (tmp_path / "app.py").read_text(encoding="utf-8")
+    _assert_same_as_fresh(analyser, app, app_text)
+    helpers = [p for p in _python_files(tmp_path) if p.name != "app.py" and "@st.fragment" in p.read_text(encoding="utf-8")][:3]
+    assert helpers
+    for helper in helpers:
+        original = helper.read_text(encoding="utf-8")
+        for version in _edits(original)[:-1]:
+            # the helper as an open, unsaved buffer next to app.py
+            _assert_same_as_fresh(analyser, app, app_text, others={str(helper): version})
+            # the helper saved to disk
+            helper.write_text(version, encoding="utf-8")
+            _assert_same_as_fresh(analyser, app, app_text)
+            _assert_same_as_fresh(analyser, str(helper), version)
+        helper.write_text(original, encoding="utf-8")
+        _assert_same_as_fresh(analyser, app, app_text)
+    # a new module appears, then goes away
+    (tmp_path / "extra.py").write_text("import streamlit as st\n\n@st.fragment\ndef extra():\n    st.sidebar.write(1)\n\nextra()\n")
+    _assert_same_as_fresh(analyser, app, app_text + "\nimport extra\n")
+    (tmp_path / "extra.py").unlink()
+    _assert_same_as_fresh(analyser, app, app_text)
+
+
+def test_statements_are_numbered_from_their_own_base(tmp_path):
+    """An edit in one top-level statement leaves every other statement's sites alone."""
+    before = "import streamlit as st\n\ndef a():\n    st.write(1)\n\ndef b():\n    st.write(2)\n"
+    after = before.replace("st.write(1)", "st.write(1)\n    st.write(1.5)\n    st.write(1.75)")
+    path = str(tmp_path / "app.py")
+    first, _ = summarize_source(path, before)
+    second, _ = summarize_source(path, after)
+    assert [c.site for c in first.functions["b"].calls] == [c.site for c in second.functions["b"].calls]
+    assert first.functions["b"].site == 2 * STATEMENT_STRIDE + 1
+    assert len(second.functions["a"].calls) == 3
+
+
+def test_a_statement_with_more_sites_than_the_stride_pushes_the_next_one(tmp_path):
+    calls = "".join("st.write(%d)\n" % i for i in range(3))
+    huge = "x = [" + ", ".join(["f()"] * (STATEMENT_STRIDE // 2 + 10)) + "]\n"  # two sites per call
+    text = "import streamlit as st\n" + huge + calls
+    path = str(tmp_path / "app.py")
+    summary, _ = summarize_source(path, text)
+    sites = [c.site for c in summary.module_scope.calls]
+    assert sites == sorted(sites) and len(set(sites)) == len(sites)
+    chunked = ChunkedParser().summarize(path, text)
+    assert chunked is not None and chunked[0] == summary
