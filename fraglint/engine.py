@@ -71,9 +71,9 @@ def build_project(
     language server's last check), lends the resolutions the changes since cannot affect.
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
-    found = discover(paths, settings)
+    found = discover(paths, settings, unsaved=buffers)
     sources = sources or Sources.for_root(settings.root, settings.cache)
-    context = _context_files(settings, set(found.files))
+    context = _context_files(settings, set(found.files), buffers)
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
     results = sources.summaries(found.files + (context or []), buffers, jobs)
@@ -110,15 +110,19 @@ def build_project(
 _CONTEXT_LIMIT = 5000
 
 
-def _context_files(settings: Settings, given: set[str]) -> list[str] | None:
-    """The project's other Python files, when the root is a real project of sane size (else None)."""
+def _context_files(settings: Settings, given: set[str], buffers: dict[str, str]) -> list[str] | None:
+    """The project's other Python files, when the root is a real project of sane size (else None).
+
+    Open buffers of new files, not saved yet, are part of the project too.
+    """
     root = settings.root
     if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
         return None
     everything = python_files_under(root, settings)
     if len(everything) > _CONTEXT_LIMIT:
         return None
-    return [path for path in everything if path not in given]
+    unsaved = [path for path in buffers if path.endswith(".py") and path.startswith(root + os.sep) and not os.path.exists(path)]
+    return [path for path in everything + sorted(unsaved) if path not in given]
 
 
 def run_check(

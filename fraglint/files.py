@@ -8,6 +8,7 @@ matching rules (pathspec's `gitwildmatch`).
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pathspec
@@ -66,7 +67,12 @@ class _GitIgnores:
         return False
 
 
-def discover(paths: list[str], settings: Settings) -> Discovery:
+def discover(paths: list[str], settings: Settings, unsaved: Collection[str] = ()) -> Discovery:
+    """The Python files `paths` name, directories walked, excludes and .gitignore applied.
+
+    `unsaved`: absolute paths of editor buffers, which count as files though the disk may
+    not have them yet.
+    """
     result = Discovery()
     exclude = _spec(settings.exclude + settings.extend_exclude)
     gitignores = _GitIgnores(settings.root) if settings.respect_gitignore else None
@@ -82,6 +88,11 @@ def discover(paths: list[str], settings: Settings) -> Discovery:
 
     for given in paths:
         path = os.path.abspath(given)
+        if path in unsaved and not os.path.isdir(path):
+            if path not in seen:
+                seen.add(path)
+                result.files.append(path)
+            continue
         if not os.path.exists(path):
             result.missing.append(given)
             continue
