@@ -48,11 +48,13 @@ from fraglint.index.visitor import ModulePart, SummaryVisitor, join_parts
 
 log = logging.getLogger("fraglint.lsp")
 
-# Wait this long after a change before checking. Changes from one editor action (a paste,
-# a multi-cursor edit, format-on-type) arrive within a few milliseconds and are coalesced;
-# keystrokes come 100 ms or more apart, and those that arrive while a check runs coalesce
-# anyway (a queued check whose buffer has changed since is dropped). Every millisecond
-# here is added to the change-to-diagnostics latency.
+# Debouncing, on both edges. A change that comes on its own (the previous change to that
+# document is older than this) is checked at once: keystrokes come 100 ms or more apart, and
+# every millisecond of waiting would be added to the change-to-diagnostics latency. A change
+# that follows another within this time is part of a burst (a paste, a multi-cursor edit,
+# format-on-type, fast typing): its check waits this long after the last change of the
+# burst, so the burst is checked once. Changes that arrive while a check runs coalesce
+# anyway: a queued check whose buffer has changed since is dropped.
 DEBOUNCE_SECONDS = 0.02
 SOURCE = "fraglint"
 _FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
@@ -657,6 +659,7 @@ class FraglintLanguageServer(LanguageServer):
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fraglint-check")
         self.generation: dict[str, int] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.last_change: dict[str, float] = {}  # uri -> loop time of its last scheduled check
         self.published: dict[str, Published] = {}
 
     # -- scheduling -------------------------------------------------------------------------
@@ -668,10 +671,14 @@ class FraglintLanguageServer(LanguageServer):
             return  # pyproject.toml, notebooks, unsaved scratch buffers: nothing to check
         generation = self.generation.get(uri, 0) + 1
         self.generation[uri] = generation
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        last, self.last_change[uri] = self.last_change.get(uri), now
         timer = self.timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        loop = asyncio.get_running_loop()
+        elif delay and (last is None or now - last >= delay):
+            delay = 0  # a change on its own: no burst to wait for (see DEBOUNCE_SECONDS)
         self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.check_and_publish(uri, generation)))
 
     async def check_and_publish(self, uri: str, generation: int) -> None:

@@ -122,9 +122,10 @@ class FragmentModel:
         }
         self._module_reads = {path: set(previous._module_reads[path]) for path in kept}
         self._call_targets = {key: target for key, target in previous._call_targets.items() if key[0] in kept}
-        if "edges" in previous.__dict__ and self._fragment_identity() == previous._fragment_identity():
+        if "edges" in previous.__dict__ and self._fragment_identity == previous._fragment_identity:
             self._reused_edges = {key: out for key, out in previous.edges.items() if key[0] in kept}
 
+    @cached_property
     def _fragment_identity(self) -> tuple:
         return (
             {key: (f.api, f.site, f.wrapped_by_call, f.kwargs) for key, f in self.fragments.items()},
