@@ -400,6 +400,7 @@ class Analyser:
     def __init__(self) -> None:
         self.sources = EditorSources()
         self._last: dict[str, engine.Project] = {}  # by project root: the last check's project
+        self._interpreted: tuple = (None, None, None)  # (model, entry path, interpretation) of the last hover
         self.settings = SettingsCache()
         self.problems: list[str] = []  # configuration problems to show, drained by the server
         self._checks = 0
@@ -425,6 +426,21 @@ class Analyser:
             gc.freeze()
         return [d for d in result.diagnostics if d.path == path]
 
+    def _model_for(self, path: str, text: str, settings: Settings):
+        """A fragment model over the buffer and the project around it (all of it, so that a
+        helper's callers are known too): the last check's, when it saw this very text."""
+        previous = self._last.get(settings.root)
+        if previous is not None and previous.buffers.get(path) == text:
+            project = previous
+        else:
+            project = engine.build_project([path], settings, buffers={path: text}, jobs=1, sources=self.sources, previous=previous)
+        if not project.whole_project:
+            from fraglint.files import python_files_under
+
+            for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
+                project.index.module(other)
+        return project.model
+
     def hover(self, path: str, text: str, line: int, column: int) -> str | None:
         """What reruns when the call at (line, column) (1-based) fires, as Markdown."""
         settings, _ = self.settings.for_path(path)
@@ -437,7 +453,7 @@ class Analyser:
         if found is None:
             return None
         function, call = found
-        model = _model_for(path, text, settings, self.sources)
+        model = self._model_for(path, text, settings)
 
         def lines_of(key) -> tuple[str, int, int] | None:
             target = model.index.function(key)
@@ -451,7 +467,9 @@ class Analyser:
             end = max((s.end_line for s in last), default=first[0].end_line)
             return os.path.relpath(key[0], settings.root), first[0].line, end
 
-        interpretation = _interpret(model, settings, path)
+        if self._interpreted[:2] != (model, path):
+            self._interpreted = (model, path, _interpret(model, settings, path))
+        interpretation = self._interpreted[2]
         described = describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
         return described or describe_rerun(model, (path, function.qualname), call, lines_of)
 
@@ -533,18 +551,6 @@ def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: i
 
 
 _HOVER_PROJECT_LIMIT = 2000
-
-
-def _model_for(path: str, text: str, settings: Settings, sources: EditorSources):
-    """A fragment model over the buffer and the project around it (all of it, so that a
-    helper's callers are known too)."""
-    project = engine.build_project([path], settings, buffers={path: text}, jobs=1, sources=sources)
-    if not project.whole_project:
-        from fraglint.files import python_files_under
-
-        for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
-            project.index.module(other)
-    return project.model
 
 
 def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
