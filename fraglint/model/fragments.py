@@ -79,6 +79,16 @@ class ContainerRef:
 
 
 @dataclass(frozen=True)
+class ContainerUse:
+    """A fragment entering a container (`with box:`, element None) or drawing through it (`box.write`)."""
+
+    site: Site
+    container: ContainerRef
+    chain: tuple[ChainStep, ...]
+    element: str | None = None
+
+
+@dataclass(frozen=True)
 class Write:
     """An element or widget drawn while a fragment runs."""
 
@@ -371,8 +381,11 @@ class FragmentModel:
                 inside.setdefault(key, []).append(fragment)
         return inside
 
-    def container_withs(self, fragment: Fragment) -> list[tuple[FunctionKey, int, ContainerRef, tuple[ChainStep, ...]]]:
-        """`with <container>:` blocks entered while `fragment` runs, with their container."""
+    def container_uses(self, fragment: Fragment) -> list["ContainerUse"]:
+        """Where `fragment` uses a container by name while it runs: each `with <container>:`
+        block it enters, then each element it draws through the container itself
+        (`box.write`, `st.sidebar.button`; a plain `st.write` under a `with` is not repeated).
+        One entry per container a site may use: a helper called with two containers has two."""
         reach = self.reach(fragment.function)
         found = []
         for key, chain in reach.items():
@@ -385,7 +398,10 @@ class FragmentModel:
                 ctx = self.index.resolve(key[0], key[1], item.ctx.ref)
                 container = self.container_of(reach, key, ctx)
                 if container is not None:
-                    found.append((key, site, container, chain))
+                    found.append(ContainerUse(Site(key[0], site), container, chain))
+        for write in self.writes(fragment):
+            if write.container is not None and write.via_with is None:
+                found.append(ContainerUse(write.site(), write.container, write.chain, write.element))
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list["Reference"]:

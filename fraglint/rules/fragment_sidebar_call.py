@@ -98,29 +98,19 @@ filters()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
         for fragment in ctx.model.fragments.values():
-            for key, site, container, chain in ctx.model.container_withs(fragment):
-                if container.api == "sidebar" and container.origin is None:
-                    where = Site(key[0], site)
-                    if where not in seen:
-                        seen.add(where)
-                        yield Finding(
-                            where,
-                            f"`with st.sidebar:` inside fragment `{fragment.name}` raises before Streamlit 1.59; "
-                            "call the fragment inside `with st.sidebar:` instead",
-                            related=chain_related(chain),
-                        )
-            for write in ctx.model.writes(fragment):
-                container = write.container
-                if container is None or container.api != "sidebar" or write.via_with is not None:
+            for use in ctx.model.container_uses(fragment):
+                container = use.container
+                if container.api != "sidebar" or use.site in seen:
                     continue
-                if container.made_inside:
+                if use.element is None and container.origin is not None:
+                    continue  # `with` a sidebar child container: not the sidebar itself
+                if use.element is not None and container.made_inside:
                     continue  # the `st.sidebar.container()` call that made it is reported
-                if write.site() in seen:
-                    continue
-                seen.add(write.site())
+                seen.add(use.site)
+                what = "`with st.sidebar:`" if use.element is None else f"`st.sidebar.{use.element}`"
                 yield Finding(
-                    write.site(),
-                    f"`st.sidebar.{write.element}` inside fragment `{fragment.name}` raises before Streamlit 1.59; "
+                    use.site,
+                    f"{what} inside fragment `{fragment.name}` raises before Streamlit 1.59; "
                     "call the fragment inside `with st.sidebar:` instead",
-                    related=chain_related(write.chain),
+                    related=chain_related(use.chain),
                 )

@@ -83,30 +83,17 @@ fetch()
         for fragment in ctx.model.fragments.values():
             if not is_parallel(fragment):
                 continue
-            for key, site, container, chain in ctx.model.container_withs(fragment):
-                where = Site(key[0], site)
-                if sidebar_raises and container.api == "sidebar":
-                    continue
-                if container.outside and where not in seen:
-                    seen.add(where)
-                    yield Finding(
-                        where,
-                        f"parallel fragment `{fragment.name}` enters {container.how}, created outside it; "
-                        "Streamlit raises StreamlitInvalidLayoutContextError",
-                        related=chain_related(chain),
-                    )
-            for write in ctx.model.writes(fragment):
-                container = write.container
-                if container is None or not container.outside or write.via_with is not None:
+            for use in ctx.model.container_uses(fragment):
+                container = use.container
+                if not container.outside or use.site in seen:
                     continue
                 if sidebar_raises and container.api == "sidebar":
                     continue
-                if write.site() in seen:
-                    continue
-                seen.add(write.site())
+                seen.add(use.site)
+                what = f"enters {container.how}" if use.element is None else f"draws `{use.element}` into {container.how}"
                 yield Finding(
-                    write.site(),
-                    f"parallel fragment `{fragment.name}` draws `{write.element}` into {container.how}, "
-                    "created outside it; Streamlit raises StreamlitInvalidLayoutContextError",
-                    related=chain_related(write.chain),
+                    use.site,
+                    f"parallel fragment `{fragment.name}` {what}, created outside it; "
+                    "Streamlit raises StreamlitInvalidLayoutContextError",
+                    related=chain_related(use.chain),
                 )
