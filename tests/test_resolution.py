@@ -602,11 +602,6 @@ f()
     assert check(project, {"app.py": source}) == {(OUTSIDE, "app.py", 13)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: containers kept in a dict (`areas = {'main': st.container()}`; `areas['main'].write()` "
-    "in a fragment) are not seen as outside containers",
-)
 def test_container_in_a_dict(project):
     source = """\
 import streamlit as st
@@ -622,6 +617,52 @@ def f():
 f()
 """
     assert check(project, {"app.py": source}) == {(OUTSIDE, "app.py", 8)}
+
+
+DICT_APP = """\
+import streamlit as st
+{imports}
+areas = {{"main": st.container(), "side": st.empty(), "title": "Sales"}}
+{mutation}
+
+@st.fragment
+def f():
+    areas[{key}].write("x")
+
+
+f()
+"""
+
+
+@pytest.mark.parametrize(
+    "key, mutation, expected",
+    [
+        ('"main"', "", {(OUTSIDE, "app.py", 8)}),
+        ('"side"', "", set()),  # an st.empty() placeholder is replaced, never piles up
+        ('"title"', "", set()),  # not a container
+        ('"other"', "", set()),  # no such entry
+        ("key", "", set()),  # a key a static reader cannot know
+        ('"main"', 'areas["main"] = st.empty()', set()),  # changed after the display: unknown
+        ('"main"', "areas.update(main=st.empty())", set()),
+    ],
+    ids=["container", "empty", "string", "missing-key", "variable-key", "item-assigned", "updated"],
+)
+def test_dict_entries_are_resolved_only_when_certain(project, key, mutation, expected):
+    source = DICT_APP.format(imports="key = 'main'", mutation=mutation, key=key)
+    assert check(project, {"app.py": source}) == expected
+
+
+def test_container_in_a_dict_from_another_module(project):
+    files = {
+        "layout.py": 'import streamlit as st\n\nAREAS = {"log": st.container()}\n',
+        "app.py": "import streamlit as st\nfrom layout import AREAS\n\n\n@st.fragment\ndef f():\n    AREAS['log'].write('x')\n\n\nf()\n",
+    }
+    assert check(project, files) == {(OUTSIDE, "app.py", 7)}
+
+
+def test_container_made_in_a_dict_inside_the_fragment_is_its_own(project):
+    source = "import streamlit as st\n\n\n@st.fragment\ndef f():\n    areas = {'main': st.container()}\n    areas['main'].write('x')\n\n\nf()\n"
+    assert check(project, {"app.py": source}) == set()
 
 
 def test_container_on_self(project):

@@ -29,6 +29,7 @@ class Target:
       "class"      a project class; "instance" an instance of it
       "module"     a project module (`path`), or a package directory without `__init__`
       "param"      a parameter `name` of function `scope` in `path`
+      "dict"       a dict display bound to `name` in function `scope` of `path`, at binding site `call[1]`
       "unknown"    anything a static reader cannot pin down
     rest: the part of the chain left after the target (`("()", "write")` for
     `st.container().write`). origin: (path, scope) where a Streamlit value was created by a call.
@@ -238,6 +239,8 @@ class ProjectIndex:
             if part == ITEM or part.startswith("["):
                 return target.but(rest=(part,))
             return target.but(name=f"{target.name}.{part}" if target.name else part)
+        if target.kind == "dict":
+            return self._dict_item(target, part, depth)
         if target.kind == "module":
             if part == CALL or part.startswith("["):
                 return UNKNOWN
@@ -261,6 +264,39 @@ class ProjectIndex:
                     return returned.but(origin=(path, scope)) if made_inside else returned
             return target.but(rest=(part,))
         return UNKNOWN
+
+    def _dict_item(self, target: Target, part: str, depth: int) -> Target:
+        """`areas["main"]` where `areas = {"main": st.container(), ...}`: the entry's value."""
+        key = _string_key(part)
+        function = self.function((target.path or "", target.scope or ""))
+        if key is None or function is None or target.call is None:
+            return UNKNOWN
+        for name, bindings in function.bindings.items():
+            for binding in bindings:
+                if binding.site == target.call[1] and binding.value.items is not None:
+                    if self._dict_mutated(target.path or "", name):
+                        return UNKNOWN
+                    value = binding.value.items.get(key)
+                    if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                        return UNKNOWN
+                    found = self.resolve(target.path or "", function.qualname, value.ref, depth + 1)
+                    if value.call_site is not None and found.kind != "unknown":
+                        found = found.but(call=(target.path or "", value.call_site))
+                    return found
+        return UNKNOWN
+
+    def _dict_mutated(self, path: str, name: str) -> bool:
+        """Is `name` (a dict) changed anywhere in its module after it is made? Then its entries
+        are not what the display says (`areas["main"] = st.empty()`, `areas.update(...)`)."""
+        summary = self.module(path)
+        if summary is None:
+            return True
+        for function in summary.functions.values():
+            if any(ref[0] == name for _, ref in function.stores):
+                return True
+            if any(call.func and len(call.func) == 2 and call.func[0] == name and call.func[1] in _DICT_MUTATORS for call in function.calls):
+                return True
+        return False
 
     def returned_value(self, function_target: Target, depth: int) -> Target | None:
         """What calling a project function gives, when all its returns agree on a Streamlit value.
@@ -373,6 +409,8 @@ class ProjectIndex:
 
     def _from_binding(self, path: str, function: FunctionSummary, binding: Binding, depth: int) -> Target:
         value = binding.value
+        if value.kind == "dict" and binding.unpack is None and not binding.iterated:
+            return Target("dict", path=path, scope=function.qualname, call=(path, binding.site))
         if value.kind != "ref" or value.ref is None:
             return UNKNOWN
         ref = value.ref
@@ -465,3 +503,19 @@ class ProjectIndex:
 
     def resolve_call(self, path: str, scope: str, call: CallSite) -> Target:
         return self.resolve(path, scope, call.func)
+
+
+_DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
+
+
+def _string_key(part: str) -> str | None:
+    """`['main']` (a subscript with a literal string key) -> `main`."""
+    import ast
+
+    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
+        return None
+    try:
+        key = ast.literal_eval(part[1:-1])
+    except (ValueError, SyntaxError):
+        return None
+    return key if isinstance(key, str) else None

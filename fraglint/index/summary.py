@@ -33,11 +33,12 @@ EXPRESSION = "expression"  # any other use inside a larger expression
 class Value:
     """An argument or assigned value, as far as a static reader can tell."""
 
-    kind: str  # "ref", "str", "num", "bool", "none", "lambda", "timedelta", "other"
+    kind: str  # "ref", "str", "num", "bool", "none", "lambda", "timedelta", "dict", "other"
     ref: Ref | None = None
     literal: object = None
     call_site: int | None = None  # site id when the value is itself a call
     site: int = 0  # the argument's own site, when the value is a call argument
+    items: dict[str, "Value"] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
 
 
 @dataclass(slots=True)

@@ -194,6 +194,8 @@ class SummaryVisitor:
         if isinstance(node, cst.Lambda):
             name = self.walk_lambda(node)
             return Value("lambda", ref=(name,))
+        if isinstance(node, cst.Dict):
+            return self.dict_value(node)
         literal = _literal(node)
         call_site = None
         if isinstance(node, cst.Call):
@@ -206,6 +208,20 @@ class SummaryVisitor:
         if ref is not None:
             return Value("ref", ref=ref, call_site=call_site)
         return Value("other", call_site=call_site)
+
+    def dict_value(self, node: cst.Dict) -> Value:
+        """A dict display, with its string-keyed entries (walked in the usual order)."""
+        items: dict[str, Value] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                self.walk(element)
+                continue
+            self.walk(element.key)
+            value = self.value_of(element.value)
+            key = _literal(element.key)
+            if key is not None and key.kind == "str":
+                items[key.literal] = value
+        return Value("dict", items=items)
 
     # -- scopes ---------------------------------------------------------------------------
 
