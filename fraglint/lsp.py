@@ -56,6 +56,9 @@ log = logging.getLogger("fraglint.lsp")
 # burst, so the burst is checked once. Changes that arrive while a check runs coalesce
 # anyway: a queued check whose buffer has changed since is dropped.
 DEBOUNCE_SECONDS = 0.02
+# After a change, the other open documents are checked again once this much time has passed
+# without another change, so that they never hold up the checks of the one being typed in.
+OTHERS_DELAY_SECONDS = 0.5
 SOURCE = "fraglint"
 _FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
 
@@ -670,7 +673,8 @@ class FraglintLanguageServer(LanguageServer):
 
     # -- scheduling -------------------------------------------------------------------------
 
-    def schedule(self, uri: str, delay: float) -> None:
+    def schedule(self, uri: str, delay: float, leading: bool = True) -> None:
+        """Check `uri` after `delay`; with `leading`, at once when no other change came just before."""
         document = self.workspace.text_documents.get(uri)
         is_python = uri.endswith(".py") or (document is not None and document.language_id == "python")
         if not uri.startswith("file:") or not is_python:
@@ -679,11 +683,13 @@ class FraglintLanguageServer(LanguageServer):
         self.generation[uri] = generation
         loop = asyncio.get_running_loop()
         now = loop.time()
-        last, self.last_change[uri] = self.last_change.get(uri), now
+        last = self.last_change.get(uri)
+        if leading:
+            self.last_change[uri] = now
         timer = self.timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        elif delay and (last is None or now - last >= delay):
+        elif leading and delay and (last is None or now - last >= delay):
             delay = 0  # a change on its own: no burst to wait for (see DEBOUNCE_SECONDS)
         self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.check_and_publish(uri, generation)))
 
@@ -827,7 +833,13 @@ def make_server() -> FraglintLanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: FraglintLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+        uri = params.text_document.uri
+        ls.schedule(uri, DEBOUNCE_SECONDS)
+        # The other open files see this buffer's unsaved text too (a helper made a fragment
+        # changes its callers' findings); they are checked again once typing pauses.
+        for other in list(ls.workspace.text_documents):
+            if other != uri:
+                ls.schedule(other, OTHERS_DELAY_SECONDS, leading=False)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     async def did_save(ls: FraglintLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:

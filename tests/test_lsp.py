@@ -436,3 +436,20 @@ async def test_a_new_file_not_saved_yet_is_checked(client: LanguageClient):
     editor.replace(text.replace("    side()\n", "    side()\n    st.sidebar.button('x')\n"))
     await editor.codes([("FRG105", 7)])
     assert not path.exists()
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_edit_rechecks_the_other_open_files(client: LanguageClient):
+    """panels.side becomes a fragment in the editor (not saved): report.py, open beside it,
+    now uses a fragment's return value, and says so without any save."""
+    report_text = "import streamlit as st\nfrom panels import side\n\nresult = side()\nst.write(result)\n"
+    (client.root / "report.py").write_text(report_text, encoding="utf-8")
+    report = Editor(client, client.root / "report.py", report_text)
+    await report.codes([])
+    panels_text = FILES["panels.py"]
+    panels = Editor(client, client.root / "panels.py", panels_text)
+    await panels.codes([("FRG105", 4)])  # app.py's fragment calls side(), which writes to st.sidebar
+    panels.replace(panels_text.replace("def side():", "@st.fragment\ndef side():") + "    return 'menu'\n")
+    found = await report.codes([("FRG103", 4)])
+    assert "return value of fragment `side`" in found[0].message
+    assert (client.root / "panels.py").read_text(encoding="utf-8") == panels_text  # nothing was saved
