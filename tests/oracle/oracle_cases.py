@@ -345,10 +345,12 @@ case(name="rerun_in_callback", app="rerun_in_callback.py",
          # st.rerun() in a callback is a no-op (with a warning): the widget's own scope reruns
          "<1.63": {"app_plain": {"alert": CALLBACK_RERUN_NO_OP},
                    "frag_plain": {"markers": ["callback", F], "exc": [], "alert": CALLBACK_RERUN_NO_OP}},
-         # from 1.63 it reruns the whole app, also for a widget inside a fragment
+         # from 1.63 it reruns the whole app, also for a widget inside a fragment; scope="fragment"
+         # reruns the widget's fragment, and raises for a widget outside fragments
          ">=1.63": {"app_plain": {"no_alerts": True},
                     "frag_plain": {"markers": ["callback", "full-run", F, "end"], "exc": [], "no_alerts": True},
-                    "frag_fragment": {"markers": ["callback", F], "exc": []}},
+                    "frag_fragment": {"markers": ["callback", F], "exc": []},
+                    "app_fragment": {"exc": ["StreamlitInvalidLayoutContextError: " + SCOPE_OUTSIDE]}},
          PRE_FRAGMENT: {"frag_fragment": {"markers": ["callback"], "exc": [NO_SCOPE]},
                         "app_fragment": {"exc": [NO_SCOPE]}},
          # scope="fragment" from the callback of a fragment's widget raises through 1.59 (the
@@ -361,7 +363,6 @@ case(name="rerun_in_callback", app="rerun_in_callback.py",
                                             "alert": CALLBACK_RERUN_NO_OP}},
          # from the callback of a widget outside fragments it raises like in the script body
          ">=1.37,<1.63": {"app_fragment": {"exc": ["StreamlitAPIException: " + SCOPE_OUTSIDE]}},
-         ">=1.63": {"app_fragment": {"exc": ["StreamlitInvalidLayoutContextError: " + SCOPE_OUTSIDE]}},
      },
      # no fraglint rule covers st.rerun(scope="fragment") in a callback (yet)
      fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
