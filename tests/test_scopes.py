@@ -301,3 +301,145 @@ def test_dialog_widgets_rerun_the_dialog(tmp_path):
     triggers = by_label(scopes_json(tmp_path))
     assert triggers[("widget", "Stars")]["scope"]["name"] == "rate"
     assert triggers[("widget", "Open")]["scope"]["kind"] == "app"
+
+
+STOPPING_APP = """
+import streamlit as st
+
+def require_login():
+    if not st.session_state.get("user"):
+        st.warning("Please log in")
+        st.stop()
+
+st.title("Shop")
+st.button("Top")
+require_login()
+st.button("Buy")
+
+@st.fragment
+def basket():
+    st.button("Refresh basket")
+    if st.session_state.get("empty"):
+        st.stop()
+    st.write("basket total")
+
+@st.fragment
+def cart():
+    st.button("Refresh cart")
+    st.stop()
+    st.button("Never")
+
+@st.fragment
+def later():
+    st.button("Later")
+
+basket()
+st.write("footer")
+cart()
+later()
+st.button("Unreachable")
+"""
+
+
+def test_stop_ends_the_run_where_it_is_called(tmp_path):
+    """The oracle (stop_in_fragment, stop_always_in_fragment) saw st.stop() end the run it is in:
+    from a fragment during a full run, the whole run; during a fragment rerun, that rerun only."""
+    write_project(tmp_path, {"app.py": STOPPING_APP})
+    document = scopes_json(tmp_path)
+    triggers = by_label(document)
+    scopes = {s["name"] or "app": s for s in document["scopes"]}
+    # an unconditional stop in `cart` ends the full run: nothing after it is drawn or called
+    assert {("widget", "Never"), ("widget", "Later"), ("widget", "Unreachable")}.isdisjoint(triggers)
+    assert "later" not in scopes
+    assert scopes["cart"]["stops"] == [{"path": "app.py", "line": 23, "conditional": False}]
+    # a stop in a branch (here inside a helper) only may end it: what follows is after_stop
+    assert scopes["app"]["stops"] == [{"path": "app.py", "line": 6, "conditional": True}]
+    assert triggers[("widget", "Top")]["after_stop"] is None
+    assert triggers[("widget", "Buy")]["after_stop"] == {"path": "app.py", "line": 6}
+    assert triggers[("widget", "Buy")]["scope"]["kind"] == "app", "the scope of a trigger does not change"
+    full = {r["label"]: r["after_stop"] for r in triggers[("widget", "Top")]["redraws"]}
+    assert full == {
+        "Shop": False, "Top": False, "Please log in": False, "Buy": True, "Refresh basket": True,
+        "basket total": True, "footer": True, "Refresh cart": True,
+    }
+    # a fragment rerun does not run the app's stop, only its own
+    basket = {r["label"]: r["after_stop"] for r in triggers[("widget", "Refresh basket")]["redraws"]}
+    assert basket == {"Refresh basket": False, "basket total": True}
+    assert scopes["basket"]["after_stop"] == {"path": "app.py", "line": 6}
+    text = run_cli("scopes", ".", cwd=tmp_path).stdout
+    assert "st.stop() ends the run at: app.py:23" in text and "only on runs past st.stop() at app.py:6" in text
+
+
+def test_stop_in_a_parallel_fragment_is_counted_as_conditional(tmp_path):
+    """A parallel fragment's stop reaches the script thread only at its next check (1.58+)."""
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        @st.fragment(parallel=True)
+        def worker():
+            st.write("working")
+            st.stop()
+
+        worker()
+        st.button("After")
+    """})
+    after = by_label(scopes_json(tmp_path, "--streamlit-version", "1.67.0"))[("widget", "After")]
+    assert after["after_stop"] == {"path": "app.py", "line": 6}
+
+
+CALLBACK_APP = """
+import streamlit as st
+
+def refresh_charts():
+    st.rerun("charts")
+
+def maybe_refresh():
+    if st.session_state.get("auto"):
+        st.rerun("charts")
+
+def reset():
+    st.session_state.clear()
+    st.rerun()
+
+@st.fragment(key="charts")
+def charts():
+    st.line_chart([1, 2, 3])
+
+@st.fragment
+def controls():
+    st.button("Refresh", on_click=refresh_charts)
+    st.button("Maybe refresh", on_click=maybe_refresh)
+    st.button("Reset", on_click=reset)
+    st.button("Lambda refresh", on_click=lambda: st.rerun("charts"))
+
+charts()
+controls()
+"""
+
+
+def test_rerun_in_a_callback_decides_the_scope_from_1_63(tmp_path):
+    """The oracle (fragment_key_rerun, rerun_key_in_callback, rerun_in_callback): from 1.63 a
+    keyed st.rerun in a callback reruns only that fragment and st.rerun() the whole app; before,
+    st.rerun() in a callback is a no-op and the widget's own scope reruns."""
+    write_project(tmp_path, {"app.py": CALLBACK_APP})
+    new = by_label(scopes_json(tmp_path, "--streamlit-version", "1.67.0"))
+
+    def scope(kind: str, label: str) -> str:
+        return new[(kind, label)]["scope"]["name"] or "app"
+
+    for kind in ("widget", "callback"):
+        assert scope(kind, "Refresh") == "charts"
+        assert new[(kind, "Refresh")]["rerun_call"] == {"path": "app.py", "line": 4}
+        assert scope(kind, "Lambda refresh") == "charts"
+        assert scope(kind, "Reset") == "app"
+    assert [r["element"] for r in new[("widget", "Refresh")]["redraws"]] == ["line_chart"]
+    # inside an `if`: the widget's own rerun when the callback does not get there, else `charts`
+    assert scope("widget", "Maybe refresh") == "controls"
+    assert "may call" in new[("widget", "Maybe refresh")]["note"]
+    assert scope("callback", "Maybe refresh") == "charts"
+    assert new[("callback", "Maybe refresh")]["rerun_call"] == {"path": "app.py", "line": 8}
+    old = by_label(scopes_json(tmp_path, "--streamlit-version", "1.62.0"))
+    for label in ("Refresh", "Maybe refresh", "Reset", "Lambda refresh"):
+        assert old[("widget", label)]["scope"]["name"] == "controls"
+        assert old[("callback", label)]["scope"]["name"] == "controls"
+    assert "no-op" in old[("callback", "Reset")]["note"]

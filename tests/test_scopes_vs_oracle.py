@@ -9,9 +9,11 @@ which scope the widget or timer reruns, and compares:
 * a widget it says reruns fragment F must have re-run F, and not the whole script;
 * a tick must re-run only fragments the interpreter lists as timers.
 
-Steps where the runtime raised, and widgets with callbacks (a keyed `st.rerun` in a callback
-replaces the rerun), are left out; the count of compared steps is asserted so the test cannot
-silently compare nothing.
+A widget with a callback may have two answers: its own trigger (the path through the callback
+that takes no branch) and its callback trigger (the first `st.rerun` in the callback that changes
+the scope, from 1.63); the runtime must match one of them, and when the two agree, that one.
+Steps where the runtime raised are left out; the count of compared steps is asserted so the test
+cannot silently compare nothing.
 """
 
 from __future__ import annotations
@@ -52,12 +54,24 @@ def _marker_names(case_file: Path) -> dict[str, str]:
     return names
 
 
+def _family(document: dict, scope_id: str) -> set[str]:
+    """Names of the fragment `scope_id` and the fragments nested in it (they rerun with it)."""
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
+    names, todo = set(), [scope_id]
+    while todo:
+        scope = by_id[todo.pop()]
+        if scope["name"]:
+            names.add(scope["name"].rsplit(".", 1)[-1])
+        todo.extend(scope["children"])
+    return names
+
+
 def _compare(release: str, case: dict, document: dict, marker_names: dict[str, str]) -> list[tuple[str, str, str]]:
     """(step, predicted, observed) for every comparable step of one case."""
     if not case["steps"] or case["steps"][0].get("exceptions"):
         return []
     widgets = {t["label"]: t for t in document["triggers"] if t["kind"] in ("widget", "form") and t["label"]}
-    callbacks = {t["label"] for t in document["triggers"] if t["kind"] == "callback"}
+    callbacks = {t["label"]: t for t in document["triggers"] if t["kind"] == "callback" and t["label"]}
     timers = {t["scope"]["name"] for t in document["triggers"] if t["kind"] == "timer"}
     compared = []
     for step in case["steps"][1:]:
@@ -74,10 +88,22 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
             continue
         label = action[1]
         trigger = widgets.get(label)
-        if trigger is None or label in callbacks or not markers:
+        if trigger is None or not markers:
+            continue
+        observed = "app" if "full-run" in markers else f"fragments {sorted(ran)}"
+        callback = callbacks.get(label)
+        if callback is not None and callback["scope"]["id"] != trigger["scope"]["id"]:
+            answers = [trigger["scope"], callback["scope"]]
+            names = ["app" if a["kind"] == "app" else a["name"].rsplit(".", 1)[-1] for a in answers]
+            compared.append((step["step"], f"one of {names}", observed))
+            matched = [
+                name for name, answer in zip(names, answers)
+                if (name == "app" and "full-run" in markers)
+                or (name != "app" and "full-run" not in markers and name in ran and ran <= _family(document, answer["id"]) | timers)
+            ]
+            assert matched, (release, case["case"], step["step"], names, markers)
             continue
         scope = trigger["scope"]
-        observed = "app" if "full-run" in markers else f"fragments {sorted(ran)}"
         if scope["kind"] == "app":
             compared.append((step["step"], "app", observed))
             assert "full-run" in markers, (release, case["case"], step["step"], markers)
@@ -85,7 +111,10 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
             name = scope["name"].rsplit(".", 1)[-1]
             compared.append((step["step"], f"fragment {name}", observed))
             assert name in ran, (release, case["case"], step["step"], name, markers)
-            if "full-run" in markers:
+            if "full-run" not in markers:
+                # no other fragment ran (a keyed st.rerun in a callback replaces the widget's rerun)
+                assert ran <= _family(document, scope["id"]) | timers, (release, case["case"], step["step"], name, markers)
+            else:
                 # only an `st.rerun()` the fragment itself calls may turn its rerun into a full one
                 escalates = any(t["kind"] == "rerun" and t["scope"]["kind"] == "app" for t in document["triggers"])
                 own = [
@@ -109,3 +138,56 @@ def test_interpreter_matches_the_runtime(results):
             continue
         compared += len(_compare(release, case, _document(case_file, release), _marker_names(case_file)))
     assert compared >= 10, f"only {compared} steps compared for {release}"
+
+
+def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list[tuple[str, str, str]]:
+    """Texts the oracle counted after each click, against what the interpreter says is drawn.
+
+    * in an app that calls `st.stop()`, a text the interpreter never draws (after an
+      unconditional stop) is never shown (elsewhere a text the interpreter cannot place, such as
+      a write into a container passed as an argument, is not drawn either);
+    * a text the rerun redraws for sure is shown after the click;
+    * a text the rerun redraws but the oracle found missing must be marked `after_stop` (a
+      conditional `st.stop()` in that rerun may end it first).
+    """
+    drawn = {d["label"] for t in document["triggers"] for d in t["redraws"] + t["piles_up"]}
+    widgets = {t["label"]: t for t in document["triggers"] if t["kind"] in ("widget", "form") and t["label"]}
+    compared = []
+    for step in case["steps"]:
+        if step.get("exceptions"):
+            break
+        counts = step.get("counts") or {}
+        shown = {**counts, **(step.get("widget_counts") or {})}
+        for text, seen in shown.items():
+            if stops and text not in drawn:
+                compared.append((step["step"], f"{text} never drawn", str(seen)))
+                assert seen == 0, (release, case["case"], step["step"], text, seen)
+        action = step.get("action")
+        trigger = widgets.get(action[1]) if action and action[0] != "wait" else None
+        if trigger is None or step.get("markers") == []:
+            continue
+        for element in trigger["redraws"]:
+            if element["label"] in counts:
+                seen = counts[element["label"]]
+                compared.append((step["step"], f"{element['label']} after_stop={element['after_stop']}", str(seen)))
+                assert seen >= 1 or element["after_stop"], (release, case["case"], step["step"], element, seen)
+    return compared
+
+
+@pytest.mark.skipif(not RESULTS, reason="no oracle results committed")
+@pytest.mark.parametrize("results", RESULTS, ids=lambda p: p.stem)
+def test_drawn_elements_match_the_runtime(results):
+    """What `st.stop()` leaves out, as the oracle counted it (cases stop_in_fragment,
+    stop_always_in_fragment, and every other case that counts texts)."""
+    data = json.loads(results.read_text(encoding="utf-8"))
+    release = data["release"]
+    compared = 0
+    for case in data["cases"].values():
+        case_file = ORACLE / "cases" / case["app"]
+        if not case_file.exists() or not any(step.get("counts") for step in case["steps"]):
+            continue
+        if case["steps"][0].get("exceptions"):
+            continue
+        stops = "st.stop()" in case_file.read_text(encoding="utf-8")
+        compared += len(_drawn_counts(release, case, _document(case_file, release), stops))
+    assert compared >= 10, f"only {compared} counts compared for {release}"

@@ -7,7 +7,12 @@ calls into helpers and other modules, pages of a multipage app), and records:
   its own instance; a fragment called inside another is a child scope);
 * everything drawn (elements, widgets, containers), in which scope and into which container;
 * triggers: widget interactions, form submits, `run_every` timers, `st.rerun` calls and
-  widget callbacks, each with the scope it reruns.
+  widget callbacks, each with the scope it reruns (a callback's own `st.rerun` can change that
+  scope, from 1.63);
+* `st.stop()` calls: an unconditional one ends the walk of the run it is in (nothing after it
+  is drawn, in the function, its callers, and, from a fragment, the rest of the full run); one
+  inside a branch or loop leaves what follows as "after a stop": drawn only on runs that get
+  past it. Fragment reruns start afresh: a stop outside the fragment does not concern them.
 
 From that, `rerun_plan(trigger)` answers what the user sees when the trigger fires: which
 scope reruns, which functions run again, which elements are redrawn, which stay frozen and
@@ -31,6 +36,34 @@ from fraglint.model.fragments import Fragment, FragmentModel, Site
 
 _MAX_CALL_DEPTH = 40
 
+# The version facts (fraglint/model/versions.py) the interpreter reads; listed in docs/semantics.md.
+FACTS = (
+    "nested-fragments-unsupported",
+    "outside-writes-pile-up",
+    "stop-ends-current-run",
+    "callback-keyed-rerun-replaces-rerun",
+    "callback-rerun-reruns-app",
+)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """An `st.stop()` call: it ends the run of `scope` (and, during a full run, the whole run)."""
+
+    site: Site
+    scope: str  # the scope whose code calls it
+    conditional: bool  # inside a branch or loop, or a helper called from one: the run may go on
+
+
+@dataclass(frozen=True)
+class CallbackRerun:
+    """An `st.rerun(...)` a widget callback reaches, directly or through helpers."""
+
+    site: Site
+    scope: str  # "app", "fragment", "key", or "unknown" (a value fraglint cannot read)
+    key: str | None
+    conditional: bool
+
 
 @dataclass
 class Scope:
@@ -45,6 +78,8 @@ class Scope:
     functions: list[FunctionKey] = field(default_factory=list)  # code that runs in this scope
     children: list[str] = field(default_factory=list)
     entry: str = ""  # the entry script this scope belongs to
+    stops: list[Stop] = field(default_factory=list)  # st.stop() calls this scope's code runs
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before this instance
 
     @property
     def interval_seconds(self) -> float | None:
@@ -66,6 +101,7 @@ class Drawn:
     outside: bool = False  # drawn by a fragment into a container created outside it
     callback: FunctionKey | None = None
     in_form: bool = False
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before drawing it
 
 
 @dataclass
@@ -79,6 +115,8 @@ class Trigger:
     interval_seconds: float | None = None
     callback: FunctionKey | None = None
     note: str = ""
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before the trigger
+    rerun_call: Site | None = None  # the callback's st.rerun that decides the scope
 
 
 @dataclass
@@ -89,6 +127,7 @@ class RerunPlan:
     redrawn: list[Drawn]
     frozen: list[Drawn]
     piled: list[Drawn]
+    cut_short: set[int] = field(default_factory=set)  # ids of redrawn elements a stop in this rerun may skip
 
 
 @dataclass
@@ -141,7 +180,13 @@ class Interpretation:
             else:
                 frozen.append(drawn)
         by_id = lambda d: d.id  # noqa: E731 - drawing order
-        return RerunPlan(trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id))
+        # a conditional st.stop() counts only when this rerun runs it: a fragment rerun does
+        # not run the stops of the script around the fragment
+        cut_short = {d.id for d in redrawn if d.after_stop is not None and d.after_stop.scope in inside}
+        return RerunPlan(
+            trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id),
+            cut_short,
+        )
 
 
 def _scope_order(scope_id: str) -> tuple[int, int]:
@@ -205,6 +250,10 @@ class Interpreter:
         self._app_count = 0
         self._outside_cache: dict[FunctionKey, dict[tuple[str, int], bool]] = {}
         self._lost_to: Scope | None = None  # the app scope a broken nested fragment falls back to
+        self._maybe_stopped: Stop | None = None  # the last conditional st.stop() of the current run
+        self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
+        self._callback_reruns: dict[FunctionKey, tuple[tuple[CallbackRerun, ...], bool]] = {}
+        self._stops_end_runs = versions.holds("stop-ends-current-run", version)
 
     # -- entries ------------------------------------------------------------------------------
 
@@ -248,8 +297,10 @@ class Interpreter:
         entries = self.entries(paths)
         for entry in entries:
             scope = self._new_app_scope(entry)
+            self._maybe_stopped = None
             self._run_function((entry, "<module>"), scope, "main", (), ())
         self._collect_fragment_triggers()
+        self._apply_callback_reruns()
         return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version)
 
     def _new_app_scope(self, entry: str) -> Scope:
@@ -269,23 +320,36 @@ class Interpreter:
         chain: tuple[Site, ...],
         stack: tuple[FunctionKey, ...],
         in_form: bool = False,
-    ) -> None:
+        guarded: bool = False,
+    ) -> Stop | None:
+        """Walk one function; returns the `st.stop()` that ends the run inside it, if one does.
+
+        `guarded`: the call chain into this function, within the scope's own run, passed a
+        branch or a loop (a stop in here then may not happen)."""
         if key in stack or len(stack) > _MAX_CALL_DEPTH:
-            return
+            return None
         function = self.index.function(key)
         if function is None:
-            return
+            return None
         if key not in scope.functions:
             scope.functions.append(key)
         stack = stack + (key,)
         for call in function.calls:
             here_container, here_form = self._container_for(key, function, call, container, in_form)
+            branch = call.in_branch or call.in_loop
             fragment = self.model.called_fragment(key, call) or self.model.called_dialog(key, call)
             if fragment is not None:
-                self._enter_fragment(fragment, key, call, self._lost_to or scope, here_container, chain, stack, here_form)
+                stop = self._enter_fragment(fragment, key, call, self._lost_to or scope, here_container, chain, stack, here_form)
+                if stop is not None and self._ends_run(stop, branch):
+                    return stop
                 continue
             target = self.model.target(key, call)
             if target.kind == "streamlit":
+                if target.api() == api.STOP and self._stops_end_runs:
+                    stop = self._stop(key, call, self._lost_to or scope, guarded or branch)
+                    if self._ends_run(stop, branch):
+                        return stop
+                    continue
                 self._streamlit_call(key, call, target, scope, here_container, here_form)
                 self._navigation_pages(key, call, target, scope, stack)
                 continue
@@ -297,9 +361,29 @@ class Interpreter:
                 if init is not None:
                     callee = (init.path or key[0], init.name)
             if callee is not None:
-                self._run_function(callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form)
+                stop = self._run_function(
+                    callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form, guarded or branch
+                )
+                if stop is not None and self._ends_run(stop, branch):
+                    return stop
+        return None
 
-    def _enter_fragment(self, fragment: Fragment, key, call: CallSite, scope: Scope, container, chain, stack, in_form) -> None:
+    def _stop(self, key, call: CallSite, scope: Scope, conditional: bool) -> Stop:
+        stop = Stop(Site(key[0], call.site), scope.id, conditional)
+        if all(known.site != stop.site for known in scope.stops):
+            scope.stops.append(stop)
+        return stop
+
+    def _ends_run(self, stop: Stop, branch: bool) -> bool:
+        """A stop reached through an unconditional statement ends the caller's run too; through a
+        branch or loop it only may, so what follows is drawn "after a stop"."""
+        if not branch:
+            return True
+        self._maybe_stopped = stop
+        return False
+
+    def _enter_fragment(self, fragment: Fragment, key, call: CallSite, scope: Scope, container, chain, stack, in_form) -> Stop | None:
+        """Walk one fragment instance; returns the stop that ends the full run inside it, if any."""
         self._fragment_count += 1
         scope_id = f"fragment:{self._fragment_count}"
         run_every = fragment.kwarg("run_every")
@@ -313,16 +397,25 @@ class Interpreter:
             run_every=self._run_every(fragment, run_every),
             chain=chain + (Site(key[0], call.site),),
             entry=scope.entry,
+            after_stop=self._maybe_stopped,
         )
         self.scopes[scope_id] = child
         scope.children.append(scope_id)
         saved, self._lost_to = self._lost_to, None
-        self._run_function(fragment.function, child, container, child.chain, stack, in_form)
+        # the fragment's own reruns start at its body: its stops are conditional only within it
+        stop = self._run_function(fragment.function, child, container, child.chain, stack, in_form)
         self._lost_to = saved
         if scope.kind == "fragment" and versions.holds("nested-fragments-unsupported", self.version):
             # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
             # what the outer fragment draws afterwards belongs to the full app run.
             self._lost_to = self._app_scope(scope)
+        if stop is not None and _is_true(fragment.kwarg("parallel")):
+            # A parallel fragment (1.58+) runs in a worker thread: its st.stop() ends the full
+            # run only when the script thread next checks, so what follows the call may still
+            # be drawn. Counted as a conditional stop (conservative: keeps walking).
+            self._maybe_stopped = stop
+            return None
+        return stop
 
     def _run_every(self, fragment: Fragment, value) -> tuple[str, object] | None:
         """(kind, literal) of `run_every`; `timedelta(seconds=5)` with literal arguments included."""
@@ -414,19 +507,23 @@ class Interpreter:
             outside=self._outside(scope, key, call.site),
             callback=callback,
             in_form=in_form,
+            after_stop=self._maybe_stopped,
         )
         self.drawn.append(drawn)
         if kind != "widget":
             return
+        fired = None
         if element == "form_submit_button":
-            self.triggers.append(Trigger("form", site, scope.id, element, label, widget_key))
+            fired = Trigger("form", site, scope.id, element, label, widget_key, after_stop=self._maybe_stopped)
         elif not in_form:
-            self.triggers.append(Trigger("widget", site, scope.id, element, label, widget_key))
+            fired = Trigger("widget", site, scope.id, element, label, widget_key, after_stop=self._maybe_stopped)
+        if fired is not None:
+            self.triggers.append(fired)
         if callback is not None:
-            self.triggers.append(
-                Trigger("callback", site, scope.id, element, label, widget_key, callback=callback,
-                        note="the callback runs first, then the scope reruns")
-            )
+            called = Trigger("callback", site, scope.id, element, label, widget_key, callback=callback,
+                             note="the callback runs first, then the scope reruns", after_stop=self._maybe_stopped)
+            self.triggers.append(called)
+            self._callbacks.append((fired, called))
 
     def _rerun_trigger(self, key, call: CallSite, scope: Scope) -> None:
         value = call.kwargs.get("scope") or (call.args[0] if call.args else None)
@@ -434,15 +531,18 @@ class Interpreter:
         if value is not None and value.kind == "str":
             kind = str(value.literal)
         site = Site(key[0], call.site)
+        after = self._maybe_stopped
         if kind == "fragment" and scope.kind == "fragment":
-            self.triggers.append(Trigger("rerun", site, scope.id, note='st.rerun(scope="fragment")'))
+            self.triggers.append(Trigger("rerun", site, scope.id, note='st.rerun(scope="fragment")', after_stop=after))
         elif kind in ("app", "fragment"):
-            self.triggers.append(Trigger("rerun", site, self._app_scope(scope).id, note=f'st.rerun(scope="{kind}")'))
+            self.triggers.append(
+                Trigger("rerun", site, self._app_scope(scope).id, note=f'st.rerun(scope="{kind}")', after_stop=after)
+            )
         else:
-            target = self._keyed_scope(kind)
+            target = self._keyed_scope(kind, self._app_scope(scope).id)
             self.triggers.append(
                 Trigger("rerun", site, target.id if target else self._app_scope(scope).id, key=kind,
-                        note=f'st.rerun("{kind}")')
+                        note=f'st.rerun("{kind}")', after_stop=after)
             )
 
     def _app_scope(self, scope: Scope) -> Scope:
@@ -450,20 +550,26 @@ class Interpreter:
             scope = self.scopes[scope.parent]
         return scope
 
-    def _keyed_scope(self, key: str) -> Scope | None:
+    def _keyed_scope(self, key: str, app: str | None = None) -> Scope | None:
+        """The fragment instance declared with `key=`, preferring one of the app run `app`."""
+        found = None
         for scope in self.scopes.values():
             fragment = self.model.fragments.get(scope.function) if scope.kind == "fragment" else None
             if fragment is not None:
                 value = fragment.kwarg("key")
-                if value is not None and str(value.literal) == key:
-                    return scope
-        return None
+                if value is not None and value.kind in ("str", "num") and str(value.literal) == key:
+                    if app is None or self._app_scope(scope).id == app:
+                        return scope
+                    found = found or scope
+        return found
 
     def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
         """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
         if target.kind != "streamlit" or target.api() != "Page" or not call.args:
             return
         page = call.args[0]
+        # one page runs per run: a page's st.stop() concerns that page, not the pages listed after it
+        saved = self._maybe_stopped
         if page.kind == "ref" and page.ref is not None:
             resolved = self.index.resolve(key[0], key[1], page.ref)
             if resolved.kind == "function" and not resolved.rest:
@@ -472,14 +578,117 @@ class Interpreter:
             path = os.path.normpath(os.path.join(os.path.dirname(scope.entry or key[0]), page.literal))
             if self.index.module(path) is not None:
                 self._run_function((path, "<module>"), scope, "main", (), stack)
+        self._maybe_stopped = saved
 
     def _collect_fragment_triggers(self) -> None:
         for scope in self.scopes.values():
             if scope.kind == "fragment" and scope.run_every is not None and scope.call is not None:
                 self.triggers.append(
                     Trigger("timer", scope.call, scope.id, interval_seconds=scope.interval_seconds,
-                            note=f"run_every={scope.run_every[1]!r}")
+                            note=f"run_every={scope.run_every[1]!r}", after_stop=scope.after_stop)
                 )
+
+    # -- st.rerun in widget callbacks ---------------------------------------------------------
+
+    def _apply_callback_reruns(self) -> None:
+        """A callback's own `st.rerun` decides what the interaction reruns, from 1.63.
+
+        The widget (or form) trigger gets the scope of the path through the callback that takes
+        no branch; the callback trigger gets the first `st.rerun` that changes the scope, with a
+        note when a branch decides it. Before 1.63 `st.rerun()` in a callback is a no-op and a
+        keyed rerun does not exist: nothing changes."""
+        keyed = versions.holds("callback-keyed-rerun-replaces-rerun", self.version)
+        to_app = versions.holds("callback-rerun-reruns-app", self.version)
+        for fired, called in self._callbacks:
+            reruns, _ = self._reruns_in(called.callback, ())
+            own = self.scopes[called.scope]
+            first_change = None
+            for rerun in reruns:
+                if rerun.scope == "app" and not to_app:
+                    called.note = "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback before 1.63)"
+                target = self._callback_target(rerun, own, keyed, to_app)
+                if target is not None and target.id != own.id and first_change is None:
+                    first_change = (rerun, target)
+                if not rerun.conditional:
+                    if target is not None and target.id != own.id:
+                        for trigger in (fired, called):
+                            if trigger is not None:
+                                trigger.scope, trigger.rerun_call = target.id, rerun.site
+                                trigger.note = _callback_note(rerun, target, trigger.kind)
+                    break
+            if first_change is not None and called.rerun_call is None:
+                rerun, target = first_change
+                called.scope, called.rerun_call = target.id, rerun.site
+                called.note = _callback_note(rerun, target, "callback")
+                if fired is not None and fired.rerun_call is None:
+                    fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
+
+    def _callback_target(self, rerun: CallbackRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
+        """The scope a callback's `st.rerun` reruns instead of the widget's; None when it does not
+        change it (`scope="fragment"` reruns the widget's own fragment, or raises) or is unknown."""
+        if rerun.scope == "key" and keyed and rerun.key is not None:
+            return self._keyed_scope(rerun.key, self._app_scope(own).id)
+        if rerun.scope == "app" and to_app:
+            return self._app_scope(own)
+        return None
+
+    def _reruns_in(self, key: FunctionKey | None, stack: tuple) -> tuple[tuple[CallbackRerun, ...], bool]:
+        """The `st.rerun` calls a callback reaches in order, up to the first it surely reaches;
+        and whether it surely reaches one. Memoised per function (a callback is often shared)."""
+        if key is None or key in stack or len(stack) > _MAX_CALL_DEPTH:
+            return (), False
+        if key in self._callback_reruns:
+            return self._callback_reruns[key]
+        function = self.index.function(key)
+        found: list[CallbackRerun] = []
+        certain = False
+        for call in function.calls if function is not None else ():
+            branch = call.in_branch or call.in_loop
+            target = self.model.target(key, call)
+            if target.kind == "streamlit" and target.api() == api.RERUN:
+                found.append(_callback_rerun(Site(key[0], call.site), call, branch))
+                certain = not branch
+            elif target.kind == "function" and not target.rest:
+                inner, inner_certain = self._reruns_in((target.path or key[0], target.name), stack + (key,))
+                found.extend(CallbackRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
+                certain = inner_certain and not branch
+            if certain:
+                break
+        result = (tuple(found), certain)
+        if not stack:
+            self._callback_reruns[key] = result
+        return result
+
+
+def _is_true(value) -> bool:
+    return value is not None and value.kind == "bool" and value.literal is True
+
+
+def _callback_rerun(site: Site, call: CallSite, conditional: bool) -> CallbackRerun:
+    value = call.kwargs.get("scope") or (call.args[0] if call.args else None)
+    if value is None:
+        return CallbackRerun(site, "app", None, conditional)
+    if value.kind in ("str", "num"):
+        text = str(value.literal)
+        if text in ("app", "fragment"):
+            return CallbackRerun(site, text, None, conditional)
+        return CallbackRerun(site, "key", text, conditional)
+    return CallbackRerun(site, "unknown", None, conditional)
+
+
+def _rerun_text(rerun: CallbackRerun) -> str:
+    if rerun.scope == "key":
+        return f'st.rerun("{rerun.key}")'
+    return "st.rerun()" if rerun.scope == "app" else f'st.rerun(scope="{rerun.scope}")'
+
+
+def _callback_note(rerun: CallbackRerun, target: Scope, kind: str) -> str:
+    what = "the whole app reruns" if target.kind == "app" else f"only fragment `{target.name}` reruns"
+    if kind != "callback":
+        return f"its callback calls {_rerun_text(rerun)}: {what} instead of this widget's scope"
+    if rerun.conditional:
+        return f"the callback runs first; when it reaches {_rerun_text(rerun)}, {what} instead of the widget's scope"
+    return f"the callback runs first; its {_rerun_text(rerun)} replaces the widget's rerun: {what}"
 
 
 def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:

@@ -127,6 +127,7 @@ CONTAINER_QUERIES = frozenset({"update", "__enter__", "__exit__", "id"})
 ROOT_CONTAINERS = frozenset({"sidebar", "bottom", "_bottom"})
 
 RERUN = "rerun"
+STOP = "stop"  # ends the current run (a full run, or a fragment rerun) where it is called
 
 # Everything fraglint knows by name: what `from streamlit import *` can bring in.
 PUBLIC_NAMES = (

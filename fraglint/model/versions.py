@@ -154,6 +154,29 @@ FACTS: dict[str, Fact] = {
             "oracle: rerun_key_outside_callback; fragment_key_rerun (from a callback only the keyed fragment runs)",
         ),
         _fact(
+            "callback-keyed-rerun-replaces-rerun",
+            "`st.rerun(\"<key>\")` in a widget callback replaces the interaction's own rerun: only the keyed "
+            "fragment reruns, not the widget's scope (when the callback returns without calling it, the "
+            "widget's scope reruns as usual).",
+            "1.63.0", None,
+            "oracle: fragment_key_rerun, rerun_key_in_callback (a widget in fragment `other` reruns only `panel`)",
+        ),
+        _fact(
+            "callback-rerun-reruns-app",
+            "`st.rerun()` in a widget callback reruns the whole app, also for a widget inside a fragment. "
+            "Before 1.63 it is a no-op with a warning and the widget's own scope reruns.",
+            "1.63.0", None,
+            "oracle: rerun_in_callback (no-op warning 1.33.0-1.62.0, full run from 1.63.0)",
+        ),
+        _fact(
+            "stop-ends-current-run",
+            "`st.stop()` ends the run it is called in. Called by a fragment during a full run it ends the "
+            "whole run (nothing after the fragment call runs); during a fragment rerun it ends that rerun "
+            "only, and the rest of the page keeps what it showed.",
+            None, None,
+            "oracle: stop_in_fragment, stop_always_in_fragment (the same on all 14 releases, 1.33.0-1.67.0)",
+        ),
+        _fact(
             "cache-plus-fragment-unsupported",
             "A function that is both cached and a fragment: full reruns replay the cached elements instead of "
             "running the body, and a `run_every` timer stops for good after a full rerun; with the fragment "

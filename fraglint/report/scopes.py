@@ -55,9 +55,18 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
         path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
-    def drawn_ref(drawn) -> dict:
+    def drawn_ref(drawn, cut_short: set[int] = frozenset()) -> dict:
         path, line = where(drawn.site)
-        return {"element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line, "container": drawn.container}
+        return {
+            "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
+            "container": drawn.container, "after_stop": drawn.id in cut_short,
+        }
+
+    def location(site: Site | None) -> dict | None:
+        if site is None:
+            return None
+        path, line = where(site)
+        return {"path": path, "line": line}
 
     scopes = []
     for scope in interpretation.scopes.values():
@@ -76,6 +85,8 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
                 "interval_seconds": scope.interval_seconds,
                 "functions": [function_range(key) for key in scope.functions],
                 "children": list(scope.children),
+                "stops": [{**location(stop.site), "conditional": stop.conditional} for stop in scope.stops],
+                "after_stop": location(scope.after_stop.site) if scope.after_stop else None,
             }
         )
     triggers = []
@@ -95,9 +106,11 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
                 "callback": trigger.callback[1] if trigger.callback else None,
                 "note": trigger.note or None,
                 "reruns": [function_range(key) for key in plan.functions],
-                "redraws": [drawn_ref(d) for d in plan.redrawn],
+                "redraws": [drawn_ref(d, plan.cut_short) for d in plan.redrawn],
                 "frozen": len(plan.frozen),
-                "piles_up": [drawn_ref(d) for d in plan.piled],
+                "piles_up": [drawn_ref(d, plan.cut_short) for d in plan.piled],
+                "after_stop": location(trigger.after_stop.site) if trigger.after_stop else None,
+                "rerun_call": location(trigger.rerun_call),
             }
         )
     return {
@@ -167,6 +180,9 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     runs = ", ".join(f"{f['name']} {f['path']}:{f['start_line']}-{f['end_line']}" for f in scope["functions"][:6])
     more = len(scope["functions"]) - 6
     branch.add(Text(f"runs: {runs}{f' and {more} more' if more > 0 else ''}", style="dim"))
+    if scope.get("stops"):
+        stops = ", ".join(f"{s['path']}:{s['line']}{' (conditional)' if s['conditional'] else ''}" for s in scope["stops"])
+        branch.add(Text(f"st.stop() ends the run at: {stops}", style="dim"))
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] != scope["id"]:
             continue
@@ -174,6 +190,10 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
         detail = f"; redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
         if trigger["piles_up"]:
             detail += f", {len(trigger['piles_up'])} pile up"
+        if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
+            detail += f"; {trigger['note']}"
+        if trigger.get("after_stop"):
+            detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
         branch.add(Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail))
     for child in scope["children"]:
         _add_scope(branch, by_id[child], by_id, document)

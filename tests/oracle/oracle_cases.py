@@ -75,6 +75,7 @@ SCOPE_OUTSIDE = 'scope="fragment" can only be specified from @st.fragment-decora
 SIDEBAR_EXP = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.experimental_fragment is not supported"
 CACHED_WIDGET = "CachedWidgetWarning: Your script uses a widget command in a cached function"
 SIDEBAR = "StreamlitAPIException: Calling st.sidebar in a function wrapped with st.fragment is not supported"
+CALLBACK_RERUN_NO_OP = "Calling st.rerun() within a callback is a no-op."
 
 API = "fragment-api-unavailable"
 PRE_FRAGMENT = "<1.37"        # st.fragment missing: adapted cases run with st.experimental_fragment
@@ -330,6 +331,98 @@ case(name="rerun_unknown_key", app="rerun_unknown_key.py",
      },
      # no fraglint rule covers unknown keys (yet)
      fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": set()})
+
+case(name="rerun_in_callback", app="rerun_in_callback.py",
+     doc="st.rerun() and st.rerun(scope='fragment') from widget callbacks, for a widget inside "
+         "a fragment and one outside",
+     steps=[("app_plain", (CLICK, "App plain rerun")), ("frag_plain", (CLICK, "Frag plain rerun")),
+            ("frag_fragment", (CLICK, "Frag fragment rerun")),
+            ("app_fragment", (CLICK, "App fragment rerun"))],
+     expect={
+         "": {"initial": {"markers": ["full-run", F, "end"], "exc": []},
+              "app_plain": {"markers": ["callback", "full-run", F, "end"], "exc": []},
+              "app_fragment": {"markers": ["callback"]}},
+         # st.rerun() in a callback is a no-op (with a warning): the widget's own scope reruns
+         "<1.63": {"app_plain": {"alert": CALLBACK_RERUN_NO_OP},
+                   "frag_plain": {"markers": ["callback", F], "exc": [], "alert": CALLBACK_RERUN_NO_OP}},
+         # from 1.63 it reruns the whole app, also for a widget inside a fragment; scope="fragment"
+         # reruns the widget's fragment, and raises for a widget outside fragments
+         ">=1.63": {"app_plain": {"no_alerts": True},
+                    "frag_plain": {"markers": ["callback", "full-run", F, "end"], "exc": [], "no_alerts": True},
+                    "frag_fragment": {"markers": ["callback", F], "exc": []},
+                    "app_fragment": {"exc": ["StreamlitInvalidLayoutContextError: " + SCOPE_OUTSIDE]}},
+         PRE_FRAGMENT: {"frag_fragment": {"markers": ["callback"], "exc": [NO_SCOPE]},
+                        "app_fragment": {"exc": [NO_SCOPE]}},
+         # scope="fragment" from the callback of a fragment's widget raises through 1.59 (the
+         # callback does not know its fragment), is a no-op in 1.62, reruns the fragment from 1.63
+         ">=1.37,<1.48": {"frag_fragment": {"markers": ["callback"], "exc": [
+             "AssertionError: Could not find current_fragment_id in fragment_id_queue"]}},
+         ">=1.48,<1.62": {"frag_fragment": {"markers": ["callback"], "exc": [
+             "RuntimeError: Could not find current_fragment_id in fragment_id_queue"]}},
+         ">=1.62,<1.63": {"frag_fragment": {"markers": ["callback", F], "exc": [],
+                                            "alert": CALLBACK_RERUN_NO_OP}},
+         # from the callback of a widget outside fragments it raises like in the script body
+         ">=1.37,<1.63": {"app_fragment": {"exc": ["StreamlitAPIException: " + SCOPE_OUTSIDE]}},
+     },
+     # no fraglint rule covers st.rerun(scope="fragment") in a callback (yet)
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+
+case(name="rerun_key_in_callback", app="rerun_key_in_callback.py",
+     doc="st.rerun('<key>') from the callback of a widget in another fragment, unconditionally "
+         "and inside an if",
+     steps=[("other_reruns_panel", (CLICK, "Other reruns panel")),
+            ("maybe_keyed", (CLICK, "Other maybe reruns panel")),
+            ("stop_keying", (CLICK, "Other stops keying")),
+            ("maybe_not_keyed", (CLICK, "Other maybe reruns panel"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "other_reruns_panel", "maybe_keyed", "stop_keying",
+                              "maybe_not_keyed"),
+         PRE_KEY: broken(NO_KEY, "other_reruns_panel", "maybe_keyed", "stop_keying", "maybe_not_keyed"),
+         # the keyed rerun replaces the widget's own fragment rerun: `other` does not run; when
+         # the callback returns without calling st.rerun, `other` reruns as usual
+         ">=1.63": {"initial": {"markers": ["full-run", "fragment:panel", "fragment:other", "end"], "exc": []},
+                    "other_reruns_panel": {"markers": ["callback", "fragment:panel"], "exc": []},
+                    "maybe_keyed": {"markers": ["callback", "fragment:panel"], "exc": []},
+                    "stop_keying": {"markers": ["fragment:other"], "exc": []},
+                    "maybe_not_keyed": {"markers": ["callback", "fragment:other"], "exc": []}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_KEY: {API}, ">=1.63": set()})
+
+# ---------------------------------------------------------------- st.stop
+_STOP_FULL = ["full-run", F, "fragment:frag:after-stop", "after-fragment", "end"]
+case(name="stop_in_fragment", app="stop_in_fragment.py",
+     doc="st.stop() inside an if in a fragment: armed and disarmed by fragment widgets, "
+         "on fragment reruns and on a full run",
+     count=["frag-tail", "app-tail"],
+     steps=[("arm", (CLICK, "Arm stop")), ("full_armed", (CLICK, "Outside button")),
+            ("disarm", (CLICK, "Disarm stop")), ("full_disarmed", (CLICK, "Outside button"))],
+     expect={"": {
+         "initial": {"markers": _STOP_FULL, "exc": [], "counts": {"frag-tail": 1, "app-tail": 1}},
+         # a fragment rerun ends at st.stop(); the rest of the page keeps what it showed
+         "arm": {"markers": [F, "fragment:frag:stopping"], "exc": [], "counts": {"frag-tail": 0, "app-tail": 1}},
+         # in a full run, st.stop() in the fragment ends the whole run: nothing after the call runs
+         "full_armed": {"markers": ["full-run", F, "fragment:frag:stopping"], "exc": [],
+                        "counts": {"frag-tail": 0, "app-tail": 0}},
+         # a fragment rerun does not bring back what the stopped full run left out
+         "disarm": {"markers": [F, "fragment:frag:after-stop"], "exc": [], "counts": {"frag-tail": 1, "app-tail": 0}},
+         "full_disarmed": {"markers": _STOP_FULL, "exc": [], "counts": {"frag-tail": 1, "app-tail": 1}},
+     }},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+
+case(name="stop_always_in_fragment", app="stop_always_in_fragment.py",
+     doc="an unconditional st.stop() in a fragment, on a fragment rerun and on a full run",
+     count=["app-tail"],
+     widget_count=["Unreachable button"],
+     steps=[("click_frag", (CLICK, "Frag button")), ("click_outside", (CLICK, "Outside button"))],
+     expect={"": {
+         "initial": {"markers": ["full-run", F], "exc": [], "counts": {"app-tail": 0},
+                     "widget_counts": {"Unreachable button": 0}},
+         "click_frag": {"markers": [F], "exc": [], "counts": {"app-tail": 0},
+                        "widget_counts": {"Unreachable button": 0}},
+         "click_outside": {"markers": ["full-run", F], "exc": [], "counts": {"app-tail": 0},
+                           "widget_counts": {"Unreachable button": 0}},
+     }},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
 # ---------------------------------------------------------------- sidebar / outside widgets
 _SB_STEPS = ("initial", "click_frag_1", "click_frag_2")
