@@ -704,3 +704,22 @@ def f():
 f()
 """
     assert check(project, {"app.py": source}) == {(OUTSIDE, "app.py", 7), (SIDEBAR, "app.py", 7)}
+
+
+def test_duplicate_fragment_key_only_within_one_run(project):
+    """Two pages of a multipage app are separate runs: each may use the key."""
+    page = "import streamlit as st\n\n\n@st.fragment(key='chart')\ndef {name}():\n    st.bar_chart([1])\n\n\n{name}()\n"
+    files = {
+        "pages/1_sales.py": page.format(name="sales"),
+        "pages/2_costs.py": page.format(name="costs"),
+        "app.py": "import streamlit as st\n\nst.title('Home')\n",
+    }
+    assert check(project, files, version="1.67.0") == set()
+    both = "import streamlit as st\nfrom lib.costs import costs\nfrom lib.sales import sales\n\nsales()\ncosts()\n"
+    library = {
+        "lib/__init__.py": "",
+        "lib/sales.py": page.format(name="sales").rsplit("\n\n\n", 1)[0] + "\n",
+        "lib/costs.py": page.format(name="costs").rsplit("\n\n\n", 1)[0] + "\n",
+        "app.py": both,
+    }
+    assert check(project, library, version="1.67.0") == {("duplicate-fragment-key", "lib/sales.py", 4)}
