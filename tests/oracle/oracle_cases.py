@@ -80,6 +80,7 @@ API = "fragment-api-unavailable"
 PRE_FRAGMENT = "<1.37"        # st.fragment missing: adapted cases run with st.experimental_fragment
 PRE_PARALLEL = ">=1.37,<1.58"
 PRE_KEY = ">=1.37,<1.63"
+RERUN_ONLY = "rerun-only-outside-write"
 
 
 def broken(exc: str, *later_steps: str) -> dict[str, dict[str, Any]]:
@@ -448,9 +449,9 @@ case(name="outside_first_write_in_rerun", app="outside_first_write_in_rerun.py",
          ">=1.59": every_step(("click_frag_1", "click_frag_2"), counts={"pile-late": 0},
                               exc=[OUTSIDE_NO_FULL_WRITE]),
      },
-     # pile-up before 1.59; from 1.59 the runtime raises, and no fraglint rule names that yet
+     # pile-up before 1.59; from 1.59 the runtime raises
      fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
-               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": set()})
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": {RERUN_ONLY}})
 
 case(name="outside_first_write_app_written", app="outside_first_write_app_written.py",
      doc="outside container that the app writes on every full run, and the fragment only "
@@ -469,7 +470,7 @@ case(name="outside_first_write_app_written", app="outside_first_write_app_writte
                               counts={"pile-late": 0, "app-write": 1}),
      },
      fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
-               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": set()})
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": {RERUN_ONLY}})
 
 case(name="outside_first_write_variants", app="outside_first_write_variants.py",
      doc="first writes during a fragment rerun into an outside container through `with`, into "
@@ -503,7 +504,7 @@ case(name="outside_first_write_variants", app="outside_first_write_variants.py",
      },
      fraglint={PRE_FRAGMENT: {API, "outside-container-write", "fragment-sidebar-call"},
                ">=1.37,<1.59": {"outside-container-write", "fragment-sidebar-call"},
-               ">=1.59": set()})
+               ">=1.59": {RERUN_ONLY}})
 
 # ---------------------------------------------------------------- nesting, caching, return
 _NEST = ["fragment:outer", "fragment:inner", "fragment:outer:after-inner"]
