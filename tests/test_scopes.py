@@ -443,3 +443,29 @@ def test_rerun_in_a_callback_decides_the_scope_from_1_63(tmp_path):
         assert old[("widget", label)]["scope"]["name"] == "controls"
         assert old[("callback", label)]["scope"]["name"] == "controls"
     assert "no-op" in old[("callback", "Reset")]["note"]
+
+
+def test_redrawn_elements_under_a_branch_are_conditional(tmp_path):
+    """A rerun redraws what its code may draw; what sits under an `if` or a loop (here or in a
+    helper called from one) is marked conditional: that rerun may not draw it (oracle case
+    outside_first_write_app_written: the full rerun does not draw the fragment's guarded write)."""
+    write_project(tmp_path, {"app.py": """
+        import streamlit as st
+
+        def notes():
+            st.caption("note")
+
+        @st.fragment
+        def panel():
+            st.write("always")
+            if st.button("Go"):
+                st.write("after go")
+                notes()
+            for item in ["a"]:
+                st.text("looped")
+
+        panel()
+    """})
+    triggers = by_label(scopes_json(tmp_path))
+    redraws = {r["label"]: r["conditional"] for r in triggers[("widget", "Go")]["redraws"]}
+    assert redraws == {"always": False, "Go": False, "after go": True, "note": True, "looped": True}

@@ -53,6 +53,23 @@ class CallSite:
     in_branch: bool
     bound_to: tuple[str, ...] = ()  # names the result is assigned to, for `x = f()`
     receiver_call: int | None = None  # site of the call inside `func`: `st.container()` in `st.container().write`
+    # The enclosing `if`/`elif`/`while` arms in this scope, outermost first, as (condition
+    # site, arm): arm 0 is the body, 1 the `else` (an `elif` is a nested `if` in arm 1).
+    guards: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(slots=True)
+class Condition:
+    """The test of an `if`, `elif` or `while`, reduced to what its body needs.
+
+    `requires` holds the values that must all be truthy for the body to run: `if a and b is
+    not None:` gives (a, b), `if "k" in st.session_state:` gives (st.session_state['k'],),
+    `if (x := f()):` gives (f(),). A test of any other shape (`not`, `or`, a comparison) gives
+    (): a static reader cannot say what it needs.
+    """
+
+    site: int
+    requires: tuple[Value, ...] = ()
 
 
 @dataclass(slots=True)
@@ -109,10 +126,12 @@ class FunctionSummary:
     decorators: list[Decorator]
     calls: list[CallSite] = field(default_factory=list)
     withs: dict[int, WithItem] = field(default_factory=dict)
+    conditions: dict[int, Condition] = field(default_factory=dict)  # by site, see CallSite.guards
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     imports: dict[str, ImportBinding] = field(default_factory=dict)
     returns: list[ReturnSite] = field(default_factory=list)
-    stores: list[tuple[int, Ref]] = field(default_factory=list)  # attribute/item assignments
+    # attribute/item assignments: (site, target, guards as in CallSite.guards)
+    stores: list[tuple[int, Ref, tuple[tuple[int, int], ...]]] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     parent: str | None = None  # qualname of the enclosing function, None at module level

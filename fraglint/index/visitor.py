@@ -33,6 +33,7 @@ from fraglint.index.summary import (
     Binding,
     CallSite,
     ClassSummary,
+    Condition,
     Decorator,
     FunctionSummary,
     ImportBinding,
@@ -149,8 +150,10 @@ class SummaryVisitor:
         self.with_stack: list[int] = []
         self.loop_depth = 0
         self.branch_depth = 0
+        self.guards: list[tuple[int, int]] = []  # see CallSite.guards
         self.mentions_streamlit = False
         self.calls_by_site: dict[int, CallSite] = {}
+        self.call_site_of_node: dict[int, int] = {}  # id(cst.Call) -> its site, for conditions
         self._handlers: dict[type, Callable] = {}
 
     # -- infrastructure -------------------------------------------------------------------
@@ -275,14 +278,14 @@ class SummaryVisitor:
         return None if self.scope.qualname == "<module>" else self.scope.qualname
 
     def enter_function(self, function: FunctionSummary, body: cst.CSTNode) -> None:
-        saved = (self.scope, self.with_stack, self.loop_depth, self.branch_depth)
-        self.scope, self.with_stack, self.loop_depth, self.branch_depth = function, [], 0, 0
+        saved = (self.scope, self.with_stack, self.loop_depth, self.branch_depth, self.guards)
+        self.scope, self.with_stack, self.loop_depth, self.branch_depth, self.guards = function, [], 0, 0, []
         if isinstance(body, cst.BaseExpression):
             self.walk(body, RETURNED)
         else:
             self.walk(body)
         function.end_site = self.next_site - 1
-        self.scope, self.with_stack, self.loop_depth, self.branch_depth = saved
+        self.scope, self.with_stack, self.loop_depth, self.branch_depth, self.guards = saved
 
     def walk_lambda(self, node: cst.Lambda) -> str:
         site = self.new_site(node)
@@ -331,6 +334,7 @@ class SummaryVisitor:
         )
         class_scope.calls = saved_scope.calls
         class_scope.withs = saved_scope.withs
+        class_scope.conditions = saved_scope.conditions
         self.scope = class_scope
         self.class_stack.append(summary)
         self.walk(node.body)
@@ -424,7 +428,7 @@ class SummaryVisitor:
         """`obj.attr = ...` / `obj["k"] = ...`: kept for session-state writes."""
         ref = expression_ref(target)
         if ref is not None and len(ref) > 1:
-            self.scope.stores.append((self.new_site(target), ref))
+            self.scope.stores.append((self.new_site(target), ref, tuple(self.guards)))
         self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
@@ -497,22 +501,68 @@ class SummaryVisitor:
             self.walk(node.orelse)
 
     def visit_While(self, node: cst.While, use: str) -> None:
-        self.walk(node.test, CONDITION)
+        site = self.condition(node.test)
         self.loop_depth += 1
         self.branch_depth += 1
+        self.guards.append((site, 0))
         self.walk(node.body)
+        self.guards.pop()
         self.branch_depth -= 1
         self.loop_depth -= 1
         if node.orelse is not None:
+            self.guards.append((site, 1))
             self.walk(node.orelse)
+            self.guards.pop()
 
     def visit_If(self, node: cst.If, use: str) -> None:
-        self.walk(node.test, CONDITION)
+        site = self.condition(node.test)
         self.branch_depth += 1
+        self.guards.append((site, 0))
         self.walk(node.body)
         if node.orelse is not None:
+            self.guards[-1] = (site, 1)
             self.walk(node.orelse)
+        self.guards.pop()
         self.branch_depth -= 1
+
+    def condition(self, test: cst.BaseExpression) -> int:
+        """Walk an `if`/`while` test and record what its body requires (see `Condition`)."""
+        site = self.new_site(test)
+        self.walk(test, CONDITION)
+        self.scope.conditions[site] = Condition(site, self.requirements(test))
+        return site
+
+    def requirements(self, node: cst.BaseExpression) -> tuple[Value, ...]:
+        if isinstance(node, cst.BooleanOperation):
+            if isinstance(node.operator, cst.And):
+                return self.requirements(node.left) + self.requirements(node.right)
+            return ()
+        if isinstance(node, cst.NamedExpr):
+            node = node.value
+        if isinstance(node, cst.Comparison):
+            if len(node.comparisons) != 1:
+                return ()
+            only = node.comparisons[0]
+            if isinstance(only.operator, cst.IsNot) and isinstance(only.comparator, cst.Name) and only.comparator.value == "None":
+                node = node.left
+            elif isinstance(only.operator, cst.In) and isinstance(node.left, cst.SimpleString):
+                mapping = expression_ref(only.comparator)
+                try:
+                    key = node.left.evaluated_value
+                except Exception:  # noqa: BLE001 - an odd literal is just not a key
+                    return ()
+                if mapping is None or not isinstance(key, str):
+                    return ()
+                return (Value("ref", ref=mapping + (f"[{key!r}]",)),)
+            else:
+                return ()
+        if isinstance(node, cst.NamedExpr):
+            node = node.value
+        ref = expression_ref(node)
+        if ref is None:
+            return ()
+        call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
+        return (Value("ref", ref=ref, call_site=call_site),)
 
     def visit_Try(self, node: cst.Try, use: str) -> None:
         self.walk(node.body)
@@ -581,9 +631,11 @@ class SummaryVisitor:
             in_loop=self.loop_depth > 0,
             in_branch=self.branch_depth > 0,
             receiver_call=receiver_call,
+            guards=tuple(self.guards),
         )
         self.scope.calls.append(call)
         self.calls_by_site[site] = call
+        self.call_site_of_node[id(node)] = site
         return site
 
     def walk_ref_calls(self, node: cst.BaseExpression) -> int | None:
@@ -658,6 +710,7 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
             scope = part.functions["<module>"]
             module_scope.calls.extend(scope.calls)
             module_scope.withs.update(scope.withs)
+            module_scope.conditions.update(scope.conditions)
             for name, bindings in scope.bindings.items():
                 module_scope.bindings.setdefault(name, []).extend(bindings)
             module_scope.imports.update(scope.imports)

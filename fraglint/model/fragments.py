@@ -470,7 +470,7 @@ class FragmentModel:
         writers: dict[str, list[tuple[FunctionKey, Site, str]]] = {}
         for path, function in self.index.functions():
             key = (path, function.qualname)
-            for site, ref in function.stores:
+            for site, ref, _ in function.stores:
                 state = self.state_key(path, function.qualname, ref)
                 if state is not None:
                     writers.setdefault(state, []).append((key, Site(path, site), "assignment"))
@@ -489,19 +489,25 @@ class FragmentModel:
     @cached_property
     def callbacks(self) -> set[FunctionKey]:
         """Functions passed as `on_click=`/`on_change=`/`on_submit=` to a Streamlit widget."""
-        found: set[FunctionKey] = set()
+        return set(self.callback_owners)
+
+    @cached_property
+    def callback_owners(self) -> dict[FunctionKey, list[FunctionKey]]:
+        """Each widget callback, with the functions that draw a widget it is passed to."""
+        found: dict[FunctionKey, list[FunctionKey]] = {}
         for path, function in self.index.functions():
+            owner = (path, function.qualname)
             for call in function.calls:
                 for name in ("on_click", "on_change", "on_submit", "on_select"):
                     value = call.kwargs.get(name)
                     if value is None or value.ref is None:
                         continue
                     if value.kind == "lambda":
-                        found.add((path, value.ref[0]))
+                        found.setdefault((path, value.ref[0]), []).append(owner)
                         continue
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == "function" and not target.rest:
-                        found.add((target.path or path, target.name))
+                        found.setdefault((target.path or path, target.name), []).append(owner)
         return found
 
     @cached_property

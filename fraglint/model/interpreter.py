@@ -102,6 +102,7 @@ class Drawn:
     callback: FunctionKey | None = None
     in_form: bool = False
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before drawing it
+    conditional: bool = False  # under a branch or loop of its scope's run: a run may not draw it
 
 
 @dataclass
@@ -350,7 +351,7 @@ class Interpreter:
                     if self._ends_run(stop, branch):
                         return stop
                     continue
-                self._streamlit_call(key, call, target, scope, here_container, here_form)
+                self._streamlit_call(key, call, target, scope, here_container, here_form, guarded or branch)
                 self._navigation_pages(key, call, target, scope, stack)
                 continue
             callee = None
@@ -465,7 +466,9 @@ class Interpreter:
                     return creator, in_form or creator == "form"
         return container, in_form
 
-    def _streamlit_call(self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool) -> None:
+    def _streamlit_call(
+        self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool, conditional: bool = False
+    ) -> None:
         site = Site(key[0], call.site)
         scope = self._lost_to or scope
         if target.rest:
@@ -508,6 +511,7 @@ class Interpreter:
             callback=callback,
             in_form=in_form,
             after_stop=self._maybe_stopped,
+            conditional=conditional,
         )
         self.drawn.append(drawn)
         if kind != "widget":

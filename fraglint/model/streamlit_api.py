@@ -45,6 +45,25 @@ WIDGETS = frozenset(
     }
 )
 
+# Widgets whose value is truthy only in the run their use starts (the click, the submit), and
+# falsy (False, None) in every other run.
+MOMENTARY_WIDGETS = frozenset({"button", "form_submit_button", "chat_input"})
+
+# Widgets whose value starts out falsy (False, "", None, []) unless the argument named here,
+# as (keyword, position or None for keyword-only), sets another starting value.
+FALSY_START = {
+    "checkbox": ("value", 1),
+    "toggle": ("value", 1),
+    "text_input": ("value", 1),
+    "text_area": ("value", 1),
+    "multiselect": ("default", 2),
+    "pills": ("default", None),
+    "segmented_control": ("default", None),
+    "file_uploader": None,
+    "camera_input": None,
+    "audio_input": None,
+}
+
 # Calls that create a container that later writes can target.
 CONTAINERS = frozenset(
     {

@@ -122,6 +122,19 @@ FACTS: dict[str, Fact] = {
             "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns before 1.59.0; 1 from 1.59.0)",
         ),
         _fact(
+            "outside-first-write-in-rerun-raises",
+            "A fragment rerun that draws into a container created outside the fragment (an `st.empty` "
+            "placeholder, `st.sidebar` and `with container:` included) raises unless the fragment itself drew "
+            "into that container during the last full run, which reserves the fragment's slot there; the app's "
+            "own writes into the container reserve nothing. StreamlitAPIException, "
+            "StreamlitInvalidLayoutContextError from 1.63.",
+            "1.59.0", None,
+            "oracle: outside_first_write_in_rerun (piles up through 1.58.0, raises from 1.59.0), "
+            "outside_first_write_app_written, outside_first_write_variants (run on 1.58.0, 1.59.0, 1.67.0)",
+            "source: 1.59.0 and 1.67.0 delta_generator._get_or_create_outside_wrapper (slots keyed by "
+            "fragment and container, cleared at every full run; st.bottom takes the same path as st.sidebar)",
+        ),
+        _fact(
             "rerun-fragment-scope-outside-raises",
             "`st.rerun(scope=\"fragment\")` raises when it runs outside a fragment rerun.",
             "1.37.0", None,

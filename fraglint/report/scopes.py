@@ -59,7 +59,7 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
         path, line = where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
-            "container": drawn.container, "after_stop": drawn.id in cut_short,
+            "container": drawn.container, "after_stop": drawn.id in cut_short, "conditional": drawn.conditional,
         }
 
     def location(site: Site | None) -> dict | None:

@@ -17,6 +17,7 @@ from fraglint.rules.nested_fragment import NestedFragment
 from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
 from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
+from fraglint.rules.rerun_only_outside_write import RerunOnlyOutsideWrite
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
 from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
 from fraglint.rules.uncalled_fragment import UncalledFragment
@@ -39,6 +40,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InvalidRunEvery,
     StaleFragmentArgument,
     FragmentDuplicateWidget,
+    RerunOnlyOutsideWrite,
 )
 
 # Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name

@@ -81,6 +81,7 @@ API = "fragment-api-unavailable"
 PRE_FRAGMENT = "<1.37"        # st.fragment missing: adapted cases run with st.experimental_fragment
 PRE_PARALLEL = ">=1.37,<1.58"
 PRE_KEY = ">=1.37,<1.63"
+RERUN_ONLY = "rerun-only-outside-write"
 
 
 def broken(exc: str, *later_steps: str) -> dict[str, dict[str, Any]]:
@@ -541,9 +542,62 @@ case(name="outside_first_write_in_rerun", app="outside_first_write_in_rerun.py",
          ">=1.59": every_step(("click_frag_1", "click_frag_2"), counts={"pile-late": 0},
                               exc=[OUTSIDE_NO_FULL_WRITE]),
      },
-     # pile-up before 1.59; from 1.59 the runtime raises, and no fraglint rule names that yet
+     # pile-up before 1.59; from 1.59 the runtime raises
      fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
-               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": set()})
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": {RERUN_ONLY}})
+
+case(name="outside_first_write_app_written", app="outside_first_write_app_written.py",
+     doc="outside container that the app writes on every full run, and the fragment only "
+         "under its button (so only during its reruns)",
+     count=["pile-late", "app-write"],
+     steps=[("click_frag_1", (CLICK, "Frag button")), ("click_frag_2", (CLICK, "Frag button")),
+            ("click_full", (CLICK, "Full rerun"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": [], "counts": {"pile-late": 0, "app-write": 1}},
+              "click_frag_1": {"markers": [F]}, "click_frag_2": {"markers": [F]},
+              "click_full": {"markers": FULL, "exc": [], "counts": {"pile-late": 0, "app-write": 1}}},
+         "<1.59": {"click_frag_1": {"exc": [], "counts": {"pile-late": 1, "app-write": 1}},
+                   "click_frag_2": {"exc": [], "counts": {"pile-late": 2, "app-write": 1}}},
+         # the app's own write reserves nothing for the fragment: the slot is per fragment
+         ">=1.59": every_step(("click_frag_1", "click_frag_2"), exc=[OUTSIDE_NO_FULL_WRITE],
+                              counts={"pile-late": 0, "app-write": 1}),
+     },
+     fraglint={PRE_FRAGMENT: {API, "outside-container-write"},
+               ">=1.37,<1.59": {"outside-container-write"}, ">=1.59": {RERUN_ONLY}})
+
+case(name="outside_first_write_variants", app="outside_first_write_variants.py",
+     doc="first writes during a fragment rerun into an outside container through `with`, into "
+         "an outside st.empty() and into st.sidebar; and a slot claimed on every run with "
+         "`claimed.empty()`",
+     count=["late-claimed", "late-with", "late-empty"],
+     sidebar_count=["late-sidebar"],
+     steps=[("click_claim", (CLICK, "Claim button")), ("click_with", (CLICK, "With button")),
+            ("click_empty", (CLICK, "Empty button")), ("click_sidebar", (CLICK, "Sidebar button"))],
+     expect={
+         "": {"initial": {"markers": ["full-run", "fragment:claim", "fragment:with_block",
+                                      "fragment:placeholder", "fragment:sidebar", "end"], "exc": [],
+                          "counts": {"late-claimed": 0, "late-with": 0, "late-empty": 0},
+                          "sidebar_counts": {"late-sidebar": 0}},
+              "click_claim": {"markers": ["fragment:claim"], "exc": [],
+                              "counts": {"late-claimed": 1, "late-with": 0, "late-empty": 0}},
+              "click_with": {"markers": ["fragment:with_block"]},
+              "click_empty": {"markers": ["fragment:placeholder"]},
+              "click_sidebar": {"markers": ["fragment:sidebar"]}},
+         "<1.59": {"click_with": {"exc": [], "counts": {"late-claimed": 1, "late-with": 1, "late-empty": 0}},
+                   "click_empty": {"exc": [], "counts": {"late-claimed": 1, "late-with": 1, "late-empty": 1}},
+                   "click_sidebar": {"exc": [SIDEBAR], "sidebar_counts": {"late-sidebar": 0}}},
+         # a claimed slot takes the write; every other first write in a rerun raises, and each
+         # fragment keeps showing its own exception
+         ">=1.59": {"click_with": {"exc": [OUTSIDE_NO_FULL_WRITE],
+                                   "counts": {"late-claimed": 1, "late-with": 0, "late-empty": 0}},
+                    "click_empty": {"exc": [OUTSIDE_NO_FULL_WRITE] * 2,
+                                    "counts": {"late-claimed": 1, "late-with": 0, "late-empty": 0}},
+                    "click_sidebar": {"exc": [OUTSIDE_NO_FULL_WRITE] * 3,
+                                      "sidebar_counts": {"late-sidebar": 0}}},
+     },
+     fraglint={PRE_FRAGMENT: {API, "outside-container-write", "fragment-sidebar-call"},
+               ">=1.37,<1.59": {"outside-container-write", "fragment-sidebar-call"},
+               ">=1.59": {RERUN_ONLY}})
 
 # ---------------------------------------------------------------- nesting, caching, return
 _NEST = ["fragment:outer", "fragment:inner", "fragment:outer:after-inner"]
