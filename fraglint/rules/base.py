@@ -17,7 +17,7 @@ from packaging.version import Version
 from fraglint.diagnostics import Severity
 from fraglint.index.project import ProjectIndex
 from fraglint.model import versions
-from fraglint.model.fragments import ChainStep, FragmentModel, Site
+from fraglint.model.fragments import ChainStep, FragmentModel, Site, Write
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,14 @@ def chain_text(chain: tuple[ChainStep, ...], index: ProjectIndex, start: str) ->
 
 def chain_related(chain: tuple[ChainStep, ...], label: str = "called here") -> tuple[tuple[Site, str], ...]:
     return tuple((step.site(), f"{label}: {'.'.join(step.call.func or ('?',))}()") for step in chain)
+
+
+def outside_write_related(write: Write) -> tuple[tuple[Site, str], ...]:
+    """Related locations of a write into a container made outside its fragment: the `with`
+    that routed it there, where the container was created, then the call chain."""
+    related = chain_related(write.chain)
+    if write.container is not None and write.container.origin_site is not None:
+        related = ((write.container.origin_site, "container created here, outside the fragment"),) + related
+    if write.via_with is not None:
+        related = ((write.via_with, "entered here"),) + related
+    return related

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from fraglint.model import versions
 from fraglint.model.fragments import Write
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, outside_write_related
 
 
 def is_parallel(fragment) -> bool:
@@ -153,11 +153,7 @@ poll(st.container())
 
     def finding(self, fragment, write: Write) -> Finding:
         container = write.container
-        related = chain_related(write.chain)
-        if container.origin_site is not None:
-            related = ((container.origin_site, "container created here, outside the fragment"),) + related
-        if write.via_with is not None:
-            related = ((write.via_with, "entered here"),) + related
+        related = outside_write_related(write)
         return Finding(
             write.site(),
             scope_facts=(

@@ -12,7 +12,7 @@ from fraglint.index.summary import CALL, CallSite, Condition, Value
 from fraglint.model import streamlit_api as api
 from fraglint.model import versions
 from fraglint.model.fragments import Fragment, Site, Write
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, outside_write_related
 from fraglint.rules.outside_container_write import is_parallel
 
 
@@ -207,11 +207,7 @@ box.write("the app's own write reserves nothing for the fragment")
     def finding(self, fragment: Fragment, write: Write, guard: tuple[Site, str]) -> Finding:
         container = write.container
         condition_site, reason = guard
-        related = ((condition_site, f"a full run can skip this branch: {reason}"),) + chain_related(write.chain)
-        if write.via_with is not None:
-            related = ((write.via_with, "entered here"),) + related
-        if container.origin_site is not None:
-            related = ((container.origin_site, "container created here, outside the fragment"),) + related
+        related = ((condition_site, f"a full run can skip this branch: {reason}"),) + outside_write_related(write)
         return Finding(
             write.site(),
             f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, created outside "
