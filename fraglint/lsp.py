@@ -5,16 +5,19 @@ What an editor gets:
 * diagnostics on open, change (debounced) and save, computed by `run_check` from the unsaved
   buffer plus the project on disk, with settings and the target release read from the
   workspace's `pyproject.toml`; the call chain of a finding becomes its related information;
+  a change re-checks the other open files too, once typing pauses;
 * quick fixes: a rule's own fix (`st.experimental_fragment` -> `st.fragment`), and a
-  `# noqa: CODE` suppression for any diagnostic;
+  `# noqa: CODE` suppression for any diagnostic; `source.fixAll.fraglint` applies every fix;
 * hover on a fragment call or a widget call, saying what reruns when it fires.
 
-Per change the work is one check of one file. Summaries and spans of unchanged files on disk
-come from an LRU cache keyed by (path, mtime, size), and the buffer is parsed once for both
-its summary and its spans (`EditorSources`). Checks run one at a time on a worker thread, so
-the server keeps answering while one runs, and a check whose buffer has changed since it was
-scheduled is dropped before it starts. No request, buffer or engine failure ends the server:
-a failure is logged to the client and the server goes on.
+Per change the work is one incremental check of one file. Summaries and spans of unchanged
+files on disk stay in memory by (path, mtime, size); a buffer is parsed and walked one
+top-level statement at a time, each cached by its text (`EditorSources`, `ChunkedParser`);
+the previous check's name resolutions, call targets and call-graph edges are reused wherever
+the modules they read did not change (`engine.build_project(previous=...)`). Checks run one
+at a time on a worker thread, so the server keeps answering while one runs, and a check whose
+buffer has changed since it was scheduled is dropped before it starts. No request, buffer or
+engine failure ends the server: a failure is logged to the client and the server goes on.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ DEBOUNCE_SECONDS = 0.02
 # without another change, so that they never hold up the checks of the one being typed in.
 OTHERS_DELAY_SECONDS = 0.5
 SOURCE = "fraglint"
+FIX_ALL = "source.fixAll.fraglint"  # the code action kind that applies every fix of a document
 _FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
 
 
@@ -605,6 +609,11 @@ def _server_range(span: Span) -> lsp.Range:
     )
 
 
+def _kind_wanted(kind: str, only: list[str] | None) -> bool:
+    """Is a code action of `kind` asked for? (`only` lists kinds, or their parents: "source")."""
+    return not only or any(kind == asked or kind.startswith(asked + ".") for asked in only)
+
+
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     def key(p: lsp.Position) -> tuple[int, int]:
         return (p.line, p.character)
@@ -801,7 +810,31 @@ class FraglintLanguageServer(LanguageServer):
                             edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
                         )
                     )
-        return actions + suppress
+        only = params.context.only
+        found = actions + suppress if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
+        if _kind_wanted(FIX_ALL, only):
+            fix_all = self._fix_all(uri, published, document)
+            if fix_all is not None:
+                found.append(fix_all)
+        return found
+
+    def _fix_all(self, uri: str, published: "Published", document) -> lsp.CodeAction | None:
+        """Every fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers)."""
+        if published.version != document.version:
+            return None
+        edits: list[lsp.TextEdit] = []
+        taken: list[lsp.Range] = []
+        for _, d in published.items:
+            if d.fix is None:
+                continue
+            ranges = [self.client_range(d.path, e.span, document)[1] for e in d.fix.edits]
+            if any(_overlaps(r, other) for r in ranges for other in taken):
+                continue
+            taken.extend(ranges)
+            edits.extend(lsp.TextEdit(r, e.replacement) for r, e in zip(ranges, d.fix.edits))
+        if not edits:
+            return None
+        return lsp.CodeAction(title="fraglint: fix all auto-fixable problems", kind=FIX_ALL, edit=lsp.WorkspaceEdit(changes={uri: edits}))
 
     async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         uri = params.text_document.uri
@@ -872,7 +905,7 @@ def make_server() -> FraglintLanguageServer:
         for uri in list(ls.workspace.text_documents):
             ls.schedule(uri, DEBOUNCE_SECONDS)
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
     def code_action(ls: FraglintLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         try:
             return ls.code_actions(params)

@@ -453,3 +453,28 @@ async def test_an_unsaved_edit_rechecks_the_other_open_files(client: LanguageCli
     found = await report.codes([("FRG103", 4)])
     assert "return value of fragment `side`" in found[0].message
     assert (client.root / "panels.py").read_text(encoding="utf-8") == panels_text  # nothing was saved
+
+
+@pytest.mark.asyncio
+async def test_fix_all_source_action(client: LanguageClient):
+    """`source.fixAll.fraglint` applies every fix in the file at once (editors run it on save)."""
+    text = APP.replace("live()\n", "live()\n\n@st.experimental_fragment\ndef more():\n    st.write(1)\n\nmore()\n")
+    editor = Editor(client, client.root / "app.py", text)
+    await editor.codes([("FRG108", 4), ("FRG108", 11)])
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=len(text.splitlines()), character=0))
+
+    async def actions(only):
+        return await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=editor.uri), range=whole,
+                context=lsp.CodeActionContext(diagnostics=[], only=only),
+            )
+        ) or []
+
+    assert all(a.kind == lsp.CodeActionKind.QuickFix for a in await actions([lsp.CodeActionKind.QuickFix]))
+    [fix_all] = await actions([lsp.CodeActionKind.SourceFixAll])
+    assert fix_all.kind == "source.fixAll.fraglint" and len(fix_all.edit.changes[editor.uri]) == 2
+    editor.apply(fix_all.edit)
+    assert "experimental_fragment" not in editor.text and editor.text.count("@st.fragment\n") == 2
+    await editor.codes([])
+    assert await actions(["source.fixAll.fraglint"]) == []  # nothing left to fix
