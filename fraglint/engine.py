@@ -98,7 +98,7 @@ def build_project(
         index.load_import_closure()  # with the whole project as context, it is already loaded
     model = FragmentModel(index)
     if previous is not None and previous.settings.root == settings.root:
-        changed = index.reuse(previous.index)
+        changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
         if changed is not None:
             model.reuse(previous.model, changed)
     return Project(

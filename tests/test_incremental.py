@@ -221,3 +221,20 @@ def test_a_statement_with_more_sites_than_the_stride_pushes_the_next_one(tmp_pat
     assert sites == sorted(sites) and len(set(sites)) == len(sites)
     chunked = ChunkedParser().summarize(path, text)
     assert chunked is not None and chunked[0] == summary
+
+
+def test_a_folder_that_is_not_a_project_reuses_only_the_same_closure(tmp_path):
+    """Without pyproject.toml or .git a check sees the checked file and what it imports; a
+    check of another file must not see more because the previous one loaded it."""
+    write_project(tmp_path, {
+        "a.py": "import streamlit as st\n\n@st.fragment\ndef panel():\n    st.sidebar.write(1)\n",
+        "b.py": "import streamlit as st\nfrom a import panel\n\n@st.fragment\ndef outer():\n    panel()\n\nouter()\n",
+    })
+    analyser = Analyser()
+    a, b = str(tmp_path / "a.py"), str(tmp_path / "b.py")
+    for path in (b, a, b, b):
+        _assert_same_as_fresh(analyser, path, (tmp_path / path).read_text())
+    last = analyser._last[str(tmp_path)]
+    assert last.index.reused == set(), "checking b.py again reused everything (nothing changed)"
+    analyser.check(a, (tmp_path / "a.py").read_text())
+    assert analyser._last[str(tmp_path)].index.reused is None  # a.py's closure is smaller: nothing lent

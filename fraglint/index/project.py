@@ -100,16 +100,19 @@ class ProjectIndex:
             self._reading[-1].update(read)
         return read
 
-    def reuse(self, previous: "ProjectIndex") -> set[str] | None:
+    def reuse(self, previous: "ProjectIndex", preload: bool = True) -> set[str] | None:
         """Take over what `previous` resolved that the changes since cannot have altered.
 
         Call before resolving anything. Valid when both indexes hold the same set of modules
         (else nothing is reused and None returned): then imports find the same files, and a
         lookup whose recorded reads avoid every module whose summary changed (by identity)
-        has the same answer. Returns the changed modules.
+        has the same answer. Returns the changed modules. `preload`: first load the modules
+        `previous` loaded on demand (when both index the whole project, those are imports of
+        excluded files, which this index would load the same way).
         """
-        for path in previous.summaries:
-            self.module(path)  # the modules `previous` loaded on demand
+        if preload:
+            for path in previous.summaries:
+                self.module(path)
         if self.summaries.keys() != previous.summaries.keys():
             return None
         if any(self.module(path) is not None for path in previous._missing):
