@@ -40,7 +40,7 @@ def test_each_call_and_store_knows_its_enclosing_arms():
     inner = elif_[1][0]
     assert elif_ == ((outer, 1), (inner, 0)) and orelse == ((outer, 1), (inner, 1))
     assert loop[0][1] == 0 and negated[0][1] == 0 and plain == ()
-    [(_, ref, guards)] = function.stores
+    [(_, ref, guards, _)] = function.stores
     assert ref == ("st", "session_state", "clicks") and guards == ((outer, 0),)
 
 

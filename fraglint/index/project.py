@@ -295,7 +295,7 @@ class ProjectIndex:
         if summary is None:
             return True
         for function in summary.functions.values():
-            if any(ref[0] == name for _, ref, _ in function.stores):
+            if any(ref[0] == name for _, ref, _, _ in function.stores):
                 return True
             if any(call.func and len(call.func) == 2 and call.func[0] == name and call.func[1] in _DICT_MUTATORS for call in function.calls):
                 return True

@@ -387,7 +387,7 @@ class SummaryVisitor:
             self.bind_target(node.target, value)
 
     def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
-        self.record_store(node.target)
+        self.record_store(node.target, Value("other"))
         self.value_of(node.value, ASSIGNED)
 
     def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
@@ -409,9 +409,9 @@ class SummaryVisitor:
                 if isinstance(inner, cst.Name):
                     self.bind(inner.value, value, self.new_site(inner), unpack=index, iterated=iterated)
                 else:
-                    self.record_store(inner)
+                    self.record_store(inner, Value("other"))
         else:
-            self.record_store(target)
+            self.record_store(target, Value("other") if iterated else value)
             self.record_instance_attribute(target, value)
 
     def record_instance_attribute(self, target: cst.BaseExpression, value: Value) -> None:
@@ -424,11 +424,11 @@ class SummaryVisitor:
             return
         self.classes[class_name].attributes.setdefault(ref[1], []).append((self.scope.qualname, value))
 
-    def record_store(self, target: cst.BaseExpression) -> None:
-        """`obj.attr = ...` / `obj["k"] = ...`: kept for session-state writes."""
+    def record_store(self, target: cst.BaseExpression, value: Value) -> None:
+        """`obj.attr = value` / `obj["k"] = value`: kept for session-state writes."""
         ref = expression_ref(target)
         if ref is not None and len(ref) > 1:
-            self.scope.stores.append((self.new_site(target), ref, tuple(self.guards)))
+            self.scope.stores.append((self.new_site(target), ref, tuple(self.guards), value))
         self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:

@@ -470,7 +470,7 @@ class FragmentModel:
         writers: dict[str, list[tuple[FunctionKey, Site, str]]] = {}
         for path, function in self.index.functions():
             key = (path, function.qualname)
-            for site, ref, _ in function.stores:
+            for site, ref, _, _ in function.stores:
                 state = self.state_key(path, function.qualname, ref)
                 if state is not None:
                     writers.setdefault(state, []).append((key, Site(path, site), "assignment"))

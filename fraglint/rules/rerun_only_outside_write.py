@@ -53,8 +53,12 @@ class RerunOnlyOutsideWrite(Rule):
     to the fragment: the app drawing into the same container during the full run reserves
     nothing for it. Before 1.59 the element piles up instead (`outside-container-write`).
 
+    Session state that some code may set to anything but a literal false, empty or None value
+    (an assignment outside the fragment's branches, `st.session_state.setdefault("k", True)`)
+    may be true on a full run: the rule stays silent on conditions that read it.
+
     Limits: fraglint does not know values. A condition that is in fact true on every full run
-    (session state the app sets to a true value first, say) is still reported; draws kept off
+    for another reason (session state set from a loaded file, say) is still reported; draws kept off
     the full run in other ways (an early `return`, a loop over an empty list, a condition on
     data the fragment loads) are not. Columns or tabs made by one call count as one container,
     so a draw into one of them on every run hides the others, and a helper that draws into its
@@ -91,6 +95,24 @@ class RerunOnlyOutsideWrite(Rule):
     reads = ("parallel-outside-write-raises",)
 
     VALID = [
+        Example(
+            """
+import streamlit as st
+
+st.session_state.setdefault("show", True)
+box = st.container()
+
+@st.fragment
+def panel():
+    if st.button("Hide"):
+        st.session_state.show = False
+    if st.session_state.show:
+        box.write("shown on full runs too")
+
+panel()
+""",
+            version="1.59.0",
+        ),
         Example(
             """
 import streamlit as st
@@ -350,6 +372,8 @@ class _Guards:
         """Session state that a fragment rerun can change: code inside a fragment writes it, or a
         callback of a widget drawn inside one (a callback of an app widget runs before a full run)."""
         model = self.ctx.model
+        if self._preset_true(state):
+            return None
         for function, site, how in model.state_writers.get(state, ()):
             inside = model.fragment_reach.get(function)
             if inside and how == "widget" and self._widget_starts_false(function, site):
@@ -362,6 +386,31 @@ class _Guards:
                     return f"{shown} is set by a callback of a widget in fragment `{inside[0].name}`, between full runs"
         return None
 
+    def _preset_true(self, state: str) -> bool:
+        """Might a full run find the key already true? Any assignment of a value that is not a
+        literal false, empty or None (except those in a fragment's branches, the changes between
+        runs this rule looks for), or `st.session_state.setdefault(key, <such a value>)`."""
+        model, index = self.ctx.model, self.ctx.index
+        for function, site, how in model.state_writers.get(state, ()):
+            if how != "assignment":
+                continue
+            summary = index.function(function)
+            for at, _, guards, value in summary.stores if summary else ():
+                if at == site.site and not _falsy(value) and not (guards and model.fragment_reach.get(function)):
+                    return True
+        for path, function in index.functions():
+            for call in function.calls:
+                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != "str":
+                    continue
+                if str(call.args[0].literal) != state:
+                    continue
+                if model.streamlit_call((path, function.qualname), call) != "session_state.setdefault":
+                    continue
+                default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
+                if not _falsy(default):
+                    return True
+        return False
+
     def _widget_starts_false(self, key: FunctionKey, site: Site) -> bool:
         found = self.ctx.index.call_at(site.path, site.site)
         name = self.ctx.model.streamlit_call(key, found[1]) if found else None
@@ -371,7 +420,7 @@ class _Guards:
         """An assignment in a branch: a fragment that sets the key on every run, full runs
         included, may well set it before the condition reads it."""
         function = self.ctx.index.function(key)
-        return function is not None and any(guards for at, _, guards in function.stores if at == site.site)
+        return function is not None and any(guards for at, _, guards, _ in function.stores if at == site.site)
 
 
 def _falsy(value: Value | None) -> bool:
