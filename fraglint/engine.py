@@ -33,7 +33,7 @@ class CheckResult:
     empty_dirs: list[str] = field(default_factory=list)
     version: Version | None = None
     version_source: str = ""
-    project: "Project | None" = field(default=None, repr=False)  # what the check was run on
+    project: Project | None = field(default=None, repr=False)  # what the check was run on
 
 
 @dataclass

@@ -632,7 +632,7 @@ def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
         column = len(text) + 1
         return Span(line, column, line, column), f"  # noqa: {code}"
     if match.group("codes") is None:
-        return None  # a bare `# noqa` already suppresses everything
+        return None  # a bare noqa comment already suppresses everything
     if code in {c.strip().upper() for c in match.group("codes").split(",")}:
         return None
     column = match.end("codes") + 1
@@ -818,7 +818,7 @@ class FraglintLanguageServer(LanguageServer):
                 found.append(fix_all)
         return found
 
-    def _fix_all(self, uri: str, published: "Published", document) -> lsp.CodeAction | None:
+    def _fix_all(self, uri: str, published: Published, document) -> lsp.CodeAction | None:
         """Every fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers)."""
         if published.version != document.version:
             return None

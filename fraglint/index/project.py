@@ -44,7 +44,7 @@ class Target:
     origin: tuple[str, str] | None = None
     call: tuple[str, int] | None = None
 
-    def but(self, **changes) -> "Target":
+    def but(self, **changes) -> Target:
         """A copy with some fields changed (dataclasses.replace is several times slower)."""
         fields = {
             "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
@@ -100,7 +100,7 @@ class ProjectIndex:
             self._reading[-1].update(read)
         return read
 
-    def reuse(self, previous: "ProjectIndex", preload: bool = True) -> set[str] | None:
+    def reuse(self, previous: ProjectIndex, preload: bool = True) -> set[str] | None:
         """Take over what `previous` resolved that the changes since cannot have altered.
 
         Call before resolving anything. Valid when both indexes hold the same set of modules
@@ -224,7 +224,7 @@ class ProjectIndex:
         if not ref or _depth > _MAX_DEPTH:
             return UNKNOWN
         target = self.lookup_name(path, scope, ref[0], _depth)
-        for position, part in enumerate(ref[1:], start=1):
+        for part in ref[1:]:
             if target.kind == "unknown":
                 return UNKNOWN
             target = self._step(target, part, path, scope, _depth)

@@ -55,7 +55,7 @@ class Sources:
         self.disk_cache = disk_cache
 
     @classmethod
-    def for_root(cls, root: str, cache: bool = True) -> "Sources":
+    def for_root(cls, root: str, cache: bool = True) -> Sources:
         return cls(SummaryCache(root, cache))
 
     # -- what the engine calls ------------------------------------------------------------

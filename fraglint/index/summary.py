@@ -38,7 +38,7 @@ class Value:
     literal: object = None
     call_site: int | None = None  # site id when the value is itself a call
     site: int = 0  # the argument's own site, when the value is a call argument
-    items: dict[str, "Value"] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
+    items: dict[str, Value] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
 
 
 @dataclass(slots=True)
@@ -131,7 +131,7 @@ class FunctionSummary:
     imports: dict[str, ImportBinding] = field(default_factory=dict)
     returns: list[ReturnSite] = field(default_factory=list)
     # attribute/item assignments: (site, target, guards as in CallSite.guards)
-    stores: list[tuple[int, Ref, tuple[tuple[int, int], ...], "Value"]] = field(default_factory=list)
+    stores: list[tuple[int, Ref, tuple[tuple[int, int], ...], Value]] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     parent: str | None = None  # qualname of the enclosing function, None at module level

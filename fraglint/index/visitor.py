@@ -680,7 +680,7 @@ class SummaryVisitor:
         self.walk(module)
         return join_parts(self.path, [self.part()])
 
-    def part(self) -> "ModulePart":
+    def part(self) -> ModulePart:
         """What the statements walked so far contribute to the module's summary."""
         return ModulePart(self.functions, self.classes, self.mentions_streamlit, self.next_site)
 

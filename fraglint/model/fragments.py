@@ -118,7 +118,7 @@ class FragmentModel:
         self._module_reads: dict[str, set[str]] = {}
         self._reused_edges: dict[FunctionKey, list] = {}
 
-    def reuse(self, previous: "FragmentModel", changed: set[str]) -> None:
+    def reuse(self, previous: FragmentModel, changed: set[str]) -> None:
         """Take over call targets and call-graph edges of modules the changes cannot affect.
 
         `changed`: the modules whose summaries changed, from `ProjectIndex.reuse`. A module's
@@ -333,7 +333,7 @@ class FragmentModel:
         queue = deque([start])
         while queue:
             current = queue.popleft()
-            for call, callee, fragment in self.edges.get(current, ()):
+            for call, callee, _ in self.edges.get(current, ()):
                 if callee is None or callee in chains:
                     continue
                 chains[callee] = chains[current] + (ChainStep(current, call),)
@@ -365,7 +365,7 @@ class FragmentModel:
             queue.append(key)
         while queue:
             current = queue.popleft()
-            for call, callee, fragment in self.edges.get(current, ()):
+            for call, callee, _ in self.edges.get(current, ()):
                 if callee is None or callee in chains or callee in self.fragments:
                     continue
                 chains[callee] = chains[current] + (ChainStep(current, call),)
@@ -381,7 +381,7 @@ class FragmentModel:
                 inside.setdefault(key, []).append(fragment)
         return inside
 
-    def container_uses(self, fragment: Fragment) -> list["ContainerUse"]:
+    def container_uses(self, fragment: Fragment) -> list[ContainerUse]:
         """Where `fragment` uses a container by name while it runs: each `with <container>:`
         block it enters, then each element it draws through the container itself
         (`box.write`, `st.sidebar.button`; a plain `st.write` under a `with` is not repeated).
@@ -404,7 +404,7 @@ class FragmentModel:
                 found.append(ContainerUse(write.site(), write.container, write.chain, write.element))
         return found
 
-    def streamlit_references(self, names: frozenset[str] | set[str]) -> list["Reference"]:
+    def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
         """Places where a Streamlit API in `names` is written out literally (not via an alias)."""
         found: list[Reference] = []
         for path, function in self.index.functions():
