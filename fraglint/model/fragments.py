@@ -494,7 +494,13 @@ class FragmentModel:
     @cached_property
     def callback_owners(self) -> dict[FunctionKey, list[FunctionKey]]:
         """Each widget callback, with the functions that draw a widget it is passed to."""
-        found: dict[FunctionKey, list[FunctionKey]] = {}
+        return {callback: [owner for owner, _ in uses] for callback, uses in self.callback_widgets.items()}
+
+    @cached_property
+    def callback_widgets(self) -> dict[FunctionKey, list[tuple[FunctionKey, CallSite]]]:
+        """Each widget callback (a function or a lambda), with every widget call it is passed to
+        and the function that makes that call."""
+        found: dict[FunctionKey, list[tuple[FunctionKey, CallSite]]] = {}
         for path, function in self.index.functions():
             owner = (path, function.qualname)
             for call in function.calls:
@@ -503,11 +509,11 @@ class FragmentModel:
                     if value is None or value.ref is None:
                         continue
                     if value.kind == "lambda":
-                        found.setdefault((path, value.ref[0]), []).append(owner)
+                        found.setdefault((path, value.ref[0]), []).append((owner, call))
                         continue
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == "function" and not target.rest:
-                        found.setdefault((target.path or path, target.name), []).append(owner)
+                        found.setdefault((target.path or path, target.name), []).append((owner, call))
         return found
 
     @cached_property

@@ -141,6 +141,32 @@ FACTS: dict[str, Fact] = {
             "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.0)",
         ),
         _fact(
+            "rerun-fragment-scope-app-callback-raises",
+            "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn outside every fragment raises, "
+            "as in the script body.",
+            "1.37.0", None,
+            "oracle: rerun_in_callback (StreamlitAPIException 1.37.0-1.62.0, StreamlitInvalidLayoutContextError "
+            "from 1.63.0)",
+        ),
+        _fact(
+            "rerun-fragment-scope-fragment-callback-raises",
+            "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn inside a fragment raises "
+            "\"Could not find current_fragment_id in fragment_id_queue\": the callback runs before the "
+            "fragment and does not know it.",
+            "1.37.0", "1.60.0",
+            "oracle: rerun_in_callback (AssertionError 1.37.0-1.45.0, RuntimeError 1.48.0-1.59.0; 1.60 and "
+            "1.61 not recorded)",
+        ),
+        _fact(
+            "rerun-fragment-scope-fragment-callback-no-op",
+            "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn inside a fragment does nothing but "
+            "show the warning \"Calling st.rerun() within a callback is a no-op.\"; the widget's fragment "
+            "reruns as usual. From 1.63 it reruns that fragment, silently.",
+            "1.62.0", "1.63.0",
+            "oracle: rerun_in_callback (warning and fragment rerun on 1.62.0; fragment rerun without a warning "
+            "from 1.63.0)",
+        ),
+        _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
             "st.bottom included) raises StreamlitInvalidLayoutContextError.",

@@ -16,6 +16,7 @@ from fraglint.rules.invalid_run_every import InvalidRunEvery
 from fraglint.rules.nested_fragment import NestedFragment
 from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
+from fraglint.rules.rerun_fragment_scope_in_callback import RerunFragmentScopeInCallback
 from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
 from fraglint.rules.rerun_only_outside_write import RerunOnlyOutsideWrite
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
@@ -41,6 +42,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StaleFragmentArgument,
     FragmentDuplicateWidget,
     RerunOnlyOutsideWrite,
+    RerunFragmentScopeInCallback,
 )
 
 # Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name

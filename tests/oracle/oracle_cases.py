@@ -365,8 +365,8 @@ case(name="rerun_in_callback", app="rerun_in_callback.py",
          # from the callback of a widget outside fragments it raises like in the script body
          ">=1.37,<1.63": {"app_fragment": {"exc": ["StreamlitAPIException: " + SCOPE_OUTSIDE]}},
      },
-     # no fraglint rule covers st.rerun(scope="fragment") in a callback (yet)
-     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+     # the app widget's callback raises from 1.37 on: one finding for the shared callback
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": {"rerun-fragment-scope-in-callback"}})
 
 case(name="rerun_key_in_callback", app="rerun_key_in_callback.py",
      doc="st.rerun('<key>') from the callback of a widget in another fragment, unconditionally "
