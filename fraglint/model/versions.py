@@ -201,6 +201,14 @@ FACTS: dict[str, Fact] = {
             "oracle: fragment_key_rerun, rerun_key_in_callback (a widget in fragment `other` reruns only `panel`)",
         ),
         _fact(
+            "rerun-in-callback-no-op",
+            "`st.rerun()` in a widget callback does nothing but show the warning \"Calling st.rerun() within "
+            "a callback is a no-op.\" in the page; the widget's own scope reruns as usual.",
+            "1.33.0", "1.63.0",
+            "oracle: rerun_in_callback (app_plain, frag_plain: the warning and no extra rerun on every "
+            "release 1.33.0-1.62.0; a full rerun without a warning from 1.63.0)",
+        ),
+        _fact(
             "callback-rerun-reruns-app",
             "`st.rerun()` in a widget callback reruns the whole app, also for a widget inside a fragment. "
             "Before 1.63 it is a no-op with a warning and the widget's own scope reruns.",

@@ -17,6 +17,7 @@ from fraglint.rules.nested_fragment import NestedFragment
 from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
 from fraglint.rules.rerun_fragment_scope_in_callback import RerunFragmentScopeInCallback
+from fraglint.rules.rerun_in_callback_no_op import RerunInCallbackNoOp
 from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
 from fraglint.rules.rerun_only_outside_write import RerunOnlyOutsideWrite
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
@@ -43,6 +44,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     FragmentDuplicateWidget,
     RerunOnlyOutsideWrite,
     RerunFragmentScopeInCallback,
+    RerunInCallbackNoOp,
 )
 
 # Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name

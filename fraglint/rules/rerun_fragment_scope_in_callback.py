@@ -192,7 +192,7 @@ st.button("Reload all", on_click=refresh)
             return
         taken = {finding.site for finding in outside_fragment_reruns(ctx)}
         verdicts: dict[Site, CallbackRerun] = {}
-        for use in _callback_reruns(model, reruns):
+        for use in callback_reruns(model, reruns):
             if use.site in taken:
                 continue
             kept = verdicts.get(use.site)
@@ -204,7 +204,7 @@ st.button("Reload all", on_click=refresh)
                 yield finding
 
     def _finding(self, use: CallbackRerun, version) -> Finding | None:
-        where = _where(use)
+        where = describe_callback(use)
         related = ((use.widget, "the widget whose callback it is"),) + chain_related(use.chain)
         if use.fragment is None:
             if not versions.holds("rerun-fragment-scope-app-callback-raises", version):
@@ -238,7 +238,7 @@ st.button("Reload all", on_click=refresh)
 
 @dataclass(frozen=True)
 class CallbackRerun:
-    """A fragment-scoped rerun reached from the callback of one widget."""
+    """An `st.rerun` call reached from the callback of one widget."""
 
     site: Site
     call: CallSite
@@ -249,7 +249,7 @@ class CallbackRerun:
     fragment: str | None  # the fragment that draws the widget; None: drawn outside every fragment
 
 
-def _callback_reruns(model: FragmentModel, reruns: dict[FunctionKey, list[CallSite]]) -> Iterator[CallbackRerun]:
+def callback_reruns(model: FragmentModel, reruns: dict[FunctionKey, list[CallSite]]) -> Iterator[CallbackRerun]:
     """Each (rerun call, widget) pair where the widget's callback reaches the call. Widgets drawn
     only in a dialog, in an uncalled fragment or in unreached code are skipped: not recorded."""
     started = {c.fragment.function for c in model.fragment_calls} | model.referenced_functions
@@ -270,7 +270,7 @@ def _callback_reruns(model: FragmentModel, reruns: dict[FunctionKey, list[CallSi
                         yield CallbackRerun(site, call, key, callback, chain, widget_site, None)
 
 
-def _where(use: CallbackRerun) -> str:
+def describe_callback(use: CallbackRerun) -> str:
     callback = "a lambda" if "<lambda" in use.callback[1] else f"`{use.callback[1]}`"
     if use.function == use.callback:
         return callback

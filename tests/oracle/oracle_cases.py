@@ -366,7 +366,9 @@ case(name="rerun_in_callback", app="rerun_in_callback.py",
          ">=1.37,<1.63": {"app_fragment": {"exc": ["StreamlitAPIException: " + SCOPE_OUTSIDE]}},
      },
      # the app widget's callback raises from 1.37 on: one finding for the shared callback
-     fraglint={PRE_FRAGMENT: {API}, ">=1.37": {"rerun-fragment-scope-in-callback"}})
+     fraglint={PRE_FRAGMENT: {API, "rerun-in-callback-no-op"},
+               ">=1.37,<1.63": {"rerun-fragment-scope-in-callback", "rerun-in-callback-no-op"},
+               ">=1.63": {"rerun-fragment-scope-in-callback"}})
 
 case(name="rerun_key_in_callback", app="rerun_key_in_callback.py",
      doc="st.rerun('<key>') from the callback of a widget in another fragment, unconditionally "

@@ -1,0 +1,137 @@
+"""FRG120 rerun-in-callback-no-op."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.index.project import FunctionKey
+from fraglint.index.summary import CallSite
+from fraglint.model.fragments import Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.rerun_fragment_scope_in_callback import callback_reruns, describe_callback
+
+
+class RerunInCallbackNoOp(Rule):
+    """`st.rerun()` in a widget callback, before Streamlit 1.63.
+
+    ## What it does
+    Flags `st.rerun()` (or `st.rerun(scope="app")`) that runs only in widget callbacks
+    (`on_click=`, `on_change=`, `on_submit=`, `on_select=`): in the callback itself, a helper it
+    calls, or a lambda. A function the script also runs outside callbacks is left alone: there
+    the call does rerun the app.
+
+    ## Why is this bad?
+    A callback runs first, as part of the rerun the interaction already triggers. Through
+    Streamlit 1.62 an `st.rerun()` there does nothing except show the warning "Calling
+    st.rerun() within a callback is a no-op." in the page, where users see it; the widget's own
+    scope (its fragment, or the whole app) reruns after the callback either way. Code written to
+    "refresh after the callback" works without it. From 1.63 the call reruns the whole app,
+    also for a widget inside a fragment.
+
+    ## Example
+    ```python
+    def clear():
+        st.session_state.query = ""
+        st.rerun()
+
+    st.button("Clear", on_click=clear)
+    ```
+
+    ## Use instead
+    ```python
+    def clear():
+        st.session_state.query = ""
+
+    st.button("Clear", on_click=clear)
+    ```
+    """
+
+    code = "FRG120"
+    name = "rerun-in-callback-no-op"
+    severity = Severity.WARNING
+    facts = ("rerun-in-callback-no-op",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+def clear():
+    st.session_state.query = ""
+
+st.button("Clear", on_click=clear)
+if st.button("Reload"):
+    st.rerun()
+""",
+            version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+def clear():
+    st.session_state.query = ""
+    st.rerun()
+
+st.button("Clear", on_click=clear)
+""",
+            version="1.63.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+def restart():
+    st.session_state.clear()
+    st.rerun()
+
+st.button("Restart", on_click=restart)
+if st.session_state.get("broken"):
+    restart()
+""",
+            version="1.45.0",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+def clear():
+    st.session_state.query = ""
+    st.rerun()
+
+@st.fragment
+def search():
+    st.text_input("Query", key="query")
+    st.button("Clear", on_click=clear)
+
+search()
+st.button("Start over", on_click=lambda: st.rerun())
+""",
+            version="1.45.0",
+            lines=(5, 13),
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        model = ctx.model
+        reruns: dict[FunctionKey, list[CallSite]] = {}
+        for key, call, scope, _ in model.rerun_calls:
+            if scope == "app" and not call.args:  # a positional argument is another rule's business
+                reruns.setdefault(key, []).append(call)
+        if not reruns:
+            return
+        reported: set[Site] = set()
+        for use in callback_reruns(model, reruns):
+            if use.site in reported or use.function in model.app_reach or use.function in model.fragment_reach:
+                continue  # the script runs this code too, where the rerun is real
+            reported.add(use.site)
+            yield Finding(
+                use.site,
+                f"`st.rerun()` in {describe_callback(use)} does nothing before Streamlit 1.63 but show the warning "
+                "'Calling st.rerun() within a callback is a no-op.'; the widget's scope reruns after the "
+                "callback anyway: drop the call",
+                related=((use.widget, "the widget whose callback it is"),) + chain_related(use.chain),
+            )
