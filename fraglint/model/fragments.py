@@ -465,6 +465,21 @@ class FragmentModel:
         return None
 
     @cached_property
+    def state_defaults(self) -> dict[str, list[Value | None]]:
+        """Session-state key -> the defaults `st.session_state.setdefault(key, default)` gives it
+        (None: no default given)."""
+        found: dict[str, list[Value | None]] = {}
+        for path, function in self.index.functions():
+            for call in function.calls:
+                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != "str":
+                    continue
+                if self.streamlit_call((path, function.qualname), call) != "session_state.setdefault":
+                    continue
+                default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
+                found.setdefault(str(call.args[0].literal), []).append(default)
+        return found
+
+    @cached_property
     def state_writers(self) -> dict[str, list[tuple[FunctionKey, Site, str]]]:
         """Session-state key -> (function, site, how) of every widget key and assignment that writes it."""
         writers: dict[str, list[tuple[FunctionKey, Site, str]]] = {}

@@ -398,18 +398,7 @@ class _Guards:
             for at, _, guards, value in summary.stores if summary else ():
                 if at == site.site and not _falsy(value) and not (guards and model.fragment_reach.get(function)):
                     return True
-        for path, function in index.functions():
-            for call in function.calls:
-                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != "str":
-                    continue
-                if str(call.args[0].literal) != state:
-                    continue
-                if model.streamlit_call((path, function.qualname), call) != "session_state.setdefault":
-                    continue
-                default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
-                if not _falsy(default):
-                    return True
-        return False
+        return any(not _falsy(default) for default in model.state_defaults.get(state, ()))
 
     def _widget_starts_false(self, key: FunctionKey, site: Site) -> bool:
         found = self.ctx.index.call_at(site.path, site.site)
