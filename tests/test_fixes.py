@@ -280,8 +280,8 @@ def apply_lsp_edits(text: str, edits: list[lsp.TextEdit]) -> str:
     return text
 
 
-async def quick_fix(client: LanguageClient, uri: str, text: str) -> str | None:
-    """Wait for the FRG108 diagnostic of `text` and return the text after its quick fix."""
+async def code_actions(client: LanguageClient, uri: str) -> list[lsp.CodeAction]:
+    """Wait for the FRG108 diagnostic of the open document and return its quick fixes."""
     found: list[lsp.Diagnostic] = []
     deadline = time.monotonic() + 30
     while not found:
@@ -295,8 +295,7 @@ async def quick_fix(client: LanguageClient, uri: str, text: str) -> str | None:
             context=lsp.CodeActionContext(diagnostics=found[:1], only=[lsp.CodeActionKind.QuickFix]),
         )
     )
-    preferred = [a for a in actions or [] if a.is_preferred]
-    return apply_lsp_edits(text, preferred[0].edit.changes[uri]) if preferred else None
+    return actions or []
 
 
 LSP_CASES = {
@@ -310,10 +309,14 @@ LSP_CASES = {
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("text", LSP_CASES.values(), ids=LSP_CASES.keys())
-async def test_quick_fix_replaces_exactly_the_fixed_range(client: LanguageClient, text: str):
+async def test_quick_fixes_replace_exactly_their_range(client: LanguageClient, text: str):
     path = client.root / "app.py"
     path.write_text(text, encoding="utf-8", newline="")
     uri = path.as_uri()
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
-    fixed = await quick_fix(client, uri, text)
-    assert fixed == text.replace("experimental_fragment", "fragment")
+    actions = await code_actions(client, uri)
+    fix = next(a for a in actions if a.is_preferred)
+    assert apply_lsp_edits(text, fix.edit.changes[uri]) == text.replace("experimental_fragment", "fragment")
+    suppress = next(a for a in actions if "noqa" in a.title)
+    noqa = text.replace("experimental_fragment", "experimental_fragment  # noqa: FRG108")
+    assert apply_lsp_edits(text, suppress.edit.changes[uri]) == noqa
