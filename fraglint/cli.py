@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -16,9 +17,12 @@ from rich.table import Table
 
 from fraglint import __version__
 from fraglint.config import ConfigError, Settings, load_settings, validate_selectors
-from fraglint.diagnostics import Diagnostic
 from fraglint.model import versions
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, find_rule
+
+if TYPE_CHECKING:
+    from fraglint.engine import CheckResult
+    from fraglint.report import RenderOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
@@ -119,11 +123,11 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
         _fail(f"output format {output_format!r} is not available")
         return
     result = run_check(paths, settings, jobs=jobs)
-    if fix:
-        fixed = apply_fixes(result.diagnostics)
+    if fix and any(d.fix is not None for d in result.diagnostics):
+        fixed = apply_fixes(result, RenderOptions())
         if fixed:
             click.echo(f"fraglint: fixed {fixed} problem{'s' if fixed != 1 else ''}", err=True)
-            result = run_check(paths, settings, jobs=jobs)
+        result = run_check(paths, settings, jobs=jobs)  # what remains, as the files are now
     for missing in result.missing_paths:
         click.echo(f"fraglint: error: {missing}: no such file or directory", err=True)
     for empty in result.empty_dirs:
@@ -150,27 +154,21 @@ def _print_settings(settings: Settings, paths: list[str]) -> None:
     click.echo(f"respect gitignore: {str(settings.respect_gitignore).lower()}")
 
 
-def apply_fixes(diagnostics: list[Diagnostic]) -> int:
-    """Apply non-overlapping single-line edits, last first, file by file."""
-    by_path: dict[str, list] = {}
-    for d in diagnostics:
-        if d.fix is not None:
-            by_path.setdefault(d.path, []).extend(d.fix.edits)
-    applied = 0
-    for path, edits in by_path.items():
-        with open(path, encoding="utf-8", newline="") as handle:
-            lines = handle.read().splitlines(keepends=True)
-        taken: list = []
-        for edit in sorted(edits, key=lambda e: (e.span.line, e.span.column), reverse=True):
-            if any(edit.span.line == t.line and not (edit.span.end_column <= t.column or edit.span.column >= t.end_column) for t in taken):
-                continue
-            line = lines[edit.span.line - 1]
-            lines[edit.span.line - 1] = line[: edit.span.column - 1] + edit.replacement + line[edit.span.end_column - 1 :]
-            taken.append(edit.span)
-            applied += 1
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write("".join(lines))
-    return applied
+def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
+    """Apply the fixes of a check's diagnostics (see `fraglint.fixes`); say on stderr what was not.
+
+    Returns how many problems were fixed. A file that cannot be fixed (read-only, changed since
+    the check, a fix that would break the code) is reported and the others are still fixed.
+    """
+    from fraglint.fixes import fix_files
+
+    fixed = 0
+    for outcome in fix_files(result.diagnostics, result.source_digests):
+        fixed += outcome.fixed
+        for refusal in outcome.refusals:
+            where = options.display_path(refusal.path) + (f":{refusal.line}" if refusal.line else "")
+            click.echo(f"fraglint: error: {where}: {refusal.message}", err=True)
+    return fixed
 
 
 @main.command()

@@ -14,8 +14,9 @@ import pathspec
 from packaging.version import Version
 
 from fraglint.config import Settings, _matches
-from fraglint.diagnostics import Diagnostic, Edit, Fix, Location, Severity, Span
+from fraglint.diagnostics import Diagnostic, Fix, Location, Severity, Span
 from fraglint.files import discover, python_files_under
+from fraglint.fixes import edit_replacing
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, read_source
 from fraglint.index.project import ProjectIndex
@@ -34,6 +35,9 @@ class CheckResult:
     version: Version | None = None
     version_source: str = ""
     project: Project | None = field(default=None, repr=False)  # what the check was run on
+    # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
+    # while it still has these bytes (see `fraglint.fixes`).
+    source_digests: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -159,7 +163,8 @@ def run_check(
         for finding in rule.check(ctx):
             if finding.site.path in analysed:
                 findings.append((rule_class, finding))
-    diagnostics = _to_diagnostics(findings, project, enabled, jobs)
+    digests: dict[str, str] = {}
+    diagnostics = _to_diagnostics(findings, project, enabled, jobs, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
@@ -169,6 +174,7 @@ def run_check(
         version=version,
         version_source=settings.version_source,
         project=project,
+        source_digests=digests,
     )
 
 
@@ -198,17 +204,22 @@ class _MentionChecker:
 # -- spans, suppressions, fixes -------------------------------------------------------------
 
 
-def _edit(facts: FileFacts, span: Span, old: str, new: str) -> Edit | None:
-    lines = facts.text.splitlines(keepends=True)
-    if span.line != span.end_line or span.line > len(lines):
+def _fix(finding: Finding, facts: FileFacts | None, span: Span | None, digests: dict[str, str]) -> Fix | None:
+    """The finding's fix as an edit of the text the check read; its file's digest goes to `digests`.
+
+    A fix edits the file it is reported in (a fix of another file would be applied to the
+    wrong one), at a span found in that file's text by `fixes.edit_replacing`, the same
+    line and column arithmetic that applies it.
+    """
+    spec = finding.fix
+    if spec is None or facts is None or span is None or spec.site.path != finding.site.path:
         return None
-    line_text = lines[span.line - 1]
-    segment = line_text[span.column - 1 : span.end_column - 1]
-    at = segment.rfind(old) if segment.endswith(old) else segment.find(old)
-    if at < 0:
+    edit = edit_replacing(facts.text, span, spec.old, spec.new)
+    if edit is None:
         return None
-    start = span.column + at
-    return Edit(Span(span.line, start, span.line, start + len(old)), new)
+    if facts.digest is not None:
+        digests[finding.site.path] = facts.digest
+    return Fix(spec.message, (edit,))
 
 
 def _to_diagnostics(
@@ -216,7 +227,10 @@ def _to_diagnostics(
     project: Project,
     enabled: set[str],
     jobs: int | None = None,
+    digests: dict[str, str] | None = None,
 ) -> list[Diagnostic]:
+    """Diagnostics of the findings; `digests` gets the digest of each file a fix edits."""
+    digests = {} if digests is None else digests
     settings, problems, buffers = project.settings, project.problems, project.buffers
     diagnostics: list[Diagnostic] = []
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
@@ -269,10 +283,7 @@ def _to_diagnostics(
                 related.append(Location(site.path, related_span, message))
         fix = None
         if finding.fix is not None:
-            fix_span = site_span(finding.fix.site, finding.fix.part)
-            edit = _edit(facts_for(finding.fix.site.path), fix_span, finding.fix.old, finding.fix.new) if fix_span else None
-            if edit is not None:
-                fix = Fix(finding.fix.message, (edit,))
+            fix = _fix(finding, facts, site_span(finding.fix.site, finding.fix.part), digests)
         diagnostics.append(
             Diagnostic(
                 path=finding.site.path,

@@ -39,9 +39,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from fraglint import __version__
-from fraglint import engine
+from fraglint import engine, fixes
 from fraglint.config import ConfigError, Settings, find_project_root
-from fraglint.diagnostics import Diagnostic, Severity, Span
+from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, facts_from_visitor, read_facts, suppressions_in
 from fraglint.index.loader import InputProblem, compute_positions, summarize_file, summarize_source
@@ -621,6 +621,24 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
+def _text_edits(document, fix_list: list[Fix]) -> list[lsp.TextEdit]:
+    """The fixes as LSP edits of the buffer, planned by `fixes.plan_fixes` as `--fix` plans them.
+
+    Offsets become positions on LSP's own lines (broken at \\n, \\r\\n and \\r, as the spans'
+    are; pygls's `document.lines` also breaks at form feeds and \\u2028) in the client's
+    position units (UTF-16 by default: an emoji counts twice).
+    """
+    text = document.source
+    plan = fixes.plan_fixes(text, fix_list)
+
+    def position(offset: int) -> lsp.Position:
+        line, column = fixes.position_of(text, offset)
+        before = text[offset - column + 1 : offset]
+        return lsp.Position(line=line - 1, character=document.position_codec.client_num_units(before))
+
+    return [lsp.TextEdit(lsp.Range(position(r.start), position(r.end)), r.new) for r in plan.replacements]
+
+
 _NOQA = re.compile(r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
 
 
@@ -779,14 +797,15 @@ class FraglintLanguageServer(LanguageServer):
         if published is None or document is None:
             return []
         wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
+        current = published.version == document.version  # the fixes' spans are of that text
         actions: list[lsp.CodeAction] = []
         suppress: list[lsp.CodeAction] = []
         for item, d in published.items:
             asked = (item.code, item.range.start.line, item.range.start.character) in wanted
-            if not asked and not _overlaps(item.range, params.range):
+            if not current or (not asked and not _overlaps(item.range, params.range)):
                 continue
-            if d.fix is not None and published.version == document.version:
-                edits = [lsp.TextEdit(self.client_range(d.path, e.span, document)[1], e.replacement) for e in d.fix.edits]
+            edits = _text_edits(document, [d.fix]) if d.fix is not None else []
+            if edits:
                 actions.append(
                     lsp.CodeAction(
                         title=f"{d.fix.message} ({d.code})",
@@ -796,42 +815,28 @@ class FraglintLanguageServer(LanguageServer):
                         edit=lsp.WorkspaceEdit(changes={uri: edits}),
                     )
                 )
-            lines = document.lines
-            if 0 < d.span.line <= len(lines):
-                found = noqa_edit(lines[d.span.line - 1], d.span.line, d.code)
-                if found is not None:
-                    span, text = found
-                    edit = lsp.TextEdit(self.client_range(d.path, span, document)[1], text)
-                    suppress.append(
-                        lsp.CodeAction(
-                            title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
-                            kind=lsp.CodeActionKind.QuickFix,
-                            diagnostics=[item],
-                            edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
-                        )
+            found = noqa_edit(fixes.line_text(document.source, d.span.line), d.span.line, d.code)
+            edits = _text_edits(document, [Fix("noqa", (Edit(*found),))]) if found is not None else []
+            if edits:
+                suppress.append(
+                    lsp.CodeAction(
+                        title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
+                        kind=lsp.CodeActionKind.QuickFix,
+                        diagnostics=[item],
+                        edit=lsp.WorkspaceEdit(changes={uri: edits}),
                     )
+                )
         only = params.context.only
-        found = actions + suppress if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
-        if _kind_wanted(FIX_ALL, only):
+        found_actions = actions + suppress if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
+        if _kind_wanted(FIX_ALL, only) and current:
             fix_all = self._fix_all(uri, published, document)
             if fix_all is not None:
-                found.append(fix_all)
-        return found
+                found_actions.append(fix_all)
+        return found_actions
 
     def _fix_all(self, uri: str, published: Published, document) -> lsp.CodeAction | None:
         """Every fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers)."""
-        if published.version != document.version:
-            return None
-        edits: list[lsp.TextEdit] = []
-        taken: list[lsp.Range] = []
-        for _, d in published.items:
-            if d.fix is None:
-                continue
-            ranges = [self.client_range(d.path, e.span, document)[1] for e in d.fix.edits]
-            if any(_overlaps(r, other) for r in ranges for other in taken):
-                continue
-            taken.extend(ranges)
-            edits.extend(lsp.TextEdit(r, e.replacement) for r, e in zip(ranges, d.fix.edits))
+        edits = _text_edits(document, [d.fix for _, d in published.items if d.fix is not None])
         if not edits:
             return None
         return lsp.CodeAction(title="fraglint: fix all auto-fixable problems", kind=FIX_ALL, edit=lsp.WorkspaceEdit(changes={uri: edits}))

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Span
-from fraglint.index.loader import InputProblem, load_text, summarize_source
+from fraglint.fixes import source_digest
+from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_source
 
 Suppressions = dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
 
@@ -24,19 +25,26 @@ class FileFacts:
     text: str
     spans: Mapping[int, tuple[Span, ...]]  # site -> spans (1-based): the node, then its name
     suppressions: Suppressions
+    digest: str | None = None  # of the bytes `text` was decoded from (`fixes.source_digest`); None for a buffer
 
 
 def read_facts(path: str, text: str | None = None) -> FileFacts | None:
     """Facts of the file at `path` (`text` overrides the disk); None when it cannot be parsed."""
+    digest = None
     if text is None:
-        loaded = load_text(path)
+        data = read_source(path)
+        if isinstance(data, InputProblem):
+            return None
+        loaded = decode_source(path, data)
         if isinstance(loaded, InputProblem):
             return None
-        text = loaded
+        text, digest = loaded, source_digest(data)  # a fix is written only while the file has these bytes
     result = summarize_source(path, text, with_positions=True)
     if isinstance(result, InputProblem):
         return None
-    return facts_from_visitor(text, result[1])
+    facts = facts_from_visitor(text, result[1])
+    facts.digest = digest
+    return facts
 
 
 def facts_from_visitor(text: str, visitor) -> FileFacts:

@@ -1,0 +1,3 @@
+import streamlit as st
+x = 1 + \
+ 2; y = st.fragment

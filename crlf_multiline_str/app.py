@@ -1,0 +1,3 @@
+import streamlit as st
+x = '''a
+b'''; y = st.fragment

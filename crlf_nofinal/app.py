@@ -1,0 +1,2 @@
+import streamlit as st
+f = st.fragment

@@ -1,0 +1,1 @@
+from streamlit import fragment as a, fragment as b

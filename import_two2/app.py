@@ -1,0 +1,1 @@
+from streamlit import fragment, fragment as b

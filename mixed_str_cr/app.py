@@ -1,0 +1,2 @@
+import streamlit as st
+x = '''ab'''; y = st.fragment

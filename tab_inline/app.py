@@ -1,0 +1,2 @@
+import streamlit as st
+x = 1;	y =	st.fragment
