@@ -14,6 +14,7 @@ read wherever it is, unless it lies in the project and resolves outside it.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -190,11 +191,14 @@ def _file_problem(path: str, boundary: str | None) -> str | None:
     """Why the file at `path` is not read (None: a regular file within `boundary`).
 
     Only the file itself may be a symlink: `os.walk` does not enter linked directories.
+    One `lstat` for a plain file; a symlink is resolved and its target checked.
     """
-    if boundary is not None and os.path.islink(path) and leaves_root(path, boundary):
-        return OUTSIDE_PROJECT
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if boundary is not None and leaves_root(path, boundary):
+                return OUTSIDE_PROJECT
+            mode = os.stat(path).st_mode
     except FileNotFoundError:
         return "no such file (a broken symbolic link)" if os.path.islink(path) else "no such file"
     except OSError as error:
