@@ -1,7 +1,8 @@
 """The command line: `fraglint check`, `fraglint rule`, `fraglint scopes`, `fraglint lsp`.
 
 Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage or configuration error
-(including a path that does not exist).
+(including a path that does not exist). Every message on standard error goes through
+`_error` or `_warn`, which make text from the project printable (it may be a CI log).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from fraglint import __version__
-from fraglint.config import ConfigError, Settings, load_settings, validate_selectors
+from fraglint.config import ConfigError, Settings, load_settings, validate_patterns, validate_selectors
 from fraglint.model import versions
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, find_rule
+from fraglint.safe_text import printable
 
 if TYPE_CHECKING:
     from fraglint.engine import CheckResult
@@ -28,8 +30,16 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
 
 
+def _error(message: str) -> None:
+    click.echo(f"fraglint: error: {printable(message)}", err=True)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"fraglint: warning: {printable(message)}", err=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"fraglint: error: {message}", err=True)
+    _error(message)
     sys.exit(EXIT_ERROR)
 
 
@@ -69,6 +79,7 @@ def resolve_settings(
         validate_selectors(ignore, "--ignore")
         settings.ignore = settings.ignore + ignore
     if extend_exclude:
+        validate_patterns(extend_exclude, "--extend-exclude")
         settings.extend_exclude += extend_exclude
     if respect_gitignore is not None:
         settings.respect_gitignore = respect_gitignore
@@ -112,7 +123,7 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
         return
     settings.cache = not no_cache
     for warning in getattr(settings, "version_warnings", []):
-        click.echo(f"fraglint: warning: {warning}", err=True)
+        _warn(warning)
     if show_settings:
         _print_settings(settings, paths)
         return
@@ -129,9 +140,12 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
             click.echo(f"fraglint: fixed {fixed} problem{'s' if fixed != 1 else ''}", err=True)
         result = run_check(paths, settings, jobs=jobs)  # what remains, as the files are now
     for missing in result.missing_paths:
-        click.echo(f"fraglint: error: {missing}: no such file or directory", err=True)
+        _error(f"{missing}: no such file or directory")
     for empty in result.empty_dirs:
-        click.echo(f"fraglint: warning: no Python files found under {empty}", err=True)
+        _warn(f"no Python files found under {empty}")
+    for path, problem in sorted(result.project.problems.items() if result.project else ()):
+        if os.path.isdir(path):  # also a diagnostic, but a whole directory left out deserves a word here
+            _warn(f"{path}: {problem.message}")
     use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     render(result, sys.stdout, RenderOptions(color=use_color))
     sys.stdout.flush()
@@ -142,16 +156,19 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
 
 
 def _print_settings(settings: Settings, paths: list[str]) -> None:
-    click.echo(f"paths: {', '.join(paths)}")
-    click.echo(f"project root: {settings.root}")
-    click.echo(f"config file: {settings.config_file or '(none)'}")
-    click.echo(f"target streamlit version: {settings.target_version}")
-    click.echo(f"  chosen from: {settings.version_source}")
-    click.echo(f"select: {', '.join(settings.select)}")
-    click.echo(f"ignore: {', '.join(settings.ignore) or '(none)'}")
-    click.echo(f"per-file-ignores: {settings.per_file_ignores or '(none)'}")
-    click.echo(f"exclude: {', '.join(settings.exclude + settings.extend_exclude)}")
-    click.echo(f"respect gitignore: {str(settings.respect_gitignore).lower()}")
+    for line in (
+        f"paths: {', '.join(paths)}",
+        f"project root: {settings.root}",
+        f"config file: {settings.config_file or '(none)'}",
+        f"target streamlit version: {settings.target_version}",
+        f"  chosen from: {settings.version_source}",
+        f"select: {', '.join(settings.select)}",
+        f"ignore: {', '.join(settings.ignore) or '(none)'}",
+        f"per-file-ignores: {settings.per_file_ignores or '(none)'}",
+        f"exclude: {', '.join(settings.exclude + settings.extend_exclude)}",
+        f"respect gitignore: {str(settings.respect_gitignore).lower()}",
+    ):
+        click.echo(printable(line))
 
 
 def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
@@ -167,7 +184,7 @@ def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
         fixed += outcome.fixed
         for refusal in outcome.refusals:
             where = options.display_path(refusal.path) + (f":{refusal.line}" if refusal.line else "")
-            click.echo(f"fraglint: error: {where}: {refusal.message}", err=True)
+            _error(f"{where}: {refusal.message}")
     return fixed
 
 
@@ -192,9 +209,9 @@ def scopes(paths, output_format, streamlit_version, config, output, color) -> No
         return
     project = build_project(paths, settings)
     for missing in project.missing_paths:
-        click.echo(f"fraglint: error: {missing}: no such file or directory", err=True)
+        _error(f"{missing}: no such file or directory")
     for path, problem in sorted(project.problems.items()):
-        click.echo(f"fraglint: warning: {path}:{problem.line}:{problem.column}: {problem.message} (not analysed)", err=True)
+        _warn(f"{path}:{problem.line}:{problem.column}: {problem.message} (not analysed)")
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     options = RenderOptions(color=use_color)
     document = scopes_report.scopes_document(project, paths, options)

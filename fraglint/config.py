@@ -2,13 +2,18 @@
 
 Keys (kebab-case, as in ruff): `streamlit-version`, `select`, `ignore`, `per-file-ignores`,
 `exclude`, `extend-exclude`, `respect-gitignore`. A bad key or value is a `ConfigError`, which
-the CLI turns into exit code 2 with the file and key named.
+the CLI turns into exit code 2 with the file and key named. So is a pyproject.toml that cannot
+be read as TOML at all (too large, not UTF-8, nested too deeply, a FIFO, a symlink out of the
+project): it is read through `fraglint.safe_read`, like every file of the project.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 if sys.version_info >= (3, 11):
@@ -16,10 +21,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+import pathspec
 from packaging.version import Version
 
 from fraglint.model import versions
 from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS
+from fraglint.safe_read import CONFIG_LIMIT, Unreadable, read_text
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
@@ -93,6 +100,24 @@ def validate_selectors(selectors: list[str], where: str) -> None:
         raise ConfigError(f"{where}: unknown rule selector {selector!r} (see `fraglint rule --all`)")
 
 
+def gitignore_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+    """Patterns matched with git's rules; ValueError for a pattern git cannot use."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # `re` on patterns such as `[[`
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        except re.error as error:  # e.g. `[z-a]`
+            raise ValueError(str(error)) from None
+
+
+def validate_patterns(patterns: Iterable[str], where: str) -> None:
+    for pattern in patterns:
+        try:
+            gitignore_spec([pattern])
+        except ValueError:
+            raise ConfigError(f"{where}: invalid glob pattern {pattern!r}") from None
+
+
 def find_project_root(start: str) -> tuple[str, str | None]:
     """(root, pyproject path): the nearest directory upwards with a pyproject.toml or .git."""
     directory = os.path.abspath(start)
@@ -120,14 +145,12 @@ def load_settings(start: str, config_path: str | None = None) -> Settings:
     settings = Settings(root=root)
     if pyproject is None:
         return settings
-    try:
-        with open(pyproject, "rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
-    except OSError as error:
-        raise ConfigError(f"{pyproject}: cannot be read: {error.strerror}") from None
-    table = data.get("tool", {}).get("fraglint")
+    # A pyproject.toml found in the project must be the project's own; one named by --config is read where it is.
+    data = _read_toml(pyproject, None if config_path is not None else root)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{pyproject}: `tool` must be a table (PEP 518), not a {type(tool).__name__}")
+    table = tool.get("fraglint")
     if table is None:
         return settings
     if not isinstance(table, dict):
@@ -135,6 +158,18 @@ def load_settings(start: str, config_path: str | None = None) -> Settings:
     settings.config_file = pyproject
     apply_table(settings, table, f"{pyproject} [tool.fraglint]")
     return settings
+
+
+def _read_toml(path: str, root: str | None) -> dict:
+    text = read_text(path, CONFIG_LIMIT, root)
+    if isinstance(text, Unreadable):
+        raise ConfigError(f"{path}: cannot be read: {text.reason}")
+    try:
+        return tomllib.loads(text)
+    except ValueError as error:  # TOMLDecodeError, or an integer of more than 4300 digits
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
 
 
 def apply_table(settings: Settings, table: dict, where: str) -> None:
@@ -154,6 +189,8 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
                 raise ConfigError(f"{where}: {key} must be a list of strings")
             if key in ("select", "ignore"):
                 validate_selectors(value, f"{where} {key}")
+            else:
+                validate_patterns(value, f"{where} {key}")
             setattr(settings, attribute, list(value))
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
@@ -161,6 +198,7 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
             isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values()
         ):
             raise ConfigError(f"{where}: per-file-ignores must map glob patterns to lists of rules")
+        validate_patterns(value, f"{where} per-file-ignores")
         for pattern, selectors in value.items():
             validate_selectors(selectors, f"{where} per-file-ignores {pattern!r}")
         settings.per_file_ignores = {str(k): list(v) for k, v in value.items()}

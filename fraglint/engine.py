@@ -25,6 +25,7 @@ from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragments import FragmentModel, Site
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.safe_read import leaves_root
 
 @dataclass
 class CheckResult:
@@ -88,9 +89,10 @@ def build_project(
                 problems[path] = result
         else:
             summaries[path] = result
+    problems.update(found.problems)  # files found but not read: FIFOs, symlinks out, unlistable directories
 
     def load(path: str) -> ModuleSummary | None:
-        if not path.startswith(settings.root) or not path.endswith(".py"):
+        if not path.startswith(settings.root) or not path.endswith(".py") or leaves_root(path, settings.root):
             return None
         if path not in buffers and not os.path.isfile(path):
             return None

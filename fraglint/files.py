@@ -3,17 +3,26 @@
 Explicitly named files are always checked (as in ruff); directories are walked with the
 exclude patterns and, by default, every `.gitignore` on the way applied with git's own
 matching rules (pathspec's `gitwildmatch`).
+
+The project may be a stranger's (a pull request in CI), so only what it owns is read: a
+file that resolves outside the project root (a symlink to `/proc/self/environ`), a FIFO or
+a device named `x.py`, and a directory that cannot be listed are not checked but reported
+(`unreadable-file`), and the other files are still checked. An explicitly named file is
+read wherever it is, unless it lies in the project and resolves outside it.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pathspec
 
-from fraglint.config import Settings
+from fraglint.config import Settings, gitignore_spec
+from fraglint.index.loader import InputProblem
+from fraglint.safe_read import GITIGNORE_LIMIT, OUTSIDE_PROJECT, Unreadable, inside, kind_problem, leaves_root, read_file
 
 
 @dataclass
@@ -21,29 +30,52 @@ class Discovery:
     files: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     empty_dirs: list[str] = field(default_factory=list)
+    problems: dict[str, InputProblem] = field(default_factory=dict)  # found, but not read
 
 
 def _spec(patterns: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    """Patterns validated with the settings (see `config.validate_patterns`)."""
+    return gitignore_spec(patterns)
+
+
+def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+    """A .gitignore's patterns; like git, a pattern it cannot use (`!`, `[z-a]`) is skipped."""
+    try:
+        return gitignore_spec(lines)
+    except ValueError:
+        return gitignore_spec(line for line in lines if _usable(line))
+
+
+def _usable(pattern: str) -> bool:
+    try:
+        gitignore_spec([pattern])
+    except ValueError:
+        return False
+    return True
+
+
+def _unreadable(path: str, reason: str) -> InputProblem:
+    return InputProblem(path, "unreadable-file", reason)
 
 
 class _GitIgnores:
     """The .gitignore files from the project root down to a directory, applied in order."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, problems: dict[str, InputProblem]) -> None:
         self.root = root
+        self.problems = problems
         self._specs: dict[str, pathspec.PathSpec | None] = {}
 
     def spec_for(self, directory: str) -> pathspec.PathSpec | None:
         if directory not in self._specs:
             path = os.path.join(directory, ".gitignore")
             spec = None
-            if os.path.isfile(path):
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as handle:
-                        spec = _spec(handle.read().splitlines())
-                except OSError:
-                    spec = None
+            if os.path.lexists(path):
+                data = read_file(path, GITIGNORE_LIMIT, self.root if inside(path, self.root) else None)
+                if isinstance(data, Unreadable):
+                    self.problems[path] = _unreadable(path, f"{data.reason}; its patterns were not applied")
+                else:
+                    spec = _gitignore_spec(data.decode("utf-8", "replace").splitlines())
             self._specs[directory] = spec
         return self._specs[directory]
 
@@ -73,49 +105,105 @@ def discover(paths: list[str], settings: Settings, unsaved: Collection[str] = ()
     `unsaved`: absolute paths of editor buffers, which count as files though the disk may
     not have them yet.
     """
-    result = Discovery()
-    exclude = _spec(settings.exclude + settings.extend_exclude)
-    gitignores = _GitIgnores(settings.root) if settings.respect_gitignore else None
-    seen: set[str] = set()
-
-    def excluded(path: str, is_dir: bool) -> bool:
-        name = os.path.basename(path)
-        relative = os.path.relpath(path, settings.root).replace(os.sep, "/")
-        suffix = "/" if is_dir else ""
-        if exclude.match_file(name + suffix) or (not relative.startswith("..") and exclude.match_file(relative + suffix)):
-            return True
-        return gitignores is not None and gitignores.ignored(path, is_dir)
-
+    walker = _Walker(settings)
     for given in paths:
         path = os.path.abspath(given)
         if path in unsaved and not os.path.isdir(path):
-            if path not in seen:
-                seen.add(path)
-                result.files.append(path)
-            continue
-        if not os.path.exists(path):
-            result.missing.append(given)
-            continue
-        if os.path.isfile(path):
-            if path not in seen:
-                seen.add(path)
-                result.files.append(path)
-            continue
+            walker.add(path)
+        elif not os.path.exists(path):
+            walker.result.missing.append(given)
+        elif not os.path.isdir(path):
+            walker.add_named(path)
+        elif walker.inside_root(path) and leaves_root(path, settings.root):
+            walker.refuse(path, OUTSIDE_PROJECT)
+        else:
+            walker.walk(path, given)
+    return walker.result
+
+
+class _Walker:
+    """One discovery: what was found so far, and the rules for what counts."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.root
+        self.result = Discovery()
+        self.exclude = _spec(settings.exclude + settings.extend_exclude)
+        self.gitignores = _GitIgnores(settings.root, self.result.problems) if settings.respect_gitignore else None
+        self.seen: set[str] = set()
+
+    def inside_root(self, path: str) -> bool:
+        return inside(path, self.root)
+
+    def add(self, path: str) -> None:
+        if path not in self.seen:
+            self.seen.add(path)
+            self.result.files.append(path)
+
+    def refuse(self, path: str, reason: str) -> None:
+        self.seen.add(path)
+        self.result.problems[path] = _unreadable(path, reason)
+
+    def add_named(self, path: str) -> None:
+        """A file named on the command line: read wherever it is, unless it escapes the project."""
+        escapes = self.inside_root(path) and leaves_root(path, self.root)
+        reason = OUTSIDE_PROJECT if escapes else _file_problem(path, None)
+        if reason is None:
+            self.add(path)
+        elif path not in self.seen:
+            self.refuse(path, reason)
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        name = os.path.basename(path)
+        relative = os.path.relpath(path, self.root).replace(os.sep, "/")
+        suffix = "/" if is_dir else ""
+        if self.exclude.match_file(name + suffix) or (
+            not relative.startswith("..") and self.exclude.match_file(relative + suffix)
+        ):
+            return True
+        return self.gitignores is not None and self.gitignores.ignored(path, is_dir)
+
+    def walk(self, top: str, given: str) -> None:
+        """Every Python file under `top`; files that resolve outside the tree are refused."""
+        boundary = self.root if self.inside_root(top) else top
+        errors: list[OSError] = []
         found_here = 0
-        for directory, subdirs, filenames in os.walk(path):
-            subdirs[:] = sorted(d for d in subdirs if not excluded(os.path.join(directory, d), True))
+        for directory, subdirs, filenames in os.walk(top, onerror=errors.append):
+            subdirs[:] = sorted(d for d in subdirs if not self.excluded(os.path.join(directory, d), True))
             for filename in sorted(filenames):
-                if not filename.endswith(".py"):
-                    continue
                 file_path = os.path.join(directory, filename)
-                if excluded(file_path, False) or file_path in seen:
+                if not filename.endswith(".py") or file_path in self.seen or self.excluded(file_path, False):
                     continue
-                seen.add(file_path)
-                result.files.append(file_path)
                 found_here += 1
-        if not found_here:
-            result.empty_dirs.append(given)
-    return result
+                reason = _file_problem(file_path, boundary)
+                if reason is None:
+                    self.add(file_path)
+                else:
+                    self.refuse(file_path, reason)
+        for error in errors:
+            listed = error.filename if isinstance(error.filename, str) else top
+            why = "permission denied" if isinstance(error, PermissionError) else (error.strerror or str(error))
+            self.refuse(listed, f"directory cannot be read ({why}); its files were not checked")
+        if not found_here and not errors:
+            self.result.empty_dirs.append(given)
+
+
+def _file_problem(path: str, boundary: str | None) -> str | None:
+    """Why the file at `path` is not read (None: a regular file within `boundary`).
+
+    Only the file itself may be a symlink: `os.walk` does not enter linked directories.
+    One `lstat` for a plain file; a symlink is resolved and its target checked.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if boundary is not None and leaves_root(path, boundary):
+                return OUTSIDE_PROJECT
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file (a broken symbolic link)" if os.path.islink(path) else "no such file"
+    except OSError as error:
+        return "permission denied" if isinstance(error, PermissionError) else f"cannot be read: {error.strerror or error}"
+    return kind_problem(mode)
 
 
 def python_files_under(root: str, settings: Settings) -> list[str]:

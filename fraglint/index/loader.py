@@ -22,6 +22,7 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from fraglint.index.summary import ModuleSummary
 from fraglint.index.visitor import SummaryVisitor
+from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 
 # Deeply nested expressions recurse in libcst and in our walk; this is enough for any
 # hand-written code while staying far from the C stack's limit.
@@ -38,17 +39,11 @@ class InputProblem:
 
 
 def read_source(path: str) -> bytes | InputProblem:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        return InputProblem(path, "unreadable-file", "is a directory, not a Python file")
-    except FileNotFoundError:
-        return InputProblem(path, "unreadable-file", "no such file")
-    except PermissionError:
-        return InputProblem(path, "unreadable-file", "permission denied")
-    except OSError as error:
-        return InputProblem(path, "unreadable-file", f"cannot be read: {error.strerror or error}")
+    """The file's bytes (a regular file of at most 20 MiB), or why it cannot be read."""
+    data = read_file(path, SOURCE_LIMIT)
+    if isinstance(data, Unreadable):
+        return InputProblem(path, "unreadable-file", data.reason)
+    return data
 
 
 def decode_source(path: str, data: bytes) -> str | InputProblem:

@@ -17,6 +17,10 @@ A declaration without any version constraint (`streamlit`) does not stop the sea
 nothing better is found, it is reported with the newest known release, which is what a
 fresh install gets. Problems (a malformed requirement, a range admitting no known release,
 an unreadable file) become warnings naming the file and line, and the search goes on.
+
+The files are a stranger's in CI, so they are read through `fraglint.safe_read`: a
+declaration file or a `-r` include that resolves outside the project, a FIFO, a device, a
+file over 10 MiB or one nested too deeply to parse is a warning, never a hang or a crash.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from fraglint.safe_read import CONFIG_LIMIT, Unreadable, inside, leaves_root, read_text
+
 # Every final Streamlit 1.x release, oldest first, as listed by `pip index versions streamlit`
 # on 2026-11-25 (PyPI). Ranges resolve to the lowest of these they admit; there are gaps
 # (no 1.37.2, no 1.45.2), so `>1.45.1` gives 1.46.0, not a release that never existed.
@@ -60,6 +66,8 @@ NEWEST_KNOWN = KNOWN_RELEASES[-1]
 STREAMLIT = "streamlit"
 LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
+MAX_DECLARATIONS = 64  # Streamlit declarations read from one directory's files
+MAX_CLAUSES = 32  # version clauses in one declaration
 
 
 @dataclass
@@ -94,14 +102,35 @@ class Resolved:
 
 
 class Findings:
-    """Declarations and warnings collected from one directory's files."""
+    """Declarations and warnings collected from one directory's files.
 
-    def __init__(self) -> None:
+    `root`: the tree they may be read from (the project root; a directory outside it, e.g.
+    beside a `--config` file elsewhere, is its own tree).
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
         self.declarations: list[Declaration] = []
         self.warnings: list[str] = []
+        self.full = False  # MAX_DECLARATIONS reached
 
     def warn(self, path: str, line: int | None, message: str) -> None:
         self.warnings.append(f"{_where(path, line)}: {message}")
+
+    def declare(self, declaration: Declaration) -> None:
+        """Record a declaration; absurd numbers of them (or of their clauses) are refused.
+
+        Resolving costs clauses x known releases, so a hostile file of 10 MiB of
+        Streamlit ranges would otherwise take minutes; real projects have a handful.
+        """
+        clauses = sum(len(alternative) for alternative in declaration.alternatives)
+        if clauses > MAX_CLAUSES:
+            self.warn(declaration.path, declaration.line, f"more than {MAX_CLAUSES} version clauses; ignoring it")
+        elif len(self.declarations) < MAX_DECLARATIONS:
+            self.declarations.append(declaration)
+        elif not self.full:
+            self.full = True
+            self.warn(declaration.path, declaration.line, f"more than {MAX_DECLARATIONS} Streamlit declarations; ignoring the rest")
 
 
 def detect_target_version(start: str, root: str) -> DetectedVersion | None:
@@ -109,7 +138,8 @@ def detect_target_version(start: str, root: str) -> DetectedVersion | None:
     warnings: list[str] = []
     unconstrained: Resolved | None = None
     for directory in _search_directories(start, root):
-        locks, others = Findings(), Findings()
+        tree = root if inside(directory, os.path.abspath(root)) else directory
+        locks, others = Findings(tree), Findings(tree)
         for name in LOCK_FILES:
             _read_if_file(os.path.join(directory, name), locks)
         for path in _declaration_files(directory):
@@ -158,13 +188,11 @@ def _declaration_files(directory: str) -> list[str]:
 
 
 def _read_if_file(path: str, findings: Findings) -> None:
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         return
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        findings.warn(path, None, f"cannot be read: {error}")
+    text = read_text(path, CONFIG_LIMIT, findings.root)
+    if isinstance(text, Unreadable):
+        findings.warn(path, None, f"cannot be read: {text.reason}")
         return
     name = os.path.basename(path)
     if name == "pyproject.toml":
@@ -252,7 +280,7 @@ def _requirement(path: str, line: int | None, text: str, findings: Findings) -> 
         findings.warn(path, line, f"malformed requirement `{text}`: {_first_line(error)}{hint}")
         return
     if canonicalize_name(requirement.name) == STREAMLIT:
-        findings.declarations.append(Declaration(path, line, text, alternatives=[requirement.specifier]))
+        findings.declare(Declaration(path, line, text, alternatives=[requirement.specifier]))
 
 
 def _read_requirements(path: str, text: str, findings: Findings, seen: set[str]) -> None:
@@ -274,11 +302,12 @@ def _read_requirements(path: str, text: str, findings: Findings, seen: set[str])
 
 def _include(path: str, number: int, target: str, findings: Findings, seen: set[str]) -> None:
     included = os.path.join(os.path.dirname(path), target)
-    try:
-        with open(included, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        findings.warn(path, number, f"cannot read included file {target}: {getattr(error, 'strerror', None) or error}")
+    if leaves_root(included, findings.root):
+        findings.warn(path, number, f"included file {target} is outside the project; not read")
+        return
+    text = read_text(included, CONFIG_LIMIT)
+    if isinstance(text, Unreadable):
+        findings.warn(path, number, f"cannot read included file {target}: {text.reason}")
         return
     _read_requirements(included, text, findings, seen)
 
@@ -352,7 +381,7 @@ def _read_poetry(path: str, text: str, poetry: dict, findings: Findings) -> None
                 except (InvalidSpecifier, ValueError):
                     findings.warn(path, line, f"malformed Poetry constraint `streamlit = {constraint!r}`")
                     continue
-                findings.declarations.append(Declaration(path, line, f"streamlit = {constraint!r}", alternatives=alternatives))
+                findings.declare(Declaration(path, line, f"streamlit = {constraint!r}", alternatives=alternatives))
 
 
 def _poetry_constraints(value: object) -> Iterator[str]:
@@ -430,6 +459,12 @@ def _read_pipfile_lock(path: str, text: str, findings: Findings) -> None:
     except json.JSONDecodeError as error:
         findings.warn(path, error.lineno, f"invalid JSON: {error.msg}")
         return
+    except ValueError as error:  # an integer of more than 4300 digits
+        findings.warn(path, None, f"invalid JSON: {error}")
+        return
+    except RecursionError:
+        findings.warn(path, None, "invalid JSON: nested too deeply to read")
+        return
     for section in ("default", "develop"):
         packages = data.get(section) if isinstance(data, dict) else None
         for name, entry in (packages or {}).items() if isinstance(packages, dict) else []:
@@ -445,7 +480,7 @@ def _locked(path: str, line: int | None, version: str, findings: Findings) -> No
     except InvalidVersion:
         findings.warn(path, line, f"streamlit is locked to an invalid version {version!r}")
         return
-    findings.declarations.append(Declaration(path, line, f"streamlit {version}", locked=release))
+    findings.declare(Declaration(path, line, f"streamlit {version}", locked=release))
 
 
 def _lock_line(text: str, version: str, key: str = r'name\s*=\s*"streamlit"\s*$') -> int | None:
@@ -531,7 +566,7 @@ def _conda_requirement(path: str, line: int, item: str, findings: Findings) -> N
     except (InvalidSpecifier, InvalidVersion, ValueError):
         findings.warn(path, line, f"malformed conda requirement `{item}`")
         return
-    findings.declarations.append(Declaration(path, line, item, alternatives=alternatives))
+    findings.declare(Declaration(path, line, item, alternatives=alternatives))
 
 
 def _conda_specifiers(rest: str) -> list[SpecifierSet]:
@@ -571,8 +606,11 @@ def _conda_clause(clause: str) -> str:
 def _load_toml(path: str, text: str, findings: Findings) -> dict | None:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # TOMLDecodeError, or an integer of more than 4300 digits
         findings.warn(path, None, f"invalid TOML: {error}")
+        return None
+    except RecursionError:
+        findings.warn(path, None, "invalid TOML: nested too deeply to read")
         return None
 
 

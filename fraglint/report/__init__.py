@@ -30,6 +30,34 @@ class RenderOptions:
         return path if relative.startswith("..") else relative
 
 
+class SourceLines:
+    """The lines of the files a check read, decoded as Python decodes them (for code frames).
+
+    Only files the check itself read are opened: a path it refused (a FIFO, a symlink out of
+    the project) is never read just to draw a frame. Text is returned as is; renderers make
+    it printable.
+    """
+
+    def __init__(self, result: CheckResult) -> None:
+        self.readable = set(result.project.files) if result.project is not None else None
+        self._cache: dict[str, list[str]] = {}
+
+    def __call__(self, path: str) -> list[str]:
+        if path not in self._cache:
+            self._cache[path] = self._read(path) if self.readable is None or path in self.readable else []
+        return self._cache[path]
+
+    @staticmethod
+    def _read(path: str) -> list[str]:
+        from fraglint.index.loader import load_text, read_source
+
+        text = load_text(path)
+        if not isinstance(text, str):
+            data = read_source(path)
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+        return text.splitlines()
+
+
 def renderers() -> dict[str, Renderer]:
     from fraglint.report import concise, full, json_format
 

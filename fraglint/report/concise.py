@@ -7,9 +7,11 @@ from typing import TextIO
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.report.summary import summary_line
+from fraglint.safe_text import printable
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
     for d in result.diagnostics:
-        out.write(f"{options.display_path(d.path)}:{d.span.line}:{d.span.column}: {d.code} [{d.name}] {d.message}\n")
+        where = f"{printable(options.display_path(d.path))}:{d.span.line}:{d.span.column}"
+        out.write(f"{where}: {d.code} [{d.name}] {printable(d.message)}\n")
     out.write(summary_line(result) + "\n")

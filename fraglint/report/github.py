@@ -6,6 +6,9 @@ Escaping follows the runner's rules (actions/toolkit `command.ts`): in the data 
 `\\n` become `%25`, `%0D`, `%0A`; in property values `:` and `,` also become `%3A` and `%2C`.
 Every annotation is therefore exactly one line, so no file name or message can start a
 workflow command of its own, and a `::` inside a property cannot end the property list.
+Text from the project is made printable first (`fraglint.safe_text`): escape sequences and
+other control characters are shown escaped, and undecodable file-name bytes as `\\xNN`;
+line breaks are left to the percent-escaping, so a file name round-trips into `file=`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from typing import TextIO
 from fraglint.diagnostics import Diagnostic, Severity
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.safe_text import printable
+
+
+def _visible(text: str) -> str:
+    return printable(text, keep_line_breaks=True)
 
 
 def escape_data(text: str) -> str:
@@ -27,19 +35,19 @@ def escape_property(text: str) -> str:
 
 def message_text(d: Diagnostic, options: RenderOptions) -> str:
     """The message, then the call chain, one related location a line (shown in the annotation)."""
-    lines = [d.message]
+    lines = [_visible(d.message)]
     for related in d.related:
-        where = f"{options.display_path(related.path)}:{related.span.line}:{related.span.column}"
-        lines.append(f"  = {where}: {related.message}" if related.message else f"  = {where}")
+        where = f"{_visible(options.display_path(related.path))}:{related.span.line}:{related.span.column}"
+        lines.append(f"  = {where}: {_visible(related.message)}" if related.message else f"  = {where}")
     if d.fix is not None:
-        lines.append(f"  = help: {d.fix.message} (fix available: `fraglint check --fix`)")
+        lines.append(f"  = help: {_visible(d.fix.message)} (fix available: `fraglint check --fix`)")
     return "\n".join(lines)
 
 
 def annotation(d: Diagnostic, options: RenderOptions) -> str:
     command = "error" if d.severity is Severity.ERROR else "warning"
     properties = {
-        "file": options.display_path(d.path),
+        "file": _visible(options.display_path(d.path)),
         "line": str(d.span.line),
         "endLine": str(d.span.end_line),
         "col": str(d.span.column),

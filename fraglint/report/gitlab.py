@@ -13,30 +13,24 @@ from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Severity
 from fraglint.engine import CheckResult
-from fraglint.report import RenderOptions
+from fraglint.report import RenderOptions, SourceLines
+from fraglint.safe_text import valid_unicode_data
 
 # Code Quality severities: info, minor, major, critical, blocker.
 SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
 
 
-def _line_text(path: str, line: int, cache: dict[str, list[str]]) -> str:
-    if path not in cache:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                cache[path] = handle.read().splitlines()
-        except OSError:
-            cache[path] = []
-    lines = cache[path]
+def _line_text(lines: list[str], line: int) -> str:
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
 def issues(result: CheckResult, options: RenderOptions) -> list[dict]:
-    cache: dict[str, list[str]] = {}
+    lines = SourceLines(result)
     seen: dict[str, int] = {}
     found = []
     for d in result.diagnostics:
         path = options.display_path(d.path).replace("\\", "/")
-        basis = "\0".join((path, d.code, d.message, _line_text(d.path, d.span.line, cache)))
+        basis = "\0".join((path, d.code, d.message, _line_text(lines(d.path), d.span.line)))
         ordinal = seen.get(basis, 0)
         seen[basis] = ordinal + 1
         fingerprint = hashlib.sha256(f"{basis}\0{ordinal}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -55,5 +49,5 @@ def _issue(d: Diagnostic, path: str, fingerprint: str) -> dict:
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
-    json.dump(issues(result, options), out, indent=2)
+    json.dump(valid_unicode_data(issues(result, options)), out, indent=2)
     out.write("\n")

@@ -8,6 +8,7 @@ from typing import TextIO
 from fraglint.diagnostics import Diagnostic, Location
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.safe_text import valid_unicode_data
 
 
 def location(loc: Location, options: RenderOptions) -> dict:
@@ -54,5 +55,5 @@ def diagnostic_dict(d: Diagnostic, options: RenderOptions) -> dict:
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
-    json.dump([diagnostic_dict(d, options) for d in result.diagnostics], out, indent=2)
+    json.dump(valid_unicode_data([diagnostic_dict(d, options) for d in result.diagnostics]), out, indent=2)
     out.write("\n")

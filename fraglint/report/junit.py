@@ -12,13 +12,15 @@ from typing import TextIO
 
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.safe_text import printable
 
-# Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, even escaped (controls are escaped before).
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Printable (the XML goes to standard output, often a CI log) and valid XML."""
+    return _NOT_XML.sub("\ufffd", printable(text))
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
@@ -39,7 +41,7 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
             failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} [{d.name}] {d.message}"), type=d.code)
             lines = [f"{path}:{d.span.line}:{d.span.column}: {d.code} [{d.name}] {d.message}"]
             lines += [f"  = {options.display_path(r.path)}:{r.span.line}:{r.span.column}: {r.message}" for r in d.related]
-            failure.text = _clean("\n".join(lines))
+            failure.text = "\n".join(_clean(line) for line in lines)
     ET.indent(suites)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(suites, encoding="unicode"))

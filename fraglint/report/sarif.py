@@ -20,6 +20,7 @@ from fraglint.diagnostics import Diagnostic, Severity, Span
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
+from fraglint.safe_text import valid_unicode_data
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -62,7 +63,8 @@ def artifact_location(path: str, options: RenderOptions) -> dict:
     shown = options.display_path(path)
     if os.path.isabs(shown):
         return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(shown.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+    # The bytes of the name, percent-encoded: right for a name that is not UTF-8 (PEP 383) too.
+    return {"uri": quote(shown.replace(os.sep, "/").encode("utf-8", "surrogateescape")), "uriBaseId": SRCROOT}
 
 
 def region(span: Span) -> dict:
@@ -133,5 +135,5 @@ def sarif_log(result: CheckResult, options: RenderOptions) -> dict:
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
-    json.dump(sarif_log(result, options), out, indent=2)
+    json.dump(valid_unicode_data(sarif_log(result, options)), out, indent=2)
     out.write("\n")

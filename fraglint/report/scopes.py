@@ -2,6 +2,8 @@
 
 All four formats render one plain data model (`scopes_document`), built from the
 interpreter's answer and the spans of the files involved. JSON schema: docs/scopes-schema.md.
+Labels and paths come from the project: every renderer makes them printable or valid
+Unicode (`fraglint.safe_text`) before writing them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from fraglint.index.facts import span_of
 from fraglint.model.interpreter import Scope, interpret
 from fraglint.model.fragments import Site
 from fraglint.report import RenderOptions
+from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
+from fraglint.safe_text import printable, printable_data, valid_unicode_data
 
 SCHEMA_VERSION = 1
 
@@ -153,11 +157,12 @@ def _trigger_title(trigger: dict) -> str:
 
 
 def render_json(document: dict, out: TextIO) -> None:
-    json.dump(document, out, indent=2)
+    json.dump(valid_unicode_data(document), out, indent=2)
     out.write("\n")
 
 
 def render_text(document: dict, out: TextIO, options: RenderOptions) -> None:
+    document = printable_data(document)
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=160, highlight=False)
     by_id = {scope["id"]: scope for scope in document["scopes"]}
     if not document["entries"]:
@@ -204,6 +209,7 @@ def _mermaid_text(text: str) -> str:
 
 
 def render_mermaid(document: dict, out: TextIO) -> None:
+    document = printable_data(document)
     lines = ["flowchart TD"]
     ids = {scope["id"]: f"S{index}" for index, scope in enumerate(document["scopes"])}
     for scope in document["scopes"]:
@@ -247,33 +253,34 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
         ".note{margin-left:1.5em;background:#263238;color:#fff;border-radius:4px;padding:0 .5em;font-family:system-ui}",
         ".legend span{display:inline-block;padding:.2em .6em;margin:.2em;border-radius:4px}",
         "h2{font-size:1.1rem;margin-top:2rem}</style></head><body>",
-        f"<h1>What reruns when the user acts</h1><p>Target: Streamlit {html.escape(document['streamlit_version'])}. "
-        f"Entries: {html.escape(', '.join(document['entries']))}.</p><div class='legend'>",
+        f"<h1>What reruns when the user acts</h1><p>Target: Streamlit {_html(document['streamlit_version'])}. "
+        f"Entries: {_html(', '.join(document['entries']))}.</p><div class='legend'>",
     ]
     for scope in document["scopes"]:
         label = "app (full run)" if scope["kind"] == "app" else f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
-        parts.append(f"<span style='background:{colors[scope['id']]}'>{html.escape(label)}</span>")
+        parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(label)}</span>")
     parts.append("</div>")
     for path in files:
         source = _read(path, options)
-        parts.append(f"<h2>{html.escape(path)}</h2><div class='file'>")
+        parts.append(f"<h2>{_html(path)}</h2><div class='file'>")
         for number, text in enumerate(source, start=1):
             scope_id = line_scope.get((path, number))
             background = colors.get(scope_id, "#fff") if scope_id else "#fff"
-            note = "".join(f"<span class='note'>{html.escape(n)}</span>" for n in notes.get((path, number), []))
+            note = "".join(f"<span class='note'>{_html(n)}</span>" for n in notes.get((path, number), []))
             parts.append(
                 f"<div class='line' style='background:{background}' data-scope='{scope_id or ''}'>"
-                f"<span class='no'>{number}</span><code>{html.escape(text) or ' '}</code>{note}</div>"
+                f"<span class='no'>{number}</span><code>{_html(text) or ' '}</code>{note}</div>"
             )
         parts.append("</div>")
     parts.append("</body></html>\n")
     out.write("".join(parts))
 
 
+def _html(text: str) -> str:
+    return html.escape(printable(text))
+
+
 def _read(display_path: str, options: RenderOptions) -> list[str]:
     path = display_path if os.path.isabs(display_path) else os.path.join(options.cwd, display_path)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read().splitlines()
-    except OSError:
-        return []
+    data = read_file(path, SOURCE_LIMIT)  # a file the check read; never a FIFO or a huge one
+    return [] if isinstance(data, Unreadable) else data.decode("utf-8", "replace").splitlines()
