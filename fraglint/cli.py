@@ -22,6 +22,7 @@ from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, find_rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
+CACHE_DIR_HELP = "Where to keep the summary cache (default: .fraglint_cache in the project root; env FRAGLINT_CACHE_DIR)."
 
 
 def _fail(message: str) -> None:
@@ -92,7 +93,8 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the full format (default: when writing to a terminal).")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes for parsing (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the summary cache (.fraglint_cache).")
-def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
+def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache, cache_dir) -> None:
     """Check PATHS (files or directories, default `.`) for fragment misuse."""
     from fraglint.engine import run_check
     from fraglint.report import RenderOptions, renderers
@@ -107,6 +109,7 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
         _fail(str(error))
         return
     settings.cache = not no_cache
+    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
     for warning in getattr(settings, "version_warnings", []):
         click.echo(f"fraglint: warning: {warning}", err=True)
     if show_settings:
@@ -148,6 +151,10 @@ def _print_settings(settings: Settings, paths: list[str]) -> None:
     click.echo(f"per-file-ignores: {settings.per_file_ignores or '(none)'}")
     click.echo(f"exclude: {', '.join(settings.exclude + settings.extend_exclude)}")
     click.echo(f"respect gitignore: {str(settings.respect_gitignore).lower()}")
+    from fraglint.index.cache import CACHE_DIR
+
+    cache_dir = settings.cache_dir or os.path.join(settings.root, CACHE_DIR)
+    click.echo(f"cache dir: {cache_dir}{'' if settings.cache else ' (off: --no-cache)'}")
 
 
 def apply_fixes(diagnostics: list[Diagnostic]) -> int:
@@ -180,7 +187,8 @@ def apply_fixes(diagnostics: list[Diagnostic]) -> int:
 @click.option("--config", type=click.Path(dir_okay=False), help="A pyproject.toml to read settings from.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file instead of standard output.")
 @click.option("--color/--no-color", default=None)
-def scopes(paths, output_format, streamlit_version, config, output, color) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
+def scopes(paths, output_format, streamlit_version, config, output, color, cache_dir) -> None:
     """Show, for every widget and timer in PATHS, what reruns when it fires."""
     from fraglint.engine import build_project
     from fraglint.report import RenderOptions
@@ -192,6 +200,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color) -> No
     except ConfigError as error:
         _fail(str(error))
         return
+    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
     project = build_project(paths, settings)
     for missing in project.missing_paths:
         click.echo(f"fraglint: error: {missing}: no such file or directory", err=True)
