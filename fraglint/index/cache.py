@@ -76,7 +76,7 @@ class SummaryCache:
         if not self.enabled or self._look() != "present":
             return None
         key = entry_key(path, data)
-        raw = _read_regular_file(self._slot(path), entry_limit(len(data)))
+        raw = _read_regular_file(self.entry_path(path), entry_limit(len(data)))
         if raw is None or not raw.startswith(b'["' + key.encode() + b'",'):
             return None
         try:
@@ -98,7 +98,8 @@ class SummaryCache:
                 pass
         return self._state
 
-    def _slot(self, path: str) -> str:
+    def entry_path(self, path: str) -> str:
+        """Where the entry for `path` lives: one slot per path, so the cache grows with the project only."""
         name = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
         return os.path.join(self.directory, name + ".json")
 
@@ -116,7 +117,7 @@ class SummaryCache:
         try:
             if self._state != "present":
                 self._create()
-            _replace_atomically(self._slot(path), raw)
+            _replace_atomically(self.entry_path(path), raw)
         except OSError:
             self.enabled = False  # a read-only project: go on without a cache
             return
