@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 import types
 import typing
@@ -104,6 +105,12 @@ def _fail(expected: str, value: Any) -> typing.NoReturn:
     raise Invalid(f"expected {expected}, got {type(value).__name__}")
 
 
+# The types each scalar coder lets through, so that lists and tuples of scalars (the most
+# common values in a summary: refs, guards) are checked at once instead of item by item.
+_SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
+
+
+@functools.cache
 def _scalar(allowed: tuple[type, ...]) -> Coder:
     """The same both ways; `type(...) in` so that True is not taken for an int."""
     names = " or ".join(kind.__name__ for kind in allowed)
@@ -113,6 +120,7 @@ def _scalar(allowed: tuple[type, ...]) -> Coder:
             _fail(names, value)
         return value
 
+    _SCALAR_TYPES[check] = frozenset(allowed)
     return check
 
 
@@ -172,6 +180,8 @@ def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: b
     optional = len(members) < len(args)
     if len(members) == 1:
         one = inner(members[0])
+        if one in _SCALAR_TYPES:
+            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}))
         return lambda value: None if value is None and optional else one(value)
     if not all(dataclasses.is_dataclass(member) for member in members):
         raise TypeError(f"no JSON form for a union of {args!r}: only dataclasses can be told apart")
@@ -211,7 +221,16 @@ def _sequence_coder(origin: type, item: Coder, encode: bool) -> Coder:
         items = [item(element) for element in plain]
         return items if origin is list else origin(items)
 
-    return decode_items
+    scalars = _SCALAR_TYPES.get(item)
+    if scalars is None:
+        return decode_items
+
+    def decode_scalars(plain: Any) -> Any:
+        if type(plain) is not list or not scalars.issuperset(map(type, plain)):
+            return decode_items(plain)  # which says what is wrong
+        return plain if origin is list else origin(plain)
+
+    return decode_scalars
 
 
 def _fixed_tuple_coder(items: list[Coder], encode: bool) -> Coder:
