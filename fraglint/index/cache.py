@@ -59,6 +59,8 @@ def entry_limit(source_size: int) -> int:
 
 
 class SummaryCache:
+    """The entries of one cache directory for this fraglint; every failure is a miss."""
+
     def __init__(self, root: str, enabled: bool = True, directory: str | None = None) -> None:
         self.enabled = enabled and os.environ.get("FRAGLINT_NO_CACHE", "") in ("", "0")
         # The default place is inside a checkout that may hold anything: never follow a

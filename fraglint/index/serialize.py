@@ -8,8 +8,9 @@ an int belongs, a missing field, an unknown enum value) raises `Invalid`, never 
 
 A dataclass is a JSON array of its field values in declaration order (`compact`, the default:
 the smallest and fastest to read, see benchmarks/README.md) or an object keyed by field name.
-An `enum.Enum` is its value; a set is a list; a dict whose keys are not strings is a flat
-list `[key, value, key, value, ...]`; a union of several dataclasses is `[class name, value]`.
+An `enum.Enum` is its value; `object` (a literal's value) is a JSON scalar; a set is a sorted
+list; a dict whose keys are not strings is a flat list `[key, value, key, value, ...]`; a
+union of several dataclasses is `[class name, value]`.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def _fail(expected: str, value: Any) -> typing.NoReturn:
 
 
 # The types each scalar coder lets through, so that lists and tuples of scalars (the most
-# common values in a summary: refs, guards) are checked at once instead of item by item.
+# common values in a summary: refs, site ids, names) are checked at once, not item by item.
 _SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
 
 
