@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
+CACHE_DIR_HELP = "Where to keep the summary cache (default: .fraglint_cache in the project root; env FRAGLINT_CACHE_DIR)."
 
 
 def _error(message: str) -> None:
@@ -107,7 +108,8 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the full format (default: when writing to a terminal).")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes for parsing (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the summary cache (.fraglint_cache).")
-def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
+def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache, cache_dir) -> None:
     """Check PATHS (files or directories, default `.`) for fragment misuse."""
     from fraglint.engine import run_check
     from fraglint.report import RenderOptions, renderers
@@ -122,6 +124,7 @@ def check(paths, streamlit_version, output_format, select, ignore, extend_exclud
         _fail(str(error))
         return
     settings.cache = not no_cache
+    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
     for warning in getattr(settings, "version_warnings", []):
         _warn(warning)
     if show_settings:
@@ -167,8 +170,15 @@ def _print_settings(settings: Settings, paths: list[str]) -> None:
         f"per-file-ignores: {settings.per_file_ignores or '(none)'}",
         f"exclude: {', '.join(settings.exclude + settings.extend_exclude)}",
         f"respect gitignore: {str(settings.respect_gitignore).lower()}",
+        f"cache dir: {_cache_dir(settings)}{'' if settings.cache else ' (off: --no-cache)'}",
     ):
         click.echo(printable(line))
+
+
+def _cache_dir(settings: Settings) -> str:
+    from fraglint.index.cache import CACHE_DIR
+
+    return settings.cache_dir or os.path.join(settings.root, CACHE_DIR)
 
 
 def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
@@ -195,7 +205,8 @@ def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
 @click.option("--config", type=click.Path(dir_okay=False), help="A pyproject.toml to read settings from.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file instead of standard output.")
 @click.option("--color/--no-color", default=None)
-def scopes(paths, output_format, streamlit_version, config, output, color) -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
+def scopes(paths, output_format, streamlit_version, config, output, color, cache_dir) -> None:
     """Show, for every widget and timer in PATHS, what reruns when it fires."""
     from fraglint.engine import build_project
     from fraglint.report import RenderOptions
@@ -207,6 +218,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color) -> No
     except ConfigError as error:
         _fail(str(error))
         return
+    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
     project = build_project(paths, settings)
     for missing in project.missing_paths:
         _error(f"{missing}: no such file or directory")

@@ -1,10 +1,11 @@
 """Settings: `[tool.fraglint]` in pyproject.toml, overridden by the command line.
 
 Keys (kebab-case, as in ruff): `streamlit-version`, `select`, `ignore`, `per-file-ignores`,
-`exclude`, `extend-exclude`, `respect-gitignore`. A bad key or value is a `ConfigError`, which
-the CLI turns into exit code 2 with the file and key named. So is a pyproject.toml that cannot
-be read as TOML at all (too large, not UTF-8, nested too deeply, a FIFO, a symlink out of the
-project): it is read through `fraglint.safe_read`, like every file of the project.
+`exclude`, `extend-exclude`, `respect-gitignore`, `cache-dir`. A bad key or value is a
+`ConfigError`, which the CLI turns into exit code 2 with the file and key named. So is a
+pyproject.toml that cannot be read as TOML at all (too large, not UTF-8, nested too deeply, a
+FIFO, a symlink out of the project): it is read through `fraglint.safe_read`, like every file of
+the project. FRAGLINT_CACHE_DIR overrides `cache-dir`, and `--cache-dir` both.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ DEFAULT_EXCLUDE = (
 )
 KNOWN_KEYS = {
     "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "respect-gitignore",
+    "respect-gitignore", "cache-dir",
 }
+CACHE_DIR_ENV = "FRAGLINT_CACHE_DIR"
 
 
 class ConfigError(Exception):
@@ -56,6 +58,7 @@ class Settings:
     extend_exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
     cache: bool = True
+    cache_dir: str | None = None  # absolute; None: .fraglint_cache in the root
 
     @property
     def target_version(self) -> Version:
@@ -137,6 +140,13 @@ def find_project_root(start: str) -> tuple[str, str | None]:
 
 
 def load_settings(start: str, config_path: str | None = None) -> Settings:
+    settings = _load_pyproject(start, config_path)
+    if os.environ.get(CACHE_DIR_ENV):
+        settings.cache_dir = os.path.abspath(os.path.expanduser(os.environ[CACHE_DIR_ENV]))
+    return settings
+
+
+def _load_pyproject(start: str, config_path: str | None) -> Settings:
     if config_path is not None:
         root = os.path.dirname(os.path.abspath(config_path))
         pyproject: str | None = os.path.abspath(config_path)
@@ -202,6 +212,11 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
         for pattern, selectors in value.items():
             validate_selectors(selectors, f"{where} per-file-ignores {pattern!r}")
         settings.per_file_ignores = {str(k): list(v) for k, v in value.items()}
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
+            raise ConfigError(f"{where}: cache-dir must be a path (a string)")
+        # Relative to the project root, as ruff's `cache-dir` is.
+        settings.cache_dir = os.path.abspath(os.path.join(settings.root, os.path.expanduser(table["cache-dir"])))
     if "respect-gitignore" in table:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where}: respect-gitignore must be true or false")

@@ -77,7 +77,7 @@ def build_project(
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     found = discover(paths, settings, unsaved=buffers)
-    sources = sources or Sources.for_root(settings.root, settings.cache)
+    sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
     context = _context_files(settings, set(found.files), buffers)
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}

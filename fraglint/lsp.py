@@ -98,14 +98,14 @@ class EditorSources(Sources):
         self.capacity = capacity
         self._disk: OrderedDict[str, _DiskEntry] = OrderedDict()
         self._buffers: dict[str, _BufferAnalysis] = {}
-        self._disk_caches: dict[tuple[str, bool], SummaryCache] = {}
+        self._disk_caches: dict[tuple[str, bool, str | None], SummaryCache] = {}
         self.chunks = ChunkedParser()
 
     def use_project(self, settings: Settings) -> None:
         """Fall back to this project's on-disk summary cache for files not in memory yet."""
-        key = (settings.root, settings.cache)
+        key = (settings.root, settings.cache, settings.cache_dir)
         if key not in self._disk_caches:
-            self._disk_caches[key] = SummaryCache(settings.root, settings.cache)
+            self._disk_caches[key] = SummaryCache(*key)
         self.disk_cache = self._disk_caches[key]
 
     # -- the engine's Sources interface -----------------------------------------------------

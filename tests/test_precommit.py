@@ -212,8 +212,12 @@ def test_action_yml_runs_fraglint_with_github_annotations(tmp_path):
 
     write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
     script = check["run"].replace("python3 -m fraglint", f'"{sys.executable}" -m fraglint')
-    env = {**os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104"}
+    runner_temp = tmp_path / "runner-temp"
+    env = {**os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104", "RUNNER_TEMP": str(runner_temp)}
     result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("::warning file=app.py,line=8,"), result.stdout
     assert "title=FRG104 outside-container-write::" in result.stdout
+    # The summary cache goes outside the checkout: nothing committed is ever read as one.
+    assert list((runner_temp / "fraglint-cache").glob("*/*.json"))
+    assert not (tmp_path / ".fraglint_cache").exists()

@@ -4,6 +4,10 @@ The engine asks a `Sources` for every module summary it indexes and, for the fil
 report something, their `FileFacts` (spans and suppressions). The CLI makes one per check,
 backed by the on-disk summary cache; the language server keeps a subclass alive for its
 whole session so that files which did not change are neither re-read nor re-parsed.
+
+A file on disk is read once: its bytes find its summary in the cache (entries are keyed by
+a hash of them), and on a miss the same bytes are parsed, so what is stored is always the
+summary of exactly what was hashed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Callable, TypeVar
 
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
-from fraglint.index.loader import InputProblem, summarize_file
+from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_file
 from fraglint.index.summary import ModuleSummary
 
 Summary = ModuleSummary | InputProblem
@@ -40,8 +44,10 @@ def parallel_map(function: Callable[[T], R], items: list[T], jobs: int | None, t
         return list(pool.map(function, items, chunksize=chunk))
 
 
-def _summarize_one(path: str) -> tuple[str, Summary]:
-    return path, summarize_file(path)
+def _summarize_bytes(item: tuple[str, bytes]) -> tuple[str, bytes, Summary]:
+    path, data = item
+    text = decode_source(path, data)
+    return path, data, text if isinstance(text, InputProblem) else summarize_file(path, text)
 
 
 def _facts_one(path: str) -> tuple[str, FileFacts | None]:
@@ -55,36 +61,50 @@ class Sources:
         self.disk_cache = disk_cache
 
     @classmethod
-    def for_root(cls, root: str, cache: bool = True) -> Sources:
-        return cls(SummaryCache(root, cache))
+    def for_root(cls, root: str, cache: bool = True, cache_dir: str | None = None) -> Sources:
+        return cls(SummaryCache(root, cache, cache_dir))
 
     # -- what the engine calls ------------------------------------------------------------
 
     def summary(self, path: str, buffers: Buffers) -> Summary:
-        if path in buffers:
-            return self.buffer_summary(path, buffers[path])
-        found = self.stored_summary(path)
-        if found is None:
-            found = summarize_file(path)
-            self.store_summary(path, found)
-        return found
+        return self.summaries([path], buffers, jobs=1)[path]
 
     def summaries(self, paths: list[str], buffers: Buffers, jobs: int | None) -> dict[str, Summary]:
-        """Summaries of many files; those not stored are parsed in parallel."""
+        """Summaries of many files; those neither kept nor in the disk cache are parsed in parallel."""
         found: dict[str, Summary] = {}
-        missing = []
+        unknown = []
         for path in paths:
             if path in buffers:
                 found[path] = self.buffer_summary(path, buffers[path])
                 continue
-            stored = self.stored_summary(path)
-            if stored is None:
-                missing.append(path)
+            kept = self.stored_summary(path)
+            if kept is None:
+                unknown.append(path)
             else:
-                found[path] = stored
-        for path, result in parallel_map(_summarize_one, missing, jobs, PARALLEL_SUMMARIES):
+                found[path] = kept
+        for path, result in self.disk_summaries(unknown, jobs).items():
             found[path] = result
             self.store_summary(path, result)
+        return {path: found[path] for path in paths}  # the same order, warm or cold
+
+    def disk_summaries(self, paths: list[str], jobs: int | None) -> dict[str, Summary]:
+        """Read each file once; its bytes find it in the disk cache, or are parsed and stored."""
+        found: dict[str, Summary] = {}
+        missing = []
+        for path in paths:
+            data = read_source(path)
+            if isinstance(data, InputProblem):
+                found[path] = data
+                continue
+            stored = self.disk_cache.get(path, data) if self.disk_cache is not None else None
+            if stored is None:
+                missing.append((path, data))
+            else:
+                found[path] = stored
+        for path, data, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES):
+            found[path] = result
+            if self.disk_cache is not None:
+                self.disk_cache.put(path, data, result)
         return found
 
     def facts(self, path: str, buffers: Buffers) -> FileFacts | None:
@@ -103,8 +123,8 @@ class Sources:
         return summarize_file(path, text)
 
     def stored_summary(self, path: str) -> Summary | None:
-        return self.disk_cache.get(path) if self.disk_cache is not None else None
+        """A summary kept in memory (the language server's); the disk cache comes after."""
+        return None
 
     def store_summary(self, path: str, result: Summary) -> None:
-        if self.disk_cache is not None:
-            self.disk_cache.put(path, result)
+        """Keep a summary read from disk in memory; the disk cache has already stored it."""

@@ -1,0 +1,276 @@
+"""Module summaries as plain JSON values and back, checked field by field.
+
+The summary cache may be read from a directory someone else wrote (a pull request can commit
+one), so what it stores must be data that cannot run code: no pickle, no marshal. This codec
+is derived from the dataclasses' fields and annotations, so it follows them when they change,
+and it is strict both ways: a value that does not match its annotation exactly (a bool where
+an int belongs, a missing field, an unknown enum value) raises `Invalid`, never half-decodes.
+
+A dataclass is a JSON array of its field values in declaration order (`compact`, the default:
+the smallest and fastest to read, see benchmarks/README.md) or an object keyed by field name.
+An `enum.Enum` is its value; `object` (a literal's value) is a JSON scalar; a set is a sorted
+list; a dict whose keys are not strings is a flat list `[key, value, key, value, ...]`; a
+union of several dataclasses is `[class name, value]`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import json
+import types
+import typing
+from typing import Any, Callable
+
+Coder = Callable[[Any], Any]
+
+_SCALARS = (type(None), bool, int, float, str)
+
+
+class Invalid(ValueError):
+    """The value does not have the shape its annotation asks for."""
+
+
+class Codec:
+    """Encoders and decoders compiled once per type, from the annotations."""
+
+    def __init__(self, compact: bool = True) -> None:
+        self.compact = compact
+        self._encoders: dict[Any, Coder] = {}
+        self._decoders: dict[Any, Coder] = {}
+
+    def encode(self, kind: Any, value: Any) -> Any:
+        """`value` as JSON-ready lists, dicts and scalars; `Invalid` if it does not fit `kind`."""
+        return self._coder(kind, self._encoders, encode=True)(value)
+
+    def decode(self, kind: Any, plain: Any) -> Any:
+        """The value of type `kind` that `plain` encodes; `Invalid` if it is not exactly one."""
+        return self._coder(kind, self._decoders, encode=False)(plain)
+
+    def dumps(self, kind: Any, value: Any) -> bytes:
+        return json.dumps(self.encode(kind, value), separators=(",", ":"), allow_nan=True).encode("ascii")
+
+    def loads(self, kind: Any, data: bytes) -> Any:
+        """Decode UTF-8 JSON `data`; every failure (bad bytes, bad JSON, bad shape) is `Invalid`."""
+        try:
+            return self.decode(kind, json.loads(data.decode("utf-8")))
+        except Invalid:
+            raise
+        except (ValueError, TypeError, RecursionError, MemoryError) as error:
+            raise Invalid(f"{type(error).__name__}: {error}") from None
+
+    # -- compiling ----------------------------------------------------------------------------
+
+    def _coder(self, kind: Any, memo: dict[Any, Coder], encode: bool) -> Coder:
+        found = memo.get(kind)
+        if found is None:
+            # A recursive type (`Value.items` holds `Value`s) finds this forwarder while its
+            # own coder is being built.
+            memo[kind] = lambda value: built(value)
+            try:
+                built = self._build(kind, memo, encode)
+            except TypeError:
+                memo.clear()  # coders built meanwhile may hold the forwarder
+                raise
+            memo[kind] = found = built
+        return found
+
+    def _build(self, kind: Any, memo: dict[Any, Coder], encode: bool) -> Coder:
+        def inner(sub: Any) -> Coder:
+            return self._coder(sub, memo, encode)
+
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+        if kind is Any or kind is object:
+            return _scalar(_SCALARS)
+        if kind is None or kind is type(None):
+            return _scalar((type(None),))
+        if kind in (bool, int, float, str):
+            return _scalar((kind,))
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            return _enum_encoder(kind) if encode else _enum_decoder(kind)
+        if dataclasses.is_dataclass(kind):
+            return _dataclass_coder(kind, inner, self.compact, encode)
+        if origin in (types.UnionType, typing.Union):
+            return _union_coder(args, inner, encode)
+        if origin in (list, set, frozenset) or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
+            return _sequence_coder(origin, inner(args[0]), encode)
+        if origin is tuple:
+            return _fixed_tuple_coder([inner(arg) for arg in args], encode)
+        if origin is dict:
+            return _dict_coder(args[0], inner(args[0]), inner(args[1]), encode)
+        raise TypeError(f"no JSON form for {kind!r}")
+
+
+def _fail(expected: str, value: Any) -> typing.NoReturn:
+    raise Invalid(f"expected {expected}, got {type(value).__name__}")
+
+
+# The types each scalar coder lets through, so that lists and tuples of scalars (the most
+# common values in a summary: refs, site ids, names) are checked at once, not item by item.
+_SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
+
+
+@functools.cache
+def _scalar(allowed: tuple[type, ...]) -> Coder:
+    """The same both ways; `type(...) in` so that True is not taken for an int."""
+    names = " or ".join(kind.__name__ for kind in allowed)
+
+    def check(value: Any) -> Any:
+        if type(value) not in allowed:
+            _fail(names, value)
+        return value
+
+    _SCALAR_TYPES[check] = frozenset(allowed)
+    return check
+
+
+def _enum_encoder(kind: type[enum.Enum]) -> Coder:
+    def encode(value: Any) -> Any:
+        if type(value) is not kind or type(value.value) not in _SCALARS:
+            _fail(kind.__name__, value)
+        return value.value
+
+    return encode
+
+
+def _enum_decoder(kind: type[enum.Enum]) -> Coder:
+    def decode(plain: Any) -> Any:
+        if type(plain) not in _SCALARS:
+            _fail(kind.__name__, plain)
+        try:
+            return kind(plain)
+        except ValueError:
+            raise Invalid(f"{plain!r} is not a {kind.__name__}") from None
+
+    return decode
+
+
+def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, encode: bool) -> Coder:
+    hints = typing.get_type_hints(kind)
+    fields = [(field.name, inner(hints[field.name])) for field in dataclasses.fields(kind) if field.init]
+    if encode:
+        def encode_fields(value: Any) -> Any:
+            if type(value) is not kind:
+                _fail(kind.__name__, value)
+            if compact:
+                return [coder(getattr(value, name)) for name, coder in fields]
+            return {name: coder(getattr(value, name)) for name, coder in fields}
+
+        return encode_fields
+    coders = [coder for _, coder in fields]
+
+    def decode_array(plain: Any) -> Any:
+        if type(plain) is not list or len(plain) != len(coders):
+            _fail(f"{kind.__name__} as a list of {len(coders)}", plain)
+        return kind(*[coder(item) for coder, item in zip(coders, plain)])
+
+    def decode_object(plain: Any) -> Any:
+        if type(plain) is not dict or len(plain) != len(fields):
+            _fail(f"{kind.__name__} as an object of {len(fields)} fields", plain)
+        try:
+            return kind(**{name: coder(plain[name]) for name, coder in fields})
+        except KeyError as missing:
+            raise Invalid(f"{kind.__name__} lacks field {missing}") from None
+
+    return decode_array if compact else decode_object
+
+
+def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: bool) -> Coder:
+    members = [arg for arg in args if arg is not type(None)]
+    optional = len(members) < len(args)
+    if len(members) == 1:
+        one = inner(members[0])
+        if one in _SCALAR_TYPES:
+            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}))
+        return lambda value: None if value is None and optional else one(value)
+    if not all(dataclasses.is_dataclass(member) for member in members):
+        raise TypeError(f"no JSON form for a union of {args!r}: only dataclasses can be told apart")
+    by_type = {member: inner(member) for member in members}
+    by_name = {member.__name__: coder for member, coder in by_type.items()}
+
+    def encode_tagged(value: Any) -> Any:
+        if value is None and optional:
+            return None
+        coder = by_type.get(type(value))
+        return [type(value).__name__, coder(value)] if coder else _fail(" or ".join(by_name), value)
+
+    def decode_tagged(plain: Any) -> Any:
+        if plain is None and optional:
+            return None
+        if type(plain) is not list or len(plain) != 2 or type(plain[0]) is not str or plain[0] not in by_name:
+            _fail(f"[tag, value] with a tag in {sorted(by_name)}", plain)
+        return by_name[plain[0]](plain[1])
+
+    return encode_tagged if encode else decode_tagged
+
+
+def _sequence_coder(origin: type, item: Coder, encode: bool) -> Coder:
+    if encode:
+        def encode_items(value: Any) -> Any:
+            if type(value) is not origin:
+                _fail(origin.__name__, value)
+            items = [item(element) for element in value]
+            # Sets are written sorted, so that equal summaries give equal bytes.
+            return sorted(items, key=json.dumps) if origin in (set, frozenset) else items
+
+        return encode_items
+
+    def decode_items(plain: Any) -> Any:
+        if type(plain) is not list:
+            _fail(f"a list for a {origin.__name__}", plain)
+        items = [item(element) for element in plain]
+        return items if origin is list else origin(items)
+
+    scalars = _SCALAR_TYPES.get(item)
+    if scalars is None:
+        return decode_items
+
+    def decode_scalars(plain: Any) -> Any:
+        if type(plain) is not list or not scalars.issuperset(map(type, plain)):
+            return decode_items(plain)  # which says what is wrong
+        return plain if origin is list else origin(plain)
+
+    return decode_scalars
+
+
+def _fixed_tuple_coder(items: list[Coder], encode: bool) -> Coder:
+    def code(value: Any) -> Any:
+        if type(value) is not (tuple if encode else list) or len(value) != len(items):
+            _fail(f"{'a tuple' if encode else 'a list'} of {len(items)}", value)
+        coded = [coder(element) for coder, element in zip(items, value)]
+        return coded if encode else tuple(coded)
+
+    return code
+
+
+def _dict_coder(key_kind: Any, key: Coder, value: Coder, encode: bool) -> Coder:
+    if key_kind is str:
+        # JSON object keys are always strings: only the values need checking on the way in.
+        def code_object(mapping: Any) -> Any:
+            if type(mapping) is not dict:
+                _fail("a dict", mapping)
+            return {key(k): value(v) for k, v in mapping.items()}
+
+        return code_object
+    if encode:
+        def encode_flat(mapping: Any) -> Any:
+            if type(mapping) is not dict:
+                _fail("a dict", mapping)
+            return [coded for k, v in mapping.items() for coded in (key(k), value(v))]
+
+        return encode_flat
+
+    def decode_flat(plain: Any) -> Any:
+        if type(plain) is not list or len(plain) % 2:
+            _fail("a flat list of keys and values", plain)
+        pairs = iter(plain)
+        found = {key(k): value(v) for k, v in zip(pairs, pairs)}
+        if len(found) * 2 != len(plain):
+            raise Invalid("a key appears twice")
+        return found
+
+    return decode_flat
+
+
+SUMMARY_CODEC = Codec()
