@@ -33,9 +33,9 @@ from typing import Callable, Hashable, TypeVar, cast
 
 V = TypeVar("V")
 
-# Lookups open at once before the safety net cuts: about ten Python frames each, so this stays
+# Lookups open at once before the safety net cuts: about twelve Python frames each, so this stays
 # well inside Python's default recursion limit of 1000 with the caller's frames on top.
-MAX_NESTING = 80
+MAX_NESTING = 50
 
 
 @dataclass(slots=True)

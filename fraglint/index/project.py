@@ -342,11 +342,10 @@ class ProjectIndex:
     def lookup_name(self, path: str, scope: str, name: str) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
 
-        A name met again while it is being resolved (`node = node.value` in a loop) is unknown.
+        Not memoised itself: the walk up the scopes is a few dict lookups, and the steps that
+        recurse (a scope's bindings, star imports) are. A name met again while it is being
+        resolved (`node = node.value` in a loop) is unknown.
         """
-        return self._memoised(ProjectIndex._lookup_name, UNKNOWN, path, scope, name)
-
-    def _lookup_name(self, path: str, scope: str, name: str) -> Target:
         summary = self.module(path)
         if summary is None:
             return UNKNOWN
@@ -358,11 +357,17 @@ class ProjectIndex:
             if found is not None:
                 return found
             function = summary.functions.get(function.parent) if function.parent else None
-        module_scope = summary.module_scope
-        found = self._lookup_in_scope(path, module_scope, name)
+        found = self._lookup_in_scope(path, summary.module_scope, name)
         if found is not None:
             return found
-        for key, binding in module_scope.imports.items():
+        return self._memoised(ProjectIndex._star_imported, UNKNOWN, path, name)
+
+    def _star_imported(self, path: str, name: str) -> Target:
+        """A global `name` that only `from ... import *` in module `path` can have bound."""
+        summary = self.module(path)
+        if summary is None:
+            return UNKNOWN
+        for key, binding in summary.module_scope.imports.items():
             if key.startswith("*"):
                 star = self._import_target(path, binding.module, None, binding.level)
                 if star.kind == "streamlit" and not star.rest:
