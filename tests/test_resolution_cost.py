@@ -58,7 +58,8 @@ def attribute_paths(n: int) -> dict[str, str]:
     deep = ".".join(f"a{i}" for i in range(n))
     uses = [f"    r{i}.box.write('x')\n    r{i}.other.{deep}.write('x')" for i in range(n + 1)]
     imports = [f"import r{i}" for i in range(n + 1)]
-    return {**files, "app.py": _lines("import streamlit as st", *imports, "@st.fragment", "def show():", *uses, "show()")}
+    app = _lines("import streamlit as st", *imports, "@st.fragment", "def show():", *uses, "show()")
+    return {**files, "app.py": app}
 
 
 def import_cycle(n: int) -> dict[str, str]:
@@ -207,7 +208,10 @@ def test_an_attribute_rebound_from_itself_is_unknown_not_its_first_value(tmp_pat
 
 
 def test_mutually_recursive_returns_give_no_streamlit_value(tmp_path):
-    source = "import streamlit as st\ndef f(x):\n    if x:\n        return st.container()\n    return g(x)\ndef g(x):\n    return f(x)\n"
+    source = _lines(
+        "import streamlit as st", "def f(x):", "    if x:", "        return st.container()", "    return g(x)",
+        "def g(x):", "    return f(x)",
+    )
     index = _index(tmp_path, {"app.py": source})
     path = str(tmp_path / "app.py")
     assert index.resolve(path, "<module>", ("g", "()")).kind != "streamlit"

@@ -13,8 +13,8 @@ the lookups as they run, and gives *every* lookup on a cycle the kind's unknown,
 the check. That is the conservative choice, and it makes the answers independent of the order
 the lookups were asked in: a lookup on a cycle is unknown whichever of its members was asked
 first, and every lookup off cycles sees only final answers (a member of an open cycle already
-answers unknown, its final value). Caching only the answers that did not meet an open cycle
-would also be order-free, but recomputing the rest can cost exponential time again.
+answers unknown, its final value). The alternative, caching only the answers that did not
+meet an open cycle and computing the others again each time, can cost exponential time again.
 
 The one exception is the safety net for Python's stack: a chain of lookups nested more than
 `MAX_NESTING` deep is cut like a cycle through the outermost one, so all of them are unknown.
@@ -29,11 +29,11 @@ computation: if any of those changes, the cycle may be gone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, TypeVar, cast
+from typing import Any, Callable, Hashable, TypeVar
 
 V = TypeVar("V")
 
-# Lookups open at once before the safety net cuts: about twelve Python frames each, so this stays
+# Lookups open at once before the safety net cuts: about ten Python frames each, so this stays
 # well inside Python's default recursion limit of 1000 with the caller's frames on top.
 MAX_NESTING = 50
 
@@ -47,18 +47,12 @@ class _Frame:
     cyclic: bool = False  # it met an open lookup (itself or one of its component)
 
 
-@dataclass(slots=True)
-class _Entry:
-    value: object
-    reads: frozenset[str]
-
-
 @dataclass
 class LookupMemo:
     """The answers of one check's lookups, by key, with Tarjan's bookkeeping while they run."""
 
     steps: int = 0  # lookups asked (answered from the memo or computed): the cost measure
-    _done: dict[Hashable, _Entry] = field(default_factory=dict)
+    _done: dict[Hashable, tuple[Any, set[str]]] = field(default_factory=dict)  # key -> (answer, reads)
     _open: dict[Hashable, int] = field(default_factory=dict)  # key -> position on `_component`
     _component: list[tuple[Hashable, object]] = field(default_factory=list)  # (key, its unknown)
     _frames: list[_Frame] = field(default_factory=list)
@@ -83,14 +77,19 @@ class LookupMemo:
 
     # -- lookups --------------------------------------------------------------------------
 
-    def get(self, key: Hashable, compute: Callable[[], V], unknown: V) -> V:
-        """The answer for `key`, computed by `compute` the first time; `unknown` on a cycle."""
+    def get(self, owner: object, compute: Callable[..., V], args: tuple, unknown: V) -> V:
+        """`compute(owner, *args)`, computed the first time it is asked; `unknown` on a cycle.
+
+        `compute` is a plain function, so the key `(compute, args)` means the same lookup in the
+        next check's memo (`take_over`).
+        """
         self.steps += 1
+        key = (compute, args)
         entry = self._done.get(key)
         if entry is not None:
             if self._reading:
-                self._reading[-1].update(entry.reads)
-            return cast(V, entry.value)
+                self._reading[-1].update(entry[1])
+            return entry[0]
         position = self._open.get(key)
         if position is None and len(self._frames) >= MAX_NESTING:
             position = self._frames[0].position  # the safety net: a cycle through the outermost
@@ -99,38 +98,41 @@ class LookupMemo:
             frame.low = min(frame.low, position)
             frame.cyclic = True
             return unknown
-        return self._compute(key, compute, unknown)
+        return self._compute(key, owner, unknown)
 
-    def _compute(self, key: Hashable, compute: Callable[[], V], unknown: V) -> V:
+    def _compute(self, key: tuple, owner: object, unknown: V) -> V:
         position = len(self._component)
         self._open[key] = position
         self._component.append((key, unknown))
         frame = _Frame(position, position)
         self._frames.append(frame)
-        self.start_reading()
+        reads: set[str] = set()  # kept as the entry's reads, never changed after
+        self._reading.append(reads)
         try:
-            value = compute()
+            value = key[0](owner, *key[1])
         except BaseException:
+            self._reading.pop()
             self._abandon(frame)
             raise
-        finally:
-            read = self.stop_reading()
+        self._reading.pop()
+        if self._reading:
+            self._reading[-1].update(reads)
         self._frames.pop()
         if frame.low < position:  # on a cycle still open below: unknown, settled by its root
             parent = self._frames[-1]
             parent.low = min(parent.low, frame.low)
             parent.cyclic = True
             return unknown
-        members = self._component[position:]
-        del self._component[position:]
-        reads = frozenset(read)
-        for member, member_unknown in members:
+        if position == len(self._component) - 1 and not frame.cyclic:  # off every cycle
+            self._component.pop()
+            del self._open[key]
+            self._done[key] = (value, reads)
+            return value
+        for member, member_unknown in self._component[position:]:
             del self._open[member]
-            self._done[member] = _Entry(member_unknown, reads)
-        if frame.cyclic or len(members) > 1:
-            return unknown
-        self._done[key] = _Entry(value, reads)
-        return value
+            self._done[member] = (member_unknown, reads)
+        del self._component[position:]
+        return unknown
 
     def _abandon(self, frame: _Frame) -> None:
         """Forget a lookup interrupted by an exception, and the open ones above it."""
@@ -146,5 +148,5 @@ class LookupMemo:
     def take_over(self, previous: LookupMemo, changed: set[str]) -> None:
         """Keep the answers of `previous` that read none of the `changed` modules."""
         for key, entry in previous._done.items():
-            if changed.isdisjoint(entry.reads):
+            if changed.isdisjoint(entry[1]):
                 self._done[key] = entry

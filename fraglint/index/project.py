@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Hashable, Iterator, TypeVar
+from typing import Callable, Iterator
 
 from fraglint.index.memo import LookupMemo
 from fraglint.index.summary import CALL, ITEM, Binding, CallSite, FunctionSummary, ModuleSummary, Ref
 
 STREAMLIT = "streamlit"
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -215,14 +214,10 @@ class ProjectIndex:
 
     # -- names ----------------------------------------------------------------------------
     #
-    # Each step that can recurse (a name's bindings in one scope, a module's attribute, an
-    # instance's attribute, a function's return, a dict's entry, a class's method) goes through
-    # `_memoised`: computed once per check, unknown on a cycle, its reads recorded. So resolving
-    # costs time linear in the code, whatever shape the code has (see `fraglint.index.memo`).
-
-    def _memoised(self, compute: Callable[..., V], unknown: V, *args: Hashable) -> V:
-        """`compute(self, *args)`, once per check; `unknown` when it needs itself."""
-        return self._lookups.get((compute, *args), lambda: compute(self, *args), unknown)
+    # Each step that can recurse (a name in one scope, a module's attribute, an instance's
+    # attribute, a function's return, a dict's entry, a class's method) is a `LookupMemo.get`:
+    # computed once per check, unknown on a cycle, its reads recorded. So resolving costs time
+    # linear in the code, whatever shape the code has (see `fraglint.index.memo`).
 
     def resolve(self, path: str, scope: str, ref: Ref | None) -> Target:
         """Resolve a name chain written in function `scope` of module `path`."""
@@ -278,7 +273,8 @@ class ProjectIndex:
         key = _string_key(part)
         if key is None or target.call is None:
             return UNKNOWN
-        return self._memoised(ProjectIndex._dict_entry, UNKNOWN, target.path or "", target.scope or "", target.call[1], key)
+        site = (target.path or "", target.scope or "", target.call[1], key)
+        return self._lookups.get(self, ProjectIndex._dict_entry, site, UNKNOWN)
 
     def _dict_entry(self, path: str, scope: str, site: int, key: str) -> Target:
         function = self.function((path, scope))
@@ -301,7 +297,7 @@ class ProjectIndex:
     def _dict_mutated(self, path: str, name: str) -> bool:
         """Is `name` (a dict) changed anywhere in its module after it is made? Then its entries
         are not what the display says (`areas["main"] = st.empty()`, `areas.update(...)`)."""
-        mutated = self._memoised(ProjectIndex._mutated_names, None, path)
+        mutated = self._lookups.get(self, ProjectIndex._mutated_names, (path,), None)
         return mutated is None or name in mutated
 
     def _mutated_names(self, path: str) -> frozenset[str] | None:
@@ -312,7 +308,10 @@ class ProjectIndex:
         names = set()
         for function in summary.functions.values():
             names.update(ref[0] for _, ref, _, _ in function.stores)
-            names.update(call.func[0] for call in function.calls if call.func and len(call.func) == 2 and call.func[1] in _DICT_MUTATORS)
+            names.update(
+                call.func[0] for call in function.calls
+                if call.func and len(call.func) == 2 and call.func[1] in _DICT_MUTATORS
+            )
         return frozenset(names)
 
     def returned_value(self, function_target: Target) -> Target | None:
@@ -320,7 +319,8 @@ class ProjectIndex:
 
         `def card(): return st.container()` makes `card()` a container created in `card`.
         """
-        return self._memoised(ProjectIndex._returned_value, None, function_target.path or "", function_target.name)
+        key = (function_target.path or "", function_target.name)
+        return self._lookups.get(self, ProjectIndex._returned_value, key, None)
 
     def _returned_value(self, path: str, qualname: str) -> Target | None:
         function = self.function((path, qualname))
@@ -342,32 +342,32 @@ class ProjectIndex:
     def lookup_name(self, path: str, scope: str, name: str) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
 
-        Not memoised itself: the walk up the scopes is a few dict lookups, and the steps that
-        recurse (a scope's bindings, star imports) are. A name met again while it is being
+        Finds the scope that binds `name` (a few dict lookups) and resolves the name there
+        once per check, for every scope that sees it. A name met again while it is being
         resolved (`node = node.value` in a loop) is unknown.
         """
         summary = self.module(path)
         if summary is None:
             return UNKNOWN
+        binder = "<module>"
         function = summary.functions.get(scope)
-        while function is not None:
-            if name in function.globals:
+        while function is not None and function is not summary.module_scope and name not in function.globals:
+            if function.bindings.get(name) or name in function.imports or name in function.params:
+                binder = function.qualname
                 break
-            found = self._lookup_in_scope(path, function, name)
-            if found is not None:
-                return found
             function = summary.functions.get(function.parent) if function.parent else None
-        found = self._lookup_in_scope(path, summary.module_scope, name)
-        if found is not None:
-            return found
-        return self._memoised(ProjectIndex._star_imported, UNKNOWN, path, name)
+        return self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
 
-    def _star_imported(self, path: str, name: str) -> Target:
-        """A global `name` that only `from ... import *` in module `path` can have bound."""
+    def _bound_name(self, path: str, scope: str, name: str) -> Target:
+        """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
         summary = self.module(path)
-        if summary is None:
+        function = summary.functions.get(scope) if summary else None
+        if function is None:
             return UNKNOWN
-        for key, binding in summary.module_scope.imports.items():
+        found = self._lookup_in_scope(path, function, name)
+        if found is not None or function is not summary.module_scope:
+            return found or UNKNOWN
+        for key, binding in function.imports.items():
             if key.startswith("*"):
                 star = self._import_target(path, binding.module, None, binding.level)
                 if star.kind == "streamlit" and not star.rest:
@@ -387,8 +387,9 @@ class ProjectIndex:
         return name in api.PUBLIC_NAMES
 
     def _lookup_in_scope(self, path: str, function: FunctionSummary, name: str) -> Target | None:
-        if function.bindings.get(name):
-            return self._memoised(ProjectIndex._bound_value, UNKNOWN, path, function.qualname, name)
+        bindings = function.bindings.get(name)
+        if bindings:
+            return self._from_bindings(path, function, bindings)
         imported = function.imports.get(name)
         if imported is not None:
             return self._import_target(path, imported.module, imported.name, imported.level)
@@ -407,12 +408,9 @@ class ProjectIndex:
                 return False
         return False
 
-    def _bound_value(self, path: str, scope: str, name: str) -> Target:
-        """What `name` is in function `scope`, when all its bindings there agree (else unknown)."""
-        function = self.function((path, scope))
-        if function is None:
-            return UNKNOWN
-        results = {self._from_binding(path, function, binding) for binding in function.bindings.get(name, ())}
+    def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding]) -> Target:
+        """What a name is in `function`, when all its bindings there agree (else unknown)."""
+        results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
         return UNKNOWN
@@ -457,16 +455,14 @@ class ProjectIndex:
 
     def module_attribute(self, module_path: str, name: str, strict: bool = False) -> Target:
         """`module.name`: a global of the module, else a submodule of the package."""
-        return self._memoised(ProjectIndex._module_attribute, UNKNOWN, module_path, name, strict)
+        return self._lookups.get(self, ProjectIndex._module_attribute, (module_path, name, strict), UNKNOWN)
 
     def _module_attribute(self, module_path: str, name: str, strict: bool) -> Target:
         summary = self.module(module_path) if module_path.endswith(".py") else None
         if summary is not None:
             scope = summary.module_scope
-            if name in scope.bindings or name in scope.imports:
-                found = self._lookup_in_scope(module_path, scope, name)
-                if found is not None:
-                    return found
+            if scope.bindings.get(name) or name in scope.imports:
+                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, "<module>", name), UNKNOWN)
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])
@@ -478,7 +474,8 @@ class ProjectIndex:
 
     def instance_attribute(self, instance: Target, name: str) -> Target:
         """`self.box` where every method assigns `self.box` the same thing (else unknown)."""
-        return self._memoised(ProjectIndex._instance_attribute, UNKNOWN, instance.path or "", instance.name, name)
+        key = (instance.path or "", instance.name, name)
+        return self._lookups.get(self, ProjectIndex._instance_attribute, key, UNKNOWN)
 
     def _instance_attribute(self, path: str, class_qualname: str, name: str) -> Target:
         summary = self.module(path)
@@ -498,7 +495,7 @@ class ProjectIndex:
 
     def method(self, path: str, class_qualname: str, name: str) -> Target | None:
         """The method `name` of a project class, its own or a project base class's, else None."""
-        return self._memoised(ProjectIndex._method, None, path, class_qualname, name)
+        return self._lookups.get(self, ProjectIndex._method, (path, class_qualname, name), None)
 
     def _method(self, path: str, class_qualname: str, name: str) -> Target | None:
         summary = self.module(path)
