@@ -56,24 +56,20 @@ class LookupMemo:
     _open: dict[Hashable, int] = field(default_factory=dict)  # key -> position on `_component`
     _component: list[tuple[Hashable, object]] = field(default_factory=list)  # (key, its unknown)
     _frames: list[_Frame] = field(default_factory=list)
-    _reading: list[set[str]] = field(default_factory=list)
+    reading: list[set[str]] = field(default_factory=list)  # open frames; the last records reads
 
     # -- reads ----------------------------------------------------------------------------
 
     def start_reading(self) -> None:
         """Record the modules every lookup from here to `stop_reading` reads."""
-        self._reading.append(set())
+        self.reading.append(set())
 
     def stop_reading(self) -> set[str]:
         """The modules read since the matching `start_reading` (nested frames included)."""
-        read = self._reading.pop()
-        if self._reading:
-            self._reading[-1].update(read)
+        read = self.reading.pop()
+        if self.reading:
+            self.reading[-1].update(read)
         return read
-
-    def read(self, path: str) -> None:
-        if self._reading:
-            self._reading[-1].add(path)
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -87,8 +83,8 @@ class LookupMemo:
         key = (compute, args)
         entry = self._done.get(key)
         if entry is not None:
-            if self._reading:
-                self._reading[-1].update(entry[1])
+            if self.reading:
+                self.reading[-1].update(entry[1])
             return entry[0]
         position = self._open.get(key)
         if position is None and len(self._frames) >= MAX_NESTING:
@@ -107,16 +103,16 @@ class LookupMemo:
         frame = _Frame(position, position)
         self._frames.append(frame)
         reads: set[str] = set()  # kept as the entry's reads, never changed after
-        self._reading.append(reads)
+        self.reading.append(reads)
         try:
             value = key[0](owner, *key[1])
         except BaseException:
-            self._reading.pop()
+            self.reading.pop()
             self._abandon(frame)
             raise
-        self._reading.pop()
-        if self._reading:
-            self._reading[-1].update(reads)
+        self.reading.pop()
+        if self.reading:
+            self.reading[-1].update(reads)
         self._frames.pop()
         if frame.low < position:  # on a cycle still open below: unknown, settled by its root
             parent = self._frames[-1]

@@ -127,7 +127,9 @@ class ProjectIndex:
     # -- modules --------------------------------------------------------------------------
 
     def module(self, path: str) -> ModuleSummary | None:
-        self._lookups.read(path)
+        reading = self._lookups.reading
+        if reading:
+            reading[-1].add(path)
         summary = self.summaries.get(path)
         if summary is None and self._load is not None and path not in self._missing:
             summary = self._load(path)
