@@ -22,6 +22,7 @@ import pytest
 from fraglint.config import Settings
 from fraglint.engine import build_project, run_check
 from fraglint.index.project import UNKNOWN, ProjectIndex
+from fraglint.lsp import EditorSources
 from helpers import REPO, run_cli, write_project
 
 N = 40
@@ -216,3 +217,19 @@ def test_mutually_recursive_returns_give_no_streamlit_value(tmp_path):
     path = str(tmp_path / "app.py")
     assert index.resolve(path, "<module>", ("g", "()")).kind != "streamlit"
     assert index.resolve(path, "<module>", ("f", "()")).kind != "streamlit"
+
+
+def test_a_cycle_broken_by_an_edit_resolves_in_the_next_check(tmp_path):
+    """The language server lends the previous check's lookups to the next one: a lookup on a
+    cycle must count every module of the cycle as read, or the edit that breaks the cycle
+    would leave it unknown."""
+    files = {"a.py": "import b\nbox = b.box\n", "b.py": "import a\nbox = a.box\n"}
+    write_project(tmp_path, files)
+    settings, sources = Settings(root=str(tmp_path), cache=False), EditorSources()  # as the server keeps them
+    before = build_project([str(tmp_path)], settings, jobs=1, sources=sources)
+    assert before.index.module_attribute(str(tmp_path / "a.py"), "box") == UNKNOWN
+    write_project(tmp_path, {"b.py": "import streamlit as st\nbox = st.container()\n"})
+    after = build_project([str(tmp_path)], settings, jobs=1, sources=sources, previous=before)
+    assert after.index.reused == {str(tmp_path / "b.py")}  # a.py's summary was lent unchanged
+    box = after.index.module_attribute(str(tmp_path / "a.py"), "box")
+    assert (box.kind, box.name, box.rest) == ("streamlit", "container", ("()",))
