@@ -723,3 +723,24 @@ def test_duplicate_fragment_key_only_within_one_run(project):
         "app.py": both,
     }
     assert check(project, library, version="1.67.0") == {("duplicate-fragment-key", "lib/sales.py", 4)}
+
+
+# -- long chains: no arbitrary depth limit, no crash past the safety net ----------------------
+
+
+def _alias_chain(length: int) -> tuple[str, int]:
+    """`box0 = st.container()`, `box1 = box0`, ... and a fragment writing to the last alias."""
+    aliases = "\n".join(f"box{i} = box{i - 1}" for i in range(1, length + 1))
+    source = f"import streamlit as st\n\nbox0 = st.container()\n{aliases}\n\n\n@st.fragment\ndef f():\n    box{length}.write('x')\n\n\nf()\n"
+    return source, length + 8
+
+
+def test_a_chain_of_forty_aliases_resolves(project):
+    """The old resolver gave up after 24 hops; memoisation, not a depth limit, bounds the cost now."""
+    source, line = _alias_chain(40)
+    assert check(project, {"app.py": source}) == {(OUTSIDE, "app.py", line)}
+
+
+def test_a_chain_past_the_safety_net_is_unknown_not_a_crash(project):
+    source, _ = _alias_chain(2000)
+    assert check(project, {"app.py": source}) == set()

@@ -13,10 +13,10 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from fraglint.index.memo import LookupMemo
 from fraglint.index.summary import CALL, ITEM, Binding, CallSite, FunctionSummary, ModuleSummary, Ref
 
 STREAMLIT = "streamlit"
-_MAX_DEPTH = 24
 
 
 @dataclass(frozen=True)
@@ -80,25 +80,24 @@ class ProjectIndex:
         self._load = load
         self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
         self._missing: set[str] = set()
-        self._names: dict[tuple[str, str, str], Target] = {}
-        self._name_reads: dict[tuple[str, str, str], frozenset[str]] = {}  # modules each lookup read
         self._modules_found: dict[tuple[str, str, int], str | None] = {}
-        self._resolving: set[tuple[str, str, str]] = set()
-        self._reading: list[set[str]] = []  # open frames of `start_reading`
+        self._lookups = LookupMemo()  # every recursive lookup, once per check (see `memo`)
         self.reused: set[str] | None = None  # after `reuse`: the modules that had changed
 
     # -- what a resolution read (for reuse between checks) --------------------------------
 
     def start_reading(self) -> None:
         """Record the modules every resolution from here to `stop_reading` reads."""
-        self._reading.append(set())
+        self._lookups.start_reading()
 
     def stop_reading(self) -> set[str]:
         """The modules read since the matching `start_reading` (nested frames included)."""
-        read = self._reading.pop()
-        if self._reading:
-            self._reading[-1].update(read)
-        return read
+        return self._lookups.stop_reading()
+
+    @property
+    def resolution_steps(self) -> int:
+        """Lookups asked so far, answered from the memo or computed: what resolving costs."""
+        return self._lookups.steps
 
     def reuse(self, previous: ProjectIndex, preload: bool = True) -> set[str] | None:
         """Take over what `previous` resolved that the changes since cannot have altered.
@@ -121,18 +120,16 @@ class ProjectIndex:
         self._missing = set(previous._missing)
         self._modules_found = dict(previous._modules_found)
         self._calls = {path: table for path, table in previous._calls.items() if path not in changed}
-        for key, read in previous._name_reads.items():
-            if changed.isdisjoint(read):
-                self._names[key] = previous._names[key]
-                self._name_reads[key] = read
+        self._lookups.take_over(previous._lookups, changed)
         self.reused = changed
         return changed
 
     # -- modules --------------------------------------------------------------------------
 
     def module(self, path: str) -> ModuleSummary | None:
-        if self._reading:
-            self._reading[-1].add(path)
+        reading = self._lookups.reading
+        if reading:
+            reading[-1].add(path)
         summary = self.summaries.get(path)
         if summary is None and self._load is not None and path not in self._missing:
             summary = self._load(path)
@@ -218,19 +215,24 @@ class ProjectIndex:
         return None
 
     # -- names ----------------------------------------------------------------------------
+    #
+    # Each step that can recurse (a name in one scope, a module's attribute, an instance's
+    # attribute, a function's return, a dict's entry, a class's method) is a `LookupMemo.get`:
+    # computed once per check, unknown on a cycle, its reads recorded. So resolving costs time
+    # linear in the code, whatever shape the code has (see `fraglint.index.memo`).
 
-    def resolve(self, path: str, scope: str, ref: Ref | None, _depth: int = 0) -> Target:
+    def resolve(self, path: str, scope: str, ref: Ref | None) -> Target:
         """Resolve a name chain written in function `scope` of module `path`."""
-        if not ref or _depth > _MAX_DEPTH:
+        if not ref:
             return UNKNOWN
-        target = self.lookup_name(path, scope, ref[0], _depth)
+        target = self.lookup_name(path, scope, ref[0])
         for part in ref[1:]:
             if target.kind == "unknown":
                 return UNKNOWN
-            target = self._step(target, part, path, scope, _depth)
+            target = self._step(target, part, path, scope)
         return target
 
-    def _step(self, target: Target, part: str, path: str, scope: str, depth: int) -> Target:
+    def _step(self, target: Target, part: str, path: str, scope: str) -> Target:
         if target.rest or target.kind in ("param", "unknown"):
             rest = target.rest + (part,)
             if target.kind == "streamlit" and part == CALL and target.origin is None:
@@ -243,11 +245,11 @@ class ProjectIndex:
                 return target.but(rest=(part,))
             return target.but(name=f"{target.name}.{part}" if target.name else part)
         if target.kind == "dict":
-            return self._dict_item(target, part, depth)
+            return self._dict_item(target, part)
         if target.kind == "module":
             if part == CALL or part.startswith("["):
                 return UNKNOWN
-            return self.module_attribute(target.path or "", part, depth + 1)
+            return self.module_attribute(target.path or "", part)
         if target.kind == "class":
             if part == CALL:
                 return Target("instance", name=target.name, path=target.path)
@@ -257,10 +259,10 @@ class ProjectIndex:
             if part == CALL or part.startswith("["):
                 return UNKNOWN
             method = self.method(target.path or "", target.name, part)
-            return method or self.instance_attribute(target, part, depth)
+            return method or self.instance_attribute(target, part)
         if target.kind == "function":
             if part == CALL:
-                returned = self.returned_value(target, depth)
+                returned = self.returned_value(target)
                 if returned is not None:
                     made_inside = returned.origin == (target.path, target.name)
                     # a container the function makes on each call belongs to the caller's scope
@@ -268,45 +270,62 @@ class ProjectIndex:
             return target.but(rest=(part,))
         return UNKNOWN
 
-    def _dict_item(self, target: Target, part: str, depth: int) -> Target:
+    def _dict_item(self, target: Target, part: str) -> Target:
         """`areas["main"]` where `areas = {"main": st.container(), ...}`: the entry's value."""
         key = _string_key(part)
-        function = self.function((target.path or "", target.scope or ""))
-        if key is None or function is None or target.call is None:
+        if key is None or target.call is None:
+            return UNKNOWN
+        site = (target.path or "", target.scope or "", target.call[1], key)
+        return self._lookups.get(self, ProjectIndex._dict_entry, site, UNKNOWN)
+
+    def _dict_entry(self, path: str, scope: str, site: int, key: str) -> Target:
+        function = self.function((path, scope))
+        if function is None:
             return UNKNOWN
         for name, bindings in function.bindings.items():
             for binding in bindings:
-                if binding.site == target.call[1] and binding.value.items is not None:
-                    if self._dict_mutated(target.path or "", name):
+                if binding.site == site and binding.value.items is not None:
+                    if self._dict_mutated(path, name):
                         return UNKNOWN
                     value = binding.value.items.get(key)
                     if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
                         return UNKNOWN
-                    found = self.resolve(target.path or "", function.qualname, value.ref, depth + 1)
+                    found = self.resolve(path, function.qualname, value.ref)
                     if value.call_site is not None and found.kind != "unknown":
-                        found = found.but(call=(target.path or "", value.call_site))
+                        found = found.but(call=(path, value.call_site))
                     return found
         return UNKNOWN
 
     def _dict_mutated(self, path: str, name: str) -> bool:
         """Is `name` (a dict) changed anywhere in its module after it is made? Then its entries
         are not what the display says (`areas["main"] = st.empty()`, `areas.update(...)`)."""
+        mutated = self._lookups.get(self, ProjectIndex._mutated_names, (path,), None)
+        return mutated is None or name in mutated
+
+    def _mutated_names(self, path: str) -> frozenset[str] | None:
+        """The names a module stores into or calls a dict mutator on (None: no such module)."""
         summary = self.module(path)
         if summary is None:
-            return True
+            return None
+        names = set()
         for function in summary.functions.values():
-            if any(ref[0] == name for _, ref, _, _ in function.stores):
-                return True
-            if any(call.func and len(call.func) == 2 and call.func[0] == name and call.func[1] in _DICT_MUTATORS for call in function.calls):
-                return True
-        return False
+            names.update(ref[0] for _, ref, _, _ in function.stores)
+            names.update(
+                call.func[0] for call in function.calls
+                if call.func and len(call.func) == 2 and call.func[1] in _DICT_MUTATORS
+            )
+        return frozenset(names)
 
-    def returned_value(self, function_target: Target, depth: int) -> Target | None:
+    def returned_value(self, function_target: Target) -> Target | None:
         """What calling a project function gives, when all its returns agree on a Streamlit value.
 
         `def card(): return st.container()` makes `card()` a container created in `card`.
         """
-        function = self.function((function_target.path or "", function_target.name))
+        key = (function_target.path or "", function_target.name)
+        return self._lookups.get(self, ProjectIndex._returned_value, key, None)
+
+    def _returned_value(self, path: str, qualname: str) -> Target | None:
+        function = self.function((path, qualname))
         if function is None or not function.returns:
             return None
         results = set()
@@ -314,63 +333,50 @@ class ProjectIndex:
             value = returned.value
             if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
                 return None
-            found = self.resolve(function_target.path or "", function.qualname, value.ref, depth + 1)
+            found = self.resolve(path, function.qualname, value.ref)
             if found.kind != "streamlit":
                 return None
             if value.call_site is not None:
-                found = found.but(call=(function_target.path or "", value.call_site))
+                found = found.but(call=(path, value.call_site))
             results.add(found)
         return results.pop() if len(results) == 1 else None
 
-    def lookup_name(self, path: str, scope: str, name: str, depth: int = 0) -> Target:
+    def lookup_name(self, path: str, scope: str, name: str) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
 
-        Memoised, and a name met again while it is being resolved (`node = node.value` in a
-        loop) is unknown: without both, chains of rebindings resolve in exponential time.
+        Finds the scope that binds `name` (a few dict lookups) and resolves the name there
+        once per check, for every scope that sees it. A name met again while it is being
+        resolved (`node = node.value` in a loop) is unknown.
         """
-        key = (path, scope, name)
-        found = self._names.get(key)
-        if found is not None:
-            if self._reading:
-                self._reading[-1].update(self._name_reads[key])
-            return found
-        if key in self._resolving:
-            return UNKNOWN
-        self._resolving.add(key)
-        self.start_reading()
-        try:
-            found = self._lookup_name(path, scope, name, depth)
-        finally:
-            self._resolving.discard(key)
-            read = self.stop_reading()
-        self._names[key] = found
-        self._name_reads[key] = frozenset(read)
-        return found
-
-    def _lookup_name(self, path: str, scope: str, name: str, depth: int) -> Target:
         summary = self.module(path)
         if summary is None:
             return UNKNOWN
+        binder = "<module>"
         function = summary.functions.get(scope)
-        while function is not None:
-            if name in function.globals:
+        while function is not None and function is not summary.module_scope and name not in function.globals:
+            if function.bindings.get(name) or name in function.imports or name in function.params:
+                binder = function.qualname
                 break
-            found = self._lookup_in_scope(path, function, name, depth)
-            if found is not None:
-                return found
             function = summary.functions.get(function.parent) if function.parent else None
-        module_scope = summary.module_scope
-        found = self._lookup_in_scope(path, module_scope, name, depth)
-        if found is not None:
-            return found
-        for key, binding in module_scope.imports.items():
+        return self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
+
+    def _bound_name(self, path: str, scope: str, name: str) -> Target:
+        """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
+        summary = self.module(path)
+        function = summary.functions.get(scope) if summary else None
+        if function is None:
+            return UNKNOWN
+        found = self._lookup_in_scope(path, function, name)
+        if found is not None or function is not summary.module_scope:
+            return found or UNKNOWN
+        for key, binding in function.imports.items():
             if key.startswith("*"):
-                star = self._import_target(path, binding.module, None, binding.level, depth)
+                star = self._import_target(path, binding.module, None, binding.level)
                 if star.kind == "streamlit" and not star.rest:
                     if self._is_streamlit_name(name):
                         return Target("streamlit", name=f"{star.name}.{name}" if star.name else name)
                 elif star.kind == "module":
-                    found = self.module_attribute(star.path or "", name, depth + 1, strict=True)
+                    found = self.module_attribute(star.path or "", name, strict=True)
                     if found.kind != "unknown":
                         return found
         return UNKNOWN
@@ -382,13 +388,13 @@ class ProjectIndex:
 
         return name in api.PUBLIC_NAMES
 
-    def _lookup_in_scope(self, path: str, function: FunctionSummary, name: str, depth: int) -> Target | None:
+    def _lookup_in_scope(self, path: str, function: FunctionSummary, name: str) -> Target | None:
         bindings = function.bindings.get(name)
         if bindings:
-            return self._from_bindings(path, function, bindings, depth)
+            return self._from_bindings(path, function, bindings)
         imported = function.imports.get(name)
         if imported is not None:
-            return self._import_target(path, imported.module, imported.name, imported.level, depth)
+            return self._import_target(path, imported.module, imported.name, imported.level)
         if name in function.params:
             if function.class_name and function.params and function.params[0] == name:
                 if not self._is_static(path, function):
@@ -404,13 +410,14 @@ class ProjectIndex:
                 return False
         return False
 
-    def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding], depth: int) -> Target:
-        results = {self._from_binding(path, function, binding, depth) for binding in bindings}
+    def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding]) -> Target:
+        """What a name is in `function`, when all its bindings there agree (else unknown)."""
+        results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
         return UNKNOWN
 
-    def _from_binding(self, path: str, function: FunctionSummary, binding: Binding, depth: int) -> Target:
+    def _from_binding(self, path: str, function: FunctionSummary, binding: Binding) -> Target:
         value = binding.value
         if value.kind == "dict" and binding.unpack is None and not binding.iterated:
             return Target("dict", path=path, scope=function.qualname, call=(path, binding.site))
@@ -423,7 +430,7 @@ class ProjectIndex:
             return Target("class", name=ref[1], path=path)
         if ref[0].startswith("<"):
             return UNKNOWN
-        target = self.resolve(path, function.qualname, ref, depth + 1)
+        target = self.resolve(path, function.qualname, ref)
         if value.call_site is not None and target.kind != "unknown":
             target = target.but(call=(path, value.call_site))
         if binding.unpack is not None or binding.iterated:
@@ -435,7 +442,7 @@ class ProjectIndex:
                 return UNKNOWN
         return target
 
-    def _import_target(self, path: str, module: str, name: str | None, level: int, depth: int) -> Target:
+    def _import_target(self, path: str, module: str, name: str | None, level: int) -> Target:
         if level == 0 and (module == STREAMLIT or module.startswith(STREAMLIT + ".")):
             api = module[len(STREAMLIT) + 1 :] if module != STREAMLIT else ""
             if name is not None:
@@ -446,33 +453,35 @@ class ProjectIndex:
             return UNKNOWN
         if name is None:
             return Target("module", path=found)
-        return self.module_attribute(found, name, depth + 1)
+        return self.module_attribute(found, name)
 
-    def module_attribute(self, module_path: str, name: str, depth: int, strict: bool = False) -> Target:
+    def module_attribute(self, module_path: str, name: str, strict: bool = False) -> Target:
         """`module.name`: a global of the module, else a submodule of the package."""
-        if depth > _MAX_DEPTH:
-            return UNKNOWN
+        return self._lookups.get(self, ProjectIndex._module_attribute, (module_path, name, strict), UNKNOWN)
+
+    def _module_attribute(self, module_path: str, name: str, strict: bool) -> Target:
         summary = self.module(module_path) if module_path.endswith(".py") else None
         if summary is not None:
             scope = summary.module_scope
-            if name in scope.bindings or name in scope.imports:
-                found = self._lookup_in_scope(module_path, scope, name, depth)
-                if found is not None:
-                    return found
+            if scope.bindings.get(name) or name in scope.imports:
+                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, "<module>", name), UNKNOWN)
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])
             if sub is not None:
                 return Target("module", path=sub)
         if summary is not None and not strict:
-            found = self.lookup_name(module_path, "<module>", name, depth + 1)
-            return found
+            return self.lookup_name(module_path, "<module>", name)
         return UNKNOWN
 
-    def instance_attribute(self, instance: Target, name: str, depth: int) -> Target:
+    def instance_attribute(self, instance: Target, name: str) -> Target:
         """`self.box` where every method assigns `self.box` the same thing (else unknown)."""
-        summary = self.module(instance.path or "")
-        cls = summary.classes.get(instance.name) if summary else None
+        key = (instance.path or "", instance.name, name)
+        return self._lookups.get(self, ProjectIndex._instance_attribute, key, UNKNOWN)
+
+    def _instance_attribute(self, path: str, class_qualname: str, name: str) -> Target:
+        summary = self.module(path)
+        cls = summary.classes.get(class_qualname) if summary else None
         assigned = cls.attributes.get(name) if cls else None
         if not assigned:
             return UNKNOWN
@@ -480,17 +489,19 @@ class ProjectIndex:
         for method_qualname, value in assigned:
             if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
                 return UNKNOWN
-            found = self.resolve(instance.path or "", method_qualname, value.ref, depth + 1)
+            found = self.resolve(path, method_qualname, value.ref)
             if value.call_site is not None and found.kind != "unknown":
-                found = found.but(call=(instance.path or "", value.call_site))
+                found = found.but(call=(path, value.call_site))
             results.add(found)
         return results.pop() if len(results) == 1 else UNKNOWN
 
-    def method(self, path: str, class_qualname: str, name: str, _seen: frozenset = frozenset()) -> Target | None:
+    def method(self, path: str, class_qualname: str, name: str) -> Target | None:
+        """The method `name` of a project class, its own or a project base class's, else None."""
+        return self._lookups.get(self, ProjectIndex._method, (path, class_qualname, name), None)
+
+    def _method(self, path: str, class_qualname: str, name: str) -> Target | None:
         summary = self.module(path)
-        if summary is None or (path, class_qualname) in _seen:
-            return None
-        cls = summary.classes.get(class_qualname)
+        cls = summary.classes.get(class_qualname) if summary else None
         if cls is None:
             return None
         qualname = cls.methods.get(name)
@@ -499,7 +510,7 @@ class ProjectIndex:
         for base in cls.bases:
             base_target = self.resolve(path, "<module>", base)
             if base_target.kind == "class":
-                found = self.method(base_target.path or "", base_target.name, name, _seen | {(path, class_qualname)})
+                found = self.method(base_target.path or "", base_target.name, name)
                 if found is not None:
                     return found
         return None
