@@ -284,7 +284,9 @@ async def test_server_survives_deep_buffers_and_goes_on_checking(client: Languag
     # 30,000 lines in column 0: each would start a chunk of its own, and the `and` chain,
     # flat for CPython, crashes libcst.
     deep_and = "import streamlit as st\n\nx = (\n" + "a and\n" * N + "a)\n"
-    for text, code in ((deep_and, "FRG003"), (GOOD, "FRG104")):
+    # Each top-level statement compiles alone; only together is the future import misplaced.
+    late_future = GOOD.replace("import streamlit as st\n", "import streamlit as st\nfrom __future__ import annotations\n")
+    for text, code in ((deep_and, "FRG003"), (late_future, "FRG001"), (GOOD, "FRG104")):
         version += 1
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(

@@ -16,7 +16,7 @@ from pathlib import Path
 from fraglint import __version__
 
 CACHE_DIR = ".fraglint_cache"
-_SUMMARY_SOURCES = ("summary.py", "visitor.py", "loader.py")
+_SUMMARY_SOURCES = ("summary.py", "visitor.py", "loader.py", "guard.py")
 
 
 def _format_key() -> str:

@@ -8,6 +8,7 @@ crash or stall the process: `guard.py` decides what it may parse, and where.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import tokenize
 from typing import Mapping
@@ -109,12 +110,21 @@ def parse_admitted(text: str) -> cst.Module | None:
 def admits_whole(text: str) -> bool:
     """Whether CPython accepts `text`, given that it accepts each top-level statement alone.
 
-    Only `__future__` imports (first in the module) and module-level `global` statements
-    (before any use of the name) depend on the statements around them.
+    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar)
+    and module-level `global` statements (before any use of the name) depend on the
+    statements around them. The future imports are checked on the text up to the last one.
     """
-    if "__future__" not in text and "global" not in text:
+    if "barry_as_FLUFL" in text or _GLOBAL.search(text):
+        return guard.compile_error("", text) is None
+    last = text.rfind("__future__")
+    if last == -1:
         return True
-    return guard.compile_error("", text) is None
+    end = text.find("\n", last)
+    prefix = text if end == -1 else text[: end + 1]
+    return guard.compile_error("", prefix) is None or guard.compile_error("", text) is None
+
+
+_GLOBAL = re.compile(r"\bglobal\b")
 
 
 def _summarize_contained(
