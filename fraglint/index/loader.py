@@ -170,9 +170,9 @@ def _summarize_here(
         visitor = SummaryVisitor(path, positions)
         return visitor.summarize(module), visitor
     except RecursionError:
-        return InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
+        return rejection or InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
     except MemoryError:
-        return InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
+        return rejection or InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
     finally:
         sys.setrecursionlimit(old_limit)
 
