@@ -260,8 +260,8 @@ def rule(selector, show_all, output_format) -> None:
         table = Table(title="fraglint rules")
         for column in ("code", "name", "severity", "versions", "summary"):
             table.add_column(column)
-        for name, (code, summary) in INPUT_DIAGNOSTICS.items():
-            table.add_row(code, name, "error", "all", summary)
+        for name, kind in INPUT_DIAGNOSTICS.items():
+            table.add_row(kind.code, name, kind.severity.value, "all", kind.summary)
         for r in ALL_RULES:
             table.add_row(r.code, r.name, r.severity.value, r.version_range(), r.summary())
         console.print(table)

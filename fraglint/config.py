@@ -66,9 +66,9 @@ class Settings:
 
     def enabled_codes(self) -> set[str]:
         """The codes enabled by select/ignore (input diagnostics are always on unless ignored)."""
-        all_codes = [rule.code for rule in ALL_RULES] + [code for code, _ in INPUT_DIAGNOSTICS.values()]
+        all_codes = [rule.code for rule in ALL_RULES] + [kind.code for kind in INPUT_DIAGNOSTICS.values()]
         selected = {code for code in all_codes if any(_matches(code, s) for s in self.select)}
-        selected |= {code for code, _ in INPUT_DIAGNOSTICS.values()}
+        selected |= {kind.code for kind in INPUT_DIAGNOSTICS.values()}
         return {code for code in selected if not any(_matches(code, s) for s in self.ignore)}
 
 
@@ -77,9 +77,9 @@ def code_for(selector: str) -> str | None:
         return selector.upper()
     if selector.lower() in BY_NAME:
         return BY_NAME[selector.lower()].code
-    for name, (code, _) in INPUT_DIAGNOSTICS.items():
-        if selector.lower() == name or selector.upper() == code:
-            return code
+    for name, kind in INPUT_DIAGNOSTICS.items():
+        if selector.lower() == name or selector.upper() == kind.code:
+            return kind.code
     return None
 
 
@@ -94,7 +94,7 @@ def _matches(code: str, selector: str) -> bool:
 
 
 def validate_selectors(selectors: list[str], where: str) -> None:
-    all_codes = [rule.code for rule in ALL_RULES] + [code for code, _ in INPUT_DIAGNOSTICS.values()]
+    all_codes = [rule.code for rule in ALL_RULES] + [kind.code for kind in INPUT_DIAGNOSTICS.values()]
     for selector in selectors:
         if selector.upper() == "ALL" or code_for(selector) is not None:
             continue

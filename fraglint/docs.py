@@ -24,8 +24,8 @@ def rules_markdown() -> str:
         "| code | name | severity | Streamlit versions | summary |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for name, (code, summary) in INPUT_DIAGNOSTICS.items():
-        lines.append(f"| {code} | `{name}` | error | all | {summary} |")
+    for name, kind in INPUT_DIAGNOSTICS.items():
+        lines.append(f"| {kind.code} | `{name}` | {kind.severity.value} | all | {kind.summary} |")
     for rule in ALL_RULES:
         lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity.value} | {rule.version_range()} | {rule.summary()} |")
     lines.append("")

@@ -242,11 +242,11 @@ def _to_diagnostics(
         return any(spec.match_file(relative) and any(_matches(code, s) for s in sel) for spec, sel in per_file)
 
     for path, problem in problems.items():
-        code = INPUT_DIAGNOSTICS[problem.name][0]
-        if code not in enabled or ignored_for(path, code):
+        kind = INPUT_DIAGNOSTICS[problem.name]
+        if kind.code not in enabled or ignored_for(path, kind.code):
             continue
         span = Span(problem.line, problem.column, problem.line, problem.column + 1)
-        diagnostics.append(Diagnostic(path, span, code, problem.name, Severity.ERROR, problem.message))
+        diagnostics.append(Diagnostic(path, span, kind.code, problem.name, kind.severity, problem.message))
 
     needed = set()
     for _, finding in findings:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import logging
 import os
 import re
@@ -44,7 +45,7 @@ from fraglint.config import ConfigError, Settings, find_project_root
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, facts_from_visitor, read_facts, suppressions_in
-from fraglint.index.loader import InputProblem, compute_positions, summarize_file, summarize_source
+from fraglint.index.loader import InputProblem, admits_whole, compute_positions, parse_admitted, summarize_file, summarize_source
 from fraglint.index.sources import Sources
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
 from fraglint.index.visitor import ModulePart, SummaryVisitor, join_parts
@@ -213,7 +214,7 @@ class ChunkedParser:
         if pieces is None or len(pieces) < 2:
             return None
         parsed = self._parse_all(pieces)
-        if parsed is None or len(parsed) < 2:
+        if parsed is None or len(parsed) < 2 or not admits_whole(text):
             return None
         parts, site_nodes = [], {}
         statement, next_site = 0, 1
@@ -251,13 +252,13 @@ class ChunkedParser:
         index = 0
         while index < len(pieces):
             first, chunk = pieces[index]
-            while True:
+            for joined in itertools.count():
                 result = None if chunk in self._incomplete else self._try_parse(chunk)
                 if result is not None:
                     break
                 index += 1
-                if index == len(pieces):
-                    return None  # the text does not parse: the caller parses it whole for the error
+                if index == len(pieces) or joined == _MAX_JOINED:
+                    return None  # the text does not parse (or would be re-parsed too often): parse it whole
                 chunk += pieces[index][1]
             parsed.append((first, chunk, result))
             index += 1
@@ -277,15 +278,18 @@ class ChunkedParser:
         if found is not None:
             self._parsed.move_to_end(chunk)
             return found
-        import libcst as cst
-
-        module = cst.parse_module(chunk)
+        module = parse_admitted(chunk)  # None: not parsed here; the whole buffer's parse says why
+        if module is None:
+            raise ValueError("not admitted")
         self._parsed[chunk] = found = (module, dict(compute_positions(module)))
         while len(self._parsed) > self.capacity:
             self._parsed.popitem(last=False)
         return found
 
 
+# Pieces joined to one that does not parse before the buffer is parsed whole instead: each
+# join re-parses the growing chunk, quadratic in a statement with many lines in column 0.
+_MAX_JOINED = 64
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b")
 
 

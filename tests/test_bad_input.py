@@ -393,9 +393,9 @@ def test_deep_nesting(tmp_path, case):
     assert GOOD_FINDING in run.triples()
 
 
-@pytest.mark.skipif(os.environ.get("FRAGLINT_SLOW_TESTS") != "1", reason="waits out the 15 s parse deadline; set FRAGLINT_SLOW_TESTS=1")
 def test_long_flat_expression_is_refused_quickly(tmp_path):
-    """20,000 terms: libcst's parser is about quadratic here (minutes); fraglint gives up at its deadline."""
+    """20,000 terms: libcst's parser is worse than quadratic here (minutes); CPython's own parser
+    refuses the depth, so the file is refused before libcst sees it (it used to wait out a deadline)."""
     root = write(tmp_path, {"bad.py": "x = " + " + ".join(["1"] * 20_000) + "\n", "good.py": GOOD})
     env = {**os.environ, "NO_COLOR": "1"}
     try:
@@ -408,7 +408,8 @@ def test_long_flat_expression_is_refused_quickly(tmp_path):
     run = Run(result)
     assert_sane(run, codes=(1,))
     [d] = run.by_path("bad.py")
-    assert d["name"] in ("syntax-error", "analysis-limit")
+    assert d["name"] == "analysis-limit"
+    assert GOOD_FINDING in run.triples()
 
 
 def test_brackets_in_a_string_with_newer_syntax(tmp_path):

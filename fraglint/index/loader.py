@@ -1,41 +1,30 @@
 """Reading and parsing one file, with a clear account of why a file could not be read.
 
 Every failure becomes an `InputProblem` that the engine reports as a diagnostic; the other
-files are still checked. Nothing here raises for bad input.
+files are still checked. Nothing here raises for bad input, and nothing here lets libcst
+crash or stall the process: `guard.py` decides what it may parse, and where.
 """
 
 from __future__ import annotations
 
-import ast
 import io
-import itertools
-import multiprocessing
-import os
 import re
 import sys
 import tokenize
-from dataclasses import dataclass
 from typing import Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
+from fraglint.index import guard, isolation
+from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
 from fraglint.index.visitor import SummaryVisitor
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 
-# Deeply nested expressions recurse in libcst and in our walk; this is enough for any
-# hand-written code while staying far from the C stack's limit.
+# libcst's tree and our walks recurse in Python; the guard keeps trees within
+# `guard.MAX_DEPTH`, so this limit is met only by the recursion a level of nesting costs.
 _RECURSION_LIMIT = 6000
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    path: str
-    name: str  # the diagnostic name: "syntax-error", "unreadable-file", "analysis-limit"
-    message: str
-    line: int = 1
-    column: int = 1
 
 
 def read_source(path: str) -> bytes | InputProblem:
@@ -77,133 +66,120 @@ def _bad_byte(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) 
     return InputProblem(path, "syntax-error", f"invalid {encoding} byte 0x{bad}: the file is not valid {encoding}", line, column)
 
 
-# Python's tokenizer refuses more than 200 nested brackets; libcst's native parser overflows
-# its stack (and kills the process) a few thousand levels deep. Checking the depth first keeps
-# such files a diagnostic instead of a crash.
-_MAX_BRACKET_DEPTH = 200
-_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-
-
-_STRINGS_AND_COMMENTS = re.compile(
-    r"#[^\n]*"
-    r"|[rRbBuUfF]{0,2}'''[\s\S]*?'''"
-    r'|[rRbBuUfF]{0,2}"""[\s\S]*?"""'
-    r"|[rRbBuUfF]{0,2}'(?:\\.|[^'\\\n])*'"
-    r'|[rRbBuUfF]{0,2}"(?:\\.|[^"\\\n])*"'
-)
-_NESTING_ERRORS = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks")
-
-
-def _bracket_depth(text: str) -> int:
-    """The deepest bracket nesting outside strings and comments (approximately, at C speed)."""
-    brackets = re.sub(r"[^()\[\]{}]+", "", _STRINGS_AND_COMMENTS.sub("", text))
-    if len(brackets) < _MAX_BRACKET_DEPTH:
-        return len(brackets)
-    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
-
-
-# libcst's parse time grows quadratically with very long expressions (a 5,000-term sum takes
-# ~40 s). Files with such lines are first parsed in a forked child under a deadline.
-_LONG_LINE = 5_000
+# libcst's parse of a file the guard sends to a child process (deep expressions, or syntax
+# the running Python rejects) may take this much CPU; the wall-clock backstop is six times it.
 _PARSE_DEADLINE = 10.0
 
 
-def _longest_line(text: str) -> int:
-    return max(map(len, text.splitlines()), default=0)
-
-
-def _summarize_in_child(path: str, text: str, cpu_seconds: float, pipe) -> None:  # runs in the child
-    try:
-        import resource
-
-        limit = int(cpu_seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit))  # SIGXCPU ends the child
-    except (ImportError, ValueError, OSError):
-        pass
-    result = summarize_source(path, text, _checked=True)
-    pipe.send(result if isinstance(result, InputProblem) else result[0])
-    pipe.close()
-
-
-def _summarize_with_deadline(path: str, text: str, cpu_seconds: float) -> ModuleSummary | InputProblem | None:
-    """Summarise in a forked child limited to `cpu_seconds` of CPU (fair on a busy machine).
-
-    None when the child did not finish: the file is beyond what libcst parses in that time.
-    """
-    if not hasattr(os, "fork"):
-        return summarize_source(path, text, _checked=True)  # type: ignore[return-value]
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_summarize_in_child, args=(path, text, cpu_seconds, sender), daemon=True)
-    child.start()
-    sender.close()
-    result = None
-    if receiver.poll(cpu_seconds * 6):  # wall-clock backstop for a very busy machine
-        try:
-            result = receiver.recv()
-        except (EOFError, OSError):
-            result = None
-    if child.is_alive():
-        child.kill()
-    child.join()
-    return result
-
-
-def python_syntax_error(path: str, text: str) -> InputProblem | None:
-    """The syntax error CPython reports for `text`, with its line and column, if any."""
-    try:
-        # Not `filename=path`: CPython then re-reads the offending line from that file to
-        # turn the error's byte offset into a column, which is wrong for an unsaved buffer.
-        ast.parse(text, filename="<fraglint>")
-    except SyntaxError as error:
-        message = error.msg or "invalid syntax"
-        return InputProblem(path, "syntax-error", message, error.lineno or 1, error.offset or 1)
-    except (RecursionError, MemoryError, ValueError):
-        return InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse")
-    return None
-
-
 def summarize_source(
-    path: str, text: str, with_positions: bool = False, _checked: bool = False
+    path: str, text: str, with_positions: bool = False
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
-    """Parse `text` and summarise it. With positions, the visitor also holds site spans."""
+    """Parse `text` and summarise it. With positions, the visitor also holds site spans.
+
+    CPython judges the file first (`guard.admit`): libcst only sees what it parses safely, in
+    this process, or in a child under a deadline when it might crash or stall.
+    """
+    admitted = guard.admit(path, text)
+    if isinstance(admitted, InputProblem):
+        return admitted
+    if admitted.contained:
+        return _summarize_contained(path, text, with_positions, admitted.rejection)
+    return _summarize_here(path, text, with_positions, admitted.rejection)
+
+
+def parse_admitted(text: str) -> cst.Module | None:
+    """libcst's tree of `text` when CPython accepts it and libcst parses it safely here, else None.
+
+    For callers that parse pieces of a file and fall back to `summarize_source` for the whole
+    file, which reports why (the language server's chunked parser).
+    """
+    admitted = guard.admit("", text)
+    if isinstance(admitted, InputProblem) or admitted.contained or admitted.rejection is not None:
+        return None
+    try:
+        return cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return None
+
+
+def admits_whole(text: str) -> bool:
+    """Whether CPython accepts `text`, given that it accepts each top-level statement alone.
+
+    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar)
+    and module-level `global` statements (before any use of the name) depend on the
+    statements around them. The future imports are checked on the text up to the last one.
+    """
+    if "barry_as_FLUFL" in text or _GLOBAL.search(text):
+        return guard.compile_error("", text) is None
+    last = text.rfind("__future__")
+    if last == -1:
+        return True
+    end = text.find("\n", last)
+    prefix = text if end == -1 else text[: end + 1]
+    return guard.compile_error("", prefix) is None or guard.compile_error("", text) is None
+
+
+_GLOBAL = re.compile(r"\bglobal\b")
+
+
+def _summarize_contained(
+    path: str, text: str, with_positions: bool, rejection: InputProblem | None
+) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
+    """Summarise in a forked child first: a crash or a runaway there costs this file only."""
+    if not isolation.AVAILABLE:  # no fork: CPython's error stands; a deep file is parsed here
+        return rejection or _summarize_here(path, text, with_positions, None)
+    result = isolation.run_forked(
+        _summary_only, path, text, rejection, cpu_seconds=_PARSE_DEADLINE, wall_seconds=_PARSE_DEADLINE * 6
+    )
+    if isinstance(result, isolation.Failure):
+        if rejection is not None:
+            return rejection
+        if result.timed_out:
+            return InputProblem(
+                path, "analysis-limit", f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed"
+            )
+        return InputProblem(path, "analysis-limit", f"the parser crashed on this file ({result.reason}); it was not analysed")
+    if isinstance(result, InputProblem):
+        return result
+    if not with_positions:
+        return result, SummaryVisitor(path)
+    return _summarize_here(path, text, True, rejection)  # it parses within the deadline: again here, for positions
+
+
+def _summary_only(path: str, text: str, rejection: InputProblem | None) -> ModuleSummary | InputProblem:
+    result = _summarize_here(path, text, False, rejection)
+    return result if isinstance(result, InputProblem) else result[0]
+
+
+def _summarize_here(
+    path: str, text: str, with_positions: bool, rejection: InputProblem | None
+) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:
-        if _bracket_depth(text) > _MAX_BRACKET_DEPTH:
-            problem = python_syntax_error(path, text)
-            if problem is not None and (problem.name == "analysis-limit" or problem.message.startswith(_NESTING_ERRORS)):
-                return problem
-            # otherwise a deep but valid file, or syntax newer than the running Python: libcst judges
-        if not _checked and _longest_line(text) > _LONG_LINE:
-            summarized = _summarize_with_deadline(path, text, _PARSE_DEADLINE)
-            if summarized is None:
-                return InputProblem(
-                    path, "analysis-limit",
-                    f"parsing needs more than {_PARSE_DEADLINE:.0f} s of CPU (a line of {_longest_line(text)} "
-                    "characters); libcst is slow on very long expressions",
-                )
-            if isinstance(summarized, InputProblem) or not with_positions:
-                return summarized if isinstance(summarized, InputProblem) else (summarized, SummaryVisitor(path))
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
-            # libcst's positions for errors can trail the real one; CPython's are what users
-            # see when they run the app, so report those when CPython also rejects the file.
-            problem = python_syntax_error(path, text)
-            if problem is not None:
-                return problem
-            message = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
-            return InputProblem(path, "syntax-error", f"invalid syntax: {message}", error.raw_line, error.raw_column + 1)
+            return rejection or _unsupported(path, error)
         positions = compute_positions(module) if with_positions else None
         visitor = SummaryVisitor(path, positions)
         return visitor.summarize(module), visitor
     except RecursionError:
-        return InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
+        return rejection or InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
     except MemoryError:
-        return InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
+        return rejection or InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
     finally:
         sys.setrecursionlimit(old_limit)
+
+
+def _unsupported(path: str, error: cst.ParserSyntaxError) -> InputProblem:
+    """CPython accepts the file, libcst does not (e.g. tabs under spaces it cannot match)."""
+    detail = str(error.message).strip().splitlines()[0] if error.message else "invalid syntax"
+    return InputProblem(
+        path, "parser-unsupported",
+        f"libcst cannot parse this file ({detail}); Python accepts it, but it was not analysed",
+        error.raw_line, error.raw_column + 1,
+    )
 
 
 def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, TypeVar
 
+from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_file
@@ -33,15 +35,44 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def parallel_map(function: Callable[[T], R], items: list[T], jobs: int | None, threshold: int) -> list[R]:
-    """`map` over worker processes when there is enough work for them to pay off."""
+def parallel_map(
+    function: Callable[[T], R], items: list[T], jobs: int | None, threshold: int, on_crash: Callable[[T, str], R]
+) -> list[R]:
+    """`map` over worker processes when there is enough work for them to pay off.
+
+    A worker that dies (libcst's parser can crash its process) breaks the pool: the items of
+    every chunk left without a result are then run again one at a time, each in its own
+    child, and an item whose child dies too gets `on_crash(item, why)`.
+    """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < threshold:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    chunk = max(1, len(items) // (workers * 4))
+    context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
+    size = max(1, len(items) // (workers * 4))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    results: list[list[R] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+        futures = [pool.submit(_map_chunk, function, chunk) for chunk in chunks]
+        for index, future in enumerate(futures):
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                pass
+    for index, chunk in enumerate(chunks):
+        if results[index] is None:
+            results[index] = [_run_alone(function, item, on_crash) for item in chunk]
+    return [result for chunk_results in results for result in chunk_results or ()]
+
+
+def _map_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [function(item) for item in chunk]
+
+
+def _run_alone(function: Callable[[T], R], item: T, on_crash: Callable[[T, str], R]) -> R:
+    if not isolation.AVAILABLE:
+        return function(item)
+    result = isolation.run_forked(function, item)
+    return on_crash(item, result.reason) if isinstance(result, isolation.Failure) else result
 
 
 def _summarize_bytes(item: tuple[str, bytes]) -> tuple[str, bytes, Summary]:
@@ -52,6 +83,18 @@ def _summarize_bytes(item: tuple[str, bytes]) -> tuple[str, bytes, Summary]:
 
 def _facts_one(path: str) -> tuple[str, FileFacts | None]:
     return path, read_facts(path)
+
+
+def _summary_crashed(path: str, why: str) -> tuple[str, Summary]:
+    return path, InputProblem(path, "analysis-limit", f"the parser crashed on this file ({why}); it was not analysed")
+
+
+def _bytes_crashed(item: tuple[str, bytes], why: str) -> tuple[str, bytes | None, Summary]:
+    return item[0], None, _summary_crashed(item[0], why)[1]
+
+
+def _facts_crashed(path: str, why: str) -> tuple[str, FileFacts | None]:
+    return path, None
 
 
 class Sources:
@@ -101,9 +144,9 @@ class Sources:
                 missing.append((path, data))
             else:
                 found[path] = stored
-        for path, data, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES):
+        for path, data, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed):
             found[path] = result
-            if self.disk_cache is not None:
+            if self.disk_cache is not None and data is not None:  # a crash is not stored: it may not recur
                 self.disk_cache.put(path, data, result)
         return found
 
@@ -114,7 +157,7 @@ class Sources:
         """Facts of many files; files on disk are parsed in parallel."""
         found = {path: self.facts(path, buffers) for path in paths if path in buffers}
         on_disk = [path for path in paths if path not in buffers]
-        found.update(parallel_map(_facts_one, on_disk, jobs, PARALLEL_FACTS))
+        found.update(parallel_map(_facts_one, on_disk, jobs, PARALLEL_FACTS, _facts_crashed))
         return found
 
     # -- what a subclass may keep elsewhere -----------------------------------------------

@@ -31,15 +31,15 @@ INFORMATION_URI = "https://github.com/fraglint/fraglint"
 def rule_descriptors() -> list[dict]:
     """Every diagnostic fraglint can emit: the input problems first, then the rules."""
     descriptors = []
-    for name, (code, summary) in INPUT_DIAGNOSTICS.items():
+    for name, kind in INPUT_DIAGNOSTICS.items():
         descriptors.append(
             {
-                "id": code,
+                "id": kind.code,
                 "name": name,
-                "shortDescription": {"text": summary},
-                "fullDescription": {"text": summary},
-                "help": {"text": summary, "markdown": summary},
-                "defaultConfiguration": {"level": "error"},
+                "shortDescription": {"text": kind.summary},
+                "fullDescription": {"text": kind.summary},
+                "help": {"text": kind.summary, "markdown": kind.summary},
+                "defaultConfiguration": {"level": LEVEL[kind.severity]},
                 "properties": {"tags": ["input"]},
             }
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from fraglint.diagnostics import Severity
 from fraglint.rules.base import Rule
 from fraglint.rules.cached_fragment import CachedFragment
 from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
@@ -47,12 +50,31 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RerunInCallbackNoOp,
 )
 
-# Diagnostics about the input itself, not about Streamlit: they cannot be deselected by name
-# of a rule class, but they have codes so users can still select and ignore them.
+
+@dataclass(frozen=True)
+class InputDiagnostic:
+    """A diagnostic about the input itself, not about Streamlit."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+# Diagnostics about the input itself: they cannot be deselected by name of a rule class, but
+# they have codes so users can still select and ignore them.
 INPUT_DIAGNOSTICS = {
-    "syntax-error": ("FRG001", "The file is not valid Python (or not decodable): it was not analysed."),
-    "unreadable-file": ("FRG002", "The path could not be read."),
-    "analysis-limit": ("FRG003", "The file exceeds what fraglint can analyse (e.g. nesting depth)."),
+    "syntax-error": InputDiagnostic(
+        "FRG001", Severity.ERROR, "Python rejects the file (or cannot decode it), with Python's message: it was not analysed."
+    ),
+    "unreadable-file": InputDiagnostic("FRG002", Severity.ERROR, "The path could not be read."),
+    "analysis-limit": InputDiagnostic(
+        "FRG003", Severity.ERROR,
+        "The file exceeds what fraglint can analyse (nesting depth, parse time) or crashed its parser: it was not analysed.",
+    ),
+    "parser-unsupported": InputDiagnostic(
+        "FRG004", Severity.WARNING,
+        "Python accepts the file but libcst, fraglint's parser, cannot parse it (e.g. tabs under spaces): it was not analysed.",
+    ),
 }
 
 BY_CODE = {rule.code: rule for rule in ALL_RULES}

@@ -1,0 +1,169 @@
+"""CPython's verdict on a file, and whether libcst can parse it safely, before libcst sees it.
+
+libcst's native parser has no guard of its own: a few thousand nested brackets overflow its
+stack and kill the process (SIGSEGV), and its time grows with the square of an expression's
+depth (a 2,000-deep subscript chain takes seconds). CPython's parser guards its own stack
+and raises, so every file is parsed with `ast` first: a file CPython rejects gets CPython's
+error (`compile` adds the errors raised after parsing, such as `return` outside a function;
+it does not run anything), and the tree's depth is measured without recursion. Too deep a
+tree is refused; a merely deep one is parsed in a child process under a deadline
+(`isolation.py`). The bounds come from `benchmarks/parse_limits.py`.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import warnings
+from dataclasses import dataclass
+
+from fraglint.index.problems import InputProblem
+
+# libcst at this depth (any shape CPython accepts): at most ~0.6 s (a subscript chain) and
+# no failure; its first failures (Python's recursion limit in the walk) come at 2,000.
+MAX_DEPTH = 1000
+# Expression depth up to which a statement parses in linear time; beyond it the time grows
+# with the square of the excess, and past `CONTAINED_COST` (~0.2 s of libcst) the file is
+# parsed in a child process under a deadline.
+LINEAR_DEPTH = 20
+CONTAINED_COST = 250_000
+
+_NESTING_ERRORS = ("too many nested parentheses", "too many levels of indentation")
+_LEAF_FIELDS = frozenset({"ctx", "op", "id", "attr", "arg", "module", "level", "kind", "type_comment", "conversion"})
+_node_fields: dict[type, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True)
+class Admission:
+    """libcst may parse the file: in this process, or `contained` in a child under a deadline.
+
+    `rejection` is CPython's syntax error when CPython rejects the file but libcst may still
+    know its syntax (newer than the running Python); it is the error to report if libcst fails too.
+    """
+
+    contained: bool = False
+    rejection: InputProblem | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    depth: int  # the deepest node, statements and expressions together
+    cost: int  # sum over expression nodes of their depth beyond LINEAR_DEPTH within their statement
+
+
+def admit(path: str, text: str) -> InputProblem | Admission:
+    """CPython's syntax error or refusal, the analysis limit, or how libcst may parse `text`."""
+    collecting = gc.isenabled()
+    gc.disable()  # an `ast` tree has no cycles; collecting while it grows costs 3x its parse on big files
+    try:
+        return _admit(path, text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _admit(path: str, text: str) -> InputProblem | Admission:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning and DeprecationWarning are not ours to print
+        try:
+            # Not `filename=path`: CPython would re-read the offending line from that file to
+            # place the error, which is wrong for an unsaved buffer.
+            tree = ast.parse(text, filename="<fraglint>")
+        except SyntaxError as error:
+            problem = syntax_problem(path, error)
+            return problem if problem.message.startswith(_NESTING_ERRORS) else Admission(True, problem)
+        except (RecursionError, MemoryError):
+            return too_deep_for_python(path)
+        try:
+            compile(tree, "<fraglint>", "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return syntax_problem(path, error)
+        except (RecursionError, MemoryError):
+            # Compiling a tree recurses more than compiling the text (from ~1,000 levels);
+            # CPython's verdict is the text's.
+            problem = compile_error(path, text)
+            if problem is not None:
+                return problem
+    shape = measure(tree)
+    if shape.depth > MAX_DEPTH:
+        return InputProblem(
+            path, "analysis-limit",
+            f"the code is nested {shape.depth} levels deep; fraglint analyses up to {MAX_DEPTH} "
+            "(its parser, libcst, crashes or stalls on deeper code)",
+        )
+    return Admission(contained=shape.cost > CONTAINED_COST)
+
+
+def compile_error(path: str, text: str) -> InputProblem | None:
+    """CPython's error for `text` as a whole module, if any (after its parts were admitted)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            compile(text, "<fraglint>", "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return syntax_problem(path, error)
+        except (RecursionError, MemoryError):
+            return too_deep_for_python(path)
+    return None
+
+
+def syntax_problem(path: str, error: SyntaxError) -> InputProblem:
+    return InputProblem(path, "syntax-error", error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
+
+
+def too_deep_for_python(path: str) -> InputProblem:
+    return InputProblem(path, "analysis-limit", "the code is nested too deeply for Python's own parser")
+
+
+def measure(tree: ast.AST) -> Shape:
+    """Depth and superlinear parse cost of `tree`, by an explicit stack (deep trees must not recurse).
+
+    Depth counts as libcst nests, not as `ast` does: `a and b and c` is one `ast.BoolOp` but
+    a chain of `BooleanOperation`s, and `import a.b.c` a chain of `Attribute`s (30,000 of
+    either crash libcst's parser).
+    """
+    depth = cost = 0
+    stack = [(tree, 0, 0)]
+    pop, push = stack.pop, stack.append
+    node_type, statement = ast.AST, ast.stmt
+    while stack:
+        node, at, within = pop()
+        cls = type(node)
+        nested = _LIBCST_CHAINS.get(cls)
+        if nested is not None:
+            at += nested(node)
+        if at > depth:
+            depth = at
+        if isinstance(node, statement):
+            within = 0
+        elif within > LINEAR_DEPTH:
+            cost += within - LINEAR_DEPTH
+        at, within = at + 1, within + 1
+        for name in _fields_of(cls):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        push((item, at, within))
+            elif isinstance(value, node_type):
+                push((value, at, within))
+    return Shape(depth, cost)
+
+
+def _dotted(name: str | None) -> int:
+    return name.count(".") if name else 0
+
+
+# Nodes flat in `ast` that libcst nests, and how many levels it adds.
+_LIBCST_CHAINS = {
+    ast.BoolOp: lambda node: len(node.values) - 1,
+    ast.alias: lambda node: _dotted(node.name),
+    ast.ImportFrom: lambda node: _dotted(node.module),
+}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    fields = _node_fields.get(cls)
+    if fields is None:
+        fields = _node_fields[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)  # type: ignore[attr-defined]
+    return fields
