@@ -144,7 +144,9 @@ class Containers:
                 found.append((call, name))
         return found
 
-    def _writes_at(self, reach: Reach, key: FunctionKey, function: FunctionSummary, call: CallSite, chain: Chain) -> list[Write]:
+    def _writes_at(
+        self, reach: Reach, key: FunctionKey, function: FunctionSummary, call: CallSite, chain: Chain
+    ) -> list[Write]:
         target = self.calls.target(key, call)
         if target.kind == "streamlit" and not target.rest:
             parts = target.name.split(".")
@@ -213,7 +215,9 @@ class Containers:
                         containers.append(container)
         return containers
 
-    def _passed_containers(self, reach: Reach, caller_key, owner, call, target: Target, depth: int) -> list[ContainerRef]:
+    def _passed_containers(
+        self, reach: Reach, caller_key: FunctionKey, owner: FunctionSummary, call: CallSite, target: Target, depth: int
+    ) -> list[ContainerRef]:
         """The containers one call of a helper passes for its parameter `target`."""
         argument = argument_for(owner, call, target.name)
         if argument is None or argument.ref is None:
@@ -223,7 +227,9 @@ class Containers:
             passed = passed.but(rest=passed.rest + target.rest)
         return self.containers_of(reach, caller_key, passed, depth + 1)
 
-    def _fragment_argument(self, fragment_key: FunctionKey, fragment: FunctionSummary, target: Target) -> ContainerRef | None:
+    def _fragment_argument(
+        self, fragment_key: FunctionKey, fragment: FunctionSummary, target: Target
+    ) -> ContainerRef | None:
         """A fragment's parameter is an outside container only if every call passes one.
 
         The parameter's type is unknown to a static reader (`name.title()` may be a string

@@ -110,7 +110,8 @@ class FragmentDiscovery:
                 target = self.index.resolve(path, decorator_scope(function), decorator.ref)
                 if target.kind == "streamlit" and target.name in api.DIALOG_DECORATORS and not target.rest:
                     key = (path, function.qualname)
-                    found.setdefault(key, Fragment(key, target.name, Site(path, decorator.site), dict(decorator.kwargs)))
+                    dialog = Fragment(key, target.name, Site(path, decorator.site), dict(decorator.kwargs))
+                    found.setdefault(key, dialog)
         return found
 
     @cached_property
@@ -203,7 +204,9 @@ class FragmentDiscovery:
         wraps = []
         for path, function in self.index.functions():
             for call in function.calls:
-                if call.args and call.args[0].kind == "ref" and call.func and last_name(call.func) in self._decorator_names:
+                if not (call.args and call.args[0].kind == "ref" and call.func):
+                    continue
+                if last_name(call.func) in self._decorator_names:  # cheap: resolve only these
                     wrap = self._wrap((path, function.qualname), call)
                     if wrap is not None:
                         wraps.append(wrap)
@@ -242,7 +245,9 @@ class FragmentDiscovery:
             names.update(local for local, imported in function.imports.items() if imported.name in names)
         for path, function in self.index.functions():
             for value in _values_in(function):
-                if value.kind == "ref" and value.ref and not value.ref[0].startswith("<") and last_name(value.ref) in names:
+                if value.kind != "ref" or not value.ref or value.ref[0].startswith("<"):
+                    continue
+                if last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == "function" and not target.rest:
                         found.add((target.path or path, target.name))

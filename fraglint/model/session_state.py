@@ -92,7 +92,8 @@ class SessionState:
                 if widget_key is None or widget_key.kind != "str":
                     continue
                 if self._draws_widget(key, call):
-                    writers.setdefault(str(widget_key.literal), []).append(StateWriter(key, Site(path, call.site), WriteKind.WIDGET))
+                    writer = StateWriter(key, Site(path, call.site), WriteKind.WIDGET)
+                    writers.setdefault(str(widget_key.literal), []).append(writer)
         return writers
 
     def _draws_widget(self, key: FunctionKey, call) -> bool:

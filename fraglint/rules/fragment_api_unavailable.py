@@ -97,7 +97,10 @@ live()
         if version < versions.FIRST_WITH_FRAGMENTS:
             missing.add("experimental_fragment")
         for reference in ctx.model.discovery.streamlit_references(missing):
-            since = versions.since("fragment-exists") if reference.api == "fragment" else versions.release(versions.FIRST_WITH_FRAGMENTS)
+            if reference.api == "fragment":
+                since = versions.since("fragment-exists")
+            else:
+                since = versions.release(versions.FIRST_WITH_FRAGMENTS)
             yield Finding(
                 reference.site,
                 f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",
@@ -123,7 +126,8 @@ live()
         if request.value is None:
             return None
         if not versions.holds("rerun-scope-exists", version):
-            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {versions.since('rerun-scope-exists')})"
+            scope_since = versions.since("rerun-scope-exists")
+            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {scope_since})"
         keys_since = versions.since("fragment-key-exists")
         if request.positional and not request.keyword and not versions.holds("fragment-key-exists", version):
             # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError

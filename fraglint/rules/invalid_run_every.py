@@ -97,9 +97,8 @@ a(); b(); c()
             site = Site(fragment.site.path, value.site or fragment.site.site)
             parsed = run_every.parse(value.kind, value.literal)
             if parsed.problem is not None:
-                yield Finding(
-                    site, f"`run_every={value.literal!r}` {parsed.problem}; Streamlit raises StreamlitBadTimeStringError"
-                )
+                message = f"`run_every={value.literal!r}` {parsed.problem}"
+                yield Finding(site, f"{message}; Streamlit raises StreamlitBadTimeStringError")
             elif parsed.tight_loop and value.kind == "num":
                 yield Finding(
                     site,

@@ -125,6 +125,7 @@ dashboard()
                 yield Finding(
                     site,
                     f"fragment `{inner}` is called while fragment `{outer.name}` runs ({path}); "
-                    f"nested fragments are unsupported before Streamlit {versions.until('nested-fragments-unsupported')}",
+                    "nested fragments are unsupported before Streamlit "
+                    f"{versions.until('nested-fragments-unsupported')}",
                     related=((outer.site, f"outer fragment `{outer.name}` defined here"),) + chain_related(chain),
                 )

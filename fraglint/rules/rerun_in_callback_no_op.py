@@ -117,7 +117,8 @@ st.button("Start over", on_click=lambda: st.rerun())
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
         reruns = [  # a positional argument is another rule's business
-            rerun for rerun in model.reruns.all if rerun.request.scope is RerunScope.APP and not rerun.request.positional
+            rerun for rerun in model.reruns.all
+            if rerun.request.scope is RerunScope.APP and not rerun.request.positional
         ]
         if not reruns:
             return
