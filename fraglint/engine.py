@@ -22,7 +22,8 @@ from fraglint.index.loader import InputProblem, read_source
 from fraglint.index.project import ProjectIndex
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
-from fraglint.model.fragments import FragmentModel, Site
+from fraglint.model.fragment_model import FragmentModel
+from fraglint.model.fragments import Site
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
 from fraglint.safe_read import leaves_root

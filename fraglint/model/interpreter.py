@@ -16,23 +16,28 @@ calls into helpers and other modules, pages of a multipage app), and records:
 
 From that, `rerun_plan(trigger)` answers what the user sees when the trigger fires: which
 scope reruns, which functions run again, which elements are redrawn, which stay frozen and
-which pile up (writes into outside containers, in releases where they do).
+which pile up (writes into outside containers, in releases where they do). The results are
+plain data, in `model.interpretation`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from functools import cached_property
-from datetime import timedelta
+from dataclasses import dataclass
 
 from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex
 from fraglint.index.summary import CallSite
+from fraglint.model import run_every
 from fraglint.model import streamlit_api as api
 from fraglint.model import versions
-from fraglint.model.fragments import Fragment, FragmentModel, Site
+from fraglint.model.callbacks import callback_functions
+from fraglint.model.containers import denoted_container
+from fraglint.model.fragment_model import FragmentModel
+from fraglint.model.fragments import Fragment, Site
+from fraglint.model.interpretation import Drawn, Interpretation, Scope, Stop, Trigger
+from fraglint.model.streamlit_api import RerunScope
 
 _MAX_CALL_DEPTH = 40
 
@@ -47,194 +52,13 @@ FACTS = (
 
 
 @dataclass(frozen=True)
-class Stop:
-    """An `st.stop()` call: it ends the run of `scope` (and, during a full run, the whole run)."""
-
-    site: Site
-    scope: str  # the scope whose code calls it
-    conditional: bool  # inside a branch or loop, or a helper called from one: the run may go on
-
-
-@dataclass(frozen=True)
-class CallbackRerun:
+class ReachedRerun:
     """An `st.rerun(...)` a widget callback reaches, directly or through helpers."""
 
     site: Site
-    scope: str  # "app", "fragment", "key", or "unknown" (a value fraglint cannot read)
+    scope: RerunScope
     key: str | None
     conditional: bool
-
-
-@dataclass
-class Scope:
-    id: str  # "app" or "fragment:<n>"
-    kind: str  # "app" or "fragment"
-    function: FunctionKey  # the fragment function, or the entry module's "<module>"
-    name: str | None = None
-    call: Site | None = None  # the call that starts this instance
-    parent: str | None = None
-    run_every: object = None  # the literal value of run_every, if any
-    chain: tuple[Site, ...] = ()  # call sites from the entry script to this instance
-    functions: list[FunctionKey] = field(default_factory=list)  # code that runs in this scope
-    children: list[str] = field(default_factory=list)
-    entry: str = ""  # the entry script this scope belongs to
-    stops: list[Stop] = field(default_factory=list)  # st.stop() calls this scope's code runs
-    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before this instance
-
-    @property
-    def interval_seconds(self) -> float | None:
-        return run_every_seconds(self.run_every)
-
-
-@dataclass
-class Drawn:
-    """One element, widget or container that a full run draws."""
-
-    id: int
-    api: str
-    kind: str  # "widget", "element", "container"
-    site: Site
-    scope: str
-    label: str | None = None
-    key: str | None = None
-    container: str = "main"
-    outside: bool = False  # drawn by a fragment into a container created outside it
-    callback: FunctionKey | None = None
-    in_form: bool = False
-    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before drawing it
-    conditional: bool = False  # under a branch or loop of its scope's run: a run may not draw it
-
-
-@dataclass
-class Trigger:
-    kind: str  # "widget", "form", "timer", "rerun", "callback"
-    site: Site
-    scope: str  # the scope that reruns
-    widget: str | None = None
-    label: str | None = None
-    key: str | None = None
-    interval_seconds: float | None = None
-    callback: FunctionKey | None = None
-    note: str = ""
-    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before the trigger
-    rerun_call: Site | None = None  # the callback's st.rerun that decides the scope
-
-
-@dataclass
-class RerunPlan:
-    trigger: Trigger
-    scope: Scope
-    functions: list[FunctionKey]
-    redrawn: list[Drawn]
-    frozen: list[Drawn]
-    piled: list[Drawn]
-    cut_short: set[int] = field(default_factory=set)  # ids of redrawn elements a stop in this rerun may skip
-
-
-@dataclass
-class Interpretation:
-    entries: list[str]
-    scopes: dict[str, Scope]
-    drawn: list[Drawn]
-    triggers: list[Trigger]
-    version: Version
-
-    @cached_property
-    def drawn_by_scope(self) -> dict[str, list[Drawn]]:
-        found: dict[str, list[Drawn]] = {}
-        for drawn in self.drawn:
-            found.setdefault(drawn.scope, []).append(drawn)
-        return found
-
-    def scope_of(self, scope_id: str) -> Scope:
-        return self.scopes[scope_id]
-
-    def descendants(self, scope_id: str) -> list[str]:
-        found = [scope_id]
-        for child in self.scopes[scope_id].children:
-            found.extend(self.descendants(child))
-        return found
-
-    def app_of(self, scope_id: str) -> str:
-        while self.scopes[scope_id].parent is not None:
-            scope_id = self.scopes[scope_id].parent  # type: ignore[assignment]
-        return scope_id
-
-    def rerun_plan(self, trigger: Trigger) -> RerunPlan:
-        scope = self.scopes[trigger.scope]
-        inside = set(self.descendants(scope.id))
-        app = self.app_of(scope.id)
-        same_app = set(self.descendants(app))
-        piles = versions.holds("outside-writes-pile-up", self.version)
-        functions: list[FunctionKey] = []
-        for scope_id in sorted(inside, key=_scope_order):
-            for key in self.scopes[scope_id].functions:
-                if key not in functions:
-                    functions.append(key)
-        redrawn, frozen, piled = [], [], []
-        for drawn in (d for scope_id in same_app for d in self.drawn_by_scope.get(scope_id, ())):
-            if drawn.scope in inside:
-                if drawn.outside and scope.kind == "fragment" and piles and drawn.kind != "widget":
-                    piled.append(drawn)
-                else:
-                    redrawn.append(drawn)
-            else:
-                frozen.append(drawn)
-        by_id = lambda d: d.id  # noqa: E731 - drawing order
-        # a conditional st.stop() counts only when this rerun runs it: a fragment rerun does
-        # not run the stops of the script around the fragment
-        cut_short = {d.id for d in redrawn if d.after_stop is not None and d.after_stop.scope in inside}
-        return RerunPlan(
-            trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id),
-            cut_short,
-        )
-
-
-def _scope_order(scope_id: str) -> tuple[int, int]:
-    if scope_id.startswith("app"):
-        return (0, int(scope_id.split(":")[1]) if ":" in scope_id else 0)
-    return (1, int(scope_id.split(":")[1]))
-
-
-def run_every_seconds(value) -> float | None:
-    """The interval of a literal `run_every` value, in seconds, if it can be known statically."""
-    if value is None:
-        return None
-    kind, literal = value
-    if kind == "num" and isinstance(literal, (int, float)) and literal > 0:
-        return float(literal)
-    if kind == "str" and isinstance(literal, str):
-        return _parse_time_string(literal)
-    if kind == "timedelta" and isinstance(literal, timedelta):
-        return literal.total_seconds()
-    return None
-
-
-_UNIT_SECONDS = {
-    "w": 604800, "d": 86400, "day": 86400, "days": 86400, "h": 3600, "hr": 3600, "hour": 3600,
-    "hours": 3600, "m": 60, "min": 60, "minute": 60, "minutes": 60, "t": 60, "s": 1, "sec": 1,
-    "second": 1, "seconds": 1, "ms": 0.001, "milli": 0.001, "millis": 0.001,
-    "millisecond": 0.001, "milliseconds": 0.001,
-}
-
-
-def _parse_time_string(text: str) -> float | None:
-    import re
-
-    total = 0.0
-    position = 0
-    body = text.strip()
-    pattern = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]+)\s*")
-    while position < len(body):
-        match = pattern.match(body, position)
-        if not match:
-            return None
-        unit = _UNIT_SECONDS.get(match.group(2).lower())
-        if unit is None:
-            return None
-        total += float(match.group(1)) * unit
-        position = match.end()
-    return total or None
 
 
 class Interpreter:
@@ -253,7 +77,7 @@ class Interpreter:
         self._lost_to: Scope | None = None  # the app scope a broken nested fragment falls back to
         self._maybe_stopped: Stop | None = None  # the last conditional st.stop() of the current run
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
-        self._callback_reruns: dict[FunctionKey, tuple[tuple[CallbackRerun, ...], bool]] = {}
+        self._callback_reruns: dict[FunctionKey, tuple[tuple[ReachedRerun, ...], bool]] = {}
         self._stops_end_runs = versions.holds("stop-ends-current-run", version)
 
     # -- entries ------------------------------------------------------------------------------
@@ -354,13 +178,7 @@ class Interpreter:
                 self._streamlit_call(key, call, target, scope, here_container, here_form, guarded or branch)
                 self._navigation_pages(key, call, target, scope, stack)
                 continue
-            callee = None
-            if target.kind == "function" and not target.rest:
-                callee = (target.path or key[0], target.name)
-            elif target.kind == "class" and not target.rest:
-                init = self.index.method(target.path or key[0], target.name, "__init__")
-                if init is not None:
-                    callee = (init.path or key[0], init.name)
+            callee = self.model.calls.callee(key, call)
             if callee is not None:
                 stop = self._run_function(
                     callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form, guarded or branch
@@ -387,7 +205,6 @@ class Interpreter:
         """Walk one fragment instance; returns the stop that ends the full run inside it, if any."""
         self._fragment_count += 1
         scope_id = f"fragment:{self._fragment_count}"
-        run_every = fragment.kwarg("run_every")
         child = Scope(
             scope_id,
             "fragment",
@@ -395,7 +212,7 @@ class Interpreter:
             name=fragment.name,
             call=Site(key[0], call.site),
             parent=scope.id,
-            run_every=self._run_every(fragment, run_every),
+            run_every=run_every.literal_value(self.index, fragment.site.path, fragment.kwarg("run_every")),
             chain=chain + (Site(key[0], call.site),),
             entry=scope.entry,
             after_stop=self._maybe_stopped,
@@ -410,27 +227,13 @@ class Interpreter:
             # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
             # what the outer fragment draws afterwards belongs to the full app run.
             self._lost_to = self._app_scope(scope)
-        if stop is not None and _is_true(fragment.kwarg("parallel")):
+        if stop is not None and fragment.parallel:
             # A parallel fragment (1.58+) runs in a worker thread: its st.stop() ends the full
             # run only when the script thread next checks, so what follows the call may still
             # be drawn. Counted as a conditional stop (conservative: keeps walking).
             self._maybe_stopped = stop
             return None
         return stop
-
-    def _run_every(self, fragment: Fragment, value) -> tuple[str, object] | None:
-        """(kind, literal) of `run_every`; `timedelta(seconds=5)` with literal arguments included."""
-        if value is None:
-            return None
-        if value.kind == "ref" and value.call_site is not None and value.ref and value.ref[-2:-1] != ("()",):
-            made = self.index.call_at(fragment.site.path, value.call_site)
-            if made is not None and made[1].func and made[1].func[-1] == "timedelta":
-                parts = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == "num"}
-                try:
-                    return ("timedelta", timedelta(**parts))
-                except TypeError:
-                    return None
-        return (value.kind, value.literal)
 
     def _outside(self, scope: Scope, key: FunctionKey, site: int) -> bool:
         """Is the element at `site` drawn into a container created outside the scope's fragment?"""
@@ -456,14 +259,9 @@ class Interpreter:
             item = function.withs.get(with_site)
             if item is None or item.ctx.ref is None:
                 continue
-            target = self.index.resolve(key[0], key[1], item.ctx.ref)
-            if target.kind == "streamlit":
-                root = target.name.split(".")[0]
-                if root in api.ROOT_CONTAINERS:
-                    return root, in_form
-                creator = target.name.rsplit(".", 1)[-1]
-                if creator in api.CONTAINERS:
-                    return creator, in_form or creator == "form"
+            denoted = denoted_container(self.index.resolve(key[0], key[1], item.ctx.ref))
+            if denoted is not None:
+                return denoted, in_form or denoted == "form"
         return container, in_form
 
     def _streamlit_call(
@@ -473,8 +271,7 @@ class Interpreter:
         scope = self._lost_to or scope
         if target.rest:
             element = target.rest[-1]
-            receiver = target.name.split(".")[0] if target.name else ""
-            where = receiver if receiver in api.ROOT_CONTAINERS else target.name.rsplit(".", 1)[-1]
+            where = denoted_container(target) or target.name.rsplit(".", 1)[-1]
         else:
             parts = target.name.split(".")
             element = parts[-1]
@@ -488,16 +285,8 @@ class Interpreter:
         label = call.args[0].literal if call.args and call.args[0].kind == "str" else None
         key_value = call.kwargs.get("key")
         widget_key = str(key_value.literal) if key_value is not None and key_value.kind in ("str", "num") else None
-        callback = None
-        for name in ("on_click", "on_change", "on_submit"):
-            value = call.kwargs.get(name)
-            if value is not None and value.ref is not None:
-                if value.kind == "lambda":
-                    callback = (key[0], value.ref[0])
-                else:
-                    resolved = self.index.resolve(key[0], key[1], value.ref)
-                    if resolved.kind == "function" and not resolved.rest:
-                        callback = (resolved.path or key[0], resolved.name)
+        callbacks = callback_functions(self.index, key, call)
+        callback = callbacks[-1] if callbacks else None
         drawn = Drawn(
             id=len(self.drawn),
             api=element,
@@ -530,24 +319,23 @@ class Interpreter:
             self._callbacks.append((fired, called))
 
     def _rerun_trigger(self, key, call: CallSite, scope: Scope) -> None:
-        value = call.kwargs.get("scope") or (call.args[0] if call.args else None)
-        kind = "app"
-        if value is not None and value.kind == "str":
-            kind = str(value.literal)
+        """An `st.rerun` in the script: its own fragment, a keyed fragment, or the whole app (also
+        for a scope only known at run time)."""
+        request = api.rerun_request(call)
         site = Site(key[0], call.site)
         after = self._maybe_stopped
-        if kind == "fragment" and scope.kind == "fragment":
+        app = self._app_scope(scope).id
+        if request.scope is RerunScope.FRAGMENT and scope.kind == "fragment":
             self.triggers.append(Trigger("rerun", site, scope.id, note='st.rerun(scope="fragment")', after_stop=after))
-        elif kind in ("app", "fragment"):
+        elif request.scope is RerunScope.KEY:
+            target = self._keyed_scope(request.key, app)
             self.triggers.append(
-                Trigger("rerun", site, self._app_scope(scope).id, note=f'st.rerun(scope="{kind}")', after_stop=after)
+                Trigger("rerun", site, target.id if target else app, key=request.key,
+                        note=f'st.rerun("{request.key}")', after_stop=after)
             )
         else:
-            target = self._keyed_scope(kind, self._app_scope(scope).id)
-            self.triggers.append(
-                Trigger("rerun", site, target.id if target else self._app_scope(scope).id, key=kind,
-                        note=f'st.rerun("{kind}")', after_stop=after)
-            )
+            kind = "fragment" if request.scope is RerunScope.FRAGMENT else "app"
+            self.triggers.append(Trigger("rerun", site, app, note=f'st.rerun(scope="{kind}")', after_stop=after))
 
     def _app_scope(self, scope: Scope) -> Scope:
         while scope.parent is not None:
@@ -559,12 +347,10 @@ class Interpreter:
         found = None
         for scope in self.scopes.values():
             fragment = self.model.fragments.get(scope.function) if scope.kind == "fragment" else None
-            if fragment is not None:
-                value = fragment.kwarg("key")
-                if value is not None and value.kind in ("str", "num") and str(value.literal) == key:
-                    if app is None or self._app_scope(scope).id == app:
-                        return scope
-                    found = found or scope
+            if fragment is not None and fragment.key == key:
+                if app is None or self._app_scope(scope).id == app:
+                    return scope
+                found = found or scope
         return found
 
     def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
@@ -608,8 +394,11 @@ class Interpreter:
             own = self.scopes[called.scope]
             first_change = None
             for rerun in reruns:
-                if rerun.scope == "app" and not to_app:
-                    called.note = "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback before 1.63)"
+                if rerun.scope is RerunScope.APP and not to_app:
+                    called.note = (
+                        "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback "
+                        f"before {versions.since('callback-rerun-reruns-app')})"
+                    )
                 target = self._callback_target(rerun, own, keyed, to_app)
                 if target is not None and target.id != own.id and first_change is None:
                     first_change = (rerun, target)
@@ -627,16 +416,16 @@ class Interpreter:
                 if fired is not None and fired.rerun_call is None:
                     fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
 
-    def _callback_target(self, rerun: CallbackRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
+    def _callback_target(self, rerun: ReachedRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
         """The scope a callback's `st.rerun` reruns instead of the widget's; None when it does not
         change it (`scope="fragment"` reruns the widget's own fragment, or raises) or is unknown."""
-        if rerun.scope == "key" and keyed and rerun.key is not None:
+        if rerun.scope is RerunScope.KEY and keyed and rerun.key is not None:
             return self._keyed_scope(rerun.key, self._app_scope(own).id)
-        if rerun.scope == "app" and to_app:
+        if rerun.scope is RerunScope.APP and to_app:
             return self._app_scope(own)
         return None
 
-    def _reruns_in(self, key: FunctionKey | None, stack: tuple) -> tuple[tuple[CallbackRerun, ...], bool]:
+    def _reruns_in(self, key: FunctionKey | None, stack: tuple) -> tuple[tuple[ReachedRerun, ...], bool]:
         """The `st.rerun` calls a callback reaches in order, up to the first it surely reaches;
         and whether it surely reaches one. Memoised per function (a callback is often shared)."""
         if key is None or key in stack or len(stack) > _MAX_CALL_DEPTH:
@@ -644,17 +433,18 @@ class Interpreter:
         if key in self._callback_reruns:
             return self._callback_reruns[key]
         function = self.index.function(key)
-        found: list[CallbackRerun] = []
+        found: list[ReachedRerun] = []
         certain = False
         for call in function.calls if function is not None else ():
             branch = call.in_branch or call.in_loop
             target = self.model.target(key, call)
             if target.kind == "streamlit" and target.api() == api.RERUN:
-                found.append(_callback_rerun(Site(key[0], call.site), call, branch))
+                request = api.rerun_request(call)
+                found.append(ReachedRerun(Site(key[0], call.site), request.scope, request.key, branch))
                 certain = not branch
             elif target.kind == "function" and not target.rest:
                 inner, inner_certain = self._reruns_in((target.path or key[0], target.name), stack + (key,))
-                found.extend(CallbackRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
+                found.extend(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
                 certain = inner_certain and not branch
             if certain:
                 break
@@ -664,29 +454,13 @@ class Interpreter:
         return result
 
 
-def _is_true(value) -> bool:
-    return value is not None and value.kind == "bool" and value.literal is True
-
-
-def _callback_rerun(site: Site, call: CallSite, conditional: bool) -> CallbackRerun:
-    value = call.kwargs.get("scope") or (call.args[0] if call.args else None)
-    if value is None:
-        return CallbackRerun(site, "app", None, conditional)
-    if value.kind in ("str", "num"):
-        text = str(value.literal)
-        if text in ("app", "fragment"):
-            return CallbackRerun(site, text, None, conditional)
-        return CallbackRerun(site, "key", text, conditional)
-    return CallbackRerun(site, "unknown", None, conditional)
-
-
-def _rerun_text(rerun: CallbackRerun) -> str:
-    if rerun.scope == "key":
+def _rerun_text(rerun: ReachedRerun) -> str:
+    if rerun.scope is RerunScope.KEY:
         return f'st.rerun("{rerun.key}")'
-    return "st.rerun()" if rerun.scope == "app" else f'st.rerun(scope="{rerun.scope}")'
+    return "st.rerun()" if rerun.scope is RerunScope.APP else f'st.rerun(scope="{rerun.scope.value}")'
 
 
-def _callback_note(rerun: CallbackRerun, target: Scope, kind: str) -> str:
+def _callback_note(rerun: ReachedRerun, target: Scope, kind: str) -> str:
     what = "the whole app reruns" if target.kind == "app" else f"only fragment `{target.name}` reruns"
     if kind != "callback":
         return f"its callback calls {_rerun_text(rerun)}: {what} instead of this widget's scope"

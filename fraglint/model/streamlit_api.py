@@ -1,10 +1,19 @@
-"""What fraglint knows about Streamlit's API: which calls are widgets, elements, containers.
+"""What fraglint knows about Streamlit's API: which calls are widgets, elements, containers,
+and how Streamlit reads the arguments the rules care about (`st.rerun`'s scope, callbacks).
 
-Names are API paths after `streamlit.` (what `ProjectIndex.resolve` yields). Version-dependent
-behaviour lives in `model.versions`, not here.
+Names are API paths after `streamlit.` (what `ProjectIndex.resolve` yields). Each grammar has
+its one home here (the `run_every` time grammar in `model.run_every`), so the rules and the
+rerun interpreter cannot read one argument two ways. Version-dependent behaviour lives in
+`model.versions`, not here.
 """
 
 from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from enum import Enum
+
+from fraglint.index.summary import ITEM, CallSite, Value
 
 FRAGMENT_DECORATORS = frozenset({"fragment", "experimental_fragment"})
 DIALOG_DECORATORS = frozenset({"dialog", "experimental_dialog"})
@@ -145,6 +154,12 @@ CONTAINER_QUERIES = frozenset({"update", "__enter__", "__exit__", "id"})
 # Sidebar and bottom are containers that always live outside any fragment.
 ROOT_CONTAINERS = frozenset({"sidebar", "bottom", "_bottom"})
 
+# The keywords through which a Streamlit call takes a widget callback: `on_click` (buttons),
+# `on_change` (value widgets), `on_submit` (chat input), `on_select` (selectable dataframes and
+# charts, 1.35+; they also take the strings "rerun" and "ignore", which are not callbacks).
+# Not followed yet: `on_dismiss` (dialogs and popovers in recent releases).
+CALLBACK_KEYWORDS = ("on_click", "on_change", "on_submit", "on_select")
+
 RERUN = "rerun"
 STOP = "stop"  # ends the current run (a full run, or a fragment rerun) where it is called
 
@@ -168,3 +183,77 @@ def draws(name: str) -> bool:
 
 def is_widget(name: str) -> bool:
     return name in WIDGETS
+
+
+class RerunScope(Enum):
+    """What an `st.rerun(...)` call asks to rerun."""
+
+    APP = "app"  # `st.rerun()`, `scope="app"`
+    FRAGMENT = "fragment"  # the fragment running now
+    KEY = "key"  # the fragment declared with `@st.fragment(key=...)` (1.63+)
+    UNKNOWN = "unknown"  # a value a static reader cannot read, or one Streamlit rejects
+
+
+@dataclass(frozen=True)
+class RerunRequest:
+    """The scope argument of one `st.rerun` call, read once for every rule and the interpreter."""
+
+    scope: RerunScope
+    key: str | None = None  # the fragment key, for RerunScope.KEY
+    value: Value | None = None  # the argument as written; None for a bare `st.rerun()`
+    keyword: bool = False  # passed as `scope=...`
+    positional: bool = False  # the call has a positional argument (keyword-only before 1.63)
+
+    def written(self) -> str:
+        """The call as the user spelled it: `st.rerun(scope="fragment")` or `st.rerun("fragment")`."""
+        if self.value is None:
+            return "st.rerun()"
+        text = self.key if self.scope is RerunScope.KEY else self.scope.value
+        return f'st.rerun(scope="{text}")' if self.keyword else f'st.rerun("{text}")'
+
+
+def rerun_request(call: CallSite) -> RerunRequest:
+    """Read `st.rerun(scope)`: positional or `scope=`; "app", "fragment", or a fragment key.
+
+    From 1.63 Streamlit takes an int key too and reads it as its string (`st.rerun(5)` reruns
+    the fragment with `key="5"`); a float, None or a value only known at run time is UNKNOWN.
+    """
+    keyword = "scope" in call.kwargs
+    value = call.kwargs["scope"] if keyword else (call.args[0] if call.args else None)
+    positional = bool(call.args)
+    if value is None:
+        return RerunRequest(RerunScope.APP, keyword=keyword, positional=positional)
+    if value.kind == "str":
+        text = str(value.literal)
+        if text in ("app", "fragment"):
+            return RerunRequest(RerunScope(text), None, value, keyword, positional)
+        return RerunRequest(RerunScope.KEY, text, value, keyword, positional)
+    if value.kind == "num" and isinstance(value.literal, int):
+        return RerunRequest(RerunScope.KEY, str(value.literal), value, keyword, positional)
+    return RerunRequest(RerunScope.UNKNOWN, None, value, keyword, positional)
+
+
+def callback_values(call: CallSite) -> list[tuple[str, Value]]:
+    """The callbacks passed to a call, as (keyword, value), in `CALLBACK_KEYWORDS` order.
+
+    Only values that name something (a function, a method, a lambda) can be callbacks.
+    """
+    return [
+        (name, call.kwargs[name])
+        for name in CALLBACK_KEYWORDS
+        if name in call.kwargs and call.kwargs[name].ref is not None
+    ]
+
+
+def literal_key(part: str) -> str | None:
+    """A subscript part with a literal string key: `['k']` -> `k`; `[]` or anything else -> None.
+
+    The summary spells `x["k"]` as the part `['k']` (see `index.summary`).
+    """
+    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
+        return None
+    try:
+        value = ast.literal_eval(part[1:-1])
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None

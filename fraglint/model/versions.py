@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
-NEWEST_KNOWN = Version("1.67.0")
+from fraglint.model import target
+
+# The newest release fraglint knows: the last one `model.target` lists (its one home).
+NEWEST_KNOWN = target.NEWEST_KNOWN
 FIRST_WITH_FRAGMENTS = Version("1.33.0")
 
 
@@ -259,6 +262,21 @@ FACTS: dict[str, Fact] = {
 
 def holds(fact_id: str, version: Version) -> bool:
     return FACTS[fact_id].holds(version)
+
+
+def release(version: Version) -> str:
+    """A release as messages name it: `1.37`."""
+    return f"{version.major}.{version.minor}"
+
+
+def since(fact_id: str) -> str:
+    """The release a fact starts to hold in, for messages ("added in 1.37")."""
+    return release(FACTS[fact_id].since)
+
+
+def until(fact_id: str) -> str:
+    """The first release a fact no longer holds in, for messages ("before 1.59")."""
+    return release(FACTS[fact_id].until)
 
 
 def parse_version(text: str) -> Version:

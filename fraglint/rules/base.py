@@ -1,6 +1,7 @@
 """What a rule is: a code, a name, docs, examples that run as tests, and a check.
 
-A rule reads the shared `FragmentModel` and the project index; it never walks a syntax tree.
+A rule reads the shared `FragmentModel` and the project index; it never walks a syntax tree,
+and every analysis it needs lives in the model: a rule is a query and its messages.
 Its docstring is its documentation, in the headings ruff uses ("What it does", "Why is this
 bad?", "Example", "Use instead"); the "Versions" section is generated from the facts the rule
 names, so the docs cannot drift from the version table.
@@ -16,8 +17,13 @@ from packaging.version import Version
 
 from fraglint.diagnostics import Severity
 from fraglint.index.project import ProjectIndex
+from fraglint.index.summary import CALL, ITEM
 from fraglint.model import versions
-from fraglint.model.fragments import ChainStep, FragmentModel, Site, Write
+from fraglint.model.call_graph import Chain
+from fraglint.model.callbacks import CallbackRerun
+from fraglint.model.containers import Write
+from fraglint.model.fragment_model import FragmentModel
+from fraglint.model.fragments import Site
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class Rule:
     def versions_text(cls) -> str:
         lines = []
         if not cls.facts:
-            lines.append("Applies to every release with fragments (1.33.0 and later).")
+            lines.append(f"Applies to every release with fragments ({versions.FIRST_WITH_FRAGMENTS} and later).")
         else:
             lines.append("Applies where all of these hold:")
             lines.extend(f"- {versions.FACTS[f].range_text()}: {versions.FACTS[f].summary}" for f in cls.facts)
@@ -127,17 +133,17 @@ class Rule:
         return f"{title}{cls.summary()}\n\n{severity}{body}\n\n## Versions\n{cls.versions_text()}\n"
 
 
-def chain_text(chain: tuple[ChainStep, ...], index: ProjectIndex, start: str) -> str:
+def chain_text(chain: Chain, index: ProjectIndex, start: str) -> str:
     """`render -> panels.draw -> _row` for messages."""
     names = [start]
     for step in chain:
         call = step.call
         if call.func:
-            names.append(".".join(p for p in call.func if p not in ("()", "[]")))
+            names.append(".".join(p for p in call.func if p not in (CALL, ITEM)))
     return " -> ".join(names)
 
 
-def chain_related(chain: tuple[ChainStep, ...], label: str = "called here") -> tuple[tuple[Site, str], ...]:
+def chain_related(chain: Chain, label: str = "called here") -> tuple[tuple[Site, str], ...]:
     return tuple((step.site(), f"{label}: {'.'.join(step.call.func or ('?',))}()") for step in chain)
 
 
@@ -150,3 +156,11 @@ def outside_write_related(write: Write) -> tuple[tuple[Site, str], ...]:
     if write.via_with is not None:
         related = ((write.via_with, "entered here"),) + related
     return related
+
+
+def describe_callback(use: CallbackRerun) -> str:
+    """Where a callback's `st.rerun` is: "`reload`", "a lambda", "`refresh`, called from `reload`"."""
+    callback = "a lambda" if "<lambda" in use.callback[1] else f"`{use.callback[1]}`"
+    if use.function == use.callback:
+        return callback
+    return f"`{use.function[1]}`, called from {callback}"

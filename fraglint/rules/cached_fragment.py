@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from fraglint.index.summary import CALL
-from fraglint.model import streamlit_api as api
-from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -98,21 +95,11 @@ prices()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for fragment in ctx.model.fragments.values():
-            function = ctx.index.function(fragment.function)
-            if function is None:
-                continue
-            path = fragment.function[0]
-            scope = ctx.model.decorator_scope(function)
-            for decorator in function.decorators:
-                target = ctx.index.resolve(path, scope, decorator.ref)
-                if target.kind != "streamlit" or target.name not in api.CACHE_DECORATORS:
-                    continue
-                if target.rest not in ((), (CALL,)):
-                    continue
+            for site, cache_api in ctx.model.discovery.cache_decorators(fragment):
                 how = "wrapped with" if fragment.wrapped_by_call else "also decorated with"
                 yield Finding(
-                    Site(path, decorator.site),
-                    f"`{function.qualname}` is cached with `st.{target.name}` and {how} `st.{fragment.api}`; "
+                    site,
+                    f"`{fragment.name}` is cached with `st.{cache_api}` and {how} `st.{fragment.api}`; "
                     "the cache replays the fragment instead of rerunning it",
                     related=((fragment.site, "fragment decorator here"),),
                 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model.fragments import Fragment, Site
+from fraglint.model.fragments import Site
+from fraglint.model.interpreter import interpret
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -94,19 +95,16 @@ costs()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        by_key: dict[str, list[Fragment]] = {}
-        ordered = sorted(ctx.model.fragments.values(), key=lambda f: (f.site.path, f.site.site))
-        for fragment in ordered:
-            value = fragment.kwarg("key")
-            if value is not None and value.kind in ("str", "num"):
-                by_key.setdefault(str(value.literal), []).append(fragment)
-        shared = {key: fragments for key, fragments in by_key.items() if len(fragments) > 1}
+        shared = ctx.model.discovery.shared_keys
         if not shared:
             return
-        runs = _runs_calling(ctx)
+        # The key collides only when both fragments are called in one run: two pages of a
+        # multipage app may each use it.
+        runs = interpret(ctx.index, ctx.model, ctx.version, list(ctx.index.summaries)).runs_calling
         for key, fragments in shared.items():
             for position, fragment in enumerate(fragments):
-                earlier = next((f for f in fragments[:position] if runs.get(f.function, set()) & runs.get(fragment.function, set())), None)
+                mine = runs.get(fragment.function, set())
+                earlier = next((f for f in fragments[:position] if runs.get(f.function, set()) & mine), None)
                 if earlier is None:
                     continue
                 value = fragment.kwarg("key")
@@ -116,19 +114,3 @@ costs()
                     "Streamlit raises a duplicate-key error",
                     related=((earlier.site, f"`{earlier.name}` declares the key here"),),
                 )
-
-
-def _runs_calling(ctx: CheckContext) -> dict:
-    """Fragment function -> the entry scripts whose run calls it (from the rerun interpreter).
-
-    The key collides only when both fragments are called in one run: two pages of a
-    multipage app may each use it.
-    """
-    from fraglint.model.interpreter import interpret
-
-    interpretation = interpret(ctx.index, ctx.model, ctx.version, list(ctx.index.summaries))
-    runs: dict = {}
-    for scope in interpretation.scopes.values():
-        if scope.kind == "fragment":
-            runs.setdefault(scope.function, set()).add(interpretation.app_of(scope.id))
-    return runs

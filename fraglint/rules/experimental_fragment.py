@@ -92,12 +92,12 @@ live()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         removed = not versions.holds("experimental-fragment-exists", ctx.version)
         severity = Severity.ERROR if removed else Severity.WARNING
-        state = (
-            f"was removed in Streamlit 1.49 (AttributeError on {ctx.version})"
-            if removed
-            else "is deprecated since Streamlit 1.37"
-        )
-        for reference in ctx.model.streamlit_references({"experimental_fragment"}):
+        if removed:
+            gone = versions.until("experimental-fragment-exists")
+            state = f"was removed in Streamlit {gone} (AttributeError on {ctx.version})"
+        else:
+            state = f"is deprecated since Streamlit {versions.since('experimental-fragment-deprecated')}"
+        for reference in ctx.model.discovery.streamlit_references({"experimental_fragment"}):
             fix = FixSpec(
                 reference.site, "experimental_fragment", "fragment", "Use `st.fragment`", part=reference.part
             )

@@ -7,6 +7,8 @@ from typing import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.fragments import Site
+from fraglint.model.reruns import RerunCall
+from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -94,44 +96,45 @@ live()
             missing.add("fragment")
         if version < versions.FIRST_WITH_FRAGMENTS:
             missing.add("experimental_fragment")
-        for reference in ctx.model.streamlit_references(missing):
-            since = "1.37" if reference.api == "fragment" else "1.33"
+        for reference in ctx.model.discovery.streamlit_references(missing):
+            if reference.api == "fragment":
+                since = versions.since("fragment-exists")
+            else:
+                since = versions.release(versions.FIRST_WITH_FRAGMENTS)
             yield Finding(
                 reference.site,
                 f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",
                 part=reference.part,
             )
         for fragment in ctx.model.fragments.values():
-            for argument, fact, since in (
-                ("parallel", "fragment-parallel-exists", "1.58"),
-                ("key", "fragment-key-exists", "1.63"),
-            ):
+            for argument, fact in (("parallel", "fragment-parallel-exists"), ("key", "fragment-key-exists")):
                 value = fragment.kwarg(argument)
                 if value is not None and not versions.holds(fact, version):
                     yield Finding(
                         Site(fragment.site.path, value.site or fragment.site.site),
-                        f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {version} (added in {since})",
+                        f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {version} "
+                        f"(added in {versions.since(fact)})",
                     )
-        scope_exists = versions.holds("rerun-scope-exists", version)
-        keys_exist = versions.holds("fragment-key-exists", version)
-        for key, call, scope, value in ctx.model.rerun_calls:
-            if value is None:
-                continue
-            positional = "scope" not in call.kwargs and bool(call.args)
-            if not scope_exists:
-                yield Finding(
-                    Site(key[0], call.site),
-                    f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in 1.37)",
-                )
-            elif positional and not keys_exist:
-                # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError
-                yield Finding(
-                    Site(key[0], call.site),
-                    f"`st.rerun` takes its scope only as `scope=` in Streamlit {version} "
-                    "(a positional scope is accepted from 1.63); Streamlit raises TypeError",
-                )
-            elif scope == "key" and not keys_exist:
-                yield Finding(
-                    Site(key[0], call.site),
-                    f"`st.rerun` with a fragment key needs Streamlit 1.63 (target: {version})",
-                )
+        for rerun in ctx.model.reruns.all:
+            message = self._rerun_problem(rerun, version)
+            if message is not None:
+                yield Finding(rerun.site, message)
+
+    @staticmethod
+    def _rerun_problem(rerun: RerunCall, version) -> str | None:
+        request = rerun.request
+        if request.value is None:
+            return None
+        if not versions.holds("rerun-scope-exists", version):
+            scope_since = versions.since("rerun-scope-exists")
+            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {scope_since})"
+        keys_since = versions.since("fragment-key-exists")
+        if request.positional and not request.keyword and not versions.holds("fragment-key-exists", version):
+            # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError
+            return (
+                f"`st.rerun` takes its scope only as `scope=` in Streamlit {version} "
+                f"(a positional scope is accepted from {keys_since}); Streamlit raises TypeError"
+            )
+        if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
+            return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
+        return None

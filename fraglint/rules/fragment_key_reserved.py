@@ -72,9 +72,9 @@ charts()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for fragment in ctx.model.fragments.values():
-            value = fragment.kwarg("key")
-            if value is not None and value.kind == "str" and value.literal in RESERVED:
+            if fragment.key in RESERVED:
+                value = fragment.kwarg("key")
                 yield Finding(
                     Site(fragment.site.path, value.site or fragment.site.site),
-                    f'fragment key "{value.literal}" is reserved by `st.rerun`; Streamlit raises StreamlitAPIException',
+                    f'fragment key "{fragment.key}" is reserved by `st.rerun`; Streamlit raises StreamlitAPIException',
                 )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from fraglint.model.fragments import Site
 from fraglint.diagnostics import Severity
+from fraglint.model import versions
+from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -98,7 +99,7 @@ filters()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
         for fragment in ctx.model.fragments.values():
-            for use in ctx.model.container_uses(fragment):
+            for use in ctx.model.containers.container_uses(fragment):
                 container = use.container
                 if container.api != "sidebar" or use.site in seen:
                     continue
@@ -110,7 +111,8 @@ filters()
                 what = "`with st.sidebar:`" if use.element is None else f"`st.sidebar.{use.element}`"
                 yield Finding(
                     use.site,
-                    f"{what} inside fragment `{fragment.name}` raises before Streamlit 1.59; "
+                    f"{what} inside fragment `{fragment.name}` raises before Streamlit "
+                    f"{versions.until('sidebar-in-fragment-raises')}; "
                     "call the fragment inside `with st.sidebar:` instead",
                     related=chain_related(use.chain),
                 )

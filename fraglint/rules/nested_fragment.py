@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, chain_text
 
@@ -114,8 +115,8 @@ dashboard()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
         for outer in ctx.model.fragments.values():
-            for fragment_call, chain in ctx.model.nested_calls(outer):
-                site = Site(fragment_call.caller[0], fragment_call.call.site)
+            for fragment_call, chain in ctx.model.graph.nested_calls(outer):
+                site = fragment_call.site()
                 if site in seen:
                     continue
                 seen.add(site)
@@ -124,6 +125,7 @@ dashboard()
                 yield Finding(
                     site,
                     f"fragment `{inner}` is called while fragment `{outer.name}` runs ({path}); "
-                    f"nested fragments are unsupported before Streamlit 1.37",
+                    "nested fragments are unsupported before Streamlit "
+                    f"{versions.until('nested-fragments-unsupported')}",
                     related=((outer.site, f"outer fragment `{outer.name}` defined here"),) + chain_related(chain),
                 )

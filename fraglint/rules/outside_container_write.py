@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.model import versions
-from fraglint.model.fragments import Write
+from fraglint.model.containers import Write
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, outside_write_related
-
-
-def is_parallel(fragment) -> bool:
-    value = fragment.kwarg("parallel")
-    return value is not None and value.kind == "bool" and value.literal is True
 
 
 class OutsideContainerWrite(Rule):
@@ -136,7 +131,7 @@ poll(st.container())
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen = set()
         for fragment in ctx.model.fragments.values():
-            if parallel_raises and is_parallel(fragment):
+            if parallel_raises and fragment.parallel:
                 continue
             for write in ctx.model.writes(fragment):
                 container = write.container

@@ -8,7 +8,6 @@ from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
-from fraglint.rules.outside_container_write import is_parallel
 
 
 class ParallelFragmentOutsideWrite(Rule):
@@ -81,9 +80,9 @@ fetch()
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         seen: set[Site] = set()
         for fragment in ctx.model.fragments.values():
-            if not is_parallel(fragment):
+            if not fragment.parallel:
                 continue
-            for use in ctx.model.container_uses(fragment):
+            for use in ctx.model.containers.container_uses(fragment):
                 container = use.container
                 if not container.outside or use.site in seen:
                     continue

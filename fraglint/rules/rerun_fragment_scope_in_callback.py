@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.index.project import FunctionKey
-from fraglint.index.summary import CallSite
 from fraglint.model import versions
-from fraglint.model.fragments import ChainStep, FragmentModel, Site
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
-from fraglint.rules.rerun_scope_outside_fragment import outside_fragment_reruns, spelling
+from fraglint.model.callbacks import CallbackRerun
+from fraglint.model.fragments import Site
+from fraglint.model.streamlit_api import RerunScope
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, describe_callback
 
 
 class RerunFragmentScopeInCallback(Rule):
@@ -184,17 +182,17 @@ st.button("Reload all", on_click=refresh)
         # `rerun(*, scope=...)` is keyword-only until 1.63 (a positional scope is a TypeError,
         # reported by fragment-api-unavailable); from 1.63 `st.rerun("fragment")` is the scope.
         positional = versions.holds("fragment-key-exists", ctx.version)
-        reruns: dict[FunctionKey, list[CallSite]] = {}
-        for key, call, scope, _ in model.rerun_calls:
-            if scope == "fragment" and ("scope" in call.kwargs or positional):
-                reruns.setdefault(key, []).append(call)
+        reruns = [
+            rerun for rerun in model.reruns.all
+            if rerun.request.scope is RerunScope.FRAGMENT and (rerun.request.keyword or positional)
+        ]
         if not reruns:
             return
-        taken = {finding.site for finding in outside_fragment_reruns(ctx)}
+        taken = {found.rerun.site for found in model.reruns.fragment_scope_in_script}
         verdicts: dict[Site, CallbackRerun] = {}
-        for use in callback_reruns(model, reruns):
+        for use in model.callbacks.reruns_reached(reruns):
             if use.site in taken:
-                continue
+                continue  # rerun-scope-outside-fragment reports it
             kept = verdicts.get(use.site)
             if kept is None or (use.fragment is None and kept.fragment is not None):
                 verdicts[use.site] = use
@@ -205,13 +203,14 @@ st.button("Reload all", on_click=refresh)
 
     def _finding(self, use: CallbackRerun, version) -> Finding | None:
         where = describe_callback(use)
+        written = use.rerun.request.written()
         related = ((use.widget, "the widget whose callback it is"),) + chain_related(use.chain)
         if use.fragment is None:
             if not versions.holds("rerun-fragment-scope-app-callback-raises", version):
                 return None
             return Finding(
                 use.site,
-                f"`{spelling(use.call)}` runs in {where}, the callback of a widget drawn outside every fragment; "
+                f"`{written}` runs in {where}, the callback of a widget drawn outside every fragment; "
                 "there is no fragment to rerun and Streamlit raises StreamlitAPIException. Drop it: the app "
                 "reruns after the callback anyway",
                 related=related,
@@ -219,7 +218,7 @@ st.button("Reload all", on_click=refresh)
         if versions.holds("rerun-fragment-scope-fragment-callback-raises", version):
             return Finding(
                 use.site,
-                f"`{spelling(use.call)}` runs in {where}, the callback of a widget in fragment `{use.fragment}`; "
+                f"`{written}` runs in {where}, the callback of a widget in fragment `{use.fragment}`; "
                 "the callback cannot find its fragment and Streamlit raises 'Could not find current_fragment_id "
                 "in fragment_id_queue'. Drop it: the fragment reruns after the callback anyway",
                 related=related,
@@ -227,51 +226,10 @@ st.button("Reload all", on_click=refresh)
         if versions.holds("rerun-fragment-scope-fragment-callback-no-op", version):
             return Finding(
                 use.site,
-                f"`{spelling(use.call)}` in {where}, the callback of a widget in fragment `{use.fragment}`, does "
+                f"`{written}` in {where}, the callback of a widget in fragment `{use.fragment}`, does "
                 "nothing but show the warning 'Calling st.rerun() within a callback is a no-op.'. Drop it: the "
                 "fragment reruns after the callback anyway",
                 related=related,
                 severity=Severity.WARNING,
             )
         return None
-
-
-@dataclass(frozen=True)
-class CallbackRerun:
-    """An `st.rerun` call reached from the callback of one widget."""
-
-    site: Site
-    call: CallSite
-    function: FunctionKey  # the function that holds the call
-    callback: FunctionKey
-    chain: tuple[ChainStep, ...]  # from the callback to `function`
-    widget: Site
-    fragment: str | None  # the fragment that draws the widget; None: drawn outside every fragment
-
-
-def callback_reruns(model: FragmentModel, reruns: dict[FunctionKey, list[CallSite]]) -> Iterator[CallbackRerun]:
-    """Each (rerun call, widget) pair where the widget's callback reaches the call. Widgets drawn
-    only in a dialog, in an uncalled fragment or in unreached code are skipped: not recorded."""
-    started = {c.fragment.function for c in model.fragment_calls} | model.referenced_functions
-    in_dialog: set[FunctionKey] = set()
-    for dialog in model.dialogs:
-        in_dialog.update(model.reach(dialog))
-    for callback, widgets in model.callback_widgets.items():
-        reach = model.reach(callback)
-        for key, chain in reach.items():
-            for call in reruns.get(key, ()):
-                for owner, widget in widgets:
-                    site, widget_site = Site(key[0], call.site), Site(owner[0], widget.site)
-                    for fragment in model.fragment_reach.get(owner, ()):
-                        if fragment.function in started:
-                            yield CallbackRerun(site, call, key, callback, chain, widget_site, fragment.name)
-                            break
-                    if owner in model.app_reach and owner not in in_dialog:
-                        yield CallbackRerun(site, call, key, callback, chain, widget_site, None)
-
-
-def describe_callback(use: CallbackRerun) -> str:
-    callback = "a lambda" if "<lambda" in use.callback[1] else f"`{use.callback[1]}`"
-    if use.function == use.callback:
-        return callback
-    return f"`{use.function[1]}`, called from {callback}"

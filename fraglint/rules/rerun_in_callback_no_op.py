@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.index.project import FunctionKey
-from fraglint.index.summary import CallSite
+from fraglint.model import versions
 from fraglint.model.fragments import Site
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
-from fraglint.rules.rerun_fragment_scope_in_callback import callback_reruns, describe_callback
+from fraglint.model.streamlit_api import RerunScope
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, describe_callback
 
 
 class RerunInCallbackNoOp(Rule):
@@ -117,20 +116,21 @@ st.button("Start over", on_click=lambda: st.rerun())
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
-        reruns: dict[FunctionKey, list[CallSite]] = {}
-        for key, call, scope, _ in model.rerun_calls:
-            if scope == "app" and not call.args:  # a positional argument is another rule's business
-                reruns.setdefault(key, []).append(call)
+        reruns = [  # a positional argument is another rule's business
+            rerun for rerun in model.reruns.all
+            if rerun.request.scope is RerunScope.APP and not rerun.request.positional
+        ]
         if not reruns:
             return
         reported: set[Site] = set()
-        for use in callback_reruns(model, reruns):
+        for use in model.callbacks.reruns_reached(reruns):
             if use.site in reported or use.function in model.app_reach or use.function in model.fragment_reach:
                 continue  # the script runs this code too, where the rerun is real
             reported.add(use.site)
             yield Finding(
                 use.site,
-                f"`st.rerun()` in {describe_callback(use)} does nothing before Streamlit 1.63 but show the warning "
+                f"`st.rerun()` in {describe_callback(use)} does nothing before Streamlit "
+                f"{versions.until('rerun-in-callback-no-op')} but show the warning "
                 "'Calling st.rerun() within a callback is a no-op.'; the widget's scope reruns after the "
                 "callback anyway: drop the call",
                 related=((use.widget, "the widget whose callback it is"),) + chain_related(use.chain),

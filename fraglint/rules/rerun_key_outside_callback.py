@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model.fragments import Site
+from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -78,9 +78,10 @@ if st.button("All"):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         app_reach = ctx.model.app_reach
         fragment_reach = ctx.model.fragment_reach
-        for key, call, scope, value in ctx.model.rerun_calls:
-            if scope != "key":
+        for rerun in ctx.model.reruns.all:
+            if rerun.request.scope is not RerunScope.KEY:
                 continue
+            key = rerun.function
             if key in app_reach:
                 where = "the script body" if key[1] == "<module>" else f"`{key[1]}`, called from the script body"
             elif key in fragment_reach:
@@ -88,7 +89,7 @@ if st.button("All"):
             else:
                 continue  # only reached as a callback, or not reached at all
             yield Finding(
-                Site(key[0], call.site),
-                f'`st.rerun({value.literal!r})` with a fragment key runs in {where}, not in a widget callback; '
-                "Streamlit raises StreamlitAPIException",
+                rerun.site,
+                f'`st.rerun({rerun.request.value.literal!r})` with a fragment key runs in {where}, not in a widget '
+                "callback; Streamlit raises StreamlitAPIException",
             )

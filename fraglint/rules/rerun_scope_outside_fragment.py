@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -110,40 +109,18 @@ ticker()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        return outside_fragment_reruns(ctx)
-
-
-def outside_fragment_reruns(ctx: CheckContext) -> Iterator[Finding]:
-    """This rule's findings; rerun-fragment-scope-in-callback leaves these call sites to it."""
-    app_reach = ctx.model.app_reach
-    called = {c.fragment.function for c in ctx.model.fragment_calls}
-    for key, call, scope, _ in ctx.model.rerun_calls:
-        if scope != "fragment":
-            continue
-        if key in app_reach:
-            chain = app_reach[key]
-            where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
-            yield Finding(
-                Site(key[0], call.site),
-                f"`{spelling(call)}` {where}; Streamlit raises StreamlitAPIException there",
-                related=chain_related(chain),
-            )
-            continue
-        # Inside a fragment, but unconditionally: it also runs during the full-app run that
-        # first draws the fragment, where a fragment-scoped rerun is not allowed (1.37+).
-        for fragment in ctx.model.fragment_reach.get(key, []):
-            chain = ctx.model.reach(fragment.function)[key]
-            if fragment.function not in called or call.in_branch or any(s.call.in_branch for s in chain):
-                continue
-            yield Finding(
-                Site(key[0], call.site),
-                f"`{spelling(call)}` runs unconditionally in fragment `{fragment.name}`, so it also "
-                "runs during the full-app run that draws the fragment, where Streamlit raises "
-                "StreamlitAPIException; guard it with the fragment's own widget",
-                related=chain_related(chain),
-            )
-            break
-
-
-def spelling(call) -> str:
-    return 'st.rerun(scope="fragment")' if "scope" in call.kwargs else 'st.rerun("fragment")'
+        for found in ctx.model.reruns.fragment_scope_in_script:
+            rerun, written = found.rerun, found.rerun.request.written()
+            if found.fragment is not None:
+                # Inside a fragment, but unconditionally: it also runs during the full-app run that
+                # first draws the fragment, where a fragment-scoped rerun is not allowed (1.37+).
+                message = (
+                    f"`{written}` runs unconditionally in fragment `{found.fragment.name}`, so it also "
+                    "runs during the full-app run that draws the fragment, where Streamlit raises "
+                    "StreamlitAPIException; guard it with the fragment's own widget"
+                )
+            else:
+                key = rerun.function
+                where = "at module level" if key[1] == "<module>" else f"in `{key[1]}`, which runs outside any fragment"
+                message = f"`{written}` {where}; Streamlit raises StreamlitAPIException there"
+            yield Finding(rerun.site, message, related=chain_related(found.chain))

@@ -91,17 +91,17 @@ pick()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
-        writers = model.state_writers
+        writers = model.state.writers
         for fragment_call in model.fragment_calls:
             caller = fragment_call.caller
-            values = list(fragment_call.call.args) + [v for k, v in fragment_call.call.kwargs.items()]
+            values = list(fragment_call.call.args) + list(fragment_call.call.kwargs.values())
             for value in values:
                 if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
                     continue
-                key = model.state_key(caller[0], caller[1], value.ref)
+                key = model.state.state_key(caller[0], caller[1], value.ref)
                 if key is None or key not in writers:
                     continue
-                writer_fragments = self._writer_fragments(ctx, writers[key], caller)
+                writer_fragments = model.state.fragments_alone_writing(key, caller, model.callbacks.functions)
                 if not writer_fragments:
                     continue
                 names = ", ".join(f"`{name}`" for name in sorted(writer_fragments))
@@ -110,25 +110,9 @@ pick()
                     f"argument of fragment `{fragment_call.fragment.name}` reads `st.session_state[{key!r}]`, "
                     f"which only fragment {names} changes; those reruns do not re-evaluate this call, so the "
                     "fragment keeps the old value until the next full run (read session state inside the fragment)",
-                    related=tuple((site, f"`{key}` written here ({how})") for _, site, how in writers[key]),
+                    related=tuple((w.site, f"`{key}` written here ({w.how.value})") for w in writers[key]),
                     scope_facts=(
                         f"arguments of `{fragment_call.fragment.name}` are evaluated in `{caller[1]}`, "
                         f"which reruns only on a full run; {names} rerun alone",
                     ),
                 )
-
-    @staticmethod
-    def _writer_fragments(ctx: CheckContext, writers, caller) -> set[str]:
-        """Names of the fragments that contain every writer, none of which reruns the caller."""
-        names: set[str] = set()
-        for function, _, _ in writers:
-            if function in ctx.model.callbacks or function in ctx.model.app_reach:
-                return set()
-            inside = ctx.model.fragment_reach.get(function)
-            if not inside:
-                return set()
-            for fragment in inside:
-                if caller in ctx.model.reach(fragment.function):
-                    return set()  # that fragment's reruns re-evaluate the call
-                names.add(fragment.name)
-        return names

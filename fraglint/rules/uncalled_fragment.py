@@ -79,9 +79,9 @@ def live():
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        called = {call.fragment.function for call in ctx.model.fragment_calls}
-        referenced = ctx.model.referenced_functions
-        unresolved = ctx.model.unresolved_call_names
+        called = ctx.model.graph.called_fragments
+        referenced = ctx.model.discovery.referenced_functions
+        unresolved = ctx.model.graph.unresolved_call_names
         for fragment in ctx.model.fragments.values():
             key = fragment.function
             if fragment.wrapped_by_call or key in called or key in referenced:

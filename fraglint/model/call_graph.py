@@ -1,0 +1,182 @@
+"""The project's call graph, and which code runs inside which fragment.
+
+A call that starts a fragment opens a partial-rerun scope: it is an edge of its own kind, and
+reach stops there. So `reach(fragment)` is the code a fragment's rerun runs (with the chain of
+calls that gets there), `app_reach` the code a full run runs outside every fragment, and
+`fragment_reach` the inverse: for a function, the fragments inside whose body it can run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import cached_property
+
+from fraglint.index.project import FunctionKey, ProjectIndex
+from fraglint.index.summary import CallSite
+from fraglint.model.fragments import Fragment, FragmentDiscovery, Site
+from fraglint.model.resolution import CallTargets
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """One call on the way from a fragment to the code it runs: `caller` calls at `call`."""
+
+    caller: FunctionKey
+    call: CallSite
+
+    def site(self) -> Site:
+        return Site(self.caller[0], self.call.site)
+
+
+Chain = tuple[ChainStep, ...]
+
+
+@dataclass(frozen=True)
+class FragmentCall:
+    """A call site that starts a fragment."""
+
+    caller: FunctionKey
+    call: CallSite
+    fragment: Fragment
+
+    def site(self) -> Site:
+        return Site(self.caller[0], self.call.site)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One call of a function: into a project function (`callee`) or starting a fragment."""
+
+    call: CallSite
+    callee: FunctionKey | None
+    fragment: Fragment | None
+
+
+class CallGraph:
+    """Edges per function, and reach over them, each computed once."""
+
+    def __init__(self, index: ProjectIndex, calls: CallTargets, discovery: FragmentDiscovery) -> None:
+        self.index = index
+        self.calls = calls
+        self.discovery = discovery
+        self._reused_edges: dict[FunctionKey, list[Edge]] = {}
+        self._reach: dict[FunctionKey, dict[FunctionKey, Chain]] = {}
+
+    def reuse(self, previous: CallGraph, kept: set[str]) -> None:
+        """Take over the edges of functions in `kept` modules (see `CallTargets.reuse`).
+
+        Only when the previous graph was built and the project's fragments are the same: a
+        call's edge depends on whether its target is a fragment, which any module can decide.
+        """
+        if "edges" in previous.__dict__ and self.discovery.identity == previous.discovery.identity:
+            self._reused_edges = {key: out for key, out in previous.edges.items() if key[0] in kept}
+
+    @cached_property
+    def edges(self) -> dict[FunctionKey, list[Edge]]:
+        """For every function: its calls into project functions, and the fragments it starts."""
+        graph: dict[FunctionKey, list[Edge]] = {}
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            if key in self._reused_edges:
+                graph[key] = self._reused_edges[key]
+                continue
+            out = []
+            for call in function.calls:
+                fragment = self.discovery.called_fragment(key, call)
+                if fragment is not None:
+                    out.append(Edge(call, None, fragment))
+                    continue
+                callee = self.calls.callee(key, call)
+                if callee is not None:
+                    out.append(Edge(call, callee, None))
+            graph[key] = out
+        return graph
+
+    @cached_property
+    def fragment_calls(self) -> list[FragmentCall]:
+        return [
+            FragmentCall(key, edge.call, edge.fragment)
+            for key, out in self.edges.items()
+            for edge in out
+            if edge.fragment is not None
+        ]
+
+    @cached_property
+    def called_fragments(self) -> set[FunctionKey]:
+        """Fragment functions some call site starts."""
+        return {c.fragment.function for c in self.fragment_calls}
+
+    def reach(self, start: FunctionKey) -> dict[FunctionKey, Chain]:
+        """Functions that run when `start` runs, not crossing into other fragments."""
+        cached = self._reach.get(start)
+        if cached is None:
+            cached = self._reach[start] = self._walk({start: ()}, set())
+        return cached
+
+    @cached_property
+    def app_reach(self) -> dict[FunctionKey, Chain]:
+        """Functions that run during a full-app run outside any fragment, from module-level code."""
+        starts = {(path, "<module>"): () for path in list(self.index.summaries)}
+        return self._walk(starts, set(self.discovery.fragments))
+
+    def _walk(self, chains: dict[FunctionKey, Chain], stop_at: set[FunctionKey]) -> dict[FunctionKey, Chain]:
+        """Breadth first from `chains`' keys over plain calls, never entering `stop_at`."""
+        queue = deque(chains)
+        while queue:
+            current = queue.popleft()
+            for edge in self.edges.get(current, ()):
+                callee = edge.callee
+                if callee is None or callee in chains or callee in stop_at:
+                    continue
+                chains[callee] = chains[current] + (ChainStep(current, edge.call),)
+                queue.append(callee)
+        return chains
+
+    @cached_property
+    def fragment_reach(self) -> dict[FunctionKey, list[Fragment]]:
+        """For every function, the fragments inside whose body it can run."""
+        inside: dict[FunctionKey, list[Fragment]] = {}
+        for fragment in self.discovery.fragments.values():
+            for key in self.reach(fragment.function):
+                inside.setdefault(key, []).append(fragment)
+        return inside
+
+    def nested_calls(self, fragment: Fragment) -> list[tuple[FragmentCall, Chain]]:
+        """Fragment calls made while `fragment` runs, each with its chain from the fragment."""
+        found = []
+        for key, chain in self.reach(fragment.function).items():
+            for edge in self.edges.get(key, ()):
+                inner = edge.fragment
+                if inner is not None and inner.function != fragment.function:
+                    found.append((FragmentCall(key, edge.call, inner), chain))
+        return found
+
+    def repeated_calls(self) -> dict[FunctionKey, list[FragmentCall]]:
+        """Fragments that one run may call more than once: by calls outside branches that sit in
+        a loop, or by two such calls from one function (the first two of them)."""
+        by_fragment: dict[FunctionKey, list[FragmentCall]] = {}
+        for fragment_call in self.fragment_calls:
+            if not fragment_call.call.in_branch:
+                by_fragment.setdefault(fragment_call.fragment.function, []).append(fragment_call)
+        repeated = {}
+        for function_key, calls in by_fragment.items():
+            found = [c for c in calls if c.call.in_loop]
+            by_caller: dict[FunctionKey, list[FragmentCall]] = {}
+            for c in calls:
+                by_caller.setdefault(c.caller, []).append(c)
+            found += [c for group in by_caller.values() if len(group) > 1 for c in group[:2]]
+            if found:
+                repeated[function_key] = found
+        return repeated
+
+    @cached_property
+    def unresolved_call_names(self) -> set[str]:
+        """Last names of calls that resolve to nothing (`obj.render()` on an unknown object)."""
+        names: set[str] = set()
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                if call.func and self.calls.target(key, call).kind == "unknown":
+                    names.add(call.func[-1])
+        return names

@@ -1,0 +1,243 @@
+"""Which draws of a fragment happen only in a branch that a full run skips, and why.
+
+From 1.59 a fragment reserves its slot in an outside container by drawing there during a full
+run; a rerun that draws there first raises (versions.py: `outside-first-write-in-rerun-raises`).
+So what matters is whether a draw can happen on a full run. A static reader knows three kinds
+of condition that are false on every full run and can turn true in a rerun of the fragment:
+a momentary widget of the fragment (a button: true only in the rerun its click starts), a
+widget of the fragment that starts out false or empty, and session state that only changes
+between full runs (set in a fragment's branch, or by a callback of a fragment's widget).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fraglint.index.project import FunctionKey
+from fraglint.index.summary import CALL, CallSite, Condition, Value
+from fraglint.model import streamlit_api as api
+from fraglint.model.containers import Write
+from fraglint.model.fragments import Fragment, Site
+from fraglint.model.session_state import WriteKind
+
+if TYPE_CHECKING:
+    from fraglint.model.fragment_model import FragmentModel
+
+
+@dataclass(frozen=True)
+class RerunOnlyWrite:
+    """A draw into an outside container that no full run makes: `condition` is the `if` or
+    `while` a full run skips, `reason` why it is false then."""
+
+    write: Write
+    condition: Site
+    reason: str
+
+
+class FullRunGuards:
+    """The guards around one fragment's draws, read against what a full run can see."""
+
+    def __init__(self, model: FragmentModel, fragment: Fragment) -> None:
+        self.model = model
+        self.index = model.index
+        self.reach = model.graph.reach(fragment.function)
+        self.fragment = fragment
+        self._reasons: dict[tuple[FunctionKey, int], str | None] = {}
+
+    def rerun_only_writes(self) -> list[RerunOnlyWrite]:
+        """Draws into outside containers where every draw of the fragment into that container
+        is guarded: the fragment reserves no slot there on a full run."""
+        by_container: dict[tuple, list[tuple[Write, tuple[Site, str] | None]]] = {}
+        for write in self.model.containers.writes(self.fragment):
+            container = write.container
+            if container is None or not container.outside or container.made_inside:
+                continue
+            if self.created_inside(container.origin_site) or self.into_new_child(write):
+                continue  # `reserved = box.empty()` in the fragment: its draw into `box` is what counts
+            key = (container.api, container.origin, container.origin_site)
+            by_container.setdefault(key, []).append((write, self.skipped_on_full_run(write)))
+        found = []
+        for writes in by_container.values():
+            if all(guard is not None for _, guard in writes):  # a draw on the full run reserves the slot
+                found.extend(RerunOnlyWrite(write, *guard) for write, guard in writes)
+        return found
+
+    def created_inside(self, origin: Site | None) -> bool:
+        """A child container made while the fragment runs (`reserved = box.empty()` in its body).
+
+        It lies inside the fragment's slot in the outside container, so drawing into it needs
+        no slot of its own; the call that made it is itself a draw into the outside container.
+        """
+        if origin is None:
+            return False
+        found = self.index.call_at(origin.path, origin.site)
+        return found is not None and (origin.path, found[0].qualname) in self.reach
+
+    def into_new_child(self, write: Write) -> bool:
+        """`box.empty().write(...)`: drawn into a container the same expression makes."""
+        if write.call.receiver_call is None:
+            return False
+        found = self.index.call_at(write.function[0], write.call.receiver_call)
+        if found is None or not found[1].func or found[1].func[-1] not in api.CONTAINERS:
+            return False
+        return self.model.calls.target(write.function, found[1]).kind == "streamlit"
+
+    def skipped_on_full_run(self, write: Write) -> tuple[Site, str] | None:
+        """(condition, reason) when every way the fragment reaches this draw passes a branch
+        that full runs skip; None when the draw may run on a full run."""
+        own = self.guard_of(write.function, write.call)
+        if own is not None:
+            return own
+        if write.function in self.unguarded_reach:
+            return None
+        for step in reversed(write.chain):
+            found = self.guard_of(step.caller, step.call)
+            if found is not None:
+                return found
+        return None
+
+    def guard_of(self, key: FunctionKey, call: CallSite) -> tuple[Site, str] | None:
+        """The first `if`/`while` body around `call` whose condition is false on a full run."""
+        for condition_site, arm in call.guards:
+            if arm != 0:
+                continue
+            reason = self._reason(key, condition_site)
+            if reason is not None:
+                return Site(key[0], condition_site), reason
+        return None
+
+    @cached_property
+    def unguarded_reach(self) -> set[FunctionKey]:
+        """Functions the fragment reaches through at least one chain of calls outside such branches."""
+        start = self.fragment.function
+        found = {start}
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for edge in self.model.graph.edges.get(current, ()):
+                callee = edge.callee
+                if callee is None or callee in found or self.guard_of(current, edge.call) is not None:
+                    continue
+                found.add(callee)
+                queue.append(callee)
+        return found
+
+    def _reason(self, key: FunctionKey, condition_site: int) -> str | None:
+        cache_key = (key, condition_site)
+        if cache_key not in self._reasons:
+            function = self.index.function(key)
+            condition: Condition | None = function.conditions.get(condition_site) if function else None
+            reasons = (self._value_reason(key, value) for value in (condition.requires if condition else ()))
+            self._reasons[cache_key] = next((r for r in reasons if r is not None), None)
+        return self._reasons[cache_key]
+
+    def _value_reason(self, key: FunctionKey, value: Value) -> str | None:
+        """Why one value a condition requires is false on a full run, or None if it may be true."""
+        shown = f"`{_spelled(value.ref)}`"
+        if value.call_site is not None:
+            found = self.index.call_at(key[0], value.call_site)
+            name = self.model.calls.streamlit_call(key, found[1]) if found else None
+            return self._call_reason(found[1], name, shown) if name else None
+        state = self.model.state.state_key(key[0], key[1], value.ref)
+        if state is not None:
+            return self._state_reason(state, shown)
+        target = self.index.resolve(key[0], key[1], value.ref)
+        if target.kind != "streamlit" or target.rest != (CALL,) or target.call is None:
+            return None
+        if target.origin not in self.reach:
+            return None  # drawn by the app: changing it reruns the whole app
+        found = self.index.call_at(*target.call)
+        return self._call_reason(found[1], target.name, f"{shown} (`st.{target.name}(...)`)") if found else None
+
+    def _call_reason(self, call: CallSite, name: str, shown: str) -> str | None:
+        widget = api.method_name(name)
+        if name == "session_state.get":
+            key = call.args[0] if call.args else None
+            default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
+            if key is None or key.kind != "str" or not falsy(default):
+                return None
+            return self._state_reason(str(key.literal), shown)
+        if widget in api.MOMENTARY_WIDGETS:
+            return f"{shown} is true only in the fragment rerun that using it starts"
+        if widget not in api.FALSY_START or self._state_preset(call):
+            return None
+        if not falsy(_starting_value(call, widget)):
+            return None
+        return f"{shown} starts out empty, and changing it reruns only the fragment"
+
+    def _state_preset(self, call: CallSite) -> bool:
+        """A widget whose `key=` is also assigned in session state may start from that value."""
+        key = call.kwargs.get("key")
+        if key is None or key.kind != "str":
+            return key is not None
+        return any(w.how is WriteKind.ASSIGNMENT for w in self.model.state.writers.get(str(key.literal), ()))
+
+    def _state_reason(self, state: str, shown: str) -> str | None:
+        """Session state that a fragment rerun can change: code inside a fragment writes it, or a
+        callback of a widget drawn inside one (a callback of an app widget runs before a full run)."""
+        graph = self.model.graph
+        if self._preset_true(state):
+            return None
+        for writer in self.model.state.writers.get(state, ()):
+            inside = graph.fragment_reach.get(writer.function)
+            if inside and writer.how is WriteKind.WIDGET and self._widget_starts_false(writer.function, writer.site):
+                return f"{shown} is the value of a widget in fragment `{inside[0].name}` that starts out false or empty"
+            if inside and writer.how is WriteKind.ASSIGNMENT and self._conditional_store(writer.function, writer.site):
+                return f"{shown} is set in fragment `{inside[0].name}`, between full runs"
+            for owner in self.model.callbacks.owners.get(writer.function, ()):
+                inside = graph.fragment_reach.get(owner)
+                if inside:
+                    return f"{shown} is set by a callback of a widget in fragment `{inside[0].name}`, between full runs"
+        return None
+
+    def _preset_true(self, state: str) -> bool:
+        """Might a full run find the key already true? Any assignment of a value that is not a
+        literal false, empty or None (except those in a fragment's branches, the changes between
+        runs this rule looks for), or `st.session_state.setdefault(key, <such a value>)`."""
+        for writer in self.model.state.writers.get(state, ()):
+            if writer.how is not WriteKind.ASSIGNMENT:
+                continue
+            summary = self.index.function(writer.function)
+            in_fragment = bool(self.model.graph.fragment_reach.get(writer.function))
+            for at, _, guards, value in summary.stores if summary else ():
+                if at == writer.site.site and not falsy(value) and not (guards and in_fragment):
+                    return True
+        return any(not falsy(default) for default in self.model.state.defaults.get(state, ()))
+
+    def _widget_starts_false(self, key: FunctionKey, site: Site) -> bool:
+        found = self.index.call_at(site.path, site.site)
+        name = self.model.calls.streamlit_call(key, found[1]) if found else None
+        return name is not None and self._call_reason(found[1], name, "") is not None
+
+    def _conditional_store(self, key: FunctionKey, site: Site) -> bool:
+        """An assignment in a branch: a fragment that sets the key on every run, full runs
+        included, may well set it before the condition reads it."""
+        function = self.index.function(key)
+        return function is not None and any(guards for at, _, guards, _ in function.stores if at == site.site)
+
+
+def _starting_value(call: CallSite, widget: str) -> Value | None:
+    """The argument that sets a widget's starting value (`value=`, `default=`), if given."""
+    argument = api.FALSY_START[widget]
+    if argument is None:
+        return None
+    keyword, position = argument
+    given = call.kwargs.get(keyword)
+    if given is None and position is not None and len(call.args) > position:
+        given = call.args[position]
+    return given
+
+
+def falsy(value: Value | None) -> bool:
+    """No value given, or a literal False, None, 0 or ""."""
+    if value is None or value.kind == "none":
+        return True
+    return value.kind in ("bool", "num", "str") and not value.literal
+
+
+def _spelled(ref) -> str:
+    text = ".".join(ref or ("?",)).replace(".()", "()").replace(".[", "[")
+    return text.replace("()", "(...)")

@@ -1,0 +1,167 @@
+"""What the rerun interpreter finds: scopes, what each full run draws, and the triggers.
+
+Plain data, built by `model.interpreter` and read by the renderers (`fraglint scopes`), the
+language server's hover and the rules; `Interpretation.rerun_plan` answers what one trigger
+reruns, redraws, freezes and piles up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from packaging.version import Version
+
+from fraglint.index.project import FunctionKey
+from fraglint.model import run_every
+from fraglint.model import versions
+from fraglint.model.fragments import Site
+
+
+@dataclass(frozen=True)
+class Stop:
+    """An `st.stop()` call: it ends the run of `scope` (and, during a full run, the whole run)."""
+
+    site: Site
+    scope: str  # the scope whose code calls it
+    conditional: bool  # inside a branch or loop, or a helper called from one: the run may go on
+
+
+@dataclass
+class Scope:
+    id: str  # "app" or "fragment:<n>"
+    kind: str  # "app" or "fragment"
+    function: FunctionKey  # the fragment function, or the entry module's "<module>"
+    name: str | None = None
+    call: Site | None = None  # the call that starts this instance
+    parent: str | None = None
+    run_every: object = None  # the literal value of run_every, if any
+    chain: tuple[Site, ...] = ()  # call sites from the entry script to this instance
+    functions: list[FunctionKey] = field(default_factory=list)  # code that runs in this scope
+    children: list[str] = field(default_factory=list)
+    entry: str = ""  # the entry script this scope belongs to
+    stops: list[Stop] = field(default_factory=list)  # st.stop() calls this scope's code runs
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before this instance
+
+    @property
+    def interval_seconds(self) -> float | None:
+        return run_every.parse(*self.run_every).interval if self.run_every is not None else None
+
+
+@dataclass
+class Drawn:
+    """One element, widget or container that a full run draws."""
+
+    id: int
+    api: str
+    kind: str  # "widget", "element", "container"
+    site: Site
+    scope: str
+    label: str | None = None
+    key: str | None = None
+    container: str = "main"
+    outside: bool = False  # drawn by a fragment into a container created outside it
+    callback: FunctionKey | None = None
+    in_form: bool = False
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before drawing it
+    conditional: bool = False  # under a branch or loop of its scope's run: a run may not draw it
+
+
+@dataclass
+class Trigger:
+    kind: str  # "widget", "form", "timer", "rerun", "callback"
+    site: Site
+    scope: str  # the scope that reruns
+    widget: str | None = None
+    label: str | None = None
+    key: str | None = None
+    interval_seconds: float | None = None
+    callback: FunctionKey | None = None
+    note: str = ""
+    after_stop: Stop | None = None  # a conditional st.stop() the full run meets before the trigger
+    rerun_call: Site | None = None  # the callback's st.rerun that decides the scope
+
+
+@dataclass
+class RerunPlan:
+    trigger: Trigger
+    scope: Scope
+    functions: list[FunctionKey]
+    redrawn: list[Drawn]
+    frozen: list[Drawn]
+    piled: list[Drawn]
+    cut_short: set[int] = field(default_factory=set)  # ids of redrawn elements a stop in this rerun may skip
+
+
+@dataclass
+class Interpretation:
+    entries: list[str]
+    scopes: dict[str, Scope]
+    drawn: list[Drawn]
+    triggers: list[Trigger]
+    version: Version
+
+    @cached_property
+    def drawn_by_scope(self) -> dict[str, list[Drawn]]:
+        found: dict[str, list[Drawn]] = {}
+        for drawn in self.drawn:
+            found.setdefault(drawn.scope, []).append(drawn)
+        return found
+
+    @cached_property
+    def runs_calling(self) -> dict[FunctionKey, set[str]]:
+        """Fragment function -> the app runs (app scope ids) that call it."""
+        runs: dict[FunctionKey, set[str]] = {}
+        for scope in self.scopes.values():
+            if scope.kind == "fragment":
+                runs.setdefault(scope.function, set()).add(self.app_of(scope.id))
+        return runs
+
+    def scope_of(self, scope_id: str) -> Scope:
+        return self.scopes[scope_id]
+
+    def descendants(self, scope_id: str) -> list[str]:
+        found = [scope_id]
+        for child in self.scopes[scope_id].children:
+            found.extend(self.descendants(child))
+        return found
+
+    def app_of(self, scope_id: str) -> str:
+        while self.scopes[scope_id].parent is not None:
+            scope_id = self.scopes[scope_id].parent  # type: ignore[assignment]
+        return scope_id
+
+    def rerun_plan(self, trigger: Trigger) -> RerunPlan:
+        scope = self.scopes[trigger.scope]
+        inside = set(self.descendants(scope.id))
+        app = self.app_of(scope.id)
+        same_app = set(self.descendants(app))
+        piles = versions.holds("outside-writes-pile-up", self.version)
+        functions: list[FunctionKey] = []
+        for scope_id in sorted(inside, key=_scope_order):
+            for key in self.scopes[scope_id].functions:
+                if key not in functions:
+                    functions.append(key)
+        redrawn, frozen, piled = [], [], []
+        for drawn in (d for scope_id in same_app for d in self.drawn_by_scope.get(scope_id, ())):
+            if drawn.scope in inside:
+                if drawn.outside and scope.kind == "fragment" and piles and drawn.kind != "widget":
+                    piled.append(drawn)
+                else:
+                    redrawn.append(drawn)
+            else:
+                frozen.append(drawn)
+        by_id = lambda d: d.id  # noqa: E731 - drawing order
+        # a conditional st.stop() counts only when this rerun runs it: a fragment rerun does
+        # not run the stops of the script around the fragment
+        cut_short = {d.id for d in redrawn if d.after_stop is not None and d.after_stop.scope in inside}
+        return RerunPlan(
+            trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id),
+            cut_short,
+        )
+
+
+def _scope_order(scope_id: str) -> tuple[int, int]:
+    if scope_id.startswith("app"):
+        return (0, int(scope_id.split(":")[1]) if ":" in scope_id else 0)
+    return (1, int(scope_id.split(":")[1]))

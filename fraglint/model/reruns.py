@@ -1,0 +1,84 @@
+"""`st.rerun` calls, each with its scope read once (`streamlit_api.rerun_request`), and where
+a fragment-scoped one runs in script code that no fragment rerun is running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from fraglint.index.project import FunctionKey, ProjectIndex
+from fraglint.index.summary import CallSite
+from fraglint.model import streamlit_api as api
+from fraglint.model.call_graph import CallGraph, Chain
+from fraglint.model.fragments import Fragment, Site
+from fraglint.model.resolution import CallTargets
+from fraglint.model.streamlit_api import RerunRequest, RerunScope
+
+
+@dataclass(frozen=True)
+class RerunCall:
+    """An `st.rerun(...)` call in function `function`."""
+
+    function: FunctionKey
+    call: CallSite
+    request: RerunRequest
+
+    @property
+    def site(self) -> Site:
+        return Site(self.function[0], self.call.site)
+
+
+@dataclass(frozen=True)
+class FragmentRerunInScript:
+    """`st.rerun(scope="fragment")` that runs where no fragment rerun is running: in code a
+    full run runs outside fragments (`fragment` None, `chain` from module level), or
+    unconditionally in a fragment (`chain` from it), so also in the full run that draws it."""
+
+    rerun: RerunCall
+    chain: Chain
+    fragment: Fragment | None
+
+
+class Reruns:
+    def __init__(self, index: ProjectIndex, calls: CallTargets, graph: CallGraph) -> None:
+        self.index = index
+        self.calls = calls
+        self.graph = graph
+
+    @cached_property
+    def all(self) -> list[RerunCall]:
+        """Every `st.rerun(...)` call of the project."""
+        found = []
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for call in function.calls:
+                if call.func and call.func[-1] == api.RERUN and self.calls.target(key, call).api() == api.RERUN:
+                    found.append(RerunCall(key, call, api.rerun_request(call)))
+        return found
+
+    @cached_property
+    def fragment_scope_in_script(self) -> list[FragmentRerunInScript]:
+        """Fragment-scoped reruns that raise in script code (1.37+: `rerun-fragment-scope-outside-raises`)."""
+        found = []
+        for rerun in self.all:
+            if rerun.request.scope is not RerunScope.FRAGMENT:
+                continue
+            if rerun.function in self.graph.app_reach:
+                found.append(FragmentRerunInScript(rerun, self.graph.app_reach[rerun.function], None))
+                continue
+            unguarded = self._unguarded_in(rerun)
+            if unguarded is not None:
+                found.append(unguarded)
+        return found
+
+    def _unguarded_in(self, rerun: RerunCall) -> FragmentRerunInScript | None:
+        """The first called fragment that reaches the call through no branch at all."""
+        for fragment in self.graph.fragment_reach.get(rerun.function, []):
+            chain = self.graph.reach(fragment.function)[rerun.function]
+            if fragment.function not in self.graph.called_fragments:
+                continue
+            if rerun.call.in_branch or any(step.call.in_branch for step in chain):
+                continue
+            return FragmentRerunInScript(rerun, chain, fragment)
+        return None

@@ -1,0 +1,74 @@
+"""What each call in the project calls, resolved once per check and shared by every analysis.
+
+Resolution is the expensive step of the model, so each call's target is cached by its site,
+together with the modules read to resolve it: the language server keeps the targets of
+modules that an edit cannot affect (see `reuse`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fraglint.index.project import FunctionKey, ProjectIndex, Target
+from fraglint.index.summary import CallSite
+
+
+class CallTargets:
+    """Call site -> `Target`, lazily, remembering which modules each module's resolutions read."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._targets: dict[tuple[str, int], Target] = {}
+        # Per module, the modules read to resolve its calls: what its call targets and its
+        # call-graph edges depend on.
+        self.module_reads: dict[str, set[str]] = {}
+
+    def reuse(self, previous: CallTargets, changed: set[str]) -> set[str]:
+        """Take over the targets of modules the changes cannot affect; returns those modules.
+
+        `changed`: the modules whose summaries changed, from `ProjectIndex.reuse`. A module's
+        targets hold when neither it nor any module read while resolving them changed.
+        """
+        kept = {
+            path for path, read in previous.module_reads.items()
+            if path not in changed and changed.isdisjoint(read)
+        }
+        self.module_reads = {path: set(previous.module_reads[path]) for path in kept}
+        self._targets = {key: target for key, target in previous._targets.items() if key[0] in kept}
+        return kept
+
+    @contextmanager
+    def reading(self, path: str) -> Iterator[None]:
+        """Record the modules the index reads in this block as read on behalf of `path`."""
+        self.index.start_reading()
+        try:
+            yield
+        finally:
+            self.module_reads.setdefault(path, set()).update(self.index.stop_reading())
+
+    def target(self, key: FunctionKey, call: CallSite) -> Target:
+        """What the call `call`, made in function `key`, calls."""
+        cache_key = (key[0], call.site)
+        found = self._targets.get(cache_key)
+        if found is None:
+            with self.reading(key[0]):
+                found = self.index.resolve(key[0], key[1], call.func)
+            self._targets[cache_key] = found
+        return found
+
+    def streamlit_call(self, key: FunctionKey, call: CallSite) -> str | None:
+        """The Streamlit API path a call invokes directly (`sidebar.write`), else None."""
+        return self.target(key, call).api()
+
+    def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
+        """The project function a call runs: a function, or the `__init__` of a class it makes."""
+        target = self.target(key, call)
+        if target.kind == "function" and not target.rest:
+            return (target.path or key[0], target.name)
+        if target.kind == "class" and not target.rest:
+            with self.reading(key[0]):
+                init = self.index.method(target.path or key[0], target.name, "__init__")
+            if init is not None:
+                return (init.path or key[0], init.name)
+        return None

@@ -1,0 +1,124 @@
+"""Session state: which literal keys the code reads, sets and presets, and where.
+
+Session state carries values across reruns, so it is how a fragment's rerun changes what
+other code sees: a key written only by a fragment's reruns is stale for code that runs only on
+full runs (`stale-fragment-argument`), and a key set between full runs can turn a condition
+true only in a fragment rerun (`rerun-only-outside-write`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+from fraglint.index.project import FunctionKey, ProjectIndex
+from fraglint.index.summary import CALL, Value
+from fraglint.model import streamlit_api as api
+from fraglint.model.call_graph import CallGraph
+from fraglint.model.fragments import Site
+from fraglint.model.resolution import CallTargets
+
+# `st.session_state.<name>` attributes that are methods, not keys.
+_METHODS = frozenset({"get", "setdefault", "pop", "keys", "items", "values", "to_dict", "update", "clear"})
+
+
+class WriteKind(Enum):
+    """How code writes a session-state key (the value is the phrase messages use)."""
+
+    ASSIGNMENT = "assignment"  # `st.session_state.k = ...`, `st.session_state["k"] = ...`
+    WIDGET = "widget"  # a widget's `key="k"`: its value is stored under the key
+
+
+@dataclass(frozen=True)
+class StateWriter:
+    """One place that writes a session-state key."""
+
+    function: FunctionKey
+    site: Site
+    how: WriteKind
+
+
+class SessionState:
+    """Session-state keys: readers are resolved on demand, writers and defaults once."""
+
+    def __init__(self, index: ProjectIndex, calls: CallTargets, graph: CallGraph) -> None:
+        self.index = index
+        self.calls = calls
+        self.graph = graph
+
+    def state_key(self, path: str, scope: str, ref) -> str | None:
+        """The session-state key a name chain reads (`st.session_state.k`, `["k"]`, `.get("k")`)."""
+        target = self.index.resolve(path, scope, ref)
+        if target.kind != "streamlit" or not target.name.startswith("session_state"):
+            return None
+        parts = target.name.split(".")
+        if len(parts) == 2 and parts[1] not in _METHODS:
+            return parts[1] if not target.rest or target.rest[0] != CALL else None
+        if len(parts) == 1 and target.rest and target.rest[0].startswith("["):
+            return api.literal_key(target.rest[0])
+        if len(parts) == 2 and parts[1] == "get" and target.rest[:1] == (CALL,) and target.call is not None:
+            made = self.index.call_at(*target.call)
+            if made and made[1].args and made[1].args[0].kind == "str":
+                return str(made[1].args[0].literal)
+        return None
+
+    @cached_property
+    def defaults(self) -> dict[str, list[Value | None]]:
+        """Key -> the defaults `st.session_state.setdefault(key, default)` gives it (None: no default given)."""
+        found: dict[str, list[Value | None]] = {}
+        for path, function in self.index.functions():
+            for call in function.calls:
+                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != "str":
+                    continue
+                if self.calls.streamlit_call((path, function.qualname), call) != "session_state.setdefault":
+                    continue
+                default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
+                found.setdefault(str(call.args[0].literal), []).append(default)
+        return found
+
+    @cached_property
+    def writers(self) -> dict[str, list[StateWriter]]:
+        """Key -> every widget key and assignment that writes it."""
+        writers: dict[str, list[StateWriter]] = {}
+        for path, function in self.index.functions():
+            key = (path, function.qualname)
+            for site, ref, _, _ in function.stores:
+                state = self.state_key(path, function.qualname, ref)
+                if state is not None:
+                    writers.setdefault(state, []).append(StateWriter(key, Site(path, site), WriteKind.ASSIGNMENT))
+            for call in function.calls:
+                widget_key = call.kwargs.get("key")
+                if widget_key is None or widget_key.kind != "str":
+                    continue
+                if self._draws_widget(key, call):
+                    writer = StateWriter(key, Site(path, call.site), WriteKind.WIDGET)
+                    writers.setdefault(str(widget_key.literal), []).append(writer)
+        return writers
+
+    def _draws_widget(self, key: FunctionKey, call) -> bool:
+        """A call that draws a widget: `st.slider(...)`, `box.slider(...)`, `st.sidebar.slider(...)`."""
+        name = self.calls.streamlit_call(key, call)
+        if name is None and call.func:
+            target = self.calls.target(key, call)
+            name = target.rest[-1] if target.kind == "streamlit" and target.rest else None
+        return bool(name) and api.is_widget(api.method_name(name))
+
+    def fragments_alone_writing(self, state: str, caller: FunctionKey, callbacks: set[FunctionKey]) -> set[str]:
+        """Names of the fragments whose reruns alone write `state`, none of which reruns `caller`.
+
+        Empty when any writer runs on a full run, in a widget callback (`callbacks`), outside
+        every fragment, or inside a fragment whose rerun re-evaluates `caller` too.
+        """
+        names: set[str] = set()
+        for writer in self.writers.get(state, ()):
+            if writer.function in callbacks or writer.function in self.graph.app_reach:
+                return set()
+            inside = self.graph.fragment_reach.get(writer.function)
+            if not inside:
+                return set()
+            for fragment in inside:
+                if caller in self.graph.reach(fragment.function):
+                    return set()  # that fragment's reruns re-evaluate the call
+                names.add(fragment.name)
+        return names
