@@ -34,6 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from lsprotocol import types as lsp
 from pygls import uris
@@ -618,6 +619,14 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
 # -- LSP conversion -------------------------------------------------------------------------
 
 
+def _uri_of(path: str) -> str:
+    """The file URI of a path, also of one whose name is not UTF-8 (PEP 383 surrogates)."""
+    try:
+        return uris.from_fs_path(path) or path
+    except UnicodeEncodeError:
+        return "file://" + quote(os.fsencode(path))
+
+
 def _checked_path(uri: str, document=None) -> str | None:
     """The file path of a document fraglint checks: a Python file, named in UTF-8 (a URI can
     carry a lone surrogate that no file name can); None for anything else."""
@@ -767,12 +776,12 @@ class FraglintLanguageServer(LanguageServer):
     # -- conversion -------------------------------------------------------------------------
 
     def client_range(self, path: str, span: Span, document=None) -> tuple[str, lsp.Range]:
-        uri = uris.from_fs_path(path) or path
+        uri = _uri_of(path)
         if document is None or document.uri != uri:
             document = self.workspace.get_text_document(uri)
         try:
             lines = document.lines
-        except OSError:
+        except (OSError, ValueError):  # gone, or not UTF-8: the columns stay as they are
             lines = []
         return uri, document.position_codec.range_to_client_units(lines, _server_range(span))
 

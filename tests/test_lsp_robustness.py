@@ -242,6 +242,13 @@ def _surrogate_in_uri(server: RawServer) -> None:
     server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
+def _file_name_not_utf8(server: RawServer) -> None:
+    """A project file named in Latin-1 (Python sees a lone surrogate in its name): every check
+    reads the whole project, and its summary cache hashed the name as UTF-8."""
+    with open(os.fsencode(server.root) + b"/caf\xe9.py", "w") as handle:
+        handle.write(APP)
+
+
 def _thousand_rapid_edits(server: RawServer) -> None:
     uri = server.open("typing.py", CLEAN)
     text = CLEAN
@@ -311,6 +318,7 @@ HOSTILE = {
     "change-before-open": _change_before_open,
     "lone-surrogate-edit-with-20-open": _lone_surrogate_with_20_open,
     "lone-surrogate-in-a-uri": _surrogate_in_uri,
+    "project-file-name-not-utf8": _file_name_not_utf8,
     "a-thousand-rapid-edits": _thousand_rapid_edits,
 }
 

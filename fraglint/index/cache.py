@@ -38,7 +38,8 @@ class SummaryCache:
         self._ready = False
 
     def _entry(self, path: str) -> str:
-        return os.path.join(self.directory, hashlib.sha1(path.encode()).hexdigest() + ".pickle")
+        # fsencode: a file name that is not UTF-8 reaches Python as lone surrogates (PEP 383)
+        return os.path.join(self.directory, hashlib.sha1(os.fsencode(path)).hexdigest() + ".pickle")
 
     @staticmethod
     def _stamp(path: str) -> tuple[int, int] | None:
