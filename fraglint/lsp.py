@@ -16,8 +16,10 @@ top-level statement at a time, each cached by its text (`EditorSources`, `Chunke
 the previous check's name resolutions, call targets and call-graph edges are reused wherever
 the modules they read did not change (`engine.build_project(previous=...)`). Checks run one
 at a time on a worker thread, so the server keeps answering while one runs, and a check whose
-buffer has changed since it was scheduled is dropped before it starts. No request, buffer or
-engine failure ends the server: a failure is logged to the client and the server goes on.
+buffer has changed since it was scheduled is dropped before it starts. The per-text caches
+keep the open buffers' pieces plus a budget of older ones (`lsp_cache`). No request, buffer or
+engine failure ends the server: a failure is logged to the client and the server goes on;
+the wire under it (framing, JSON-RPC errors) is `lsp_io`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from fraglint.index.loader import InputProblem, compute_positions, summarize_fil
 from fraglint.index.sources import Sources
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
 from fraglint.index.visitor import ModulePart, SummaryVisitor, join_parts
+from fraglint.lsp_cache import BoundedCache
 
 log = logging.getLogger("fraglint.lsp")
 
@@ -188,6 +191,7 @@ class EditorSources(Sources):
 
     def forget_buffer(self, path: str) -> None:
         self._buffers.pop(path, None)
+        self.chunks.forget(path)
 
     def spans(self, path: str, buffers: dict[str, str]) -> Mapping[int, tuple[Span, ...]]:
         facts = self.facts(path, buffers)
@@ -206,6 +210,13 @@ def _surrogate_problem(path: str, text: str, offset: int) -> InputProblem:
     return InputProblem(path, "syntax-error", f"the text holds a lone surrogate ({code}), which is not Unicode text and has no UTF-8 form", line, column)
 
 
+# What is kept of chunks the open buffers no longer hold (an undo, a burst of edits to one
+# function), in characters: about 12 MB of parsed trees (lsp_cache). And of the texts known
+# not to parse alone (strings only).
+_STALE_CHARS = 64 * 1024
+_INCOMPLETE_CHARS = 1024 * 1024
+
+
 class ChunkedParser:
     """Re-parse and re-walk only the top-level statements an edit touched.
 
@@ -219,47 +230,69 @@ class ChunkedParser:
     not parse returns None: the caller parses it whole, for the syntax error.
     """
 
-    def __init__(self, capacity: int = 8192) -> None:
-        self.capacity = capacity
-        self._parsed: OrderedDict[str, tuple[object, dict]] = OrderedDict()
-        self._walked: OrderedDict[tuple[str, int, int], tuple[ModulePart, dict]] = OrderedDict()
-        self._incomplete: set[str] = set()  # pieces known to end mid-statement
+    def __init__(self, stale_chars: int = _STALE_CHARS) -> None:
+        # Budgets in characters of chunk text (see lsp_cache): the open buffers' current
+        # chunks are kept whatever their size, older versions up to `stale_chars`.
+        self.stale_chars = stale_chars
+        self._parsed: BoundedCache[str, tuple[object, dict]] = BoundedCache(stale_chars)
+        self._walked: BoundedCache[tuple[str, int, int], tuple[ModulePart, dict]] = BoundedCache(stale_chars)
+        self._incomplete: BoundedCache[str, bool] = BoundedCache(_INCOMPLETE_CHARS)  # pieces known to end mid-statement
+        self._sizes: dict[str, int] = {}  # path -> length of its buffer's current text
+        self._in_use: dict[str, set] = {}  # path -> the cache keys its current text uses
+        self._pinned: set = set()  # the keys of the other buffers' current texts: never evicted
 
     def summarize(self, path: str, text: str) -> tuple[ModuleSummary, FileFacts] | None:
+        self._budget_for(path, len(text))
         pieces = split_top_level(text)
         if pieces is None or len(pieces) < 2:
             return None
         parsed = self._parse_all(pieces)
         if parsed is None or len(parsed) < 2:
             return None
-        parts, site_nodes = [], {}
+        parts, site_nodes, used = [], {}, set()
         statement, next_site = 0, 1
         for _, chunk, (module, _) in parsed:
             walked = self._walk(chunk, module, statement, next_site)
             if walked is None:
                 return None
+            used.update((chunk, (chunk, statement, next_site)))
             part, nodes = walked
             parts.append(part)
             site_nodes.update(nodes)
             statement += len(module.body)
             next_site = part.next_site
+        self._in_use[path] = used
         summary = join_parts(path, parts)
         return summary, _facts_from_sites(text, site_nodes, [(first, positions) for first, _, (_, positions) in parsed])
+
+    def _budget_for(self, path: str, size: int) -> None:
+        """Budget for every open buffer's current text plus `stale_chars`; pin the others' chunks."""
+        self._sizes[path] = size
+        self._in_use.pop(path, None)  # its previous text's chunks may go now
+        self._pinned = set().union(*self._in_use.values())
+        self._parsed.budget = self._walked.budget = sum(self._sizes.values()) + self.stale_chars
+
+    def forget(self, path: str) -> None:
+        """The buffer was closed: its chunks are stale now."""
+        self._sizes.pop(path, None)
+        self._in_use.pop(path, None)
+        self._pinned = set().union(*self._in_use.values())
+        self._parsed.budget = self._walked.budget = sum(self._sizes.values()) + self.stale_chars
+        self._parsed.trim(self._pinned)
+        self._walked.trim(self._pinned)
 
     def _walk(self, chunk: str, module, statement: int, next_site: int) -> tuple[ModulePart, dict] | None:
         key = (chunk, statement, next_site)
         found = self._walked.get(key)
         if found is not None:
-            self._walked.move_to_end(key)
             return found
         visitor = SummaryVisitor("", {}, next_site)  # positions non-None: record each site's nodes
         try:
             visitor.walk_top_level(module.body, statement)
         except RecursionError:
             return None
-        self._walked[key] = found = (visitor.part(), visitor.site_nodes)
-        while len(self._walked) > self.capacity:
-            self._walked.popitem(last=False)
+        found = (visitor.part(), visitor.site_nodes)
+        self._walked.put(key, found, len(chunk), self._pinned)
         return found
 
     def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, str, tuple[object, dict]]] | None:
@@ -284,22 +317,18 @@ class ChunkedParser:
         try:
             return self._parse(chunk)
         except Exception:  # noqa: BLE001 - a syntax error, or nesting too deep for the recursion limit
-            if len(self._incomplete) > self.capacity:
-                self._incomplete.clear()
-            self._incomplete.add(chunk)
+            self._incomplete.put(chunk, True, len(chunk))
             return None
 
     def _parse(self, chunk: str) -> tuple[object, dict]:
         found = self._parsed.get(chunk)
         if found is not None:
-            self._parsed.move_to_end(chunk)
             return found
         import libcst as cst
 
         module = cst.parse_module(chunk)
-        self._parsed[chunk] = found = (module, dict(compute_positions(module)))
-        while len(self._parsed) > self.capacity:
-            self._parsed.popitem(last=False)
+        found = (module, dict(compute_positions(module)))
+        self._parsed.put(chunk, found, len(chunk), self._pinned)
         return found
 
 

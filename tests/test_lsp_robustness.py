@@ -443,3 +443,29 @@ def test_random_fuzz(tmp_path):
     running.notify("shutdown", None)  # a notification, wrongly: the server must go on
     assert running.close() == 0
     assert "Traceback" not in running.log()
+
+
+# -- memory: the per-text caches stay within budget ---------------------------------------------
+
+
+def test_chunk_caches_keep_within_budget_and_keep_other_buffers(monkeypatch):
+    """300 edits to one buffer: what the caches hold stays under the open texts plus the stale
+    budget, and the other open buffer's pieces are still there (no parse when it is checked)."""
+    import libcst
+
+    from fraglint.lsp import ChunkedParser
+
+    parser = ChunkedParser(stale_chars=4000)
+    other = "".join(f"def g{i}():\n    return {i}\n\n" for i in range(40))
+    parser.summarize("/p/other.py", other)
+    functions = [f"def f{i}():\n    return {i}\n\n" for i in range(40)]
+    for edit in range(300):
+        functions[edit % 40] = f"def f{edit % 40}():\n    return {edit} + {edit}\n\n"
+        assert parser.summarize("/p/edited.py", "".join(functions)) is not None
+    budget = len(other) + len("".join(functions)) + 4000
+    assert parser._parsed.cost <= budget and parser._walked.cost <= budget
+    parses = []
+    real = libcst.parse_module
+    monkeypatch.setattr(libcst, "parse_module", lambda text, *a, **k: parses.append(text) or real(text, *a, **k))
+    assert parser.summarize("/p/other.py", other) is not None
+    assert parses == []
