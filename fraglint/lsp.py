@@ -648,6 +648,12 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
 # -- LSP conversion -------------------------------------------------------------------------
 
 
+def _check_failed(error: Exception) -> lsp.Diagnostic:
+    message = f"fraglint could not check this file: {error!r} (a fraglint bug; the server's log has the details)"
+    start = lsp.Position(line=0, character=0)
+    return lsp.Diagnostic(range=lsp.Range(start=start, end=start), message=message, severity=lsp.DiagnosticSeverity.Warning, source=SOURCE)
+
+
 def _uri_of(path: str) -> str:
     """The file URI of a path, also of one whose name is not UTF-8 (PEP 383 surrogates)."""
     try:
@@ -773,16 +779,23 @@ class FraglintLanguageServer(LanguageServer):
             if other_uri != uri and other_uri.endswith(".py") and (other_path := _checked_path(other_uri, other))
         }
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
+        try:
+            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
+        except Exception as error:  # noqa: BLE001 - an engine failure is shown, not raised
+            self.report_failure(f"check of {path}", error)
+            found = error
         for problem in self._drain_problems():
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
         if found is None or self.generation.get(uri) != generation or uri not in self.workspace.text_documents:
             return  # the buffer changed meanwhile: a newer check is on its way
-        items = [(self.to_lsp(d, document), d) for d in found]
+        if isinstance(found, Exception):
+            # Said in the editor, where the old findings would otherwise stay as if still true.
+            items, shown = [], [_check_failed(found)]
+        else:
+            items = [(self.to_lsp(d, document), d) for d in found]
+            shown = [item for item, _ in items]
         self.published[uri] = Published(version, items)
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[item for item, _ in items])
-        )
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=shown))
 
     def report_server_error(self, error: Exception, source) -> None:
         """pygls's hook for a failure it caught (in its own handlers): logged like ours."""

@@ -42,13 +42,51 @@ def body(message: dict) -> bytes:
     return json.dumps(message).encode()
 
 
+class ServerThread:
+    """The server on pipes in a thread of this process (for tests that patch it): what
+    `RawServer` uses of a `subprocess.Popen`."""
+
+    def __init__(self) -> None:
+        from fraglint.lsp import make_server
+
+        in_read, in_write = os.pipe()
+        out_read, out_write = os.pipe()
+        server_in, self.stdin = open(in_read, "rb"), open(in_write, "wb")
+        self.stdout, server_out = open(out_read, "rb"), open(out_write, "wb")
+        self.returncode = None
+
+        def run() -> None:
+            try:
+                make_server().start_io(server_in, server_out)
+                self.returncode = 0
+            except SystemExit as exit:
+                self.returncode = exit.code
+            finally:
+                server_out.close()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        return self.returncode
+
+    def wait(self, timeout: float):
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise subprocess.TimeoutExpired("server thread", timeout)
+        return self.returncode
+
+    def kill(self) -> None:
+        pass
+
+
 class RawServer:
     """`fraglint lsp` as a subprocess: raw bytes in, framed JSON messages out (read on a thread)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, process: ServerThread | None = None) -> None:
         self.root = root
         self.stderr = open(root / "server.stderr", "w+b")  # a pipe would fill up with warnings
-        self.process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=root)
+        self.process = process or subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=root)
         self.received: list[dict] = []
         self.changed = threading.Condition()
         self.next_id = 1000
@@ -358,6 +396,41 @@ def test_requests_after_shutdown_and_exit_codes(tmp_path):
     assert without.process.wait(WAIT) == 1
     without.close()
     assert "Traceback" not in running.log() + without.log()
+
+
+def test_failures_inside_handlers_are_answered_logged_and_survived(tmp_path, monkeypatch):
+    """An engine bug: the check says so in the editor, hover and code actions answer empty,
+    the client's log has the error, and the next edit is checked as usual."""
+    from fraglint.lsp import Analyser, FraglintLanguageServer
+
+    real_check = Analyser.check
+
+    def check(self, path, text, others=None):
+        if "BOOM" in text:
+            raise RuntimeError("engine bug")
+        return real_check(self, path, text, others)
+
+    def broken(*args):
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(Analyser, "check", check)
+    monkeypatch.setattr(Analyser, "hover", broken)
+    monkeypatch.setattr(FraglintLanguageServer, "code_actions", broken)
+    running = RawServer(tmp_path, ServerThread())
+    running.initialize()
+    uri = running.open("app.py", APP + "# BOOM\n")
+    found = running.wait_diagnostics(uri, 1)
+    assert len(found) == 1 and "could not check this file" in found[0]["message"] and "engine bug" in found[0]["message"]
+    hover = running.wait_response(running.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 6, "character": 1}}))
+    assert "result" not in hover or hover["result"] is None
+    zero = {"line": 0, "character": 0}
+    actions = running.wait_response(running.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": {"start": zero, "end": zero}, "context": {"diagnostics": []}}))
+    assert actions["result"] == []
+    running.change(uri, 2, APP)
+    assert [d["code"] for d in running.wait_diagnostics(uri, 2)] == [FRG_DEPRECATED]
+    logged = [m["params"]["message"] for m in running.received if m.get("method") == "window/logMessage"]
+    assert any("engine bug" in m for m in logged) and any("handler bug" in m for m in logged), logged
+    assert running.close() == 0
 
 
 # -- seeded random fuzz -------------------------------------------------------------------------
