@@ -50,6 +50,7 @@ _CONTENT_LENGTH = b"content-length:"
 # raw newline, which a JSON body never holds inside a string (JSON escapes it) and cannot hold
 # right after `Content-Length: 12` outside one (that is not JSON), so a valid body never matches.
 _HEADER_IN_BODY = re.compile(rb"content-length:[ \t]*\d{1,18}[ \t]*\r?\n", re.IGNORECASE)
+_PARTIAL_LENGTH = re.compile(rb"content-length:[ \t]*\d{0,18}[ \t]*\r?")
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _ID_AT_START = re.compile(rb'\A\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*(-?\d{1,18}|"(?:[^"\\]|\\.){0,200}")')
 
@@ -145,8 +146,7 @@ class FrameReader:
         A body over the limit is read and dropped a chunk at a time, keeping only its head.
         """
         keep = length <= self.limit
-        head, window = bytearray(), bytearray()
-        got = 0
+        head, window, got = bytearray(), bytearray(), 0
         while got < length:
             if not self._buffer and not self._fill():
                 self.problems.append(f"the input ended inside a message body ({got} of {length} bytes)")
@@ -159,16 +159,36 @@ class FrameReader:
             window = window[-_TAIL:] + chunk
             match = _HEADER_IN_BODY.search(window)
             if match is not None:
-                self._buffer[:0] = window[match.start() :]  # read the header again, as the next one
-                got -= len(window) - match.start()
-                self.problems.append(f"a message declared {length} bytes, but the next header came after {got}")
-                keep = got <= (self.limit if keep else _HEAD)
-                del head[got:]
+                back = len(window) - match.start()
                 break
+        else:
+            back = len(window) - _header_start_at_end(window)
+        if back:  # the declared length was wrong: the next header is read again, as a header
+            self._buffer[:0] = window[len(window) - back :]
+            got -= back
+            del head[got:]
+            self.problems.append(f"a message declared {length} bytes, but the next header came after {got}")
+            keep = got <= (self.limit if keep else _HEAD)
         if not keep:
             self.problems.append(f"refused a message of {length} bytes: over the limit of {self.limit} bytes")
             return Frame(None, length, bytes(head))
         return Frame(bytes(head), length)
+
+
+def _header_start_at_end(body: bytes | bytearray) -> int:
+    """Where a `Content-Length` header cut short by the end of `body` starts, else len(body).
+
+    A JSON body ends with `}`, `]`, `"`, a digit or a letter of true/false/null, never with
+    a piece of `Content-Length: 12`, so a valid body is never cut."""
+    start = max(0, len(body) - _TAIL)
+    tail = bytes(body[start:]).lower()
+    at = tail.find(b"c")
+    while at != -1:
+        rest = tail[at:]
+        if _CONTENT_LENGTH.startswith(rest) or _PARTIAL_LENGTH.fullmatch(rest):
+            return start + at
+        at = tail.find(b"c", at + 1)
+    return len(body)
 
 
 def request_id_at_start(head: bytes) -> int | str | None:

@@ -340,6 +340,7 @@ HOSTILE = {
     "garbage-between-headers": b"Content-Length: %d\r\n\x00\xff garbage !!\r\nnot a header\r\n\r\n" % len(body(HOVER_50)) + body(HOVER_50),
     "content-length-huge": b"Content-Length: 99999999999\r\n\r\n" + body(HOVER_50),
     "content-length-too-long": b"Content-Length: 5000\r\n\r\n" + body(HOVER_50),
+    "content-length-a-little-too-long": b"Content-Length: %d\r\n\r\n" % (len(body(HOVER_50)) + 10) + body(HOVER_50),
     "content-length-too-short": b"Content-Length: 12\r\n\r\n" + body(HOVER_50),
     "content-length-zero": b"Content-Length: 0\r\n\r\n",
     "header-lines-without-blank-line": b"Content-Length: 10\r\nContent-Type: x\r\n",
