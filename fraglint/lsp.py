@@ -249,7 +249,7 @@ class ChunkedParser:
         parsed = self._parse_all(pieces)
         if parsed is None or len(parsed) < 2:
             return None
-        parts, site_nodes, used = [], {}, set()
+        parts, site_nodes, used = [], {}, set[object]()
         statement, next_site = 0, 1
         for _, chunk, (module, _) in parsed:
             walked = self._walk(chunk, module, statement, next_site)
@@ -764,7 +764,7 @@ class FraglintLanguageServer(LanguageServer):
         self.timers.pop(uri, None)
         try:
             await self._check_and_publish(uri, generation)
-        except Exception as error:  # noqa: BLE001 - an engine failure must never end the server
+        except Exception as error:  # an engine failure must never end the server
             self.report_failure(f"check of {uri}", error)
 
     async def _check_and_publish(self, uri: str, generation: int) -> None:
@@ -779,9 +779,10 @@ class FraglintLanguageServer(LanguageServer):
             if other_uri != uri and other_uri.endswith(".py") and (other_path := _checked_path(other_uri, other))
         }
         loop = asyncio.get_running_loop()
+        found: list[Diagnostic] | Exception | None
         try:
             found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
-        except Exception as error:  # noqa: BLE001 - an engine failure is shown, not raised
+        except Exception as error:  # an engine failure is shown, not raised
             self.report_failure(f"check of {path}", error)
             found = error
         for problem in self._drain_problems():
@@ -934,7 +935,7 @@ def _guarded(what: str, fallback: Callable[[], object] = lambda: None):
             try:
                 result = handler(ls, params)
                 return await result if inspect.isawaitable(result) else result
-            except Exception as error:  # noqa: BLE001 - see the docstring
+            except Exception as error:  # see the docstring
                 ls.report_failure(what, error)
                 return fallback()
 

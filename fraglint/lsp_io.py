@@ -74,7 +74,7 @@ class FrameReader:
     to report, since only that thread may write to the client.
     """
 
-    stream: BinaryIO
+    stream: Any  # a buffered binary stream: its read1 returns what a pipe has, without waiting
     limit: int = MAX_BODY_BYTES
     problems: list[str] = field(default_factory=list)
     _buffer: bytearray = field(default_factory=bytearray)
@@ -259,8 +259,8 @@ class Protocol(LanguageServerProtocol):
         if method is not None:
             data.setdefault("params", None)  # JSON-RPC lets a request leave them out
         try:
-            message = self._converter.structure(data, self._message_type(data))
-        except Exception as error:  # noqa: BLE001 - cattrs raises many kinds; each becomes one answer
+            message: Any = self._converter.structure(data, self._message_type(data))
+        except Exception as error:  # cattrs raises many kinds; each becomes one answer
             details = "; ".join(transform_error(error)) if isinstance(error, ClassValidationError) else str(error)
             answer = msg_id if method is not None else None  # a response from the client gets no answer
             self.refuse(answer, lsp.ErrorCodes.InvalidParams, f"invalid {method or 'response'}: {details}", reply=answer is not None)
@@ -283,7 +283,7 @@ class Protocol(LanguageServerProtocol):
     def _dispatch(self, message, method: str | None, msg_id: int | str | None) -> None:
         try:
             self.handle_message(message)
-        except Exception as error:  # noqa: BLE001 - pygls answers handler failures; this is a last guard
+        except Exception as error:  # pygls answers handler failures; this is a last guard
             self.report(f"handling {method or 'a response'} failed: {error!r}", lsp.MessageType.Error)
             if method is not None and msg_id is not None:
                 self.refuse(msg_id, lsp.ErrorCodes.InternalError, f"{method} failed: {error!r}")
