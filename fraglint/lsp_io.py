@@ -10,7 +10,8 @@ frame, and an error handler that never sees the body. So `serve_stdio` replaces 
 (the rest of pygls, and `LanguageServer.start_io`'s setup, is used as is):
 
 * `FrameReader` frames the byte stream: a malformed header block is skipped up to the next
-  `Content-Length` header, a body over `MAX_BODY_BYTES` is discarded in chunks without being
+  `Content-Length` header, a wrong length is caught where the next header shows up inside or
+  at the end of the body, a body over `MAX_BODY_BYTES` is discarded in chunks without being
   held, and every problem is reported to the client (window/logMessage) and to stderr;
 * `Protocol.receive` answers a body that is not JSON with JSON-RPC's Parse error (-32700), one
   that is not a JSON-RPC message with Invalid Request (-32600), params that do not fit the
