@@ -52,11 +52,34 @@ class Probe:
         self.client = LanguageClient("fraglint-lsp-latency", "1")
         self.arrived: dict[int | None, tuple[float, int]] = {}
         self.event = asyncio.Event()
+        self.server = None  # the server process
+        self.stderr = b""  # the last 8 KiB the server wrote to stderr
+        self.tasks: list[asyncio.Task] = []
 
         @self.client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: lsp.PublishDiagnosticsParams) -> None:
             self.arrived[params.version] = (time.perf_counter(), len(params.diagnostics))
             self.event.set()
+
+    async def start(self) -> None:
+        await self.client.start_io(sys.executable, "-m", "fraglint", "lsp")
+        self.server = getattr(self.client, "_server", None)  # pygls's asyncio.subprocess.Process
+        if self.server is not None and self.server.stderr is not None:
+            self.tasks.append(asyncio.create_task(self._drain(self.server.stderr)))
+
+    async def _drain(self, stream: asyncio.StreamReader) -> None:
+        """pygls's client pipes the server's stderr and never reads it: once the server has
+        logged 64 KiB it blocks on its next line and publishes nothing more. Read it all."""
+        while chunk := await stream.read(4096):
+            self.stderr = (self.stderr + chunk)[-8192:]
+
+    def server_rss_mb(self) -> float | None:
+        """The server's resident memory (Linux), to see what its caches keep."""
+        try:
+            with open(f"/proc/{self.server.pid}/status") as status:
+                return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+        except (AttributeError, OSError, StopIteration):
+            return None
 
     async def wait_for(self, version: int, timeout: float) -> tuple[float, int]:
         deadline = time.perf_counter() + timeout
@@ -64,7 +87,9 @@ class Probe:
             self.event.clear()
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                raise TimeoutError(f"no diagnostics for version {version} within {timeout} s")
+                state = "running" if self.server is None or self.server.returncode is None else f"exited {self.server.returncode}"
+                tail = self.stderr.decode(errors="replace")[-2000:]
+                raise TimeoutError(f"no diagnostics for version {version} within {timeout} s (server {state}); its stderr ends:\n{tail}")
             try:
                 await asyncio.wait_for(self.event.wait(), remaining)
             except asyncio.TimeoutError:
@@ -117,7 +142,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
     text = app.read_text(encoding="utf-8")
     uri = app.as_uri()
     probe = Probe()
-    await probe.client.start_io(sys.executable, "-m", "fraglint", "lsp")
+    await probe.start()
     try:
         await probe.client.initialize_async(
             lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=project.as_uri(), process_id=os.getpid())
@@ -129,6 +154,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
         )
         arrived, count = await probe.wait_for(1, timeout)
         cold = arrived - started
+        rss_after_open = probe.server_rss_mb()
         lines = text.splitlines(keepends=True)
         samples = []
         for number in range(edits):
@@ -147,10 +173,13 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
             arrived, count = await probe.wait_for(version, timeout)
             samples.append((arrived - sent) * 1000)
             await asyncio.sleep(0.3)  # a pause between edits, as between bursts of typing
+        rss_at_end = probe.server_rss_mb()
         await probe.client.shutdown_async(None)
         probe.client.exit(None)
     finally:
         await probe.client.stop()
+        for task in probe.tasks:
+            task.cancel()
     ordered = sorted(samples)
     return {
         "cold_first_diagnostics_ms": round(cold * 1000, 1),
@@ -164,6 +193,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "target_median_ms": TARGET_MS,
         "edit_kind": kind,
+        "server_rss_mb": [round(x, 1) if x is not None else None for x in (rss_after_open, rss_at_end)],
     }
 
 
@@ -224,7 +254,8 @@ def main() -> int:
         print(
             f"warm, {figures['edit_kind']} edits: didChange -> publishDiagnostics over {figures['edits']} edits: "
             f"median {figures['median_ms']} ms, p90 {figures['p90_ms']} ms, min {figures['min_ms']} ms, "
-            f"max {figures['max_ms']} ms (target: median <= {TARGET_MS:.0f} ms)"
+            f"max {figures['max_ms']} ms (target: median <= {TARGET_MS:.0f} ms); "
+            f"server RSS {figures['server_rss_mb'][0]} MB after the open, {figures['server_rss_mb'][1]} MB at the end"
         )
         if args.in_process:
             print(

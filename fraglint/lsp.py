@@ -16,31 +16,35 @@ top-level statement at a time, each cached by its text (`EditorSources`, `Chunke
 the previous check's name resolutions, call targets and call-graph edges are reused wherever
 the modules they read did not change (`engine.build_project(previous=...)`). Checks run one
 at a time on a worker thread, so the server keeps answering while one runs, and a check whose
-buffer has changed since it was scheduled is dropped before it starts. No request, buffer or
-engine failure ends the server: a failure is logged to the client and the server goes on.
+buffer has changed since it was scheduled is dropped before it starts. The per-text caches
+keep the open buffers' pieces plus a budget of older ones (`lsp_cache`). No request, buffer or
+engine failure ends the server: a failure is logged to the client and the server goes on;
+the wire under it (framing, JSON-RPC errors) is `lsp_io`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
+import inspect
 import itertools
 import logging
 import os
 import re
+import sys
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from lsprotocol import types as lsp
 from pygls import uris
-from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 
 from fraglint import __version__
-from fraglint import engine, fixes
+from fraglint import engine, fixes, lsp_io
 from fraglint.config import ConfigError, Settings, find_project_root
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fraglint.index.cache import SummaryCache
@@ -49,6 +53,7 @@ from fraglint.index.loader import InputProblem, admits_whole, compute_positions,
 from fraglint.index.sources import Sources
 from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
 from fraglint.index.visitor import ModulePart, SummaryVisitor, join_parts
+from fraglint.lsp_cache import BoundedCache
 
 log = logging.getLogger("fraglint.lsp")
 
@@ -167,27 +172,50 @@ class EditorSources(Sources):
         cached = self._buffers.get(path)
         if cached is not None and cached.text == text:
             return cached
+        self._buffers[path] = analysis = self._analyse(path, text)
+        return analysis
+
+    def _analyse(self, path: str, text: str) -> _BufferAnalysis:
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            return _BufferAnalysis(text, _surrogate_problem(path, text, surrogate.start()), FileFacts(text, {}, {}))
         chunked = self.chunks.summarize(path, text) if "\x00" not in text else None
         if chunked is not None:
-            analysis = _BufferAnalysis(text, *chunked)
-        elif "\x00" in text:
-            analysis = _BufferAnalysis(text, summarize_file(path, text), None)
-        else:
-            result = summarize_source(path, text, with_positions=True)
-            if isinstance(result, InputProblem):
-                analysis = _BufferAnalysis(text, result, None)
-            else:
-                summary, visitor = result
-                analysis = _BufferAnalysis(text, summary, facts_from_visitor(text, visitor))
-        self._buffers[path] = analysis
-        return analysis
+            return _BufferAnalysis(text, *chunked)
+        if "\x00" in text:
+            return _BufferAnalysis(text, summarize_file(path, text), None)
+        result = summarize_source(path, text, with_positions=True)
+        if isinstance(result, InputProblem):
+            return _BufferAnalysis(text, result, None)
+        summary, visitor = result
+        return _BufferAnalysis(text, summary, facts_from_visitor(text, visitor))
 
     def forget_buffer(self, path: str) -> None:
         self._buffers.pop(path, None)
+        self.chunks.forget(path)
 
     def spans(self, path: str, buffers: dict[str, str]) -> Mapping[int, tuple[Span, ...]]:
         facts = self.facts(path, buffers)
         return facts.spans if facts is not None else {}
+
+
+# An editor buffer can hold what no file can: a lone surrogate (JSON allows "\ud800") has no
+# UTF-8 form, so libcst, the tokenizer and the disk all refuse the text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_problem(path: str, text: str, offset: int) -> InputProblem:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    code = f"U+{ord(text[offset]):04X}"
+    return InputProblem(path, "syntax-error", f"the text holds a lone surrogate ({code}), which is not Unicode text and has no UTF-8 form", line, column)
+
+
+# What is kept of chunks the open buffers no longer hold (an undo, a burst of edits to one
+# function), in characters: about 12 MB of parsed trees (lsp_cache). And of the texts known
+# not to parse alone (strings only).
+_STALE_CHARS = 64 * 1024
+_INCOMPLETE_CHARS = 1024 * 1024
 
 
 class ChunkedParser:
@@ -203,47 +231,69 @@ class ChunkedParser:
     not parse returns None: the caller parses it whole, for the syntax error.
     """
 
-    def __init__(self, capacity: int = 8192) -> None:
-        self.capacity = capacity
-        self._parsed: OrderedDict[str, tuple[object, dict]] = OrderedDict()
-        self._walked: OrderedDict[tuple[str, int, int], tuple[ModulePart, dict]] = OrderedDict()
-        self._incomplete: set[str] = set()  # pieces known to end mid-statement
+    def __init__(self, stale_chars: int = _STALE_CHARS) -> None:
+        # Budgets in characters of chunk text (see lsp_cache): the open buffers' current
+        # chunks are kept whatever their size, older versions up to `stale_chars`.
+        self.stale_chars = stale_chars
+        self._parsed: BoundedCache[str, tuple[object, dict]] = BoundedCache(stale_chars)
+        self._walked: BoundedCache[tuple[str, int, int], tuple[ModulePart, dict]] = BoundedCache(stale_chars)
+        self._incomplete: BoundedCache[str, bool] = BoundedCache(_INCOMPLETE_CHARS)  # pieces known to end mid-statement
+        self._sizes: dict[str, int] = {}  # path -> length of its buffer's current text
+        self._in_use: dict[str, set] = {}  # path -> the cache keys its current text uses
+        self._pinned: set = set()  # the keys of the other buffers' current texts: never evicted
 
     def summarize(self, path: str, text: str) -> tuple[ModuleSummary, FileFacts] | None:
+        self._budget_for(path, len(text))
         pieces = split_top_level(text)
         if pieces is None or len(pieces) < 2:
             return None
         parsed = self._parse_all(pieces)
         if parsed is None or len(parsed) < 2 or not admits_whole(text):
             return None
-        parts, site_nodes = [], {}
+        parts, site_nodes, used = [], {}, set[object]()
         statement, next_site = 0, 1
         for _, chunk, (module, _) in parsed:
             walked = self._walk(chunk, module, statement, next_site)
             if walked is None:
                 return None
+            used.update((chunk, (chunk, statement, next_site)))
             part, nodes = walked
             parts.append(part)
             site_nodes.update(nodes)
             statement += len(module.body)
             next_site = part.next_site
+        self._in_use[path] = used
         summary = join_parts(path, parts)
         return summary, _facts_from_sites(text, site_nodes, [(first, positions) for first, _, (_, positions) in parsed])
+
+    def _budget_for(self, path: str, size: int) -> None:
+        """Budget for every open buffer's current text plus `stale_chars`; pin the others' chunks."""
+        self._sizes[path] = size
+        self._in_use.pop(path, None)  # its previous text's chunks may go now
+        self._pinned = set().union(*self._in_use.values())
+        self._parsed.budget = self._walked.budget = sum(self._sizes.values()) + self.stale_chars
+
+    def forget(self, path: str) -> None:
+        """The buffer was closed: its chunks are stale now."""
+        self._sizes.pop(path, None)
+        self._in_use.pop(path, None)
+        self._pinned = set().union(*self._in_use.values())
+        self._parsed.budget = self._walked.budget = sum(self._sizes.values()) + self.stale_chars
+        self._parsed.trim(self._pinned)
+        self._walked.trim(self._pinned)
 
     def _walk(self, chunk: str, module, statement: int, next_site: int) -> tuple[ModulePart, dict] | None:
         key = (chunk, statement, next_site)
         found = self._walked.get(key)
         if found is not None:
-            self._walked.move_to_end(key)
             return found
         visitor = SummaryVisitor("", {}, next_site)  # positions non-None: record each site's nodes
         try:
             visitor.walk_top_level(module.body, statement)
         except RecursionError:
             return None
-        self._walked[key] = found = (visitor.part(), visitor.site_nodes)
-        while len(self._walked) > self.capacity:
-            self._walked.popitem(last=False)
+        found = (visitor.part(), visitor.site_nodes)
+        self._walked.put(key, found, len(chunk), self._pinned)
         return found
 
     def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, str, tuple[object, dict]]] | None:
@@ -268,22 +318,18 @@ class ChunkedParser:
         try:
             return self._parse(chunk)
         except Exception:  # noqa: BLE001 - a syntax error, or nesting too deep for the recursion limit
-            if len(self._incomplete) > self.capacity:
-                self._incomplete.clear()
-            self._incomplete.add(chunk)
+            self._incomplete.put(chunk, True, len(chunk))
             return None
 
     def _parse(self, chunk: str) -> tuple[object, dict]:
         found = self._parsed.get(chunk)
         if found is not None:
-            self._parsed.move_to_end(chunk)
             return found
         module = parse_admitted(chunk)  # None: not parsed here; the whole buffer's parse says why
         if module is None:
             raise ValueError("not admitted")
-        self._parsed[chunk] = found = (module, dict(compute_positions(module)))
-        while len(self._parsed) > self.capacity:
-            self._parsed.popitem(last=False)
+        found = (module, dict(compute_positions(module)))
+        self._parsed.put(chunk, found, len(chunk), self._pinned)
         return found
 
 
@@ -606,6 +652,29 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
 # -- LSP conversion -------------------------------------------------------------------------
 
 
+def _check_failed(error: Exception) -> lsp.Diagnostic:
+    message = f"fraglint could not check this file: {error!r} (a fraglint bug; the server's log has the details)"
+    start = lsp.Position(line=0, character=0)
+    return lsp.Diagnostic(range=lsp.Range(start=start, end=start), message=message, severity=lsp.DiagnosticSeverity.Warning, source=SOURCE)
+
+
+def _uri_of(path: str) -> str:
+    """The file URI of a path, also of one whose name is not UTF-8 (PEP 383 surrogates)."""
+    try:
+        return uris.from_fs_path(path) or path
+    except UnicodeEncodeError:
+        return "file://" + quote(os.fsencode(path))
+
+
+def _checked_path(uri: str, document=None) -> str | None:
+    """The file path of a document fraglint checks: a Python file, named in UTF-8 (a URI can
+    carry a lone surrogate that no file name can); None for anything else."""
+    is_python = uri.endswith(".py") or (document is not None and document.language_id == "python")
+    if not uri.startswith("file:") or not is_python or _SURROGATE.search(uri):
+        return None
+    return uris.to_fs_path(uri)
+
+
 def _server_range(span: Span) -> lsp.Range:
     return lsp.Range(
         start=lsp.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0)),
@@ -661,29 +730,6 @@ def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
     return Span(line, column, line, column), f", {code}"
 
 
-class _Protocol(LanguageServerProtocol):
-    """Answers a request whose params do not fit its method with an error response.
-
-    pygls rejects such a message while decoding it and only logs, so the client would wait
-    forever for an answer; here the request gets JSON-RPC's -32602 under its own id.
-    """
-
-    def structure_message(self, data):
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as error:
-            if not (isinstance(data, dict) and "method" in data and isinstance(data.get("id"), (int, str))):
-                raise
-            self._send_response(data["id"], error=error.to_response_error())
-            return _Answered()
-
-
-class _Answered:
-    """A decoded message that was already answered: `handle_message` skips it (unknown version)."""
-
-    jsonrpc = "answered"
-
-
 @dataclass
 class Published:
     version: int | None
@@ -693,7 +739,7 @@ class Published:
 class FraglintLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "fraglint", __version__, protocol_cls=_Protocol, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "fraglint", __version__, protocol_cls=lsp_io.Protocol, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
         )
         self.analyser = Analyser()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fraglint-check")
@@ -701,14 +747,18 @@ class FraglintLanguageServer(LanguageServer):
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.last_change: dict[str, float] = {}  # uri -> loop time of its last scheduled check
         self.published: dict[str, Published] = {}
+        self.tasks: set[asyncio.Task] = set()
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """Serve on stdio through fraglint's framing (`lsp_io`: pygls's read loop cannot resynchronise)."""
+        lsp_io.serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
 
     # -- scheduling -------------------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float, leading: bool = True) -> None:
         """Check `uri` after `delay`; with `leading`, at once when no other change came just before."""
         document = self.workspace.text_documents.get(uri)
-        is_python = uri.endswith(".py") or (document is not None and document.language_id == "python")
-        if not uri.startswith("file:") or not is_python:
+        if _checked_path(uri, document) is None:
             return  # pyproject.toml, notebooks, unsaved scratch buffers: nothing to check
         generation = self.generation.get(uri, 0) + 1
         self.generation[uri] = generation
@@ -722,37 +772,62 @@ class FraglintLanguageServer(LanguageServer):
             timer.cancel()
         elif leading and delay and (last is None or now - last >= delay):
             delay = 0  # a change on its own: no burst to wait for (see DEBOUNCE_SECONDS)
-        self.timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.check_and_publish(uri, generation)))
+        self.timers[uri] = loop.call_later(delay, self._start_check, uri, generation)
+
+    def _start_check(self, uri: str, generation: int) -> None:
+        # The loop keeps only a weak reference to a task: hold each until it is done.
+        task = asyncio.get_running_loop().create_task(self.check_and_publish(uri, generation))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def check_and_publish(self, uri: str, generation: int) -> None:
+        """Check and publish, if the buffer is still the one scheduled; a failure is logged, and
+        the next change or save checks the document again."""
         self.timers.pop(uri, None)
-        document = self.workspace.text_documents.get(uri)
-        if document is None:
-            return
-        text, version, path = document.source, document.version, uris.to_fs_path(uri)
-        if path is None:
-            return
-        loop = asyncio.get_running_loop()
         try:
-            others = {
-                other_path: other.source
-                for other_uri, other in self.workspace.text_documents.items()
-                if other_uri != uri and other_uri.endswith(".py") and (other_path := uris.to_fs_path(other_uri))
-            }
-            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
+            await self._check_and_publish(uri, generation)
         except Exception as error:  # an engine failure must never end the server
-            log.exception("check failed")
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: check of {path} failed: {error!r}"))
+            self.report_failure(f"check of {uri}", error)
+
+    async def _check_and_publish(self, uri: str, generation: int) -> None:
+        document = self.workspace.text_documents.get(uri)
+        path = _checked_path(uri, document)
+        if document is None or path is None:
             return
+        text, version = document.source, document.version
+        others = {
+            other_path: other.source
+            for other_uri, other in self.workspace.text_documents.items()
+            if other_uri != uri and other_uri.endswith(".py") and (other_path := _checked_path(other_uri, other))
+        }
+        loop = asyncio.get_running_loop()
+        found: list[Diagnostic] | Exception | None
+        try:
+            found = await loop.run_in_executor(self.executor, self._check_if_current, uri, generation, path, text, others)
+        except Exception as error:  # an engine failure is shown, not raised
+            self.report_failure(f"check of {path}", error)
+            found = error
         for problem in self._drain_problems():
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
         if found is None or self.generation.get(uri) != generation or uri not in self.workspace.text_documents:
             return  # the buffer changed meanwhile: a newer check is on its way
-        items = [(self.to_lsp(d, document), d) for d in found]
+        if isinstance(found, Exception):
+            # Said in the editor, where the old findings would otherwise stay as if still true.
+            items, shown = [], [_check_failed(found)]
+        else:
+            items = [(self.to_lsp(d, document), d) for d in found]
+            shown = [item for item, _ in items]
         self.published[uri] = Published(version, items)
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=[item for item, _ in items])
-        )
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=shown))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """pygls's hook for a failure it caught (in its own handlers): logged like ours."""
+        self.report_failure("a handler", error)
+
+    def report_failure(self, what: str, error: BaseException) -> None:
+        """A failure inside the server: to stderr and to the client's log; the server goes on."""
+        log.error("%s failed: %r", what, error, exc_info=log.isEnabledFor(logging.DEBUG))
+        self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: {what} failed: {error!r}"))
 
     def _check_if_current(self, uri: str, generation: int, path: str, text: str, others: dict[str, str]) -> list[Diagnostic] | None:
         if self.generation.get(uri) != generation:
@@ -766,12 +841,12 @@ class FraglintLanguageServer(LanguageServer):
     # -- conversion -------------------------------------------------------------------------
 
     def client_range(self, path: str, span: Span, document=None) -> tuple[str, lsp.Range]:
-        uri = uris.from_fs_path(path) or path
+        uri = _uri_of(path)
         if document is None or document.uri != uri:
             document = self.workspace.get_text_document(uri)
         try:
             lines = document.lines
-        except OSError:
+        except (OSError, ValueError):  # gone, or not UTF-8: the columns stay as they are
             lines = []
         return uri, document.position_codec.range_to_client_units(lines, _server_range(span))
 
@@ -853,27 +928,41 @@ class FraglintLanguageServer(LanguageServer):
             return None
         position = document.position_codec.position_from_client_units(document.lines, params.position)
         loop = asyncio.get_running_loop()
-        try:
-            text = await loop.run_in_executor(
-                self.executor, self.analyser.hover, path, document.source, position.line + 1, position.character + 1
-            )
-        except Exception as error:
-            log.exception("hover failed")
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: hover failed: {error!r}"))
-            return None
+        text = await loop.run_in_executor(self.executor, self.analyser.hover, path, document.source, position.line + 1, position.character + 1)
         if text is None:
             return None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
+
+
+def _guarded(what: str, fallback: Callable[[], object] = lambda: None):
+    """A feature handler whose failure is logged and answered with `fallback()` (None, or no
+    actions), so that one bad request or buffer never costs more than its own answer."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        async def guarded(ls: FraglintLanguageServer, params):
+            try:
+                result = handler(ls, params)
+                return await result if inspect.isawaitable(result) else result
+            except Exception as error:  # see the docstring
+                ls.report_failure(what, error)
+                return fallback()
+
+        return guarded
+
+    return decorate
 
 
 def make_server() -> FraglintLanguageServer:
     server = FraglintLanguageServer()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @_guarded("didOpen")
     async def did_open(ls: FraglintLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         ls.schedule(params.text_document.uri, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @_guarded("didChange")
     async def did_change(ls: FraglintLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.schedule(uri, DEBOUNCE_SECONDS)
@@ -884,6 +973,7 @@ def make_server() -> FraglintLanguageServer:
                 ls.schedule(other, OTHERS_DELAY_SECONDS, leading=False)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+    @_guarded("didSave")
     async def did_save(ls: FraglintLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         if not uri.endswith(".py"):
@@ -896,6 +986,7 @@ def make_server() -> FraglintLanguageServer:
                 ls.schedule(other, DEBOUNCE_SECONDS)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @_guarded("didClose")
     async def did_close(ls: FraglintLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.generation[uri] = ls.generation.get(uri, 0) + 1
@@ -903,27 +994,26 @@ def make_server() -> FraglintLanguageServer:
         if timer is not None:
             timer.cancel()
         ls.published.pop(uri, None)
+        ls.last_change.pop(uri, None)
         path = uris.to_fs_path(uri)
         if path:
             ls.executor.submit(ls.analyser.sources.forget_buffer, path)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_guarded("didChangeWatchedFiles")
     async def did_change_watched(ls: FraglintLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         ls.analyser.settings.clear()
         for uri in list(ls.workspace.text_documents):
             ls.schedule(uri, DEBOUNCE_SECONDS)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+    @_guarded("code action", list)
     def code_action(ls: FraglintLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        try:
-            return ls.code_actions(params)
-        except Exception as error:
-            log.exception("code action failed")
-            ls.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"fraglint: code action failed: {error!r}"))
-            return []
+        return ls.code_actions(params)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @_guarded("hover")
     async def hover(ls: FraglintLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return await ls.hover(params)
 
