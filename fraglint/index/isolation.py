@@ -20,6 +20,11 @@ import warnings
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
+try:
+    import resource  # imported here: a forked child of a threaded process should import nothing
+except ImportError:  # not on Windows, which has no fork either
+    resource = None  # type: ignore[assignment]
+
 R = TypeVar("R")
 
 AVAILABLE = hasattr(os, "fork")
@@ -60,9 +65,7 @@ def _child(write_end: int, work: Callable, args: tuple, cpu_seconds: float | Non
     code = _RAISED
     try:
         gc.disable()  # short-lived: collecting would only copy the parent's pages
-        if cpu_seconds is not None:
-            import resource
-
+        if cpu_seconds is not None and resource is not None:
             limit = max(1, int(cpu_seconds + 0.999))
             resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))  # SIGXCPU, then SIGKILL
         data = pickle.dumps(work(*args), protocol=pickle.HIGHEST_PROTOCOL)
