@@ -8,7 +8,7 @@ needs more than `--timeout` seconds; each child also times the three stages frag
 (libcst parse, positions, summary walk) at the recursion limit fraglint uses, and reports the
 guard's measure of the text, so each bound can be read against the shape that sets it.
 
-    python benchmarks/parse_limits.py                     # every shape (~5 min idle)
+    python benchmarks/parse_limits.py                     # every shape (an hour at load 12)
     python benchmarks/parse_limits.py --shapes unary,elif --max 64000 --timeout 20
     python benchmarks/parse_limits.py --list
 
@@ -40,7 +40,6 @@ SHAPES = {
     "unary": lambda n: "x = " + "-" * n + "1\n",
     "unary_lines": lambda n: "x = (\n" + "-\n" * n + "1)\n",
     "not": lambda n: "x = " + "not " * n + "y\n",
-    "await": lambda n: "async def f():\n    x = " + "await " * n + "y\n",
     "lambda": lambda n: "f = " + "lambda: " * n + "1\n",
     "ternary": lambda n: "x = " + "a if b else " * n + "c\n",
     "attribute": lambda n: "x = a" + ".b" * n + "\n",
