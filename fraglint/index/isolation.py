@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import select
+import selectors
 import signal
 import time
 import warnings
@@ -82,15 +82,16 @@ def _read_all(fd: int, wall_seconds: float | None) -> tuple[bytes, bool]:
     """Everything the child writes, and whether it closed the pipe before the deadline."""
     chunks = []
     deadline = None if wall_seconds is None else time.monotonic() + wall_seconds
-    while True:
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            return b"".join(chunks), False
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks), True
-        chunks.append(chunk)
+    with selectors.DefaultSelector() as selector:  # epoll where there is one: no FD_SETSIZE limit
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not selector.select(timeout):
+                return b"".join(chunks), False
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
 
 
 def _kill(pid: int) -> None:

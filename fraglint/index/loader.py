@@ -144,12 +144,17 @@ def _summarize_contained(
             return InputProblem(
                 path, "analysis-limit", f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed"
             )
-        return InputProblem(path, "analysis-limit", f"the parser crashed on this file ({result.reason}); it was not analysed")
+        return parser_crashed(path, result.reason)
     if isinstance(result, InputProblem):
         return result
     if not with_positions:
         return result, SummaryVisitor(path)
     return _summarize_here(path, text, True, rejection)  # it parses within the deadline: again here, for positions
+
+
+def parser_crashed(path: str, reason: str) -> InputProblem:
+    """The file killed the process that parsed it (`reason`: "killed by SIGSEGV")."""
+    return InputProblem(path, "analysis-limit", f"the parser crashed on this file ({reason}); it was not analysed")
 
 
 def _summary_only(path: str, text: str, rejection: InputProblem | None) -> ModuleSummary | InputProblem:
