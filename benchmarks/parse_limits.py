@@ -1,14 +1,15 @@
 """How deep and how long a construct libcst's native parser survives, shape by shape.
 
-fraglint refuses a file (FRG003 `analysis-limit`) before libcst sees it when the file is
-deeper or its largest statement bigger than the bounds in `fraglint/index/guard.py`. Those
-bounds come from this experiment: for each shape, sizes double until the child process that
-parses the text crashes (a signal: libcst's Rust parser overflows its stack), raises, or
-needs more than `--timeout` seconds; each child also times the three stages fraglint runs
-(libcst parse, positions, summary walk) at the recursion limit fraglint uses, and reports the
-guard's measure of the text, so each bound can be read against the shape that sets it.
+fraglint refuses a file (FRG003 `analysis-limit`) before libcst sees it when it is deeper
+than `guard.MAX_DEPTH`, and parses it in a child under a deadline when its estimated cost is
+superlinear (`fraglint/index/guard.py`). Those bounds come from this experiment: for each
+shape, sizes double until the child process that parses the text crashes (a signal: libcst's
+Rust parser overflows its stack), raises, or needs more than `--timeout` CPU seconds; each
+child also times the three stages fraglint runs (libcst parse, positions, summary walk) at
+the recursion limit fraglint uses, and reports CPython's verdict and the guard's measure and
+verdict, so each bound can be read against the shape that sets it.
 
-    python benchmarks/parse_limits.py                     # every shape (~5 min idle)
+    python benchmarks/parse_limits.py                     # every shape (an hour at load 12)
     python benchmarks/parse_limits.py --shapes unary,elif --max 64000 --timeout 20
     python benchmarks/parse_limits.py --list
 
@@ -40,7 +41,6 @@ SHAPES = {
     "unary": lambda n: "x = " + "-" * n + "1\n",
     "unary_lines": lambda n: "x = (\n" + "-\n" * n + "1)\n",
     "not": lambda n: "x = " + "not " * n + "y\n",
-    "await": lambda n: "async def f():\n    x = " + "await " * n + "y\n",
     "lambda": lambda n: "f = " + "lambda: " * n + "1\n",
     "ternary": lambda n: "x = " + "a if b else " * n + "c\n",
     "attribute": lambda n: "x = a" + ".b" * n + "\n",

@@ -58,11 +58,11 @@ DEEP = {
     "blocks": "".join(" " * i + "if x:\n" for i in range(3000)) + " " * 3000 + "pass\n",
     "loops": "".join(" " * i + "for x in y:\n" for i in range(50)) + " " * 50 + "pass\n",
 }
-# Flat shapes libcst handles in linear time: they must be analysed, not refused.
+# Flat shapes libcst handles in linear time (to 64,000 and more): they must be analysed, not refused.
 FLAT = {
-    "comparisons": "import streamlit as st\n\nx = (\n" + "a <\n" * N + "a)\n",
-    "decorators": "import streamlit as st\n\n" + "@d\n" * N + "def f():\n    pass\n",
-    "comprehension_ifs": "import streamlit as st\n\nx = [a for a in b\n" + "if a\n" * N + "]\n",
+    "comparisons": "import streamlit as st\n\nx = (\n" + "a <\n" * 5000 + "a)\n",
+    "decorators": "import streamlit as st\n\n" + "@d\n" * 5000 + "def f():\n    pass\n",
+    "comprehension_ifs": "import streamlit as st\n\nx = [a for a in b\n" + "if a\n" * 5000 + "]\n",
 }
 FLAT_FINDING = "\n\nbox = st.container()\n\n\n@st.fragment\ndef poll():\n    box.write('tick')\n\n\npoll()\n"
 
@@ -140,6 +140,23 @@ def test_depth_limit_names_the_limit(tmp_path):
     found = check(write(tmp_path, {"deep.py": "x = " + "-" * 1500 + "1\n", "good.py": GOOD}))
     [refused] = [d for d in found if d["path"] == "deep.py"]
     assert refused["code"] == "FRG003" and "1502 levels deep" in refused["message"] and "up to 1000" in refused["message"]
+
+
+def test_deep_but_admitted_file_is_parsed_in_a_child_and_analysed(tmp_path):
+    """A 500-deep conditional chain: superlinear for libcst, so it is parsed in a child first."""
+    deep = GOOD + "\n\nx = (\n" + "    a if b else\n" * 500 + "    c)\n"
+    found = check(write(tmp_path, {"app.py": deep}))
+    assert of(found, "app.py") == [("FRG104", 8)]
+
+
+@pytest.mark.skipif(os.environ.get("FRAGLINT_SLOW_TESTS") != "1", reason="waits out the 10 s CPU deadline; set FRAGLINT_SLOW_TESTS=1")
+def test_a_parse_past_the_deadline_costs_that_file_only(tmp_path):
+    """950 levels (admitted) of lists of 100 numbers: libcst needs about half a minute."""
+    slow = "x = " + " + ".join(["[" + "1, " * 100 + "]"] * 950) + "\n"
+    found = check(write(tmp_path, {"slow.py": slow, "good.py": GOOD}))
+    [refused] = [d for d in found if d["path"] == "slow.py"]
+    assert refused["code"] == "FRG003" and "parsing takes more than" in refused["message"]  # CPU, or wall on a loaded machine
+    assert of(found, "good.py") == [("FRG104", 8)]
 
 
 # -- what CPython accepts or rejects ----------------------------------------------------------
@@ -286,7 +303,9 @@ async def test_server_survives_deep_buffers_and_goes_on_checking(client: Languag
     deep_and = "import streamlit as st\n\nx = (\n" + "a and\n" * N + "a)\n"
     # Each top-level statement compiles alone; only together is the future import misplaced.
     late_future = GOOD.replace("import streamlit as st\n", "import streamlit as st\nfrom __future__ import annotations\n")
-    for text, code in ((deep_and, "FRG003"), (late_future, "FRG001"), (GOOD, "FRG104")):
+    # Syntax newer than Python 3.11: there, libcst parses it in a child of the server.
+    modern = GOOD + "\ntype Rows = list[int]\n"
+    for text, code in ((deep_and, "FRG003"), (late_future, "FRG001"), (modern, "FRG104")):
         version += 1
         client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(

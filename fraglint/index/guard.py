@@ -19,12 +19,15 @@ from dataclasses import dataclass
 
 from fraglint.index.problems import InputProblem
 
-# libcst at this depth (any shape CPython accepts): at most ~0.6 s (a subscript chain) and
-# no failure; its first failures (Python's recursion limit in the walk) come at 2,000.
+# Measured with benchmarks/parse_limits.py (results/parse-limits*.txt), libcst 1.9, 8 MB
+# stack. At 1,000 levels every shape parses, in at most ~0.9 s (a subscript chain). libcst's
+# parser dies (SIGSEGV) at 1,281 nested brackets (CPython allows 200), 3,500 nested lambdas,
+# 7,125 `and` operands; our walks hit Python's recursion limit from 2,000 levels (a lambda
+# chain). 200 brackets and 1,000 lambdas together use under half of the stack.
 MAX_DEPTH = 1000
 # Expression depth up to which a statement parses in linear time; beyond it the time grows
-# with the square of the excess, and past `CONTAINED_COST` (~0.2 s of libcst) the file is
-# parsed in a child process under a deadline.
+# with the square of the excess, and past `CONTAINED_COST` (~0.2 s of libcst for the worst
+# shape, a subscript chain) the file is parsed in a child process under a deadline.
 LINEAR_DEPTH = 20
 CONTAINED_COST = 250_000
 

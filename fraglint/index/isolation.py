@@ -13,12 +13,17 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import select
+import selectors
 import signal
 import time
 import warnings
 from dataclasses import dataclass
 from typing import Callable, TypeVar
+
+try:
+    import resource  # imported here: a forked child of a threaded process should import nothing
+except ImportError:  # not on Windows, which has no fork either
+    resource = None  # type: ignore[assignment]
 
 R = TypeVar("R")
 
@@ -60,9 +65,7 @@ def _child(write_end: int, work: Callable, args: tuple, cpu_seconds: float | Non
     code = _RAISED
     try:
         gc.disable()  # short-lived: collecting would only copy the parent's pages
-        if cpu_seconds is not None:
-            import resource
-
+        if cpu_seconds is not None and resource is not None:
             limit = max(1, int(cpu_seconds + 0.999))
             resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))  # SIGXCPU, then SIGKILL
         data = pickle.dumps(work(*args), protocol=pickle.HIGHEST_PROTOCOL)
@@ -79,15 +82,16 @@ def _read_all(fd: int, wall_seconds: float | None) -> tuple[bytes, bool]:
     """Everything the child writes, and whether it closed the pipe before the deadline."""
     chunks = []
     deadline = None if wall_seconds is None else time.monotonic() + wall_seconds
-    while True:
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            return b"".join(chunks), False
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks), True
-        chunks.append(chunk)
+    with selectors.DefaultSelector() as selector:  # epoll where there is one: no FD_SETSIZE limit
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not selector.select(timeout):
+                return b"".join(chunks), False
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks), True
+            chunks.append(chunk)
 
 
 def _kill(pid: int) -> None:

@@ -67,7 +67,8 @@ def _bad_byte(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) 
 
 
 # libcst's parse of a file the guard sends to a child process (deep expressions, or syntax
-# the running Python rejects) may take this much CPU; the wall-clock backstop is six times it.
+# the running Python rejects) may take this much CPU; the wall-clock backstop is twelve times
+# it (a child on a machine loaded 12 deep on 2 cores gets a sixth of a core).
 _PARSE_DEADLINE = 10.0
 
 
@@ -129,7 +130,7 @@ def _summarize_contained(
     if not isolation.AVAILABLE:  # no fork: CPython's error stands; a deep file is parsed here
         return rejection or _summarize_here(path, text, with_positions, None)
     result = isolation.run_forked(
-        _summary_only, path, text, rejection, cpu_seconds=_PARSE_DEADLINE, wall_seconds=_PARSE_DEADLINE * 6
+        _summary_only, path, text, rejection, cpu_seconds=_PARSE_DEADLINE, wall_seconds=_PARSE_DEADLINE * 12
     )
     if isinstance(result, isolation.Failure):
         if rejection is not None:
@@ -138,12 +139,17 @@ def _summarize_contained(
             return InputProblem(
                 path, "analysis-limit", f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed"
             )
-        return InputProblem(path, "analysis-limit", f"the parser crashed on this file ({result.reason}); it was not analysed")
+        return parser_crashed(path, result.reason)
     if isinstance(result, InputProblem):
         return result
     if not with_positions:
         return result, SummaryVisitor(path)
     return _summarize_here(path, text, True, rejection)  # it parses within the deadline: again here, for positions
+
+
+def parser_crashed(path: str, reason: str) -> InputProblem:
+    """The file killed the process that parsed it (`reason`: "killed by SIGSEGV")."""
+    return InputProblem(path, "analysis-limit", f"the parser crashed on this file ({reason}); it was not analysed")
 
 
 def _summary_only(path: str, text: str, rejection: InputProblem | None) -> ModuleSummary | InputProblem:

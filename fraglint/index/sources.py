@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
-from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_file
+from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
 from fraglint.index.summary import ModuleSummary
 
 Summary = ModuleSummary | InputProblem
@@ -86,7 +86,7 @@ def _facts_one(path: str) -> tuple[str, FileFacts | None]:
 
 
 def _summary_crashed(path: str, why: str) -> tuple[str, Summary]:
-    return path, InputProblem(path, "analysis-limit", f"the parser crashed on this file ({why}); it was not analysed")
+    return path, parser_crashed(path, why)
 
 
 def _bytes_crashed(item: tuple[str, bytes], why: str) -> tuple[str, bytes | None, Summary]:
