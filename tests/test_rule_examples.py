@@ -1,10 +1,20 @@
-"""Every rule's VALID and INVALID examples run as tests, with the version they name."""
+"""Every rule's VALID and INVALID examples run as tests, with the version they name.
+
+An INVALID example marks each line the rule must report with `# [rule-name]` at the line's
+end (see `Example`); the test compares what the rule reports, line by line and finding by
+finding, with what is marked, and applies the fixes through `fraglint.fixes`, the one home
+for fix application, where the example says what the fixed code is.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
+from fraglint.fixes import plan_fixes
 from fraglint.rules import ALL_RULES
+from fraglint.rules.base import Example
 
 CASES = [
     pytest.param(rule, kind, index, example, id=f"{rule.name}-{kind}-{index}")
@@ -14,14 +24,47 @@ CASES = [
 ]
 
 
+def reported(diagnostics, rule) -> Counter[tuple[int, str]]:
+    return Counter((d.span.line, d.name) for d in diagnostics if d.name == rule.name)
+
+
+def marker_problems(example: Example, rule) -> list[str]:
+    """Markers that name another rule, or none: a typo would otherwise pass as "expects nothing"."""
+    return [f"line {line}: `# [{name}]` is not this rule ({rule.name})" for line, name in example.expected if name != rule.name]
+
+
 @pytest.mark.parametrize("rule, kind, index, example", CASES)
 def test_example(project, rule, kind, index, example):
+    assert not marker_problems(example, rule), marker_problems(example, rule)
+    assert bool(example.expected) == (kind == "invalid"), "an INVALID example marks its findings, a VALID one none"
     diagnostics = project({"app.py": example.code}, version=example.version)
-    lines = sorted(d.span.line for d in diagnostics if d.name == rule.name)
-    if kind == "valid":
-        assert lines == [], [d.message for d in diagnostics if d.name == rule.name]
-    else:
-        assert lines == sorted(example.lines), [(d.span.line, d.message) for d in diagnostics if d.name == rule.name]
+    messages = [(d.span.line, d.message) for d in diagnostics if d.name == rule.name]
+    assert reported(diagnostics, rule) == example.expected, messages
+    fixes = [d.fix for d in diagnostics if d.name == rule.name and d.fix is not None]
+    assert bool(fixes) == (example.fixed is not None), "an example whose findings carry fixes shows the fixed code"
+    if fixes:
+        plan = plan_fixes(example.code, fixes)
+        assert not plan.refused, plan.refused
+        assert plan.text == example.fixed_code
+
+
+def test_markers_give_lines_and_counts_and_leave_columns_alone():
+    example = Example(
+        """
+        import streamlit as st  # a comment stays  # [some-rule]
+
+        st.write("x")  #[some-rule , some-rule]
+        st.write("# [not-a-marker]")
+        """
+    )
+    assert example.expected == Counter({(1, "some-rule"): 1, (3, "some-rule"): 2})
+    assert example.code == 'import streamlit as st  # a comment stays\n\nst.write("x")\nst.write("# [not-a-marker]")\n'
+
+
+def test_a_marker_naming_another_rule_is_reported():
+    rule = next(r for r in ALL_RULES if r.name == "cached-fragment")
+    example = Example("import streamlit as st  # [cached-fragmnet]\n")
+    assert marker_problems(example, rule) == ["line 1: `# [cached-fragmnet]` is not this rule (cached-fragment)"]
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)

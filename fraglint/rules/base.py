@@ -10,6 +10,9 @@ names, so the docs cannot drift from the version table.
 from __future__ import annotations
 
 import inspect
+import re
+import textwrap
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator
 
@@ -26,17 +29,48 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 
 
+# `box.write("x")  # [outside-container-write]`: pylint's functional-test marker, at a line's end.
+_MARKER = re.compile(r"[ \t]*#[ \t]*\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\][ \t]*$")
+
+
 @dataclass(frozen=True)
 class Example:
     """A snippet that is both documentation and a test case.
 
-    For INVALID examples `lines` are the lines the rule must report; `version` is the
-    Streamlit release the example is checked against (default: the newest known).
+    In INVALID examples each line the rule must report ends with a marker comment naming the
+    rule, as in pylint's functional tests: `box.write("x")  # [outside-container-write]`, and
+    `# [name, name]` for two findings on one line. Counting lines by hand drifts with every
+    edit; a marker moves with its line. `code` is the snippet without the markers (they sit
+    at the end of a line, so no column before them moves): what is checked and what is shown.
+    `version` is the Streamlit release it is checked against (default: the newest known);
+    `fixed` is the code after applying the rule's fixes, where it offers any.
     """
 
-    code: str
+    source: str
     version: str | None = None
-    lines: tuple[int, ...] = ()
+    fixed: str | None = None
+
+    @property
+    def code(self) -> str:
+        return "".join(_MARKER.sub("", line) for line in _lines(self.source))
+
+    @property
+    def expected(self) -> Counter[tuple[int, str]]:
+        """How many findings each (line, rule name) the markers ask for."""
+        found: Counter[tuple[int, str]] = Counter()
+        for number, line in enumerate(_lines(self.source), start=1):
+            if marker := _MARKER.search(line):
+                found.update((number, name.strip()) for name in marker["names"].split(","))
+        return found
+
+    @property
+    def fixed_code(self) -> str | None:
+        return None if self.fixed is None else "".join(_lines(self.fixed))
+
+
+def _lines(source: str) -> list[str]:
+    """The snippet's lines as written into a file: dedented, from its first non-empty line."""
+    return textwrap.dedent(source).lstrip("\n").splitlines(keepends=True)
 
 
 @dataclass(frozen=True)

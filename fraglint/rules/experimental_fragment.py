@@ -62,22 +62,31 @@ live()
         Example(
             """
 import streamlit as st
-from streamlit import experimental_fragment
+from streamlit import experimental_fragment  # [experimental-fragment]
 
-@st.experimental_fragment(run_every=5)
+@st.experimental_fragment(run_every=5)  # [experimental-fragment]
 def live():
     st.write("deprecated")
 
 live()
 """,
             version="1.45.0",
-            lines=(2, 4),
+            fixed="""
+import streamlit as st
+from streamlit import fragment
+
+@st.fragment(run_every=5)
+def live():
+    st.write("deprecated")
+
+live()
+""",
         ),
         Example(
             """
 import streamlit as stl
 
-frag = stl.experimental_fragment
+frag = stl.experimental_fragment  # [experimental-fragment]
 
 @frag
 def live():
@@ -85,7 +94,17 @@ def live():
 
 live()
 """,
-            lines=(3,),
+            fixed="""
+import streamlit as stl
+
+frag = stl.fragment
+
+@frag
+def live():
+    stl.write("removed")
+
+live()
+""",
         ),
     ]
 
