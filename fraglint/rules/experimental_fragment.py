@@ -62,9 +62,11 @@ live()
         Example(
             """
 import streamlit as st
-from streamlit import experimental_fragment  # [experimental-fragment]
+from streamlit import experimental_fragment
+#                     ^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 
-@st.experimental_fragment(run_every=5)  # [experimental-fragment]
+@st.experimental_fragment(run_every=5)
+#^^^^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 def live():
     st.write("deprecated")
 
@@ -86,7 +88,8 @@ live()
             """
 import streamlit as stl
 
-frag = stl.experimental_fragment  # [experimental-fragment]
+frag = stl.experimental_fragment
+#      ^^^^^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 
 @frag
 def live():
