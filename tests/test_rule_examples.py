@@ -9,6 +9,7 @@ through `fraglint.fixes`, the one home for fix application, where the example sh
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import astuple
 
 import pytest
 
@@ -43,14 +44,21 @@ def test_example(project, rule, kind, index, example):
     assert bool(example.marks) == (kind == "invalid"), "an INVALID example marks its findings, a VALID one none"
     diagnostics = [d for d in project({"app.py": example.code}, version=example.version) if d.name == rule.name]
     assert Counter((d.span.line, d.name) for d in diagnostics) == marked_lines(example), [(d.span, d.message) for d in diagnostics]
-    spans = Counter((*(getattr(d.span, f) for f in ("line", "column", "end_line", "end_column")), d.name) for d in diagnostics)
+    spans = Counter((*astuple(d.span), d.name) for d in diagnostics)
     assert not marked_spans(example) - spans, [d.span for d in diagnostics]
     fixes = [d.fix for d in diagnostics if d.fix is not None]
     assert bool(fixes) == (example.fixed is not None), "an example whose findings carry fixes shows the fixed code"
     if fixes:
-        plan = plan_fixes(example.code, fixes)
-        assert not plan.refused, plan.refused
-        assert plan.text == example.fixed_code
+        check_fixes(project, rule, example, fixes)
+
+
+def check_fixes(project, rule, example: Example, fixes) -> None:
+    """The fixes, applied as `--fix` and the language server apply them, give the fixed code, which is clean."""
+    plan = plan_fixes(example.code, fixes)
+    assert not plan.refused, plan.refused
+    assert plan.text == example.fixed_code
+    again = project({"app.py": plan.text}, version=example.version)
+    assert not [d.message for d in again if d.name == rule.name], "the fixed code still has the finding"
 
 
 def test_marks_give_lines_counts_and_columns_and_leave_the_code_alone():
