@@ -54,7 +54,7 @@ class Example:
     edit; a marker moves with its line. Where the columns matter, a line of carets under the
     finding marks them instead, as ruff's snapshots show them: `#   ^^^^ [name]`.
     `code` is the snippet without caret lines and markers (a marker ends its line, so no
-    column before it moves): what is checked and what is shown. `version` is the Streamlit
+    column before it moves): what is checked, and what docs would show. `version` is the Streamlit
     release it is checked against (default: the newest known); `fixed` is the code after
     applying the rule's fixes, where it offers any.
     """
