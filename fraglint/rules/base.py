@@ -10,6 +10,8 @@ names, so the docs cannot drift from the version table.
 from __future__ import annotations
 
 import inspect
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterator
 
@@ -26,17 +28,77 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 
 
+_NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
+# `box.write("x")  # [outside-container-write]`: pylint's functional-test marker, at a line's end.
+_MARKER = re.compile(rf"[ \t]*#[ \t]*{_NAMES}[ \t]*$")
+# `#   ^^^^^^^^^ [outside-container-write]`: a whole line under a finding, its columns too.
+_CARETS = re.compile(rf"(?P<lead>[ \t]*#[ \t]*)(?P<carets>\^+)[ \t]*{_NAMES}[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A finding an example expects: its line, its rule, and where a caret line says, its columns."""
+
+    line: int
+    rule: str
+    columns: tuple[int, int] | None = None  # (column, end column), end-exclusive, on `line`
+
+
 @dataclass(frozen=True)
 class Example:
     """A snippet that is both documentation and a test case.
 
-    For INVALID examples `lines` are the lines the rule must report; `version` is the
-    Streamlit release the example is checked against (default: the newest known).
+    In INVALID examples each line the rule must report ends with a marker comment naming the
+    rule, as in pylint's functional tests: `box.write("x")  # [outside-container-write]`, and
+    `# [name, name]` for two findings on one line. Counting lines by hand drifts with every
+    edit; a marker moves with its line. Where the columns matter, a line of carets under the
+    finding marks them instead, as ruff's snapshots show them: `#   ^^^^ [name]`.
+    `code` is the snippet without caret lines and markers (a marker ends its line, so no
+    column before it moves): what is checked, and what docs would show. `version` is the Streamlit
+    release it is checked against (default: the newest known); `fixed` is the code after
+    applying the rule's fixes, where it offers any.
     """
 
-    code: str
+    source: str
     version: str | None = None
-    lines: tuple[int, ...] = ()
+    fixed: str | None = None
+
+    @property
+    def code(self) -> str:
+        return _parse(self.source)[0]
+
+    @property
+    def marks(self) -> tuple[Mark, ...]:
+        return _parse(self.source)[1]
+
+    @property
+    def fixed_code(self) -> str | None:
+        return None if self.fixed is None else "".join(_lines(self.fixed))
+
+
+def _parse(source: str) -> tuple[str, tuple[Mark, ...]]:
+    """The code without its marks, and the marks, numbered by the lines of that code."""
+    kept: list[str] = []
+    marks: list[Mark] = []
+    for line in _lines(source):
+        if carets := _CARETS.match(line):
+            start = len(carets["lead"]) + 1
+            columns = (start, start + len(carets["carets"]))
+            marks += [Mark(len(kept), name, columns) for name in _names(carets)]
+            continue
+        kept.append(_MARKER.sub("", line))
+        if marker := _MARKER.search(line):
+            marks += [Mark(len(kept), name) for name in _names(marker)]
+    return "".join(kept), tuple(marks)
+
+
+def _names(match: re.Match[str]) -> list[str]:
+    return [name.strip() for name in match["names"].split(",")]
+
+
+def _lines(source: str) -> list[str]:
+    """The snippet's lines as written into a file: dedented, from its first non-empty line."""
+    return textwrap.dedent(source).lstrip("\n").splitlines(keepends=True)
 
 
 @dataclass(frozen=True)

@@ -69,27 +69,25 @@ prices()
             """
 import streamlit as st
 
-@st.cache_data
+@st.cache_data  # [cached-fragment]
 @st.fragment
 def prices():
     st.line_chart([1, 2])
 
 prices()
 """,
-            lines=(3,),
         ),
         Example(
             """
 from streamlit import fragment, cache_resource as cache
 
 @fragment(run_every="10s")
-@cache(ttl=60)
+@cache(ttl=60)  # [cached-fragment]
 def prices():
     pass
 
 prices()
 """,
-            lines=(4,),
         ),
     ]
 

@@ -83,14 +83,13 @@ import streamlit as st
 def sales():
     st.write("x")
 
-@st.fragment(key="charts")
+@st.fragment(key="charts")  # [duplicate-fragment-key]
 def costs():
     st.write("y")
 
 sales()
 costs()
 """,
-            lines=(7,),
         ),
     ]
 

@@ -63,21 +63,33 @@ live()
             """
 import streamlit as st
 from streamlit import experimental_fragment
+#                     ^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 
 @st.experimental_fragment(run_every=5)
+#^^^^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 def live():
     st.write("deprecated")
 
 live()
 """,
             version="1.45.0",
-            lines=(2, 4),
+            fixed="""
+import streamlit as st
+from streamlit import fragment
+
+@st.fragment(run_every=5)
+def live():
+    st.write("deprecated")
+
+live()
+""",
         ),
         Example(
             """
 import streamlit as stl
 
 frag = stl.experimental_fragment
+#      ^^^^^^^^^^^^^^^^^^^^^^^^^ [experimental-fragment]
 
 @frag
 def live():
@@ -85,7 +97,17 @@ def live():
 
 live()
 """,
-            lines=(3,),
+            fixed="""
+import streamlit as stl
+
+frag = stl.fragment
+
+@frag
+def live():
+    stl.write("removed")
+
+live()
+""",
         ),
     ]
 

@@ -64,28 +64,26 @@ live()
             """
 import streamlit as st
 
-@st.fragment
+@st.fragment  # [fragment-api-unavailable]
 def live():
     if st.button("Again"):
-        st.rerun(scope="fragment")
+        st.rerun(scope="fragment")  # [fragment-api-unavailable]
 
 live()
 """,
             version="1.36.0",
-            lines=(3, 6),
         ),
         Example(
             """
 import streamlit as st
 
-@st.fragment(parallel=True, key="live")
+@st.fragment(parallel=True, key="live")  # [fragment-api-unavailable, fragment-api-unavailable]
 def live():
     st.write("x")
 
 live()
 """,
             version="1.57.0",
-            lines=(3, 3),
         ),
     ]
 

@@ -70,14 +70,13 @@ import streamlit as st
 @st.fragment
 def card(title):
     st.subheader(title)
-    st.button("Refresh")
+    st.button("Refresh")  # [fragment-duplicate-widget]
 
 card("Sales")
 card("Costs")
 for name in ["a", "b"]:
     card(name)
 """,
-            lines=(6,),
         ),
     ]
 

@@ -60,13 +60,12 @@ charts()
             """
 import streamlit as st
 
-@st.fragment(key="fragment")
+@st.fragment(key="fragment")  # [fragment-key-reserved]
 def charts():
     st.write("x")
 
 charts()
 """,
-            lines=(3,),
         ),
     ]
 

@@ -81,11 +81,10 @@ import streamlit as st
 def pick_city():
     return st.selectbox("City", ["Oslo", "Lima"])
 
-city = pick_city()
-if pick_city():
-    st.write(f"{pick_city()}")
+city = pick_city()  # [fragment-return-value]
+if pick_city():  # [fragment-return-value]
+    st.write(f"{pick_city()}")  # [fragment-return-value]
 """,
-            lines=(7, 8, 9),
         ),
     ]
 

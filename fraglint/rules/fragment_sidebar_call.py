@@ -81,18 +81,17 @@ filters()
 import streamlit as st
 
 def legend():
-    st.sidebar.caption("Legend")
+    st.sidebar.caption("Legend")  # [fragment-sidebar-call]
 
 @st.fragment
 def filters():
-    with st.sidebar:
+    with st.sidebar:  # [fragment-sidebar-call]
         st.write("Filters")
     legend()
 
 filters()
 """,
             version="1.45.0",
-            lines=(8, 4),
         ),
     ]
 

@@ -71,14 +71,13 @@ left, right = st.columns(2)
 
 @st.fragment
 def controls():
-    right.button("Refresh")
+    right.button("Refresh")  # [fragment-widget-outside]
     with left:
-        st.slider("Window", 1, 10)
+        st.slider("Window", 1, 10)  # [fragment-widget-outside]
 
 controls()
 """,
             version="1.45.0",
-            lines=(7, 9),
         ),
     ]
 

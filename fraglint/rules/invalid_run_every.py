@@ -71,21 +71,20 @@ a(); b(); c()
             """
 import streamlit as st
 
-@st.fragment(run_every="ten seconds")
+@st.fragment(run_every="ten seconds")  # [invalid-run-every]
 def a():
     st.write("x")
 
-@st.fragment(run_every=-5)
+@st.fragment(run_every=-5)  # [invalid-run-every]
 def b():
     st.write("y")
 
-@st.fragment(run_every="3 weeks")
+@st.fragment(run_every="3 weeks")  # [invalid-run-every]
 def c():
     st.write("z")
 
 a(); b(); c()
 """,
-            lines=(3, 7, 11),
         ),
     ]
 

@@ -98,7 +98,7 @@ def chart():
     st.line_chart([1, 2, 3])
 
 def panel():
-    chart()
+    chart()  # [nested-fragment]
 
 @st.experimental_fragment
 def dashboard():
@@ -108,7 +108,6 @@ def dashboard():
 dashboard()
 """,
             version="1.36.0",
-            lines=(8,),
         ),
     ]
 

@@ -108,20 +108,19 @@ box = st.container()
 left, right = st.columns(2)
 
 def show(target):
-    target.write("piles up")
+    target.write("piles up")  # [outside-container-write]
 
 @st.fragment
 def poll(area):
-    box.write("piles up")
+    box.write("piles up")  # [outside-container-write]
     with right:
-        st.write("piles up")
+        st.write("piles up")  # [outside-container-write]
     show(left)
-    area.markdown("piles up")
+    area.markdown("piles up")  # [outside-container-write]
 
 poll(st.container())
 """,
             version="1.45.0",
-            lines=(11, 13, 7, 15),
         ),
     ]
 

@@ -65,12 +65,11 @@ log = st.container()
 
 @st.fragment(parallel=True)
 def fetch():
-    log.write("fetched")
-    st.sidebar.write("status")
+    log.write("fetched")  # [parallel-fragment-outside-write]
+    st.sidebar.write("status")  # [parallel-fragment-outside-write]
 
 fetch()
 """,
-            lines=(7, 8),
         ),
     ]
 

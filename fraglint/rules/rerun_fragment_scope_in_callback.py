@@ -132,9 +132,8 @@ def table():
     st.button("Reload", on_click=reload)
 
 table()
-st.button("Refresh", on_click=lambda: st.rerun("fragment"))
+st.button("Refresh", on_click=lambda: st.rerun("fragment"))  # [rerun-fragment-scope-in-callback]
 """,
-            lines=(15,),
         ),
         Example(
             """
@@ -142,7 +141,7 @@ import streamlit as st
 
 def refresh():
     if st.session_state.get("dirty"):
-        st.rerun(scope="fragment")
+        st.rerun(scope="fragment")  # [rerun-fragment-scope-in-callback]
 
 def reload():
     refresh()
@@ -150,12 +149,11 @@ def reload():
 @st.fragment
 def table():
     st.button("Reload", on_click=reload)
-    st.button("Again", on_click=lambda: st.rerun(scope="fragment"))
+    st.button("Again", on_click=lambda: st.rerun(scope="fragment"))  # [rerun-fragment-scope-in-callback]
 
 table()
 """,
             version="1.45.0",
-            lines=(5, 13),
         ),
         Example(
             # one callback for a widget inside a fragment and one outside: reported once
@@ -163,7 +161,7 @@ table()
 import streamlit as st
 
 def refresh():
-    st.rerun(scope="fragment")
+    st.rerun(scope="fragment")  # [rerun-fragment-scope-in-callback]
 
 @st.fragment
 def table():
@@ -173,7 +171,6 @@ table()
 st.button("Reload all", on_click=refresh)
 """,
             version="1.63.0",
-            lines=(4,),
         ),
     ]
 

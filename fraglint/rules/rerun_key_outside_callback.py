@@ -65,13 +65,12 @@ import streamlit as st
 @st.fragment(key="charts")
 def charts():
     if st.button("Refresh"):
-        st.rerun("charts")
+        st.rerun("charts")  # [rerun-key-outside-callback]
 
 charts()
 if st.button("All"):
-    st.rerun(scope="charts")
+    st.rerun(scope="charts")  # [rerun-key-outside-callback]
 """,
-            lines=(6, 10),
         ),
     ]
 

@@ -178,22 +178,21 @@ slot = st.empty()
 st.session_state.setdefault("clicks", 0)
 
 def show(target, text):
-    target.markdown(text)
+    target.markdown(text)  # [rerun-only-outside-write]
 
 @st.fragment
 def search():
     if st.button("Search"):
         st.session_state.clicks += 1
-        box.write("first drawn in a rerun")
+        box.write("first drawn in a rerun")  # [rerun-only-outside-write]
         with st.sidebar:
-            st.caption("the sidebar too")
+            st.caption("the sidebar too")  # [rerun-only-outside-write]
     if st.session_state.clicks and (query := st.text_input("Query")):
         show(slot, query)
 
 search()
 box.write("the app's own write reserves nothing for the fragment")
 """,
-            lines=(8, 14, 16),
         ),
     ]
 

@@ -86,12 +86,11 @@ st.button("Again", on_click=lambda: st.rerun(scope="fragment"))
 import streamlit as st
 
 def refresh():
-    st.rerun(scope="fragment")
+    st.rerun(scope="fragment")  # [rerun-scope-outside-fragment]
 
 if st.button("Refresh"):
     refresh()
 """,
-            lines=(4,),
         ),
         Example(
             """
@@ -100,11 +99,10 @@ import streamlit as st
 @st.fragment
 def ticker():
     st.write("tick")
-    st.rerun(scope="fragment")
+    st.rerun(scope="fragment")  # [rerun-scope-outside-fragment]
 
 ticker()
 """,
-            lines=(6,),
         ),
     ]
 

@@ -77,7 +77,7 @@ def chart(days, region):
 
 controls()
 region = st.session_state.get("region", "EU")
-chart(st.session_state["days"], region=region)
+chart(st.session_state["days"], region=region)  # [stale-fragment-argument, stale-fragment-argument]
 
 @st.fragment
 def pick():
@@ -85,7 +85,6 @@ def pick():
 
 pick()
 """,
-            lines=(13, 13),
         ),
     ]
 

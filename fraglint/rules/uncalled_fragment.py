@@ -71,10 +71,9 @@ Dashboard().render()
 import streamlit as st
 
 @st.fragment
-def live():
+def live():  # [uncalled-fragment]
     st.write("x")
 """,
-            lines=(4,),
         ),
     ]
 
