@@ -18,7 +18,9 @@ from fraglint.model.call_graph import CallGraph, Chain
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.resolution import CallTargets
 
-_MAX_ARGUMENT_DEPTH = 12
+# how many helpers deep a parameter is traced to its arguments (each hop is a few Python frames)
+_MAX_ARGUMENT_DEPTH = 150
+_NOT_CUT = 1 << 30
 Reach = dict[FunctionKey, Chain]
 
 
@@ -89,6 +91,12 @@ class Containers:
         self.calls = calls
         self.graph = graph
         self._writes: dict[FunctionKey, list[Write]] = {}
+        self._enclosing_memo: dict[tuple[FunctionKey, FunctionKey], tuple[ContainerRef | None, Site | None]] = {}
+        self._callers_memo: dict[FunctionKey, dict[FunctionKey, list[tuple[FunctionKey, CallSite]]]] = {}
+        self._traced: dict[tuple[FunctionKey, FunctionKey, Target], list[ContainerRef]] = {}
+        self._tracing: dict[tuple[FunctionKey, FunctionKey, Target], int] = {}  # in progress -> depth
+        self._cut = _NOT_CUT  # the shallowest in-progress depth a cycle or the cap came back to
+        self.steps = 0  # frames and values looked at: the analysis' cost, for tests
 
     def writes(self, fragment: Fragment) -> list[Write]:
         """Every element and widget drawn while `fragment` runs, once per container it may target."""
@@ -169,35 +177,80 @@ class Containers:
 
     def _current_container(self, reach: Reach, key, function, call, chain) -> tuple[ContainerRef | None, Site | None]:
         """The innermost enclosing `with <container>:` for a plain `st.write`, along the chain."""
-        frames = [(key, function, call.withs)]
-        for step in reversed(chain):
-            caller = self.index.function(step.caller)
-            if caller is not None:
-                frames.append((step.caller, caller, step.call.withs))
-        for frame_key, frame_function, withs in frames:
-            for with_site in reversed(withs):
-                item = frame_function.withs.get(with_site)
-                if item is None or item.ctx.ref is None:
-                    continue
-                ctx = self.index.resolve(frame_key[0], frame_function.qualname, item.ctx.ref)
-                containers = self.containers_of(reach, frame_key, ctx)
-                if containers:
-                    return containers[0], Site(frame_key[0], with_site)
+        found = self._with_container(reach, key, function, call.withs)
+        if found[0] is not None:
+            return found
+        return self._enclosing(reach, key)
+
+    def _with_container(self, reach: Reach, key: FunctionKey, function, withs) -> tuple[ContainerRef | None, Site | None]:
+        """The innermost of `withs` (in `key`'s body) that enters a container, and its site."""
+        self.steps += 1
+        for with_site in reversed(withs):
+            item = function.withs.get(with_site)
+            if item is None or item.ctx.ref is None:
+                continue
+            ctx = self.index.resolve(key[0], function.qualname, item.ctx.ref)
+            containers = self.containers_of(reach, key, ctx)
+            if containers:
+                return containers[0], Site(key[0], with_site)
         return None, None
 
-    def containers_of(self, reach: Reach, key: FunctionKey, target: Target, depth: int = 0) -> list[ContainerRef]:
+    def _enclosing(self, reach: Reach, key: FunctionKey) -> tuple[ContainerRef | None, Site | None]:
+        """The innermost container `with` around the calls that reach `key` (its callers' side).
+
+        Reach is a tree (each function's chain extends its caller's), so this is computed once
+        per function of a reach, from its caller's answer, instead of once per write."""
+        start = next(iter(reach))
+        memo = self._enclosing_memo
+        pending = []
+        current = key
+        while (start, current) not in memo:
+            chain = reach.get(current, ())
+            step = chain[-1] if chain else None
+            caller = self.index.function(step.caller) if step is not None else None
+            found = self._with_container(reach, step.caller, caller, step.call.withs) if caller is not None else (None, None)
+            if found[0] is not None or step is None:
+                memo[(start, current)] = found
+                break
+            pending.append(current)
+            current = step.caller
+        for waiting in pending:
+            memo[(start, waiting)] = memo[(start, current)]
+        return memo[(start, current)]
+
+    def containers_of(self, reach: Reach, key: FunctionKey, target: Target) -> list[ContainerRef]:
         """Every container a value seen from function `key` (running inside a fragment) may be.
 
         A helper's parameter is traced to the argument of every call of that helper within the
-        fragment, so `draw(box)` and `draw(st.sidebar)` both count.
+        fragment, so `draw(box)` and `draw(st.sidebar)` both count. Memoised per (fragment,
+        value); a value whose tracing comes back round to itself adds nothing there.
         """
-        if depth > _MAX_ARGUMENT_DEPTH:
-            return []
+        self.steps += 1
         if target.kind == "streamlit":
             found = _streamlit_container(reach, target)
             return [found] if found else []
-        if target.kind != "param":
+        if target.kind != "param" or not reach:
             return []
+        memo_key = (next(iter(reach)), key, target)
+        if memo_key in self._traced:
+            return self._traced[memo_key]
+        if memo_key in self._tracing or len(self._tracing) > _MAX_ARGUMENT_DEPTH:
+            self._cut = min(self._cut, self._tracing.get(memo_key, -1))
+            return []
+        depth = self._tracing[memo_key] = len(self._tracing)
+        saved, self._cut = self._cut, _NOT_CUT
+        try:
+            containers = self._traced_param(reach, key, target)
+        finally:
+            del self._tracing[memo_key]
+            inner = self._cut
+            self._cut = min(saved, inner if inner < depth else _NOT_CUT)
+        if inner >= depth:
+            self._traced[memo_key] = containers  # complete: no cycle or cap above it cut it short
+        return containers
+
+    def _traced_param(self, reach: Reach, key: FunctionKey, target: Target) -> list[ContainerRef]:
+        """The containers the calls of a parameter's function pass for it (see `containers_of`)."""
         owner_key = (target.path or key[0], target.scope or key[1])
         owner = self.index.function(owner_key)
         if owner is None or owner_key not in reach:
@@ -206,17 +259,26 @@ class Containers:
             found = self._fragment_argument(owner_key, owner, target)
             return [found] if found else []
         containers: list[ContainerRef] = []
-        for caller_key in reach:
-            for edge in self.graph.edges.get(caller_key, ()):
-                if edge.callee != owner_key:
-                    continue
-                for container in self._passed_containers(reach, caller_key, owner, edge.call, target, depth):
-                    if container not in containers:
-                        containers.append(container)
+        for caller_key, call in self._callers(reach).get(owner_key, ()):
+            for container in self._passed_containers(reach, caller_key, owner, call, target):
+                if container not in containers:
+                    containers.append(container)
         return containers
 
+    def _callers(self, reach: Reach) -> dict[FunctionKey, list[tuple[FunctionKey, CallSite]]]:
+        """Within one reach: callee -> (caller, call) of each plain call into it, in reach order."""
+        start = next(iter(reach))
+        found = self._callers_memo.get(start)
+        if found is None:
+            found = self._callers_memo[start] = {}
+            for caller_key in reach:
+                for edge in self.graph.edges.get(caller_key, ()):
+                    if edge.callee is not None:
+                        found.setdefault(edge.callee, []).append((caller_key, edge.call))
+        return found
+
     def _passed_containers(
-        self, reach: Reach, caller_key: FunctionKey, owner: FunctionSummary, call: CallSite, target: Target, depth: int
+        self, reach: Reach, caller_key: FunctionKey, owner: FunctionSummary, call: CallSite, target: Target
     ) -> list[ContainerRef]:
         """The containers one call of a helper passes for its parameter `target`."""
         argument = argument_for(owner, call, target.name)
@@ -225,7 +287,7 @@ class Containers:
         passed = self.index.resolve(caller_key[0], caller_key[1], argument.ref)
         if target.rest:
             passed = passed.but(rest=passed.rest + target.rest)
-        return self.containers_of(reach, caller_key, passed, depth + 1)
+        return self.containers_of(reach, caller_key, passed)
 
     def _fragment_argument(
         self, fragment_key: FunctionKey, fragment: FunctionSummary, target: Target

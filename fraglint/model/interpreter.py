@@ -61,6 +61,18 @@ class ReachedRerun:
     conditional: bool
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where a function body is being walked: its scope, container, call chain and stack."""
+
+    scope: Scope
+    container: str
+    chain: tuple[Site, ...]
+    stack: tuple[FunctionKey, ...]
+    in_form: bool
+    guarded: bool
+
+
 class Interpreter:
     """Runs the abstract full run of each entry script over the fragment model."""
 
@@ -79,6 +91,10 @@ class Interpreter:
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
         self._callback_reruns: dict[FunctionKey, tuple[tuple[ReachedRerun, ...], bool]] = {}
         self._stops_end_runs = versions.holds("stop-ends-current-run", version)
+        # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
+        # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
+        self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
+        self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
 
     # -- entries ------------------------------------------------------------------------------
 
@@ -150,42 +166,59 @@ class Interpreter:
         """Walk one function; returns the `st.stop()` that ends the run inside it, if one does.
 
         `guarded`: the call chain into this function, within the scope's own run, passed a
-        branch or a loop (a stop in here then may not happen)."""
+        branch or a loop (a stop in here then may not happen).
+
+        Each function is walked once per context (scope, container, form, guard, the stop and
+        lost-fragment state it starts in): a second call in the same context draws nothing new,
+        so its recorded outcome is replayed. That keeps the walk linear in the code instead of
+        in the number of call paths; a call to a function already on the stack adds nothing."""
         if key in stack or len(stack) > _MAX_CALL_DEPTH:
             return None
+        lost = self._lost_to.id if self._lost_to is not None else None
+        context = (key, scope.id, container, in_form, guarded, lost, self._maybe_stopped)
+        if context in self._walked:
+            stop, self._maybe_stopped, self._lost_to = self._walked[context]
+            return stop
         function = self.index.function(key)
         if function is None:
             return None
         if key not in scope.functions:
             scope.functions.append(key)
-        stack = stack + (key,)
+        stop = self._walk_body(key, function, _Frame(scope, container, chain, stack + (key,), in_form, guarded))
+        self._walked[context] = (stop, self._maybe_stopped, self._lost_to)
+        return stop
+
+    def _walk_body(self, key: FunctionKey, function, frame: _Frame) -> Stop | None:
+        """The calls of one function in order, up to an `st.stop()` that surely ends the run."""
         for call in function.calls:
-            here_container, here_form = self._container_for(key, function, call, container, in_form)
-            branch = call.in_branch or call.in_loop
-            fragment = self.model.called_fragment(key, call) or self.model.called_dialog(key, call)
-            if fragment is not None:
-                stop = self._enter_fragment(fragment, key, call, self._lost_to or scope, here_container, chain, stack, here_form)
-                if stop is not None and self._ends_run(stop, branch):
-                    return stop
-                continue
-            target = self.model.target(key, call)
-            if target.kind == "streamlit":
-                if target.api() == api.STOP and self._stops_end_runs:
-                    stop = self._stop(key, call, self._lost_to or scope, guarded or branch)
-                    if self._ends_run(stop, branch):
-                        return stop
-                    continue
-                self._streamlit_call(key, call, target, scope, here_container, here_form, guarded or branch)
-                self._navigation_pages(key, call, target, scope, stack)
-                continue
-            callee = self.model.calls.callee(key, call)
-            if callee is not None:
-                stop = self._run_function(
-                    callee, scope, here_container, chain + (Site(key[0], call.site),), stack, here_form, guarded or branch
-                )
-                if stop is not None and self._ends_run(stop, branch):
-                    return stop
+            self.steps += 1
+            stop = self._walk_call(key, function, call, frame)
+            if stop is not None and self._ends_run(stop, call.in_branch or call.in_loop):
+                return stop
         return None
+
+    def _walk_call(self, key: FunctionKey, function, call: CallSite, frame: _Frame) -> Stop | None:
+        """One call: a fragment instance, a Streamlit API call, or a project helper to walk."""
+        scope = frame.scope
+        container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
+        conditional = frame.guarded or call.in_branch or call.in_loop
+        fragment = self.model.called_fragment(key, call) or self.model.called_dialog(key, call)
+        if fragment is not None:
+            return self._enter_fragment(
+                fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form
+            )
+        target = self.model.target(key, call)
+        if target.kind == "streamlit":
+            if target.api() == api.STOP and self._stops_end_runs:
+                return self._stop(key, call, self._lost_to or scope, conditional)
+            self._streamlit_call(key, call, target, scope, container, in_form, conditional)
+            self._navigation_pages(key, call, target, scope, frame.stack)
+            return None
+        callee = self.model.calls.callee(key, call)
+        if callee is None:
+            return None
+        chain = frame.chain + (Site(key[0], call.site),)
+        return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
 
     def _stop(self, key, call: CallSite, scope: Scope, conditional: bool) -> Stop:
         stop = Stop(Site(key[0], call.site), scope.id, conditional)
@@ -267,53 +300,53 @@ class Interpreter:
     def _streamlit_call(
         self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool, conditional: bool = False
     ) -> None:
-        site = Site(key[0], call.site)
+        """A Streamlit API call: an `st.rerun` trigger, or something drawn (and, for a widget,
+        the triggers its interaction fires)."""
         scope = self._lost_to or scope
-        if target.rest:
-            element = target.rest[-1]
-            where = denoted_container(target) or target.name.rsplit(".", 1)[-1]
-        else:
-            parts = target.name.split(".")
-            element = parts[-1]
-            where = parts[0] if len(parts) == 2 and parts[0] in api.ROOT_CONTAINERS else container
-            if element == api.RERUN and len(parts) == 1:
-                self._rerun_trigger(key, call, scope)
-                return
+        element, where = _element_and_container(target, container)
+        if element == api.RERUN and not target.rest and "." not in target.name:
+            self._rerun_trigger(key, call, scope)
+            return
         if not api.draws(element):
             return
+        drawn = self._draw(key, call, element, where, scope, in_form, conditional)
+        if drawn.kind == "widget":
+            self._widget_triggers(drawn, in_form)
+
+    def _draw(self, key, call: CallSite, element: str, where: str, scope: Scope, in_form: bool, conditional: bool) -> Drawn:
         kind = "widget" if api.is_widget(element) else ("container" if element in api.CONTAINERS else "element")
-        label = call.args[0].literal if call.args and call.args[0].kind == "str" else None
         key_value = call.kwargs.get("key")
-        widget_key = str(key_value.literal) if key_value is not None and key_value.kind in ("str", "num") else None
         callbacks = callback_functions(self.index, key, call)
-        callback = callbacks[-1] if callbacks else None
         drawn = Drawn(
             id=len(self.drawn),
             api=element,
             kind=kind,
-            site=site,
+            site=Site(key[0], call.site),
             scope=scope.id,
-            label=label,
-            key=widget_key,
+            label=call.args[0].literal if call.args and call.args[0].kind == "str" else None,
+            key=str(key_value.literal) if key_value is not None and key_value.kind in ("str", "num") else None,
             container=where,
             outside=self._outside(scope, key, call.site),
-            callback=callback,
+            callback=callbacks[-1] if callbacks else None,
             in_form=in_form,
             after_stop=self._maybe_stopped,
             conditional=conditional,
         )
         self.drawn.append(drawn)
-        if kind != "widget":
-            return
+        return drawn
+
+    def _widget_triggers(self, drawn: Drawn, in_form: bool) -> None:
+        """A widget's interaction (a form's submit button for widgets in a form), and its callback."""
         fired = None
-        if element == "form_submit_button":
-            fired = Trigger("form", site, scope.id, element, label, widget_key, after_stop=self._maybe_stopped)
+        args = (drawn.site, drawn.scope, drawn.api, drawn.label, drawn.key)
+        if drawn.api == "form_submit_button":
+            fired = Trigger("form", *args, after_stop=self._maybe_stopped)
         elif not in_form:
-            fired = Trigger("widget", site, scope.id, element, label, widget_key, after_stop=self._maybe_stopped)
+            fired = Trigger("widget", *args, after_stop=self._maybe_stopped)
         if fired is not None:
             self.triggers.append(fired)
-        if callback is not None:
-            called = Trigger("callback", site, scope.id, element, label, widget_key, callback=callback,
+        if drawn.callback is not None:
+            called = Trigger("callback", *args, callback=drawn.callback,
                              note="the callback runs first, then the scope reruns", after_stop=self._maybe_stopped)
             self.triggers.append(called)
             self._callbacks.append((fired, called))
@@ -390,31 +423,36 @@ class Interpreter:
         keyed = versions.holds("callback-keyed-rerun-replaces-rerun", self.version)
         to_app = versions.holds("callback-rerun-reruns-app", self.version)
         for fired, called in self._callbacks:
-            reruns, _ = self._reruns_in(called.callback, ())
-            own = self.scopes[called.scope]
-            first_change = None
-            for rerun in reruns:
-                if rerun.scope is RerunScope.APP and not to_app:
-                    called.note = (
-                        "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback "
-                        f"before {versions.since('callback-rerun-reruns-app')})"
-                    )
-                target = self._callback_target(rerun, own, keyed, to_app)
-                if target is not None and target.id != own.id and first_change is None:
-                    first_change = (rerun, target)
-                if not rerun.conditional:
-                    if target is not None and target.id != own.id:
-                        for trigger in (fired, called):
-                            if trigger is not None:
-                                trigger.scope, trigger.rerun_call = target.id, rerun.site
-                                trigger.note = _callback_note(rerun, target, trigger.kind)
-                    break
-            if first_change is not None and called.rerun_call is None:
-                rerun, target = first_change
-                called.scope, called.rerun_call = target.id, rerun.site
-                called.note = _callback_note(rerun, target, "callback")
-                if fired is not None and fired.rerun_call is None:
-                    fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
+            self._apply_callback(fired, called, keyed, to_app)
+
+    def _apply_callback(self, fired: Trigger | None, called: Trigger, keyed: bool, to_app: bool) -> None:
+        """One widget's callback: its sure `st.rerun` moves both triggers, a branch's the callback's."""
+        reruns, _ = self._reruns_in(called.callback, ())
+        own = self.scopes[called.scope]
+        first_change = None
+        for rerun in reruns:
+            if rerun.scope is RerunScope.APP and not to_app:
+                called.note = (
+                    "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback "
+                    f"before {versions.since('callback-rerun-reruns-app')})"
+                )
+            target = self._callback_target(rerun, own, keyed, to_app)
+            changes = target is not None and target.id != own.id
+            if changes and first_change is None:
+                first_change = (rerun, target)
+            if not rerun.conditional:
+                if changes:
+                    for trigger in (fired, called):
+                        if trigger is not None:
+                            trigger.scope, trigger.rerun_call = target.id, rerun.site
+                            trigger.note = _callback_note(rerun, target, trigger.kind)
+                break
+        if first_change is not None and called.rerun_call is None:
+            rerun, target = first_change
+            called.scope, called.rerun_call = target.id, rerun.site
+            called.note = _callback_note(rerun, target, "callback")
+            if fired is not None and fired.rerun_call is None:
+                fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
 
     def _callback_target(self, rerun: ReachedRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
         """The scope a callback's `st.rerun` reruns instead of the widget's; None when it does not
@@ -427,7 +465,8 @@ class Interpreter:
 
     def _reruns_in(self, key: FunctionKey | None, stack: tuple) -> tuple[tuple[ReachedRerun, ...], bool]:
         """The `st.rerun` calls a callback reaches in order, up to the first it surely reaches;
-        and whether it surely reaches one. Memoised per function (a callback is often shared)."""
+        and whether it surely reaches one. Memoised per function (a callback or a helper is
+        often shared), so the cost is linear in the code; a call back into the stack adds nothing."""
         if key is None or key in stack or len(stack) > _MAX_CALL_DEPTH:
             return (), False
         if key in self._callback_reruns:
@@ -436,22 +475,37 @@ class Interpreter:
         found: list[ReachedRerun] = []
         certain = False
         for call in function.calls if function is not None else ():
-            branch = call.in_branch or call.in_loop
-            target = self.model.target(key, call)
-            if target.kind == "streamlit" and target.api() == api.RERUN:
-                request = api.rerun_request(call)
-                found.append(ReachedRerun(Site(key[0], call.site), request.scope, request.key, branch))
-                certain = not branch
-            elif target.kind == "function" and not target.rest:
-                inner, inner_certain = self._reruns_in((target.path or key[0], target.name), stack + (key,))
-                found.extend(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
-                certain = inner_certain and not branch
+            self.steps += 1
+            reached, certain = self._reruns_at(key, call, stack)
+            found.extend(reached)
             if certain:
                 break
         result = (tuple(found), certain)
-        if not stack:
-            self._callback_reruns[key] = result
+        self._callback_reruns[key] = result
         return result
+
+    def _reruns_at(self, key: FunctionKey, call: CallSite, stack: tuple) -> tuple[tuple[ReachedRerun, ...], bool]:
+        """The `st.rerun` calls one call of a callback reaches, and whether it surely reaches one."""
+        branch = call.in_branch or call.in_loop
+        target = self.model.target(key, call)
+        if target.kind == "streamlit" and target.api() == api.RERUN:
+            request = api.rerun_request(call)
+            return (ReachedRerun(Site(key[0], call.site), request.scope, request.key, branch),), not branch
+        if target.kind == "function" and not target.rest:
+            inner, inner_certain = self._reruns_in((target.path or key[0], target.name), stack + (key,))
+            reached = tuple(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
+            return reached, inner_certain and not branch
+        return (), False
+
+
+def _element_and_container(target, container: str) -> tuple[str, str]:
+    """The API a Streamlit call names (`button` in `st.sidebar.button`, `write` in `box.write`)
+    and the container it draws into (`container`, the one in force, for a plain `st.write`)."""
+    if target.rest:
+        return target.rest[-1], denoted_container(target) or target.name.rsplit(".", 1)[-1]
+    parts = target.name.split(".")
+    where = parts[0] if len(parts) == 2 and parts[0] in api.ROOT_CONTAINERS else container
+    return parts[-1], where
 
 
 def _rerun_text(rerun: ReachedRerun) -> str:
