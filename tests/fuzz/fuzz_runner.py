@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Kind(str, Enum):
     MISSED_SYNTAX_ERROR = "missed-syntax-error"  # compile() fails, no FRG001
 
 
+_STOPPING = threading.Event()  # set when the sweep is interrupted: start no more processes
+_LIVE: set[int] = set()  # process groups running now, killed on interruption
 SPLIT = 8  # pieces a failing batch is cut into: a hang costs one timeout per level, so few levels
 FAILURES = tuple(kind for kind in Kind if kind is not Kind.OK)
 _PROCESS_FAILURES = (Kind.TRACEBACK, Kind.CRASH, Kind.HANG)
@@ -114,11 +117,21 @@ def _run(command: list[str], timeout: float, limits: Limits, cwd: str, stdin: st
     """
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     env.pop("GITHUB_ACTIONS", None)
+    if _STOPPING.is_set():
+        raise InterruptedError("the sweep is stopping")
     process = subprocess.Popen(
         command, cwd=cwd, env=env, text=True, errors="replace", start_new_session=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         preexec_fn=_limit_memory(limits.memory_mb),
     )
+    _LIVE.add(process.pid)
+    try:
+        return _wait(process, timeout, stdin)
+    finally:
+        _LIVE.discard(process.pid)
+
+
+def _wait(process: subprocess.Popen, timeout: float, stdin: str | None):
     try:
         out, err = process.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -204,13 +217,18 @@ def compile_check(files: list[str], limits: Limits, workdir: str) -> dict[str, V
 
 
 def classify(path: str, diagnostics: list[dict], verdict: Verdict) -> Outcome:
-    """Compare fraglint's diagnostics for `path` with the interpreter's verdict."""
+    """Compare fraglint's diagnostics for `path` with the interpreter's verdict.
+
+    Where compile() gives up on nesting (MemoryError, RecursionError), fraglint's FRG003
+    analysis-limit says as much and is no missed syntax error.
+    """
     codes = Counter(d["code"] for d in diagnostics)
     outcome = Outcome(path, Kind.OK, codes=dict(sorted(codes.items())), compiles=verdict.compiles)
+    interpreter_limit = verdict.error.startswith(("MemoryError", "RecursionError")) and codes["FRG003"]
     if codes["FRG001"] and verdict.compiles:
         outcome.kind = Kind.FALSE_SYNTAX_ERROR
         outcome.detail = next(d["message"] for d in diagnostics if d["code"] == "FRG001")[:300]
-    elif not verdict.compiles and not codes["FRG001"] and not codes["FRG002"]:
+    elif not verdict.compiles and not (codes["FRG001"] or codes["FRG002"] or interpreter_limit):
         outcome.kind = Kind.MISSED_SYNTAX_ERROR
         outcome.detail = verdict.error
     return outcome
@@ -263,7 +281,8 @@ def sweep(
     batches = [todo[start:start + batch_size] for start in range(0, len(todo), batch_size)]
     with tempfile.TemporaryDirectory(prefix="fraglint-sweep-") as workdir:
         Path(workdir, "pyproject.toml").write_text("[tool.fraglint]\n", encoding="utf-8")
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
             futures = [pool.submit(sweep_batch, batch, limits, workdir) for batch in batches]
             for future in as_completed(futures):
                 outcomes = future.result()
@@ -274,4 +293,16 @@ def sweep(
                         handle.writelines(json.dumps(o.to_json()) + "\n" for o in outcomes)
                 if progress is not None:
                     progress(outcomes, len(done), len(wanted))
+        finally:
+            _stop(pool)
     return [done[path] for path in wanted]
+
+
+def _stop(pool: ThreadPoolExecutor) -> None:
+    """Leave no fraglint process behind, even when the sweep is interrupted."""
+    _STOPPING.set()
+    for group in list(_LIVE):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    pool.shutdown(wait=True, cancel_futures=True)
+    _STOPPING.clear()

@@ -3,6 +3,7 @@
     python tests/fuzz/sweep.py setup                  # .sweep-cache/venv with tree-packages.txt
     python tests/fuzz/sweep.py tree --jobs 2          # that venv's site-packages + the stdlib
     python tests/fuzz/sweep.py fuzz --jobs 2          # mutated fixtures + hypothesmith programs
+    python tests/fuzz/sweep.py corpus                 # the reduced run's saved hypothesmith programs
 
 Both sweeps are resumable (a JSON-lines state under .sweep-cache/; `--fresh` starts over) and
 write a JSON summary and a markdown table under tests/fuzz/results/. The exit code is 1 when
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -132,13 +134,22 @@ def command_fuzz(args) -> int:
     from fuzz_programs import save_failures, write_programs
 
     folder = CACHE / "programs"
-    programs = write_programs(folder, args.mutations, args.hypothesmith, args.seed)
+    programs = write_programs(folder, args.mutations, args.hypothesmith, args.seed, node_share=0.05)
     print(f"generated {len(programs)} programs under {folder}", file=sys.stderr)
     code = run_and_report(args.label, [str(p) for p in programs], args, displayer([str(folder)]), {
         "mutations": args.mutations, "hypothesmith": args.hypothesmith, "seed": args.seed,
     })
     save_failures(Path(args.json or RESULTS / f"{args.label}.json"), folder, Path(args.failures))
     return code
+
+
+def command_corpus(args) -> int:
+    """The hypothesmith programs the reduced run (test_sweep_reduced.py) reads."""
+    from fuzz_programs import CORPUS, save_corpus
+
+    save_corpus(args.count, args.seed)
+    print(f"wrote {args.count} programs to {CORPUS}", file=sys.stderr)
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,10 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     tree.add_argument("paths", nargs="*", help="trees or files (default: the setup venv's site-packages and the stdlib)")
     tree.add_argument("--no-stdlib", action="store_true", help="only the venv, not the running Python's stdlib")
     fuzz = commands.add_parser("fuzz", help="sweep generated and mutated programs")
-    fuzz.add_argument("--mutations", type=int, default=3000, help="mutated fixture programs")
+    fuzz.add_argument("--mutations", type=int, default=2000, help="mutated fixture programs")
     fuzz.add_argument("--hypothesmith", type=int, default=1000, help="hypothesmith programs")
     fuzz.add_argument("--seed", type=int, default=0, help="base seed; program i uses seed+i")
     fuzz.add_argument("--failures", default=str(RESULTS / "failures"), help="where failing programs are copied")
+    corpus = commands.add_parser("corpus", help="regenerate hypothesmith-corpus.json for the reduced run")
+    corpus.add_argument("--count", type=int, default=100)
+    corpus.add_argument("--seed", type=int, default=0)
     for command, label in ((setup, None), (tree, "tree"), (fuzz, "fuzz")):
         command.add_argument("--venv", type=Path, default=VENV)
         if label is None:
@@ -160,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--label", default=label, help="names the state and result files")
         command.add_argument("--jobs", type=int, default=2, help="CLI processes at once")
         command.add_argument("--cli-jobs", type=int, default=1, help="--jobs passed to each fraglint process")
-        command.add_argument("--batch-size", type=int, default=200, help="files per fraglint process")
+        command.add_argument("--batch-size", type=int, default=200 if label == "tree" else 100, help="files per fraglint process")
         command.add_argument("--file-timeout", type=float, default=30.0, help="seconds a single file may take (a batch: this + 0.25 s a file)")
         command.add_argument("--state", help="resumable JSON-lines state (default .sweep-cache/state-LABEL.jsonl)")
         command.add_argument("--fresh", action="store_true", help="forget the state and sweep everything again")
@@ -172,7 +186,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main() -> int:
     args = _parser().parse_args()
-    return {"setup": command_setup, "tree": command_tree, "fuzz": command_fuzz}[args.command](args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the sweep's children are killed too
+    commands = {"setup": command_setup, "tree": command_tree, "fuzz": command_fuzz, "corpus": command_corpus}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

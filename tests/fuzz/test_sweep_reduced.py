@@ -1,0 +1,117 @@
+"""The reduced sweep, in the default suite: the real CLI over a slice of what the full sweep runs.
+
+300 stdlib files (of up to 40 kB) spread evenly over the tree, the stdlib's deliberately broken
+files (bad encodings, bad syntax, Python 2), 200 mutated fixture apps (fixed seeds) and 100
+hypothesmith programs (generated once with a fixed seed, kept in hypothesmith-corpus.json). Nothing may print a traceback, crash, hang, or disagree with `compile()` about
+syntax. The files known to fail today are listed in KNOWN with the cause: each is checked by an
+`xfail(strict=True)` test, so the lead sees it flip when the fix lands (then delete its entry).
+They run one file per process with a short timeout, so a known hang costs seconds, not a bisection.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fuzz_programs import load_corpus, write_programs
+from fuzz_runner import Kind, Limits, Outcome, sweep
+from sweep import python_files, stdlib_root
+
+STDLIB_SAMPLE = 300
+SAMPLE_MAX_BYTES = 40_000  # the big files are the full sweep's: the default suite must stay quick
+MUTATIONS = 200
+HYPOTHESMITH = 100
+SEED = 0
+LIMITS = Limits(file_timeout=15.0)
+KNOWN_LIMITS = Limits(file_timeout=8.0)
+
+# Broken on purpose in CPython's own tree: bad encodings, bad syntax, Python 2 (kept where present).
+NASTY = [
+    "test/tokenizedata/bad_coding.py", "test/tokenizedata/bad_coding2.py", "test/tokenizedata/badsyntax_3131.py",
+    "test/tokenizedata/badsyntax_pep3120.py", "test/tokenizedata/coding20731.py", "test/bad_coding.py",
+    "test/bad_coding2.py", "test/badsyntax_3131.py", "test/badsyntax_pep3120.py", "test/encoded_modules/module_koi8_r.py",
+    "test/test_future_stmt/badsyntax_future3.py", "test/test_future_stmt/badsyntax_future10.py",
+    "lib2to3/tests/data/bom.py", "lib2to3/tests/data/crlf.py", "lib2to3/tests/data/false_encoding.py",
+    "lib2to3/tests/data/different_encoding.py", "lib2to3/tests/data/py2_test_grammar.py",
+    "lib2to3/tests/data/infinite_recursion.py", "test/crashers/recursive_call.py",
+]
+
+HANG = "exponential attribute resolution (`self.x = self.x.y` in methods)"
+LIBCST = "libcst rejects what CPython accepts, reported as FRG001 (to become FRG004)"
+COMPILE_STAGE = "compile-stage error not reported (libcst parses it, compile() rejects it)"
+# name as the sweep shows it -> (kind today, cause). Delete an entry when its test XPASSes.
+KNOWN: dict[str, tuple[Kind, str]] = {
+    "stdlib/idlelib/rpc.py": (Kind.HANG, HANG),
+    "stdlib/test/test_codecs.py": (Kind.HANG, HANG),
+    "stdlib/xml/dom/pulldom.py": (Kind.HANG, HANG),
+    "programs/mut-000006.py": (Kind.HANG, HANG + ": a mutation's `Walker` class"),
+    "stdlib/test/test_grammar.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST),
+    "stdlib/test/typinganndata/ann_module.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST),
+    "stdlib/test/test_future_stmt/badsyntax_future3.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": unknown __future__ feature"),
+    "stdlib/test/test_future_stmt/badsyntax_future5.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
+    "stdlib/test/test_future_stmt/badsyntax_future7.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
+    "stdlib/test/test_future_stmt/badsyntax_future10.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
+    "programs/mut-000040.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": U+FEFF inside the file"),
+    "programs/mut-000195.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": starred expression where none may be"),
+}
+
+
+def stdlib_files() -> dict[str, str]:
+    """`stdlib/<path>` -> absolute path: the evenly spread sample plus the nasty and known ones."""
+    root = stdlib_root()
+    everything = [path for path in python_files(root) if os.path.getsize(path) <= SAMPLE_MAX_BYTES]
+    step = len(everything) / STDLIB_SAMPLE
+    chosen = {everything[int(index * step)] for index in range(min(STDLIB_SAMPLE, len(everything)))}
+    named = NASTY + [name.removeprefix("stdlib/") for name in KNOWN if name.startswith("stdlib/")]
+    chosen |= {os.path.join(root, name) for name in named if os.path.isfile(os.path.join(root, name))}
+    return {"stdlib/" + os.path.relpath(path, root): path for path in sorted(chosen)}
+
+
+def programs(folder: Path) -> dict[str, str]:
+    """The mutated fixtures and the saved hypothesmith corpus (`sweep.py corpus` remakes it)."""
+    generated = load_corpus()
+    paths = write_programs(folder, MUTATIONS, len(generated), SEED, generated=generated)
+    return {"programs/" + path.name: str(path) for path in paths}
+
+
+@pytest.fixture(scope="module")
+def reduced(tmp_path_factory) -> dict[str, Outcome]:
+    """Every file's outcome, by its shown name; known failures alone, the rest in batches."""
+    files = {**stdlib_files(), **programs(tmp_path_factory.mktemp("programs"))}
+    names = {path: name for name, path in files.items()}
+    known = [path for name, path in files.items() if name in KNOWN]
+    rest = [path for name, path in files.items() if name not in KNOWN]
+    outcomes = sweep(rest, LIMITS, jobs=2, batch_size=100) + sweep(known, KNOWN_LIMITS, jobs=2, batch_size=1)
+    return {names[outcome.path]: outcome for outcome in outcomes}
+
+
+def test_reduced_sweep_covers_what_it_says(reduced):
+    assert sum(name.startswith("programs/mut-") for name in reduced) == MUTATIONS
+    assert sum(name.startswith("programs/hyp-") for name in reduced) == HYPOTHESMITH
+    assert sum(name.startswith("stdlib/") for name in reduced) >= STDLIB_SAMPLE
+    assert any(not outcome.compiles for outcome in reduced.values()), "no broken file was tried"
+
+
+def test_no_failures_beyond_the_known_ones(reduced):
+    failing = {
+        name: f"{outcome.kind.value}: {outcome.detail}"
+        for name, outcome in reduced.items() if outcome.kind is not Kind.OK and name not in KNOWN
+    }
+    assert not failing, "\n".join(f"{name}: {what}" for name, what in sorted(failing.items()))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"{kind.value}: {cause}")) for name, (kind, cause) in KNOWN.items()],
+)
+def test_known_failure(reduced, name):
+    """Fails (xfail) while the cause stands; a different failure than the listed one is an error."""
+    if name not in reduced:
+        pytest.skip(f"{name} is not in this Python's tree")
+    outcome = reduced[name]
+    expected, _ = KNOWN[name]
+    if outcome.kind not in (Kind.OK, expected):
+        raise LookupError(f"{name}: now {outcome.kind.value}, not {expected.value}: {outcome.detail}")
+    assert outcome.kind is Kind.OK, outcome.detail
