@@ -151,25 +151,27 @@ def hypothesmith_programs(count: int, seed: int, node_share: float = 0.0) -> lis
     rejects; `from_node` (libcst's own nodes) is about ten times slower, so it gets `node_share`.
     """
     import hypothesmith
+
+    from_node = round(count * node_share)
+    return _examples(hypothesmith.from_grammar(), count - from_node, seed) + _examples(hypothesmith.from_node(), from_node, seed)
+
+
+def _examples(strategy, count: int, seed: int) -> list[str]:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as seeded
 
-    from_node = round(count * node_share)
-    programs: list[str] = []
-    for strategy, wanted in ((hypothesmith.from_grammar(), count - from_node), (hypothesmith.from_node(), from_node)):
-        if wanted <= 0:
-            continue
-        found: list[str] = []
+    found: list[str] = []
+    if count <= 0:
+        return found
 
-        @seeded(seed)
-        @settings(max_examples=wanted, database=None, phases=[Phase.generate], deadline=None, suppress_health_check=list(HealthCheck))
-        @given(strategy)
-        def collect(source: str) -> None:
-            found.append(source)
+    @seeded(seed)
+    @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(source: str) -> None:
+        found.append(source)
 
-        collect()
-        programs.extend(found[:wanted])
-    return programs
+    collect()
+    return found[:count]
 
 
 def write_programs(
@@ -189,13 +191,22 @@ def write_programs(
         manifest[name] = {"seed": number, "from": recipe[0], "mutations": recipe[1:]}
         paths.append(_write(folder / name, program))
     if generated is None:
-        generated = hypothesmith_programs(hypothesis, seed, node_share)
+        generated = _generated_once(folder / f"hypothesmith-{seed}-{hypothesis}-{node_share}.json", hypothesis, seed, node_share)
     for index, source in enumerate(generated):
         name = f"hyp-{seed}-{index:05d}.py"
         manifest[name] = {"seed": seed, "index": index, "hypothesmith_programs": len(generated)}
         paths.append(_write(folder / name, source.encode("utf-8", "surrogatepass")))
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return paths
+
+
+def _generated_once(cache: Path, count: int, seed: int, node_share: float) -> list[str]:
+    """hypothesmith's programs, generated on the first run only (it takes minutes)."""
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    programs = hypothesmith_programs(count, seed, node_share)
+    cache.write_text(json.dumps(programs), encoding="utf-8")
+    return programs
 
 
 def _write(path: Path, program: bytes) -> Path:

@@ -101,14 +101,6 @@ class _Run:
     diagnostics: list[dict] = field(default_factory=list)
 
 
-def _limit_memory(megabytes: int):
-    def apply() -> None:
-        cap = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-    return apply
-
-
 def _run(command: list[str], timeout: float, limits: Limits, cwd: str, stdin: str | None = None):
     """(returncode or None on timeout, stdout, stderr); the whole process group dies on timeout.
 
@@ -122,9 +114,11 @@ def _run(command: list[str], timeout: float, limits: Limits, cwd: str, stdin: st
     process = subprocess.Popen(
         command, cwd=cwd, env=env, text=True, errors="replace", start_new_session=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=_limit_memory(limits.memory_mb),
     )
     _LIVE.add(process.pid)
+    cap = limits.memory_mb * 1024 * 1024
+    with contextlib.suppress(ProcessLookupError):  # prlimit, not preexec_fn: the sweep has threads
+        resource.prlimit(process.pid, resource.RLIMIT_AS, (cap, cap))
     try:
         return _wait(process, timeout, stdin)
     finally:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzz_report import failures, markdown, summarize  # noqa: E402
-from fuzz_runner import REPO, Limits, Outcome, sweep  # noqa: E402
+from fuzz_report import failures, markdown, summarize
+from fuzz_runner import REPO, Limits, Outcome, sweep
 
 HERE = Path(__file__).resolve().parent
 CACHE = REPO / ".sweep-cache"
@@ -82,7 +82,7 @@ def _progress(start: float):
 
 
 def _fraglint_commit() -> str:
-    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False)
     return result.stdout.strip() or "unknown"
 
 
@@ -113,7 +113,7 @@ def command_setup(args) -> int:
     """A venv of popular packages, wheels only, for `tree` to walk."""
     subprocess.run([sys.executable, "-m", "venv", str(args.venv)], check=True)
     pip = [str(args.venv / "bin" / "python"), "-m", "pip", "install", "--only-binary", ":all:"]
-    return subprocess.run([*pip, "-r", str(HERE / "tree-packages.txt")]).returncode
+    return subprocess.run([*pip, "-r", str(HERE / "tree-packages.txt")], check=False).returncode
 
 
 def command_tree(args) -> int:

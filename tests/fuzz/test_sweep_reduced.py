@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from fuzz_programs import load_corpus, write_programs
 from fuzz_runner import Kind, Limits, Outcome, sweep
 from sweep import python_files, stdlib_root
