@@ -26,9 +26,10 @@ TOKENS = [
 ]
 
 
-def fixture_sources() -> dict[str, bytes]:
-    """The Streamlit apps under fixtures/, by path relative to the repository."""
-    return {str(path.relative_to(REPO)): path.read_bytes() for path in sorted(FIXTURES.rglob("*.py"))}
+def fixture_sources(names: list[str] | None = None) -> dict[str, bytes]:
+    """The Streamlit apps under fixtures/ (or the `names` given), by path relative to the repository."""
+    paths = [REPO / name for name in names] if names is not None else sorted(FIXTURES.rglob("*.py"))
+    return {str(path.relative_to(REPO)): path.read_bytes() for path in paths}
 
 
 def _lines(source: bytes) -> list[bytes]:
@@ -175,14 +176,16 @@ def _examples(strategy, count: int, seed: int) -> list[str]:
 
 
 def write_programs(
-    folder: Path, mutations: int, hypothesis: int, seed: int, node_share: float = 0.1, generated: list[str] | None = None,
+    folder: Path, mutations: int, hypothesis: int, seed: int, node_share: float = 0.1,
+    generated: list[str] | None = None, fixtures: dict[str, bytes] | None = None,
 ) -> list[Path]:
     """Write the programs (and `manifest.json`, how each was made) into `folder`; their paths.
 
     `generated`: hypothesmith programs made earlier (a saved corpus), instead of generating them.
+    `fixtures`: the apps to mutate (default: all of fixtures/).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    fixtures = fixture_sources()
+    fixtures = fixtures if fixtures is not None else fixture_sources()
     manifest: dict[str, dict] = {}
     paths = []
     for number in range(seed, seed + mutations):
