@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class Kind(str, Enum):
 
 _STOPPING = threading.Event()  # set when the sweep is interrupted: start no more processes
 _LIVE: set[int] = set()  # process groups running now, killed on interruption
+WALL_FACTOR = 4  # a timeout is CPU seconds, but no process may take more than this times it in wall time
 SPLIT = 8  # pieces a failing batch is cut into: a hang costs one timeout per level, so few levels
 FAILURES = tuple(kind for kind in Kind if kind is not Kind.OK)
 _PROCESS_FAILURES = (Kind.TRACEBACK, Kind.CRASH, Kind.HANG)
@@ -49,7 +51,7 @@ _PROCESS_FAILURES = (Kind.TRACEBACK, Kind.CRASH, Kind.HANG)
 
 @dataclass(frozen=True)
 class Limits:
-    """Timeouts (seconds) and memory cap for one CLI process; generous for a loaded 2-core box."""
+    """Timeouts (CPU seconds of the process group) and memory cap for one CLI process."""
 
     file_timeout: float = 30.0
     per_file: float = 0.25
@@ -126,19 +128,45 @@ def _run(command: list[str], timeout: float, limits: Limits, cwd: str, stdin: st
 
 
 def _wait(process: subprocess.Popen, timeout: float, stdin: str | None):
-    try:
-        out, err = process.communicate(stdin, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGABRT)
+    """Wait until the process group has used `timeout` seconds of CPU (or four times that of
+    wall time): on a loaded machine a slow file is not a hang, and fraglint's own deadlines
+    (10 s of CPU for a parse) are CPU time too."""
+    started = time.monotonic()
+    while True:
+        wall = time.monotonic() - started
         try:
-            out, err = process.communicate(timeout=10)
+            out, err = process.communicate(stdin, timeout=max(1.0, timeout - _group_cpu(process.pid)))
         except subprocess.TimeoutExpired:
-            out, err = "", ""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        more_out, more_err = process.communicate()
-        return None, out + more_out, err + more_err
-    return process.returncode, out, err
+            stdin = None  # sent already
+            if _group_cpu(process.pid) < timeout and wall < WALL_FACTOR * timeout:
+                continue
+            return _abort(process)
+        return process.returncode, out, err
+
+
+def _abort(process: subprocess.Popen):
+    process.send_signal(signal.SIGABRT)  # faulthandler prints where it was
+    try:
+        out, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        out, err = "", ""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    more_out, more_err = process.communicate()
+    return None, out + more_out, err + more_err
+
+
+def _group_cpu(group: int) -> float:
+    """CPU seconds used by the processes of a process group (and the children they reaped)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group:  # fields after the command: state, ppid, pgrp, ...
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _stuck_in(stderr: str, frames: int = 4) -> str:
@@ -170,7 +198,7 @@ def run_cli(files: list[str], limits: Limits, workdir: str) -> _Run:
     ]
     code, out, err = _run(command, limits.timeout(len(files)), limits, workdir)
     if code is None:
-        return _Run(Kind.HANG, f"no answer in {limits.timeout(len(files)):.0f}s; at {_stuck_in(err)}")
+        return _Run(Kind.HANG, f"no answer after {limits.timeout(len(files)):.0f} s of CPU; at {_stuck_in(err)}")
     if code < 0:
         return _Run(Kind.CRASH, f"killed by {signal.Signals(-code).name}; at {_stuck_in(err)}")
     if "Traceback" in err:
@@ -245,8 +273,11 @@ def _bisect(files: list[str], verdicts: dict[str, Verdict], limits: Limits, work
         return [Outcome(files[0], run.kind, run.detail, compiles=verdicts[files[0]].compiles)]
     size = -(-len(files) // SPLIT)
     outcomes = [o for start in range(0, len(files), size) for o in _bisect(files[start:start + size], verdicts, limits, workdir)]
-    if run.kind is not Kind.HANG and not any(o.kind in _PROCESS_FAILURES for o in outcomes):
-        # Fails only with all of these files together (a hang no piece repeats is load).
+    if not any(o.kind in _PROCESS_FAILURES for o in outcomes):
+        if run.kind is Kind.HANG:  # no piece repeats it: the machine's load, said but not counted
+            print(f"note: a batch of {len(files)} from {files[0]} timed out, none of its pieces did", file=sys.stderr)
+            return outcomes
+        # Fails only with all of these files together.
         first = outcomes[0]
         first.kind, first.detail, first.together = run.kind, f"{run.detail} (only with the other files)", list(files)
     return outcomes

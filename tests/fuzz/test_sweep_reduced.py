@@ -5,7 +5,8 @@ files (bad encodings, bad syntax, Python 2), 200 mutated fixture apps (fixed see
 hypothesmith programs (generated once with a fixed seed, kept in hypothesmith-corpus.json). Nothing may print a traceback, crash, hang, or disagree with `compile()` about
 syntax. The files known to fail today are listed in KNOWN with the cause: each is checked by an
 `xfail(strict=True)` test, so the lead sees it flip when the fix lands (then delete its entry).
-They run one file per process with a short timeout, so a known hang costs seconds, not a bisection.
+They run one file per process with a short timeout (5 s of CPU), so a known hang costs seconds,
+not a bisection.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ MUTATED_FIXTURES = [
     "fixtures/streamlit_spellings/app.py", "fixtures/widget_outside/app.py",
 ]
 LIMITS = Limits(file_timeout=15.0)
-KNOWN_LIMITS = Limits(file_timeout=8.0)
+KNOWN_LIMITS = Limits(file_timeout=5.0)
 
 # Broken on purpose in CPython's own tree: bad encodings, bad syntax, Python 2 (kept where present).
 NASTY = [
