@@ -1,11 +1,12 @@
 """The reduced sweep, in the default suite: the real CLI over a slice of what the full sweep runs.
 
 300 stdlib files (of up to 40 kB) spread evenly over the tree, the stdlib's deliberately broken
-files (bad encodings, bad syntax, Python 2), 200 mutated fixture apps (fixed seeds) and 100
-hypothesmith programs (generated once with a fixed seed, kept in hypothesmith-corpus.json). Nothing may print a traceback, crash, hang, or disagree with `compile()` about
+files (bad encodings, bad syntax, Python 2), 200 mutated fixture apps (fixed seeds), 100
+hypothesmith programs (generated once with a fixed seed, kept in hypothesmith-corpus.json) and
+the programs the full fuzz run found failing (cases/). Nothing may print a traceback, crash, hang, or disagree with `compile()` about
 syntax. The files known to fail today are listed in KNOWN with the cause: each is checked by an
 `xfail(strict=True)` test, so the lead sees it flip when the fix lands (then delete its entry).
-They run one file per process with a short timeout (5 s of CPU), so a known hang costs seconds,
+They run one file per process with a short timeout (3 s of CPU), so a known hang costs seconds,
 not a bisection.
 """
 
@@ -19,6 +20,7 @@ from fuzz_programs import fixture_sources, load_corpus, write_programs
 from fuzz_runner import Kind, Limits, Outcome, sweep
 from sweep import python_files, stdlib_root
 
+CASES = Path(__file__).resolve().parent / "cases"
 STDLIB_SAMPLE = 300
 SAMPLE_MAX_BYTES = 40_000  # the big files are the full sweep's: the default suite must stay quick
 MUTATIONS = 200
@@ -36,7 +38,7 @@ MUTATED_FIXTURES = [
     "fixtures/streamlit_spellings/app.py", "fixtures/widget_outside/app.py",
 ]
 LIMITS = Limits(file_timeout=15.0)
-KNOWN_LIMITS = Limits(file_timeout=5.0)
+KNOWN_LIMITS = Limits(file_timeout=3.0)
 
 # Broken on purpose in CPython's own tree: bad encodings, bad syntax, Python 2 (kept where present).
 NASTY = [
@@ -51,18 +53,23 @@ NASTY = [
 
 HANG = "exponential attribute resolution (`self.x = self.x.y` in methods)"
 LIBCST = "libcst rejects what CPython accepts, reported as FRG001 (to become FRG004)"
+ANNOTATED_NAME = ": a parenthesized annotated name, `(x): int`"
 COMPILE_STAGE = "compile-stage error not reported (libcst parses it, compile() rejects it)"
 # name as the sweep shows it -> (kind today, cause). Delete an entry when its test XPASSes.
 KNOWN: dict[str, tuple[Kind, str]] = {
     "stdlib/idlelib/rpc.py": (Kind.HANG, HANG),
-    "stdlib/test/test_codecs.py": (Kind.HANG, HANG),
     "stdlib/xml/dom/pulldom.py": (Kind.HANG, HANG),
-    "stdlib/test/test_grammar.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST),
-    "stdlib/test/typinganndata/ann_module.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST),
+    "stdlib/test/test_grammar.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ANNOTATED_NAME),
+    "stdlib/test/typinganndata/ann_module.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ANNOTATED_NAME),
     "stdlib/test/test_future_stmt/badsyntax_future3.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": unknown __future__ feature"),
     "stdlib/test/test_future_stmt/badsyntax_future5.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
     "stdlib/test/test_future_stmt/badsyntax_future7.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
     "stdlib/test/test_future_stmt/badsyntax_future10.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
+    "cases/walker_hang.py": (Kind.HANG, HANG + ": a `Walker` class from a mutation (fuzz seed 6)"),
+    "cases/form_feed_indent.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ": a form feed in indentation (fuzz seed 717)"),
+    "cases/bom_inside.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": U+FEFF after the start (fuzz seed 40)"),
+    "cases/starred_outside.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": a starred expression alone (fuzz seed 195)"),
+    "cases/break_outside_loop.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": `break` outside a loop (fuzz seed 286)"),
 }
 
 
@@ -78,11 +85,17 @@ def stdlib_files() -> dict[str, str]:
 
 
 def programs(folder: Path) -> dict[str, str]:
-    """The mutated fixtures and the saved hypothesmith corpus (`sweep.py corpus` remakes it)."""
+    """The mutated fixtures, the saved hypothesmith corpus (`sweep.py corpus` remakes it) and the
+    cases the full fuzz run found (cases/*.py.txt, stored so that no tool takes them for code)."""
     generated = load_corpus()
     fixtures = fixture_sources(MUTATED_FIXTURES)
     paths = write_programs(folder, MUTATIONS, len(generated), SEED, generated=generated, fixtures=fixtures)
-    return {"programs/" + path.name: str(path) for path in paths}
+    found = {"programs/" + path.name: str(path) for path in paths}
+    for case in sorted(CASES.glob("*.py.txt")):
+        copy = folder / case.name.removesuffix(".txt")
+        copy.write_bytes(case.read_bytes())
+        found["cases/" + copy.name] = str(copy)
+    return found
 
 
 @pytest.fixture(scope="module")
