@@ -285,13 +285,14 @@ def _bisect(files: list[str], verdicts: dict[str, Verdict], limits: Limits, work
 
 def sweep(
     files: list[str], limits: Limits, jobs: int = 2, batch_size: int = 200, state: Path | None = None,
-    progress=None, retry_failures: bool = False,
+    progress=None, retry_failures: bool = False, report_only: bool = False,
 ) -> list[Outcome]:
     """Every file's outcome, `jobs` batches at a time; with `state`, resumable.
 
     `state` is a JSON-lines file of outcomes, appended batch by batch: files it already holds
     are not run again (failed ones are, with `retry_failures`), so an interrupted sweep picks
-    up where it stopped. A later line for a path replaces an earlier one.
+    up where it stopped. A later line for a path replaces an earlier one. With `report_only`,
+    nothing runs: the outcomes are those of the files the state has so far.
     """
     done: dict[str, Outcome] = {}
     if state is not None and state.exists():
@@ -302,7 +303,7 @@ def sweep(
     if retry_failures:
         done = {path: outcome for path, outcome in done.items() if outcome.kind is Kind.OK}
     wanted = [os.path.abspath(path) for path in files]
-    todo = [path for path in wanted if path not in done]
+    todo = [] if report_only else [path for path in wanted if path not in done]
     batches = [todo[start:start + batch_size] for start in range(0, len(todo), batch_size)]
     with tempfile.TemporaryDirectory(prefix="fraglint-sweep-") as workdir:
         Path(workdir, "pyproject.toml").write_text("[tool.fraglint]\n", encoding="utf-8")
@@ -320,7 +321,7 @@ def sweep(
                     progress(outcomes, len(done), len(wanted))
         finally:
             _stop(pool)
-    return [done[path] for path in wanted]
+    return [done[path] for path in wanted if path in done]
 
 
 def _stop(pool: ThreadPoolExecutor) -> None:

@@ -94,8 +94,9 @@ def run_and_report(label: str, files: list[str], args, display, extra: dict | No
         state.unlink()
     limits = Limits(file_timeout=args.file_timeout, cli_jobs=args.cli_jobs)
     start = time.monotonic()
-    outcomes = sweep(files, limits, args.jobs, args.batch_size, state, _progress(start), args.retry_failures)
+    outcomes = sweep(files, limits, args.jobs, args.batch_size, state, _progress(start), args.retry_failures, args.report_only)
     meta = {
+        "files_wanted": len(files), "file_timeout_cpu_s": args.file_timeout, "batch_size": args.batch_size,
         "python": sys.version.split()[0], "fraglint_commit": _fraglint_commit(),
         "elapsed_s_this_run": round(time.monotonic() - start), "jobs": args.jobs, **(extra or {}),
     }
@@ -136,7 +137,8 @@ def command_fuzz(args) -> int:
     folder = CACHE / "programs"
     programs = write_programs(folder, args.mutations, args.hypothesmith, args.seed, node_share=0.05)
     print(f"generated {len(programs)} programs under {folder}", file=sys.stderr)
-    code = run_and_report(args.label, [str(p) for p in programs], args, displayer([str(folder)]), {
+    files = sorted(str(path) for path in programs)  # hyp-* (quick) before mut-* (where the hangs are)
+    code = run_and_report(args.label, files, args, displayer([str(folder)]), {
         "mutations": args.mutations, "hypothesmith": args.hypothesmith, "seed": args.seed,
     })
     save_failures(Path(args.json or RESULTS / f"{args.label}.json"), folder, Path(args.failures))
@@ -179,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--state", help="resumable JSON-lines state (default .sweep-cache/state-LABEL.jsonl)")
         command.add_argument("--fresh", action="store_true", help="forget the state and sweep everything again")
         command.add_argument("--retry-failures", action="store_true", help="sweep again the files that failed last time")
+        command.add_argument("--report-only", action="store_true", help="run nothing: summarise what the state holds so far")
         command.add_argument("--json", help="summary path (default tests/fuzz/results/LABEL.json)")
         command.add_argument("--markdown", help="table path (default: the JSON path with .md)")
     return parser
