@@ -229,7 +229,8 @@ def save_failures(summary_path: Path, folder: Path, destination: Path, per_kind:
             if name not in manifest:
                 continue
             (destination / kind).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / name, destination / kind / name)
+            # `.py.txt`: a hanging program among the project's .py files would hang any check of it
+            shutil.copyfile(folder / name, destination / kind / (name + ".txt"))
             record = {**manifest[name], "kind": kind, "detail": culprit.get("detail", "")}
             (destination / kind / (name + ".json")).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 

@@ -67,6 +67,7 @@ KNOWN: dict[str, tuple[Kind, str]] = {
     "stdlib/test/test_future_stmt/badsyntax_future10.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": late __future__ import"),
     "cases/walker_hang.py": (Kind.HANG, HANG + ": a `Walker` class from a mutation (fuzz seed 6)"),
     "cases/form_feed_indent.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ": a form feed in indentation (fuzz seed 717)"),
+    "cases/continuation_at_eof.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ": a backslash-CRLF at the end (hypothesmith seed 0, #293)"),
     "cases/bom_inside.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": U+FEFF after the start (fuzz seed 40)"),
     "cases/starred_outside.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": a starred expression alone (fuzz seed 195)"),
     "cases/break_outside_loop.py": (Kind.MISSED_SYNTAX_ERROR, COMPILE_STAGE + ": `break` outside a loop (fuzz seed 286)"),
