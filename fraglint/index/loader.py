@@ -57,7 +57,12 @@ def decode_source(path: str, data: bytes) -> str | InputProblem:
         return _bad_byte(path, data, error, encoding)
     except LookupError:
         return InputProblem(path, "syntax-error", f"unknown source encoding {encoding!r}")
-    return text.lstrip("\ufeff")
+    # One BOM marks the encoding ("utf-8-sig" has taken it off). A second one is a character
+    # CPython rejects when it reads the file's bytes, yet `compile()` of the decoded text would
+    # skip it as a BOM again: say so here.
+    if text.startswith("\ufeff"):
+        return InputProblem(path, "syntax-error", "invalid non-printable character U+FEFF", 1, 1)
+    return text
 
 
 def _bad_byte(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) -> InputProblem:

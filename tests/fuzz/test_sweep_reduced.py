@@ -4,10 +4,8 @@
 files (bad encodings, bad syntax, Python 2), 200 mutated fixture apps (fixed seeds), 100
 hypothesmith programs (generated once with a fixed seed, kept in hypothesmith-corpus.json) and
 the programs the full fuzz run found failing (cases/). Nothing may print a traceback, crash, hang, or disagree with `compile()` about
-syntax. The files known to fail today are listed in KNOWN with the cause: each is checked by an
-`xfail(strict=True)` test, so the lead sees it flip when the fix lands (then delete its entry).
-They run one file per process with a short timeout (3 s of CPU), so a known hang costs seconds,
-not a bisection.
+syntax. The files the full runs found failing are listed in FOUND with what they did: they were
+fixed (issue 9) and stay in the run as regression cases.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ SAMPLE_MAX_BYTES = 40_000  # the big files are the full sweep's: the default sui
 MUTATIONS = 200
 HYPOTHESMITH = 100
 SEED = 0
-# Pinned, so that a fixture added for a new rule does not change the programs (and KNOWN's names);
+# Pinned, so that a fixture added for a new rule does not change the programs (and FOUND's names);
 # editing one of these does: rerun this test, it lists the programs that fail then.
 MUTATED_FIXTURES = [
     "fixtures/cached_fragment/app.py", "fixtures/cross_module_helpers/app.py",
@@ -38,7 +36,6 @@ MUTATED_FIXTURES = [
     "fixtures/streamlit_spellings/app.py", "fixtures/widget_outside/app.py",
 ]
 LIMITS = Limits(file_timeout=15.0)
-KNOWN_LIMITS = Limits(file_timeout=3.0)
 
 # Broken on purpose in CPython's own tree: bad encodings, bad syntax, Python 2 (kept where present).
 NASTY = [
@@ -55,8 +52,9 @@ HANG = "exponential attribute resolution (`self.x = self.x.y` in methods)"
 LIBCST = "libcst rejects what CPython accepts, reported as FRG001 (to become FRG004)"
 ANNOTATED_NAME = ": a parenthesized annotated name, `(x): int`"
 COMPILE_STAGE = "compile-stage error not reported (libcst parses it, compile() rejects it)"
-# name as the sweep shows it -> (kind today, cause). Delete an entry when its test XPASSes.
-KNOWN: dict[str, tuple[Kind, str]] = {
+# What the full runs found (name as the sweep shows it -> (kind it was, cause)); all fixed since
+# (issue 9), each now a regression case that must come out OK.
+FOUND: dict[str, tuple[Kind, str]] = {
     "stdlib/idlelib/rpc.py": (Kind.HANG, HANG),
     "stdlib/xml/dom/pulldom.py": (Kind.HANG, HANG),
     "stdlib/test/test_grammar.py": (Kind.FALSE_SYNTAX_ERROR, LIBCST + ANNOTATED_NAME),
@@ -80,7 +78,7 @@ def stdlib_files() -> dict[str, str]:
     everything = [path for path in python_files(root) if os.path.getsize(path) <= SAMPLE_MAX_BYTES]
     step = len(everything) / STDLIB_SAMPLE
     chosen = {everything[int(index * step)] for index in range(min(STDLIB_SAMPLE, len(everything)))}
-    named = NASTY + [name.removeprefix("stdlib/") for name in KNOWN if name.startswith("stdlib/")]
+    named = NASTY + [name.removeprefix("stdlib/") for name in FOUND if name.startswith("stdlib/")]
     chosen |= {os.path.join(root, name) for name in named if os.path.isfile(os.path.join(root, name))}
     return {"stdlib/" + os.path.relpath(path, root): path for path in sorted(chosen)}
 
@@ -101,12 +99,10 @@ def programs(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def reduced(tmp_path_factory) -> dict[str, Outcome]:
-    """Every file's outcome, by its shown name; known failures alone, the rest in batches."""
+    """Every file's outcome, by its shown name, swept in batches."""
     files = {**stdlib_files(), **programs(tmp_path_factory.mktemp("programs"))}
     names = {path: name for name, path in files.items()}
-    known = [path for name, path in files.items() if name in KNOWN]
-    rest = [path for name, path in files.items() if name not in KNOWN]
-    outcomes = sweep(rest, LIMITS, jobs=2, batch_size=100) + sweep(known, KNOWN_LIMITS, jobs=2, batch_size=1)
+    outcomes = sweep(list(files.values()), LIMITS, jobs=2, batch_size=100)
     return {names[outcome.path]: outcome for outcome in outcomes}
 
 
@@ -117,24 +113,14 @@ def test_reduced_sweep_covers_what_it_says(reduced):
     assert any(not outcome.compiles for outcome in reduced.values()), "no broken file was tried"
 
 
-def test_no_failures_beyond_the_known_ones(reduced):
-    failing = {
-        name: f"{outcome.kind.value}: {outcome.detail}"
-        for name, outcome in reduced.items() if outcome.kind is not Kind.OK and name not in KNOWN
-    }
+def test_no_failures(reduced):
+    failing = {name: f"{outcome.kind.value}: {outcome.detail}" for name, outcome in reduced.items() if outcome.kind is not Kind.OK}
     assert not failing, "\n".join(f"{name}: {what}" for name, what in sorted(failing.items()))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=f"{kind.value}: {cause}")) for name, (kind, cause) in KNOWN.items()],
-)
-def test_known_failure(reduced, name):
-    """Fails (xfail) while the cause stands; a different failure than the listed one is an error."""
+@pytest.mark.parametrize("name", list(FOUND))
+def test_what_the_full_runs_found_now_passes(reduced, name):
+    """Each file the full runs found failing (FOUND says how) is in the run and comes out OK."""
     if name not in reduced:
         pytest.skip(f"{name} is not in this Python's tree")
-    outcome = reduced[name]
-    expected, _ = KNOWN[name]
-    if outcome.kind not in (Kind.OK, expected):
-        raise LookupError(f"{name}: now {outcome.kind.value}, not {expected.value}: {outcome.detail}")
-    assert outcome.kind is Kind.OK, outcome.detail
+    assert reduced[name].kind is Kind.OK, f"{name}: {reduced[name].kind.value} again ({FOUND[name][1]}): {reduced[name].detail}"
