@@ -12,28 +12,64 @@ A `Ref` is an expression written as a name chain: `st.sidebar.write` is
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 Ref = tuple[str, ...]
 
 CALL = "()"
 ITEM = "[]"
+MODULE_SCOPE = "<module>"  # the qualname of a module's top-level code, a pseudo-function
 
-# How the value of a call expression is used by the code around it.
-DISCARDED = "discarded"  # a bare expression statement, or assigned to `_`
-ASSIGNED = "assigned"
-RETURNED = "returned"
-CONDITION = "condition"
-ARGUMENT = "argument"
-FORMATTED = "formatted"
-EXPRESSION = "expression"  # any other use inside a larger expression
+
+class Kind(str, enum.Enum):
+    """A closed set of kinds: equal to its old string and printed as it, so output is unchanged."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class ValueKind(Kind):
+    REF = "ref"
+    STR = "str"
+    NUM = "num"
+    BOOL = "bool"
+    NONE = "none"
+    LAMBDA = "lambda"
+    TIMEDELTA = "timedelta"
+    DICT = "dict"
+    OTHER = "other"
+
+
+class Use(Kind):
+    """How the value of a call expression is used by the code around it."""
+
+    DISCARDED = "discarded"  # a bare expression statement, or assigned to `_`
+    ASSIGNED = "assigned"
+    RETURNED = "returned"
+    CONDITION = "condition"
+    ARGUMENT = "argument"
+    FORMATTED = "formatted"
+    EXPRESSION = "expression"  # any other use inside a larger expression
+
+
+DISCARDED = Use.DISCARDED
+ASSIGNED = Use.ASSIGNED
+RETURNED = Use.RETURNED
+CONDITION = Use.CONDITION
+ARGUMENT = Use.ARGUMENT
+FORMATTED = Use.FORMATTED
+EXPRESSION = Use.EXPRESSION
 
 
 @dataclass(slots=True)
 class Value:
     """An argument or assigned value, as far as a static reader can tell."""
 
-    kind: str  # "ref", "str", "num", "bool", "none", "lambda", "timedelta", "dict", "other"
+    kind: ValueKind
     ref: Ref | None = None
     literal: object = None
     call_site: int | None = None  # site id when the value is itself a call
@@ -47,7 +83,7 @@ class CallSite:
     func: Ref | None
     args: list[Value]
     kwargs: dict[str, Value]
-    use: str
+    use: Use
     withs: tuple[int, ...]  # site ids of the enclosing `with` items in this scope, outermost first
     in_loop: bool
     in_branch: bool
@@ -119,7 +155,7 @@ class ReturnSite:
 
 @dataclass(slots=True)
 class FunctionSummary:
-    qualname: str  # "render", "Dashboard.legend", "outer.<locals>.inner", "<module>"
+    qualname: str  # "render", "Dashboard.legend", "outer.<locals>.inner", MODULE_SCOPE
     name: str
     site: int  # the def's name site; 0 for the module scope
     params: list[str]
@@ -153,7 +189,7 @@ class ClassSummary:
 @dataclass(slots=True)
 class ModuleSummary:
     path: str
-    functions: dict[str, FunctionSummary]  # includes "<module>"
+    functions: dict[str, FunctionSummary]  # includes MODULE_SCOPE
     classes: dict[str, ClassSummary]
     is_package: bool = False  # an __init__.py
     mentions_streamlit: bool = False
@@ -161,4 +197,4 @@ class ModuleSummary:
 
     @property
     def module_scope(self) -> FunctionSummary:
-        return self.functions["<module>"]
+        return self.functions[MODULE_SCOPE]

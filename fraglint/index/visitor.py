@@ -29,6 +29,7 @@ from fraglint.index.summary import (
     EXPRESSION,
     FORMATTED,
     ITEM,
+    MODULE_SCOPE,
     RETURNED,
     Binding,
     CallSite,
@@ -41,6 +42,7 @@ from fraglint.index.summary import (
     Ref,
     ReturnSite,
     Value,
+    ValueKind,
     WithItem,
 )
 
@@ -142,8 +144,8 @@ class SummaryVisitor:
         self.positions = positions
         self.site_nodes: dict[int, tuple[cst.CSTNode, ...]] = {}
         self.next_site = next_site
-        module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
-        self.functions: dict[str, FunctionSummary] = {"<module>": module_scope}
+        module_scope = FunctionSummary(qualname=MODULE_SCOPE, name=MODULE_SCOPE, site=0, params=[], decorators=[])
+        self.functions: dict[str, FunctionSummary] = {MODULE_SCOPE: module_scope}
         self.classes: dict[str, ClassSummary] = {}
         self.scope = module_scope
         self.class_stack: list[ClassSummary] = []
@@ -193,10 +195,10 @@ class SummaryVisitor:
     def value_of(self, node: cst.BaseExpression | None, use: str = EXPRESSION) -> Value:
         """Summarise an expression as a Value and walk it for the calls inside."""
         if node is None:
-            return Value("none")
+            return Value(ValueKind.NONE)
         if isinstance(node, cst.Lambda):
             name = self.walk_lambda(node)
-            return Value("lambda", ref=(name,))
+            return Value(ValueKind.LAMBDA, ref=(name,))
         if isinstance(node, cst.Dict):
             return self.dict_value(node)
         literal = _literal(node)
@@ -209,8 +211,8 @@ class SummaryVisitor:
             return literal
         ref = expression_ref(node)
         if ref is not None:
-            return Value("ref", ref=ref, call_site=call_site)
-        return Value("other", call_site=call_site)
+            return Value(ValueKind.REF, ref=ref, call_site=call_site)
+        return Value(ValueKind.OTHER, call_site=call_site)
 
     def dict_value(self, node: cst.Dict) -> Value:
         """A dict display, with its string-keyed entries (walked in the usual order)."""
@@ -222,9 +224,9 @@ class SummaryVisitor:
             self.walk(element.key)
             value = self.value_of(element.value)
             key = _literal(element.key)
-            if key is not None and key.kind == "str":
+            if key is not None and key.kind == ValueKind.STR:
                 items[key.literal] = value
-        return Value("dict", items=items)
+        return Value(ValueKind.DICT, items=items)
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -245,7 +247,7 @@ class SummaryVisitor:
             qualname = f"{self.class_stack[-1].qualname}.{name}"
             class_name = self.class_stack[-1].qualname
             self.class_stack[-1].methods[name] = qualname
-        elif self.scope.qualname == "<module>":
+        elif self.scope.qualname == MODULE_SCOPE:
             qualname, class_name = name, None
         else:
             qualname, class_name = f"{self.scope.qualname}.<locals>.{name}", None
@@ -263,7 +265,7 @@ class SummaryVisitor:
         )
         self.functions[qualname] = function
         if not in_class:
-            self.bind(name, Value("ref", ref=("<def>", qualname)), site)
+            self.bind(name, Value(ValueKind.REF, ref=("<def>", qualname)), site)
         self.enter_function(function, node.body)
 
     @property
@@ -275,7 +277,7 @@ class SummaryVisitor:
         """The qualname of the function whose body we are in (a class body is transparent)."""
         if self.in_class_body:
             return self.scope.parent
-        return None if self.scope.qualname == "<module>" else self.scope.qualname
+        return None if self.scope.qualname == MODULE_SCOPE else self.scope.qualname
 
     def enter_function(self, function: FunctionSummary, body: cst.CSTNode) -> None:
         saved = (self.scope, self.with_stack, self.loop_depth, self.branch_depth, self.guards)
@@ -319,12 +321,12 @@ class SummaryVisitor:
             ref = expression_ref(arg.value)
             if ref is not None:
                 bases.append(ref)
-        prefix = "" if self.scope.qualname == "<module>" else f"{self.scope.qualname}.<locals>."
+        prefix = "" if self.scope.qualname == MODULE_SCOPE else f"{self.scope.qualname}.<locals>."
         qualname = prefix + node.name.value
         site = self.new_site(node.name, node)
         summary = ClassSummary(name=node.name.value, qualname=qualname, site=site, bases=bases, methods={})
         self.classes[qualname] = summary
-        self.bind(node.name.value, Value("ref", ref=("<class>", qualname)), site)
+        self.bind(node.name.value, Value(ValueKind.REF, ref=("<class>", qualname)), site)
         # A class body runs in place; its statements belong to a pseudo-scope named after it so
         # that methods are recognised, while its calls still count for the enclosing scope.
         saved_scope = self.scope
@@ -387,7 +389,7 @@ class SummaryVisitor:
             self.bind_target(node.target, value)
 
     def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
-        self.record_store(node.target, Value("other"))
+        self.record_store(node.target, Value(ValueKind.OTHER))
         self.value_of(node.value, ASSIGNED)
 
     def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
@@ -409,9 +411,9 @@ class SummaryVisitor:
                 if isinstance(inner, cst.Name):
                     self.bind(inner.value, value, self.new_site(inner), unpack=index, iterated=iterated)
                 else:
-                    self.record_store(inner, Value("other"))
+                    self.record_store(inner, Value(ValueKind.OTHER))
         else:
-            self.record_store(target, Value("other") if iterated else value)
+            self.record_store(target, Value(ValueKind.OTHER) if iterated else value)
             self.record_instance_attribute(target, value)
 
     def record_instance_attribute(self, target: cst.BaseExpression, value: Value) -> None:
@@ -433,7 +435,7 @@ class SummaryVisitor:
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
         binding = Binding(
-            site=site, value=value, unpack=unpack, iterated=iterated, module_level=self.scope.qualname == "<module>"
+            site=site, value=value, unpack=unpack, iterated=iterated, module_level=self.scope.qualname == MODULE_SCOPE
         )
         scope = self.scope
         if self.in_class_body:
@@ -553,7 +555,7 @@ class SummaryVisitor:
                     return ()
                 if mapping is None or not isinstance(key, str):
                     return ()
-                return (Value("ref", ref=mapping + (f"[{key!r}]",)),)
+                return (Value(ValueKind.REF, ref=mapping + (f"[{key!r}]",)),)
             else:
                 return ()
         if isinstance(node, cst.NamedExpr):
@@ -562,7 +564,7 @@ class SummaryVisitor:
         if ref is None:
             return ()
         call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
-        return (Value("ref", ref=ref, call_site=call_site),)
+        return (Value(ValueKind.REF, ref=ref, call_site=call_site),)
 
     def visit_Try(self, node: cst.Try, use: str) -> None:
         self.walk(node.body)
@@ -665,7 +667,7 @@ class SummaryVisitor:
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             elif arg.star:
-                args.append(Value("other", site=site))
+                args.append(Value(ValueKind.OTHER, site=site))
             else:
                 args.append(value)
         return args, kwargs
@@ -704,10 +706,10 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
     if len(parts) == 1:
         functions, classes = parts[0].functions, parts[0].classes
     else:
-        module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
-        functions, classes = {"<module>": module_scope}, {}
+        module_scope = FunctionSummary(qualname=MODULE_SCOPE, name=MODULE_SCOPE, site=0, params=[], decorators=[])
+        functions, classes = {MODULE_SCOPE: module_scope}, {}
         for part in parts:
-            scope = part.functions["<module>"]
+            scope = part.functions[MODULE_SCOPE]
             module_scope.calls.extend(scope.calls)
             module_scope.withs.update(scope.withs)
             module_scope.conditions.update(scope.conditions)
@@ -718,7 +720,7 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
             module_scope.stores.extend(scope.stores)
             module_scope.globals.update(scope.globals)
             module_scope.nonlocals.update(scope.nonlocals)
-            functions.update((name, f) for name, f in part.functions.items() if name != "<module>")
+            functions.update((name, f) for name, f in part.functions.items() if name != MODULE_SCOPE)
             classes.update(part.classes)
     return ModuleSummary(
         path=path,
@@ -738,16 +740,16 @@ def _literal(node: cst.BaseExpression) -> Value | None:
             return None
         if isinstance(text, bytes):
             return None
-        return Value("str", literal=text)
+        return Value(ValueKind.STR, literal=text)
     if isinstance(node, cst.FormattedString):
         return None
     number = _number(node)
     if number is not None:
-        return Value("num", literal=number)
+        return Value(ValueKind.NUM, literal=number)
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return Value("bool", literal=node.value == "True")
+        return Value(ValueKind.BOOL, literal=node.value == "True")
     if isinstance(node, cst.Name) and node.value == "None":
-        return Value("none")
+        return Value(ValueKind.NONE)
     return None
 
 

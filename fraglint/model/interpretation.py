@@ -13,8 +13,7 @@ from functools import cached_property
 from packaging.version import Version
 
 from fraglint.index.project import FunctionKey
-from fraglint.model import run_every
-from fraglint.model import versions
+from fraglint.model import run_every, versions
 from fraglint.model.fragments import Site
 
 
@@ -31,7 +30,7 @@ class Stop:
 class Scope:
     id: str  # "app" or "fragment:<n>"
     kind: str  # "app" or "fragment"
-    function: FunctionKey  # the fragment function, or the entry module's "<module>"
+    function: FunctionKey  # the fragment function, or the entry module's `MODULE_SCOPE`
     name: str | None = None
     call: Site | None = None  # the call that starts this instance
     parent: str | None = None

@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass
 from enum import Enum
 
-from fraglint.index.summary import ITEM, CallSite, Value
+from fraglint.index.summary import ITEM, CallSite, Value, ValueKind
 
 FRAGMENT_DECORATORS = frozenset({"fragment", "experimental_fragment"})
 DIALOG_DECORATORS = frozenset({"dialog", "experimental_dialog"})
@@ -223,12 +223,12 @@ def rerun_request(call: CallSite) -> RerunRequest:
     positional = bool(call.args)
     if value is None:
         return RerunRequest(RerunScope.APP, keyword=keyword, positional=positional)
-    if value.kind == "str":
+    if value.kind == ValueKind.STR:
         text = str(value.literal)
         if text in ("app", "fragment"):
             return RerunRequest(RerunScope(text), None, value, keyword, positional)
         return RerunRequest(RerunScope.KEY, text, value, keyword, positional)
-    if value.kind == "num" and isinstance(value.literal, int):
+    if value.kind == ValueKind.NUM and isinstance(value.literal, int):
         return RerunRequest(RerunScope.KEY, str(value.literal), value, keyword, positional)
     return RerunRequest(RerunScope.UNKNOWN, None, value, keyword, positional)
 

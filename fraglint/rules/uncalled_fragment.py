@@ -92,7 +92,7 @@ def live():
             if ctx.mentioned_elsewhere(function.name):
                 continue
             yield Finding(
-                Site(key[0], function.site),
+                Site(key.path, function.site),
                 f"fragment `{function.qualname}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
