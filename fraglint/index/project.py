@@ -25,6 +25,7 @@ from fraglint.index.summary import (
     ModuleSummary,
     Ref,
     ValueKind,
+    literal_key,
 )
 
 STREAMLIT = "streamlit"
@@ -264,46 +265,53 @@ class ProjectIndex:
         return target
 
     def _step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        """The target of `part` (an attribute, `()` or an item) after `target`."""
         if target.rest or target.kind in (TargetKind.PARAM, TargetKind.UNKNOWN):
             rest = target.rest + (part,)
             if target.kind == TargetKind.STREAMLIT and part == CALL and target.origin is None:
                 return target.but(rest=rest, origin=(path, scope))
             return target.but(rest=rest)
-        if target.kind == TargetKind.STREAMLIT:
-            if part == CALL:
-                return target.but(rest=(CALL,), origin=target.origin or (path, scope))
-            if part == ITEM or part.startswith("["):
-                return target.but(rest=(part,))
-            return target.but(name=f"{target.name}.{part}" if target.name else part)
-        if target.kind == TargetKind.DICT:
-            return self._dict_item(target, part)
-        if target.kind == TargetKind.MODULE:
-            if part == CALL or part.startswith("["):
-                return UNKNOWN
-            return self.module_attribute(target.path or "", part)
-        if target.kind == TargetKind.CLASS:
-            if part == CALL:
-                return Target(TargetKind.INSTANCE, name=target.name, path=target.path)
-            method = self.method(target.path or "", target.name, part)
-            return method or UNKNOWN
-        if target.kind == TargetKind.INSTANCE:
-            if part == CALL or part.startswith("["):
-                return UNKNOWN
-            method = self.method(target.path or "", target.name, part)
-            return method or self.instance_attribute(target, part)
-        if target.kind == TargetKind.FUNCTION:
-            if part == CALL:
-                returned = self.returned_value(target)
-                if returned is not None:
-                    made_inside = returned.origin == (target.path, target.name)
-                    # a container the function makes on each call belongs to the caller's scope
-                    return returned.but(origin=(path, scope)) if made_inside else returned
+        step = _STEPS.get(target.kind)
+        return step(self, target, part, path, scope) if step else UNKNOWN
+
+    def _streamlit_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            return target.but(rest=(CALL,), origin=target.origin or (path, scope))
+        if part == ITEM or part.startswith("["):
             return target.but(rest=(part,))
-        return UNKNOWN
+        return target.but(name=f"{target.name}.{part}" if target.name else part)
+
+    def _dict_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        return self._dict_item(target, part)
+
+    def _module_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL or part.startswith("["):
+            return UNKNOWN
+        return self.module_attribute(target.path or "", part)
+
+    def _class_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            return Target(TargetKind.INSTANCE, name=target.name, path=target.path)
+        return self.method(target.path or "", target.name, part) or UNKNOWN
+
+    def _instance_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL or part.startswith("["):
+            return UNKNOWN
+        method = self.method(target.path or "", target.name, part)
+        return method or self.instance_attribute(target, part)
+
+    def _function_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            returned = self.returned_value(target)
+            if returned is not None:
+                made_inside = returned.origin == (target.path, target.name)
+                # a container the function makes on each call belongs to the caller's scope
+                return returned.but(origin=(path, scope)) if made_inside else returned
+        return target.but(rest=(part,))
 
     def _dict_item(self, target: Target, part: str) -> Target:
         """`areas["main"]` where `areas = {"main": st.container(), ...}`: the entry's value."""
-        key = _string_key(part)
+        key = literal_key(part)
         if key is None or target.call is None:
             return UNKNOWN
         site = (target.path or "", target.scope or "", target.call[1], key)
@@ -553,14 +561,12 @@ class ProjectIndex:
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
 
 
-def _string_key(part: str) -> str | None:
-    """`['main']` (a subscript with a literal string key) -> `main`."""
-    import ast
-
-    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
-        return None
-    try:
-        key = ast.literal_eval(part[1:-1])
-    except (ValueError, SyntaxError):
-        return None
-    return key if isinstance(key, str) else None
+# How one step of a name chain goes on from each kind of target (see `ProjectIndex._step`).
+_STEPS: dict[TargetKind, Callable[[ProjectIndex, Target, str, str, str], Target]] = {
+    TargetKind.STREAMLIT: ProjectIndex._streamlit_step,
+    TargetKind.DICT: ProjectIndex._dict_step,
+    TargetKind.MODULE: ProjectIndex._module_step,
+    TargetKind.CLASS: ProjectIndex._class_step,
+    TargetKind.INSTANCE: ProjectIndex._instance_step,
+    TargetKind.FUNCTION: ProjectIndex._function_step,
+}

@@ -6,12 +6,14 @@ resolved later, and only for the files that report something (see `index.positio
 That keeps the cold path to one parse and one pruned traversal per file.
 
 A `Ref` is an expression written as a name chain: `st.sidebar.write` is
-`("st", "sidebar", "write")`, `cols[0].write` is `("cols", "[]", "write")` and
+`("st", "sidebar", "write")`, `cols[0].write` is `("cols", "[]", "write")`,
+`st.session_state["k"]` is `("st", "session_state", "['k']")` (see `key_part`) and
 `st.container().write` is `("st", "container", "()", "write")`.
 """
 
 from __future__ import annotations
 
+import ast
 import enum
 from dataclasses import dataclass, field
 
@@ -20,6 +22,22 @@ Ref = tuple[str, ...]
 CALL = "()"
 ITEM = "[]"
 MODULE_SCOPE = "<module>"  # the qualname of a module's top-level code, a pseudo-function
+
+
+def key_part(key: str) -> str:
+    """The `Ref` part for a subscript with a literal string key: `x["k"]` -> `['k']`."""
+    return f"[{key!r}]"
+
+
+def literal_key(part: str) -> str | None:
+    """The literal string key a `Ref` part holds (`['k']` -> `k`); None for `[]` or any other part."""
+    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
+        return None
+    try:
+        value = ast.literal_eval(part[1:-1])
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 class Kind(str, enum.Enum):

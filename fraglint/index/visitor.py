@@ -44,6 +44,7 @@ from fraglint.index.summary import (
     Value,
     ValueKind,
     WithItem,
+    key_part,
 )
 
 _SKIPPED_FIELD_PREFIXES = (
@@ -118,7 +119,7 @@ def _subscript_part(node: cst.Subscript) -> str:
             except Exception:  # noqa: BLE001
                 return ITEM
             if isinstance(key, str):
-                return f"[{key!r}]"
+                return key_part(key)
     return ITEM
 
 
@@ -555,7 +556,7 @@ class SummaryVisitor:
                     return ()
                 if mapping is None or not isinstance(key, str):
                     return ()
-                return (Value(ValueKind.REF, ref=mapping + (f"[{key!r}]",)),)
+                return (Value(ValueKind.REF, ref=mapping + (key_part(key),)),)
             else:
                 return ()
         if isinstance(node, cst.NamedExpr):

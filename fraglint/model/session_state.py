@@ -13,7 +13,7 @@ from enum import Enum
 from functools import cached_property
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
-from fraglint.index.summary import CALL, Value, ValueKind
+from fraglint.index.summary import CALL, Value, ValueKind, literal_key
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
 from fraglint.model.fragments import Site
@@ -56,7 +56,7 @@ class SessionState:
         if len(parts) == 2 and parts[1] not in _METHODS:
             return parts[1] if not target.rest or target.rest[0] != CALL else None
         if len(parts) == 1 and target.rest and target.rest[0].startswith("["):
-            return api.literal_key(target.rest[0])
+            return literal_key(target.rest[0])
         if len(parts) == 2 and parts[1] == "get" and target.rest[:1] == (CALL,) and target.call is not None:
             made = self.index.call_at(*target.call)
             if made and made[1].args and made[1].args[0].kind == ValueKind.STR:
