@@ -105,7 +105,6 @@ class CallSite:
     withs: tuple[int, ...]  # site ids of the enclosing `with` items in this scope, outermost first
     in_loop: bool
     in_branch: bool
-    bound_to: tuple[str, ...] = ()  # names the result is assigned to, for `x = f()`
     receiver_call: int | None = None  # site of the call inside `func`: `st.container()` in `st.container().write`
     # The enclosing `if`/`elif`/`while` arms in this scope, outermost first, as (condition
     # site, arm): arm 0 is the body, 1 the `else` (an `elif` is a nested `if` in arm 1).
@@ -131,7 +130,6 @@ class WithItem:
     site: int
     ctx: Value
     parent: int | None  # enclosing with-item site in the same scope
-    as_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -142,7 +140,6 @@ class Binding:
     value: Value
     unpack: int | None = None  # index when the target was a tuple: `a, b = st.columns(2)`
     iterated: bool = False  # bound by `for name in value`
-    module_level: bool = False
 
 
 @dataclass(slots=True)
@@ -187,10 +184,8 @@ class FunctionSummary:
     # attribute/item assignments: (site, target, guards as in CallSite.guards)
     stores: list[tuple[int, Ref, tuple[tuple[int, int], ...], Value]] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
     parent: str | None = None  # qualname of the enclosing function, None at module level
     class_name: str | None = None  # set for methods
-    is_async: bool = False
     end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
 
 
@@ -209,9 +204,7 @@ class ModuleSummary:
     path: str
     functions: dict[str, FunctionSummary]  # includes MODULE_SCOPE
     classes: dict[str, ClassSummary]
-    is_package: bool = False  # an __init__.py
     mentions_streamlit: bool = False
-    site_count: int = 0  # the highest site id (sites are numbered per top-level statement)
 
     @property
     def module_scope(self) -> FunctionSummary:

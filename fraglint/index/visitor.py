@@ -155,7 +155,6 @@ class SummaryVisitor:
         self.branch_depth = 0
         self.guards: list[tuple[int, int]] = []  # see CallSite.guards
         self.mentions_streamlit = False
-        self.calls_by_site: dict[int, CallSite] = {}
         self.call_site_of_node: dict[int, int] = {}  # id(cst.Call) -> its site, for conditions
         self._handlers: dict[type, Callable] = {}
 
@@ -262,7 +261,6 @@ class SummaryVisitor:
             decorators=decorators,
             parent=self.enclosing_function,
             class_name=class_name,
-            is_async=node.asynchronous is not None,
         )
         self.functions[qualname] = function
         if not in_class:
@@ -376,7 +374,6 @@ class SummaryVisitor:
         site = self.new_site(node.value)
         value = self.value_of(node.value, DISCARDED if discarded else ASSIGNED)
         value.site = site
-        self.set_bound_to(value, names)
         for target in node.targets:
             self.bind_target(target.target, value)
 
@@ -386,7 +383,6 @@ class SummaryVisitor:
             site = self.new_site(node.value)
             value = self.value_of(node.value, ASSIGNED)
             value.site = site
-            self.set_bound_to(value, tuple(_target_names(node.target)))
             self.bind_target(node.target, value)
 
     def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
@@ -396,12 +392,6 @@ class SummaryVisitor:
     def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
         value = self.value_of(node.value, ASSIGNED)
         self.bind_target(node.target, value)
-
-    def set_bound_to(self, value: Value, names: tuple[str, ...]) -> None:
-        if value.call_site is not None and names:
-            call = self.calls_by_site.get(value.call_site)
-            if call is not None:
-                call.bound_to = names
 
     def bind_target(self, target: cst.BaseExpression, value: Value, iterated: bool = False) -> None:
         if isinstance(target, cst.Name):
@@ -435,9 +425,7 @@ class SummaryVisitor:
         self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
-        binding = Binding(
-            site=site, value=value, unpack=unpack, iterated=iterated, module_level=self.scope.qualname == MODULE_SCOPE
-        )
+        binding = Binding(site=site, value=value, unpack=unpack, iterated=iterated)
         scope = self.scope
         if self.in_class_body:
             return  # class attributes are not names in any function's scope
@@ -447,7 +435,7 @@ class SummaryVisitor:
         self.scope.globals.update(item.name.value for item in node.names)
 
     def visit_Nonlocal(self, node: cst.Nonlocal, use: str) -> None:
-        self.scope.nonlocals.update(item.name.value for item in node.names)
+        """A `nonlocal` name is bound in the enclosing function: nothing to record here."""
 
     def visit_Import(self, node: cst.Import, use: str) -> None:
         for alias in node.names:
@@ -483,10 +471,7 @@ class SummaryVisitor:
             parent = self.with_stack[-1] if self.with_stack else None
             site = self.new_site(item.item)
             ctx = self.value_of(item.item)
-            as_name = None
-            if item.asname is not None and isinstance(item.asname.name, cst.Name):
-                as_name = item.asname.name.value
-            self.scope.withs[site] = WithItem(site=site, ctx=ctx, parent=parent, as_name=as_name)
+            self.scope.withs[site] = WithItem(site=site, ctx=ctx, parent=parent)
             if item.asname is not None:
                 self.bind_target(item.asname.name, ctx)
             self.with_stack.append(site)
@@ -637,7 +622,6 @@ class SummaryVisitor:
             guards=tuple(self.guards),
         )
         self.scope.calls.append(call)
-        self.calls_by_site[site] = call
         self.call_site_of_node[id(node)] = site
         return site
 
@@ -720,16 +704,13 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
             module_scope.returns.extend(scope.returns)
             module_scope.stores.extend(scope.stores)
             module_scope.globals.update(scope.globals)
-            module_scope.nonlocals.update(scope.nonlocals)
             functions.update((name, f) for name, f in part.functions.items() if name != MODULE_SCOPE)
             classes.update(part.classes)
     return ModuleSummary(
         path=path,
         functions=functions,
         classes=classes,
-        is_package=path.endswith("__init__.py"),
         mentions_streamlit=any(part.mentions_streamlit for part in parts),
-        site_count=parts[-1].next_site - 1 if parts else 0,
     )
 
 
