@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from fraglint.index.memo import LookupMemo
 from fraglint.index.summary import (
@@ -71,7 +71,7 @@ class Target:
 
     def but(self, **changes) -> Target:
         """A copy with some fields changed (dataclasses.replace is several times slower)."""
-        fields = {
+        fields: dict[str, Any] = {
             "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
             "rest": self.rest, "origin": self.origin, "call": self.call,
         }
@@ -318,7 +318,7 @@ class ProjectIndex:
         return self._lookups.get(self, ProjectIndex._dict_entry, site, UNKNOWN)
 
     def _dict_entry(self, path: str, scope: str, site: int, key: str) -> Target:
-        function = self.function((path, scope))
+        function = self.function(FunctionKey(path, scope))
         if function is None:
             return UNKNOWN
         for name, bindings in function.bindings.items():
@@ -364,7 +364,7 @@ class ProjectIndex:
         return self._lookups.get(self, ProjectIndex._returned_value, key, None)
 
     def _returned_value(self, path: str, qualname: str) -> Target | None:
-        function = self.function((path, qualname))
+        function = self.function(FunctionKey(path, qualname))
         if function is None or not function.returns:
             return None
         results = set()

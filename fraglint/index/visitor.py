@@ -41,6 +41,7 @@ from fraglint.index.summary import (
     ModuleSummary,
     Ref,
     ReturnSite,
+    Use,
     Value,
     ValueKind,
     WithItem,
@@ -167,7 +168,7 @@ class SummaryVisitor:
             self.site_nodes[site] = nodes
         return site
 
-    def walk(self, node: cst.CSTNode, use: str = EXPRESSION) -> None:
+    def walk(self, node: cst.CSTNode, use: Use = EXPRESSION) -> None:
         cls = type(node)
         handler = self._handlers.get(cls)
         if handler is None:
@@ -188,11 +189,11 @@ class SummaryVisitor:
                     if isinstance(item, cst.CSTNode):
                         self.walk(item)
 
-    def walk_all(self, nodes, use: str = EXPRESSION) -> None:
+    def walk_all(self, nodes, use: Use = EXPRESSION) -> None:
         for node in nodes:
             self.walk(node, use)
 
-    def value_of(self, node: cst.BaseExpression | None, use: str = EXPRESSION) -> Value:
+    def value_of(self, node: cst.BaseExpression | None, use: Use = EXPRESSION) -> Value:
         """Summarise an expression as a Value and walk it for the calls inside."""
         if node is None:
             return Value(ValueKind.NONE)
@@ -230,7 +231,7 @@ class SummaryVisitor:
 
     # -- scopes ---------------------------------------------------------------------------
 
-    def visit_Module(self, node: cst.Module, use: str) -> None:
+    def visit_Module(self, node: cst.Module, use: Use) -> None:
         self.walk_top_level(node.body, 0)
 
     def walk_top_level(self, statements, first_index: int) -> None:
@@ -239,7 +240,7 @@ class SummaryVisitor:
             self.next_site = max(self.next_site, index * STATEMENT_STRIDE + 1)
             self.walk(statement)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef, use: str) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef, use: Use) -> None:
         decorators = [self.decorator(d) for d in node.decorators]
         name = node.name.value
         in_class = self.in_class_body
@@ -303,7 +304,7 @@ class SummaryVisitor:
         self.enter_function(function, node.body)
         return qualname
 
-    def visit_Lambda(self, node: cst.Lambda, use: str) -> None:
+    def visit_Lambda(self, node: cst.Lambda, use: Use) -> None:
         self.walk_lambda(node)
 
     def walk_param_defaults(self, params: cst.Parameters) -> None:
@@ -311,7 +312,7 @@ class SummaryVisitor:
             if param.default is not None:
                 self.walk(param.default)
 
-    def visit_ClassDef(self, node: cst.ClassDef, use: str) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef, use: Use) -> None:
         for decorator in node.decorators:
             self.walk(decorator.decorator)
         bases = []
@@ -358,15 +359,15 @@ class SummaryVisitor:
 
     # -- statements -----------------------------------------------------------------------
 
-    def visit_Expr(self, node: cst.Expr, use: str) -> None:
+    def visit_Expr(self, node: cst.Expr, use: Use) -> None:
         self.walk(node.value, DISCARDED)
 
-    def visit_Return(self, node: cst.Return, use: str) -> None:
+    def visit_Return(self, node: cst.Return, use: Use) -> None:
         site = self.new_site(node)
         value = self.value_of(node.value, RETURNED) if node.value is not None else None
         self.scope.returns.append(ReturnSite(site=site, has_value=node.value is not None, value=value))
 
-    def visit_Assign(self, node: cst.Assign, use: str) -> None:
+    def visit_Assign(self, node: cst.Assign, use: Use) -> None:
         names = tuple(
             n for target in node.targets for n in _target_names(target.target)
         )
@@ -377,7 +378,7 @@ class SummaryVisitor:
         for target in node.targets:
             self.bind_target(target.target, value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign, use: str) -> None:
+    def visit_AnnAssign(self, node: cst.AnnAssign, use: Use) -> None:
         self.walk(node.annotation)
         if node.value is not None:
             site = self.new_site(node.value)
@@ -385,11 +386,11 @@ class SummaryVisitor:
             value.site = site
             self.bind_target(node.target, value)
 
-    def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
+    def visit_AugAssign(self, node: cst.AugAssign, use: Use) -> None:
         self.record_store(node.target, Value(ValueKind.OTHER))
         self.value_of(node.value, ASSIGNED)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
+    def visit_NamedExpr(self, node: cst.NamedExpr, use: Use) -> None:
         value = self.value_of(node.value, ASSIGNED)
         self.bind_target(node.target, value)
 
@@ -431,13 +432,13 @@ class SummaryVisitor:
             return  # class attributes are not names in any function's scope
         scope.bindings.setdefault(name, []).append(binding)
 
-    def visit_Global(self, node: cst.Global, use: str) -> None:
+    def visit_Global(self, node: cst.Global, use: Use) -> None:
         self.scope.globals.update(item.name.value for item in node.names)
 
-    def visit_Nonlocal(self, node: cst.Nonlocal, use: str) -> None:
+    def visit_Nonlocal(self, node: cst.Nonlocal, use: Use) -> None:
         """A `nonlocal` name is bound in the enclosing function: nothing to record here."""
 
-    def visit_Import(self, node: cst.Import, use: str) -> None:
+    def visit_Import(self, node: cst.Import, use: Use) -> None:
         for alias in node.names:
             module = _dotted(alias.name)
             if module.split(".")[0] == "streamlit":
@@ -450,7 +451,7 @@ class SummaryVisitor:
                 top = module.split(".")[0]
                 self.scope.imports[top] = ImportBinding(module=top, name=None, level=0, site=site)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom, use: str) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom, use: Use) -> None:
         module = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
         if module.split(".")[0] == "streamlit" and level == 0:
@@ -465,7 +466,7 @@ class SummaryVisitor:
             site = self.new_site(alias)
             self.scope.imports[local] = ImportBinding(module=module, name=name, level=level, site=site)
 
-    def visit_With(self, node: cst.With, use: str) -> None:
+    def visit_With(self, node: cst.With, use: Use) -> None:
         pushed = 0
         for item in node.items:
             parent = self.with_stack[-1] if self.with_stack else None
@@ -479,7 +480,7 @@ class SummaryVisitor:
         self.walk(node.body)
         del self.with_stack[len(self.with_stack) - pushed :]
 
-    def visit_For(self, node: cst.For, use: str) -> None:
+    def visit_For(self, node: cst.For, use: Use) -> None:
         iterable = self.value_of(node.iter)
         self.bind_target(node.target, iterable, iterated=True)
         self.loop_depth += 1
@@ -488,7 +489,7 @@ class SummaryVisitor:
         if node.orelse is not None:
             self.walk(node.orelse)
 
-    def visit_While(self, node: cst.While, use: str) -> None:
+    def visit_While(self, node: cst.While, use: Use) -> None:
         site = self.condition(node.test)
         self.loop_depth += 1
         self.branch_depth += 1
@@ -502,7 +503,7 @@ class SummaryVisitor:
             self.walk(node.orelse)
             self.guards.pop()
 
-    def visit_If(self, node: cst.If, use: str) -> None:
+    def visit_If(self, node: cst.If, use: Use) -> None:
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
@@ -552,7 +553,7 @@ class SummaryVisitor:
         call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
         return (Value(ValueKind.REF, ref=ref, call_site=call_site),)
 
-    def visit_Try(self, node: cst.Try, use: str) -> None:
+    def visit_Try(self, node: cst.Try, use: Use) -> None:
         self.walk(node.body)
         self.branch_depth += 1
         self.walk_all(node.handlers)
@@ -562,44 +563,44 @@ class SummaryVisitor:
         if node.finalbody is not None:
             self.walk(node.finalbody)
 
-    def visit_Match(self, node: cst.Match, use: str) -> None:
+    def visit_Match(self, node: cst.Match, use: Use) -> None:
         self.walk(node.subject)
         self.branch_depth += 1
         self.walk_all(node.cases)
         self.branch_depth -= 1
 
-    def visit_IfExp(self, node: cst.IfExp, use: str) -> None:
+    def visit_IfExp(self, node: cst.IfExp, use: Use) -> None:
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
         self.walk(node.body, use)
         self.walk(node.orelse, use)
         self.branch_depth -= 1
 
-    def visit_BooleanOperation(self, node: cst.BooleanOperation, use: str) -> None:
+    def visit_BooleanOperation(self, node: cst.BooleanOperation, use: Use) -> None:
         self.walk(node.left, CONDITION if use == CONDITION else EXPRESSION)
         self.branch_depth += 1
         self.walk(node.right, CONDITION if use == CONDITION else EXPRESSION)
         self.branch_depth -= 1
 
-    def visit_UnaryOperation(self, node: cst.UnaryOperation, use: str) -> None:
+    def visit_UnaryOperation(self, node: cst.UnaryOperation, use: Use) -> None:
         self.walk(node.expression, CONDITION if use == CONDITION else EXPRESSION)
 
-    def visit_ListComp(self, node: cst.BaseComp, use: str) -> None:
+    def visit_ListComp(self, node: cst.BaseComp, use: Use) -> None:
         self.loop_depth += 1
         self.walk_children(node)
         self.loop_depth -= 1
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
 
-    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression, use: str) -> None:
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression, use: Use) -> None:
         self.walk(node.expression, FORMATTED)
 
-    def visit_Await(self, node: cst.Await, use: str) -> None:
+    def visit_Await(self, node: cst.Await, use: Use) -> None:
         self.walk(node.expression, use)
 
     # -- calls ----------------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call, use: str = EXPRESSION) -> int:
+    def visit_Call(self, node: cst.Call, use: Use = EXPRESSION) -> int:
         func_ref = expression_ref(node.func)
         self.note_streamlit(func_ref)
         site = self.new_site(node, node.func)

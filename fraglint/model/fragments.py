@@ -259,7 +259,7 @@ class FragmentDiscovery:
                 if last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == TargetKind.FUNCTION and not target.rest:
-                        found.add((target.path or path, target.name))
+                        found.add(FunctionKey(target.path or path, target.name))
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
@@ -279,7 +279,7 @@ class FragmentDiscovery:
                     found.append(Reference(Site(path, decorator.site), target.name, "decorator", "secondary"))
         for call in function.calls:
             if call.func and call.func[-1] in names:
-                target = self.calls.target((path, scope), call)
+                target = self.calls.target(FunctionKey(path, scope), call)
                 if target.api() in names:
                     found.append(Reference(Site(path, call.site), target.name, "call", "secondary", call))
         for bindings in function.bindings.values():
