@@ -11,15 +11,16 @@ import json
 from datetime import timedelta
 
 import pytest
+from helpers import run_cli, write_project
 
 from fraglint.config import Settings
 from fraglint.engine import build_project
 from fraglint.index.facts import span_of
+from fraglint.index.summary import literal_key
 from fraglint.model import run_every
 from fraglint.model.fragments import Site
 from fraglint.model.session_state import WriteKind
-from fraglint.model.streamlit_api import CALLBACK_KEYWORDS, RerunScope, literal_key
-from helpers import run_cli, write_project
+from fraglint.model.streamlit_api import CALLBACK_KEYWORDS, RerunScope
 
 
 class App:

@@ -11,12 +11,37 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from fraglint.index.memo import LookupMemo
-from fraglint.index.summary import CALL, ITEM, Binding, CallSite, FunctionSummary, ModuleSummary, Ref
+from fraglint.index.summary import (
+    CALL,
+    ITEM,
+    MODULE_SCOPE,
+    Binding,
+    CallSite,
+    FunctionSummary,
+    Kind,
+    ModuleSummary,
+    Ref,
+    ValueKind,
+    literal_key,
+)
 
 STREAMLIT = "streamlit"
+
+
+class TargetKind(Kind):
+    """What kind of thing a name chain refers to (see `Target`)."""
+
+    STREAMLIT = "streamlit"
+    FUNCTION = "function"
+    CLASS = "class"
+    INSTANCE = "instance"
+    MODULE = "module"
+    PARAM = "param"
+    DICT = "dict"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -36,7 +61,7 @@ class Target:
     call: (path, site) of the call that produced the value, when the chain went through one.
     """
 
-    kind: str
+    kind: TargetKind
     name: str = ""
     path: str | None = None
     scope: str | None = None
@@ -46,7 +71,7 @@ class Target:
 
     def but(self, **changes) -> Target:
         """A copy with some fields changed (dataclasses.replace is several times slower)."""
-        fields = {
+        fields: dict[str, Any] = {
             "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
             "rest": self.rest, "origin": self.origin, "call": self.call,
         }
@@ -55,15 +80,21 @@ class Target:
 
     @property
     def is_streamlit(self) -> bool:
-        return self.kind == "streamlit"
+        return self.kind == TargetKind.STREAMLIT
 
     def api(self) -> str | None:
         """The Streamlit API path when the chain is a plain attribute path, else None."""
-        return self.name if self.kind == "streamlit" and not self.rest else None
+        return self.name if self.kind == TargetKind.STREAMLIT and not self.rest else None
 
 
-UNKNOWN = Target("unknown")
-FunctionKey = tuple[str, str]  # (path, qualname)
+UNKNOWN = Target(TargetKind.UNKNOWN)
+
+
+class FunctionKey(NamedTuple):
+    """A function (or a module's top-level code, `MODULE_SCOPE`) across the project."""
+
+    path: str
+    qualname: str
 
 
 class ProjectIndex:
@@ -164,8 +195,9 @@ class ProjectIndex:
                 yield path, function
 
     def function(self, key: FunctionKey) -> FunctionSummary | None:
-        summary = self.module(key[0])
-        return summary.functions.get(key[1]) if summary else None
+        path, qualname = key
+        summary = self.module(path)
+        return summary.functions.get(qualname) if summary else None
 
     def call_at(self, path: str, site: int) -> tuple[FunctionSummary, CallSite] | None:
         table = self._calls.get(path)
@@ -227,59 +259,66 @@ class ProjectIndex:
             return UNKNOWN
         target = self.lookup_name(path, scope, ref[0])
         for part in ref[1:]:
-            if target.kind == "unknown":
+            if target.kind == TargetKind.UNKNOWN:
                 return UNKNOWN
             target = self._step(target, part, path, scope)
         return target
 
     def _step(self, target: Target, part: str, path: str, scope: str) -> Target:
-        if target.rest or target.kind in ("param", "unknown"):
+        """The target of `part` (an attribute, `()` or an item) after `target`."""
+        if target.rest or target.kind in (TargetKind.PARAM, TargetKind.UNKNOWN):
             rest = target.rest + (part,)
-            if target.kind == "streamlit" and part == CALL and target.origin is None:
+            if target.kind == TargetKind.STREAMLIT and part == CALL and target.origin is None:
                 return target.but(rest=rest, origin=(path, scope))
             return target.but(rest=rest)
-        if target.kind == "streamlit":
-            if part == CALL:
-                return target.but(rest=(CALL,), origin=target.origin or (path, scope))
-            if part == ITEM or part.startswith("["):
-                return target.but(rest=(part,))
-            return target.but(name=f"{target.name}.{part}" if target.name else part)
-        if target.kind == "dict":
-            return self._dict_item(target, part)
-        if target.kind == "module":
-            if part == CALL or part.startswith("["):
-                return UNKNOWN
-            return self.module_attribute(target.path or "", part)
-        if target.kind == "class":
-            if part == CALL:
-                return Target("instance", name=target.name, path=target.path)
-            method = self.method(target.path or "", target.name, part)
-            return method or UNKNOWN
-        if target.kind == "instance":
-            if part == CALL or part.startswith("["):
-                return UNKNOWN
-            method = self.method(target.path or "", target.name, part)
-            return method or self.instance_attribute(target, part)
-        if target.kind == "function":
-            if part == CALL:
-                returned = self.returned_value(target)
-                if returned is not None:
-                    made_inside = returned.origin == (target.path, target.name)
-                    # a container the function makes on each call belongs to the caller's scope
-                    return returned.but(origin=(path, scope)) if made_inside else returned
+        step = _STEPS.get(target.kind)
+        return step(self, target, part, path, scope) if step else UNKNOWN
+
+    def _streamlit_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            return target.but(rest=(CALL,), origin=target.origin or (path, scope))
+        if part == ITEM or part.startswith("["):
             return target.but(rest=(part,))
-        return UNKNOWN
+        return target.but(name=f"{target.name}.{part}" if target.name else part)
+
+    def _dict_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        return self._dict_item(target, part)
+
+    def _module_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL or part.startswith("["):
+            return UNKNOWN
+        return self.module_attribute(target.path or "", part)
+
+    def _class_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            return Target(TargetKind.INSTANCE, name=target.name, path=target.path)
+        return self.method(target.path or "", target.name, part) or UNKNOWN
+
+    def _instance_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL or part.startswith("["):
+            return UNKNOWN
+        method = self.method(target.path or "", target.name, part)
+        return method or self.instance_attribute(target, part)
+
+    def _function_step(self, target: Target, part: str, path: str, scope: str) -> Target:
+        if part == CALL:
+            returned = self.returned_value(target)
+            if returned is not None:
+                made_inside = returned.origin == (target.path, target.name)
+                # a container the function makes on each call belongs to the caller's scope
+                return returned.but(origin=(path, scope)) if made_inside else returned
+        return target.but(rest=(part,))
 
     def _dict_item(self, target: Target, part: str) -> Target:
         """`areas["main"]` where `areas = {"main": st.container(), ...}`: the entry's value."""
-        key = _string_key(part)
+        key = literal_key(part)
         if key is None or target.call is None:
             return UNKNOWN
         site = (target.path or "", target.scope or "", target.call[1], key)
         return self._lookups.get(self, ProjectIndex._dict_entry, site, UNKNOWN)
 
     def _dict_entry(self, path: str, scope: str, site: int, key: str) -> Target:
-        function = self.function((path, scope))
+        function = self.function(FunctionKey(path, scope))
         if function is None:
             return UNKNOWN
         for name, bindings in function.bindings.items():
@@ -288,10 +327,10 @@ class ProjectIndex:
                     if self._dict_mutated(path, name):
                         return UNKNOWN
                     value = binding.value.items.get(key)
-                    if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                    if value is None or value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
                         return UNKNOWN
                     found = self.resolve(path, function.qualname, value.ref)
-                    if value.call_site is not None and found.kind != "unknown":
+                    if value.call_site is not None and found.kind != TargetKind.UNKNOWN:
                         found = found.but(call=(path, value.call_site))
                     return found
         return UNKNOWN
@@ -325,16 +364,16 @@ class ProjectIndex:
         return self._lookups.get(self, ProjectIndex._returned_value, key, None)
 
     def _returned_value(self, path: str, qualname: str) -> Target | None:
-        function = self.function((path, qualname))
+        function = self.function(FunctionKey(path, qualname))
         if function is None or not function.returns:
             return None
         results = set()
         for returned in function.returns:
             value = returned.value
-            if value is None or value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+            if value is None or value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
                 return None
             found = self.resolve(path, function.qualname, value.ref)
-            if found.kind != "streamlit":
+            if found.kind != TargetKind.STREAMLIT:
                 return None
             if value.call_site is not None:
                 found = found.but(call=(path, value.call_site))
@@ -351,7 +390,7 @@ class ProjectIndex:
         summary = self.module(path)
         if summary is None:
             return UNKNOWN
-        binder = "<module>"
+        binder = MODULE_SCOPE
         function = summary.functions.get(scope)
         while function is not None and function is not summary.module_scope and name not in function.globals:
             if function.bindings.get(name) or name in function.imports or name in function.params:
@@ -372,12 +411,12 @@ class ProjectIndex:
         for key, binding in function.imports.items():
             if key.startswith("*"):
                 star = self._import_target(path, binding.module, None, binding.level)
-                if star.kind == "streamlit" and not star.rest:
+                if star.kind == TargetKind.STREAMLIT and not star.rest:
                     if self._is_streamlit_name(name):
-                        return Target("streamlit", name=f"{star.name}.{name}" if star.name else name)
-                elif star.kind == "module":
+                        return Target(TargetKind.STREAMLIT, name=f"{star.name}.{name}" if star.name else name)
+                elif star.kind == TargetKind.MODULE:
                     found = self.module_attribute(star.path or "", name, strict=True)
-                    if found.kind != "unknown":
+                    if found.kind != TargetKind.UNKNOWN:
                         return found
         return UNKNOWN
 
@@ -398,8 +437,8 @@ class ProjectIndex:
         if name in function.params:
             if function.class_name and function.params and function.params[0] == name:
                 if not self._is_static(path, function):
-                    return Target("instance", name=function.class_name, path=path)
-            return Target("param", name=name, path=path, scope=function.qualname)
+                    return Target(TargetKind.INSTANCE, name=function.class_name, path=path)
+            return Target(TargetKind.PARAM, name=name, path=path, scope=function.qualname)
         return None
 
     def _is_static(self, path: str, function: FunctionSummary) -> bool:
@@ -419,24 +458,24 @@ class ProjectIndex:
 
     def _from_binding(self, path: str, function: FunctionSummary, binding: Binding) -> Target:
         value = binding.value
-        if value.kind == "dict" and binding.unpack is None and not binding.iterated:
-            return Target("dict", path=path, scope=function.qualname, call=(path, binding.site))
-        if value.kind != "ref" or value.ref is None:
+        if value.kind == ValueKind.DICT and binding.unpack is None and not binding.iterated:
+            return Target(TargetKind.DICT, path=path, scope=function.qualname, call=(path, binding.site))
+        if value.kind != ValueKind.REF or value.ref is None:
             return UNKNOWN
         ref = value.ref
         if ref[0] == "<def>":
-            return Target("function", name=ref[1], path=path)
+            return Target(TargetKind.FUNCTION, name=ref[1], path=path)
         if ref[0] == "<class>":
-            return Target("class", name=ref[1], path=path)
+            return Target(TargetKind.CLASS, name=ref[1], path=path)
         if ref[0].startswith("<"):
             return UNKNOWN
         target = self.resolve(path, function.qualname, ref)
-        if value.call_site is not None and target.kind != "unknown":
+        if value.call_site is not None and target.kind != TargetKind.UNKNOWN:
             target = target.but(call=(path, value.call_site))
         if binding.unpack is not None or binding.iterated:
-            if target.kind == "streamlit" and target.rest:
+            if target.kind == TargetKind.STREAMLIT and target.rest:
                 target = target.but(rest=target.rest + (ITEM,))
-            elif target.kind == "param":
+            elif target.kind == TargetKind.PARAM:
                 target = target.but(rest=target.rest + (ITEM,))
             else:
                 return UNKNOWN
@@ -447,12 +486,12 @@ class ProjectIndex:
             api = module[len(STREAMLIT) + 1 :] if module != STREAMLIT else ""
             if name is not None:
                 api = f"{api}.{name}" if api else name
-            return Target("streamlit", name=api)
+            return Target(TargetKind.STREAMLIT, name=api)
         found = self.find_module(module, path, level)
         if found is None:
             return UNKNOWN
         if name is None:
-            return Target("module", path=found)
+            return Target(TargetKind.MODULE, path=found)
         return self.module_attribute(found, name)
 
     def module_attribute(self, module_path: str, name: str, strict: bool = False) -> Target:
@@ -464,14 +503,14 @@ class ProjectIndex:
         if summary is not None:
             scope = summary.module_scope
             if scope.bindings.get(name) or name in scope.imports:
-                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, "<module>", name), UNKNOWN)
+                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])
             if sub is not None:
-                return Target("module", path=sub)
+                return Target(TargetKind.MODULE, path=sub)
         if summary is not None and not strict:
-            return self.lookup_name(module_path, "<module>", name)
+            return self.lookup_name(module_path, MODULE_SCOPE, name)
         return UNKNOWN
 
     def instance_attribute(self, instance: Target, name: str) -> Target:
@@ -487,10 +526,10 @@ class ProjectIndex:
             return UNKNOWN
         results = set()
         for method_qualname, value in assigned:
-            if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+            if value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
                 return UNKNOWN
             found = self.resolve(path, method_qualname, value.ref)
-            if value.call_site is not None and found.kind != "unknown":
+            if value.call_site is not None and found.kind != TargetKind.UNKNOWN:
                 found = found.but(call=(path, value.call_site))
             results.add(found)
         return results.pop() if len(results) == 1 else UNKNOWN
@@ -506,10 +545,10 @@ class ProjectIndex:
             return None
         qualname = cls.methods.get(name)
         if qualname is not None:
-            return Target("function", name=qualname, path=path)
+            return Target(TargetKind.FUNCTION, name=qualname, path=path)
         for base in cls.bases:
-            base_target = self.resolve(path, "<module>", base)
-            if base_target.kind == "class":
+            base_target = self.resolve(path, MODULE_SCOPE, base)
+            if base_target.kind == TargetKind.CLASS:
                 found = self.method(base_target.path or "", base_target.name, name)
                 if found is not None:
                     return found
@@ -522,14 +561,12 @@ class ProjectIndex:
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
 
 
-def _string_key(part: str) -> str | None:
-    """`['main']` (a subscript with a literal string key) -> `main`."""
-    import ast
-
-    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
-        return None
-    try:
-        key = ast.literal_eval(part[1:-1])
-    except (ValueError, SyntaxError):
-        return None
-    return key if isinstance(key, str) else None
+# How one step of a name chain goes on from each kind of target (see `ProjectIndex._step`).
+_STEPS: dict[TargetKind, Callable[[ProjectIndex, Target, str, str, str], Target]] = {
+    TargetKind.STREAMLIT: ProjectIndex._streamlit_step,
+    TargetKind.DICT: ProjectIndex._dict_step,
+    TargetKind.MODULE: ProjectIndex._module_step,
+    TargetKind.CLASS: ProjectIndex._class_step,
+    TargetKind.INSTANCE: ProjectIndex._instance_step,
+    TargetKind.FUNCTION: ProjectIndex._function_step,
+}

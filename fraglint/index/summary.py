@@ -6,34 +6,88 @@ resolved later, and only for the files that report something (see `index.positio
 That keeps the cold path to one parse and one pruned traversal per file.
 
 A `Ref` is an expression written as a name chain: `st.sidebar.write` is
-`("st", "sidebar", "write")`, `cols[0].write` is `("cols", "[]", "write")` and
+`("st", "sidebar", "write")`, `cols[0].write` is `("cols", "[]", "write")`,
+`st.session_state["k"]` is `("st", "session_state", "['k']")` (see `key_part`) and
 `st.container().write` is `("st", "container", "()", "write")`.
 """
 
 from __future__ import annotations
 
+import ast
+import enum
 from dataclasses import dataclass, field
 
 Ref = tuple[str, ...]
 
 CALL = "()"
 ITEM = "[]"
+MODULE_SCOPE = "<module>"  # the qualname of a module's top-level code, a pseudo-function
 
-# How the value of a call expression is used by the code around it.
-DISCARDED = "discarded"  # a bare expression statement, or assigned to `_`
-ASSIGNED = "assigned"
-RETURNED = "returned"
-CONDITION = "condition"
-ARGUMENT = "argument"
-FORMATTED = "formatted"
-EXPRESSION = "expression"  # any other use inside a larger expression
+
+def key_part(key: str) -> str:
+    """The `Ref` part for a subscript with a literal string key: `x["k"]` -> `['k']`."""
+    return f"[{key!r}]"
+
+
+def literal_key(part: str) -> str | None:
+    """The literal string key a `Ref` part holds (`['k']` -> `k`); None for `[]` or any other part."""
+    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
+        return None
+    try:
+        value = ast.literal_eval(part[1:-1])
+    except (ValueError, SyntaxError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+class Kind(str, enum.Enum):
+    """A closed set of kinds: equal to its old string and printed as it, so output is unchanged."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class ValueKind(Kind):
+    REF = "ref"
+    STR = "str"
+    NUM = "num"
+    BOOL = "bool"
+    NONE = "none"
+    LAMBDA = "lambda"
+    TIMEDELTA = "timedelta"
+    DICT = "dict"
+    OTHER = "other"
+
+
+class Use(Kind):
+    """How the value of a call expression is used by the code around it."""
+
+    DISCARDED = "discarded"  # a bare expression statement, or assigned to `_`
+    ASSIGNED = "assigned"
+    RETURNED = "returned"
+    CONDITION = "condition"
+    ARGUMENT = "argument"
+    FORMATTED = "formatted"
+    EXPRESSION = "expression"  # any other use inside a larger expression
+
+
+DISCARDED = Use.DISCARDED
+ASSIGNED = Use.ASSIGNED
+RETURNED = Use.RETURNED
+CONDITION = Use.CONDITION
+ARGUMENT = Use.ARGUMENT
+FORMATTED = Use.FORMATTED
+EXPRESSION = Use.EXPRESSION
 
 
 @dataclass(slots=True)
 class Value:
     """An argument or assigned value, as far as a static reader can tell."""
 
-    kind: str  # "ref", "str", "num", "bool", "none", "lambda", "timedelta", "dict", "other"
+    kind: ValueKind
     ref: Ref | None = None
     literal: object = None
     call_site: int | None = None  # site id when the value is itself a call
@@ -47,11 +101,10 @@ class CallSite:
     func: Ref | None
     args: list[Value]
     kwargs: dict[str, Value]
-    use: str
+    use: Use
     withs: tuple[int, ...]  # site ids of the enclosing `with` items in this scope, outermost first
     in_loop: bool
     in_branch: bool
-    bound_to: tuple[str, ...] = ()  # names the result is assigned to, for `x = f()`
     receiver_call: int | None = None  # site of the call inside `func`: `st.container()` in `st.container().write`
     # The enclosing `if`/`elif`/`while` arms in this scope, outermost first, as (condition
     # site, arm): arm 0 is the body, 1 the `else` (an `elif` is a nested `if` in arm 1).
@@ -77,7 +130,6 @@ class WithItem:
     site: int
     ctx: Value
     parent: int | None  # enclosing with-item site in the same scope
-    as_name: str | None = None
 
 
 @dataclass(slots=True)
@@ -88,7 +140,6 @@ class Binding:
     value: Value
     unpack: int | None = None  # index when the target was a tuple: `a, b = st.columns(2)`
     iterated: bool = False  # bound by `for name in value`
-    module_level: bool = False
 
 
 @dataclass(slots=True)
@@ -119,7 +170,7 @@ class ReturnSite:
 
 @dataclass(slots=True)
 class FunctionSummary:
-    qualname: str  # "render", "Dashboard.legend", "outer.<locals>.inner", "<module>"
+    qualname: str  # "render", "Dashboard.legend", "outer.<locals>.inner", MODULE_SCOPE
     name: str
     site: int  # the def's name site; 0 for the module scope
     params: list[str]
@@ -133,10 +184,8 @@ class FunctionSummary:
     # attribute/item assignments: (site, target, guards as in CallSite.guards)
     stores: list[tuple[int, Ref, tuple[tuple[int, int], ...], Value]] = field(default_factory=list)
     globals: set[str] = field(default_factory=set)
-    nonlocals: set[str] = field(default_factory=set)
     parent: str | None = None  # qualname of the enclosing function, None at module level
     class_name: str | None = None  # set for methods
-    is_async: bool = False
     end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
 
 
@@ -153,12 +202,10 @@ class ClassSummary:
 @dataclass(slots=True)
 class ModuleSummary:
     path: str
-    functions: dict[str, FunctionSummary]  # includes "<module>"
+    functions: dict[str, FunctionSummary]  # includes MODULE_SCOPE
     classes: dict[str, ClassSummary]
-    is_package: bool = False  # an __init__.py
     mentions_streamlit: bool = False
-    site_count: int = 0  # the highest site id (sites are numbered per top-level statement)
 
     @property
     def module_scope(self) -> FunctionSummary:
-        return self.functions["<module>"]
+        return self.functions[MODULE_SCOPE]

@@ -29,6 +29,7 @@ from fraglint.index.summary import (
     EXPRESSION,
     FORMATTED,
     ITEM,
+    MODULE_SCOPE,
     RETURNED,
     Binding,
     CallSite,
@@ -40,8 +41,11 @@ from fraglint.index.summary import (
     ModuleSummary,
     Ref,
     ReturnSite,
+    Use,
     Value,
+    ValueKind,
     WithItem,
+    key_part,
 )
 
 _SKIPPED_FIELD_PREFIXES = (
@@ -116,7 +120,7 @@ def _subscript_part(node: cst.Subscript) -> str:
             except Exception:  # noqa: BLE001
                 return ITEM
             if isinstance(key, str):
-                return f"[{key!r}]"
+                return key_part(key)
     return ITEM
 
 
@@ -142,8 +146,8 @@ class SummaryVisitor:
         self.positions = positions
         self.site_nodes: dict[int, tuple[cst.CSTNode, ...]] = {}
         self.next_site = next_site
-        module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
-        self.functions: dict[str, FunctionSummary] = {"<module>": module_scope}
+        module_scope = FunctionSummary(qualname=MODULE_SCOPE, name=MODULE_SCOPE, site=0, params=[], decorators=[])
+        self.functions: dict[str, FunctionSummary] = {MODULE_SCOPE: module_scope}
         self.classes: dict[str, ClassSummary] = {}
         self.scope = module_scope
         self.class_stack: list[ClassSummary] = []
@@ -152,7 +156,6 @@ class SummaryVisitor:
         self.branch_depth = 0
         self.guards: list[tuple[int, int]] = []  # see CallSite.guards
         self.mentions_streamlit = False
-        self.calls_by_site: dict[int, CallSite] = {}
         self.call_site_of_node: dict[int, int] = {}  # id(cst.Call) -> its site, for conditions
         self._handlers: dict[type, Callable] = {}
 
@@ -165,7 +168,7 @@ class SummaryVisitor:
             self.site_nodes[site] = nodes
         return site
 
-    def walk(self, node: cst.CSTNode, use: str = EXPRESSION) -> None:
+    def walk(self, node: cst.CSTNode, use: Use = EXPRESSION) -> None:
         cls = type(node)
         handler = self._handlers.get(cls)
         if handler is None:
@@ -186,17 +189,17 @@ class SummaryVisitor:
                     if isinstance(item, cst.CSTNode):
                         self.walk(item)
 
-    def walk_all(self, nodes, use: str = EXPRESSION) -> None:
+    def walk_all(self, nodes, use: Use = EXPRESSION) -> None:
         for node in nodes:
             self.walk(node, use)
 
-    def value_of(self, node: cst.BaseExpression | None, use: str = EXPRESSION) -> Value:
+    def value_of(self, node: cst.BaseExpression | None, use: Use = EXPRESSION) -> Value:
         """Summarise an expression as a Value and walk it for the calls inside."""
         if node is None:
-            return Value("none")
+            return Value(ValueKind.NONE)
         if isinstance(node, cst.Lambda):
             name = self.walk_lambda(node)
-            return Value("lambda", ref=(name,))
+            return Value(ValueKind.LAMBDA, ref=(name,))
         if isinstance(node, cst.Dict):
             return self.dict_value(node)
         literal = _literal(node)
@@ -209,8 +212,8 @@ class SummaryVisitor:
             return literal
         ref = expression_ref(node)
         if ref is not None:
-            return Value("ref", ref=ref, call_site=call_site)
-        return Value("other", call_site=call_site)
+            return Value(ValueKind.REF, ref=ref, call_site=call_site)
+        return Value(ValueKind.OTHER, call_site=call_site)
 
     def dict_value(self, node: cst.Dict) -> Value:
         """A dict display, with its string-keyed entries (walked in the usual order)."""
@@ -222,13 +225,13 @@ class SummaryVisitor:
             self.walk(element.key)
             value = self.value_of(element.value)
             key = _literal(element.key)
-            if key is not None and key.kind == "str":
+            if key is not None and key.kind == ValueKind.STR:
                 items[key.literal] = value
-        return Value("dict", items=items)
+        return Value(ValueKind.DICT, items=items)
 
     # -- scopes ---------------------------------------------------------------------------
 
-    def visit_Module(self, node: cst.Module, use: str) -> None:
+    def visit_Module(self, node: cst.Module, use: Use) -> None:
         self.walk_top_level(node.body, 0)
 
     def walk_top_level(self, statements, first_index: int) -> None:
@@ -237,7 +240,7 @@ class SummaryVisitor:
             self.next_site = max(self.next_site, index * STATEMENT_STRIDE + 1)
             self.walk(statement)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef, use: str) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef, use: Use) -> None:
         decorators = [self.decorator(d) for d in node.decorators]
         name = node.name.value
         in_class = self.in_class_body
@@ -245,7 +248,7 @@ class SummaryVisitor:
             qualname = f"{self.class_stack[-1].qualname}.{name}"
             class_name = self.class_stack[-1].qualname
             self.class_stack[-1].methods[name] = qualname
-        elif self.scope.qualname == "<module>":
+        elif self.scope.qualname == MODULE_SCOPE:
             qualname, class_name = name, None
         else:
             qualname, class_name = f"{self.scope.qualname}.<locals>.{name}", None
@@ -259,11 +262,10 @@ class SummaryVisitor:
             decorators=decorators,
             parent=self.enclosing_function,
             class_name=class_name,
-            is_async=node.asynchronous is not None,
         )
         self.functions[qualname] = function
         if not in_class:
-            self.bind(name, Value("ref", ref=("<def>", qualname)), site)
+            self.bind(name, Value(ValueKind.REF, ref=("<def>", qualname)), site)
         self.enter_function(function, node.body)
 
     @property
@@ -275,7 +277,7 @@ class SummaryVisitor:
         """The qualname of the function whose body we are in (a class body is transparent)."""
         if self.in_class_body:
             return self.scope.parent
-        return None if self.scope.qualname == "<module>" else self.scope.qualname
+        return None if self.scope.qualname == MODULE_SCOPE else self.scope.qualname
 
     def enter_function(self, function: FunctionSummary, body: cst.CSTNode) -> None:
         saved = (self.scope, self.with_stack, self.loop_depth, self.branch_depth, self.guards)
@@ -302,7 +304,7 @@ class SummaryVisitor:
         self.enter_function(function, node.body)
         return qualname
 
-    def visit_Lambda(self, node: cst.Lambda, use: str) -> None:
+    def visit_Lambda(self, node: cst.Lambda, use: Use) -> None:
         self.walk_lambda(node)
 
     def walk_param_defaults(self, params: cst.Parameters) -> None:
@@ -310,7 +312,7 @@ class SummaryVisitor:
             if param.default is not None:
                 self.walk(param.default)
 
-    def visit_ClassDef(self, node: cst.ClassDef, use: str) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef, use: Use) -> None:
         for decorator in node.decorators:
             self.walk(decorator.decorator)
         bases = []
@@ -319,12 +321,12 @@ class SummaryVisitor:
             ref = expression_ref(arg.value)
             if ref is not None:
                 bases.append(ref)
-        prefix = "" if self.scope.qualname == "<module>" else f"{self.scope.qualname}.<locals>."
+        prefix = "" if self.scope.qualname == MODULE_SCOPE else f"{self.scope.qualname}.<locals>."
         qualname = prefix + node.name.value
         site = self.new_site(node.name, node)
         summary = ClassSummary(name=node.name.value, qualname=qualname, site=site, bases=bases, methods={})
         self.classes[qualname] = summary
-        self.bind(node.name.value, Value("ref", ref=("<class>", qualname)), site)
+        self.bind(node.name.value, Value(ValueKind.REF, ref=("<class>", qualname)), site)
         # A class body runs in place; its statements belong to a pseudo-scope named after it so
         # that methods are recognised, while its calls still count for the enclosing scope.
         saved_scope = self.scope
@@ -357,15 +359,15 @@ class SummaryVisitor:
 
     # -- statements -----------------------------------------------------------------------
 
-    def visit_Expr(self, node: cst.Expr, use: str) -> None:
+    def visit_Expr(self, node: cst.Expr, use: Use) -> None:
         self.walk(node.value, DISCARDED)
 
-    def visit_Return(self, node: cst.Return, use: str) -> None:
+    def visit_Return(self, node: cst.Return, use: Use) -> None:
         site = self.new_site(node)
         value = self.value_of(node.value, RETURNED) if node.value is not None else None
         self.scope.returns.append(ReturnSite(site=site, has_value=node.value is not None, value=value))
 
-    def visit_Assign(self, node: cst.Assign, use: str) -> None:
+    def visit_Assign(self, node: cst.Assign, use: Use) -> None:
         names = tuple(
             n for target in node.targets for n in _target_names(target.target)
         )
@@ -373,32 +375,24 @@ class SummaryVisitor:
         site = self.new_site(node.value)
         value = self.value_of(node.value, DISCARDED if discarded else ASSIGNED)
         value.site = site
-        self.set_bound_to(value, names)
         for target in node.targets:
             self.bind_target(target.target, value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign, use: str) -> None:
+    def visit_AnnAssign(self, node: cst.AnnAssign, use: Use) -> None:
         self.walk(node.annotation)
         if node.value is not None:
             site = self.new_site(node.value)
             value = self.value_of(node.value, ASSIGNED)
             value.site = site
-            self.set_bound_to(value, tuple(_target_names(node.target)))
             self.bind_target(node.target, value)
 
-    def visit_AugAssign(self, node: cst.AugAssign, use: str) -> None:
-        self.record_store(node.target, Value("other"))
+    def visit_AugAssign(self, node: cst.AugAssign, use: Use) -> None:
+        self.record_store(node.target, Value(ValueKind.OTHER))
         self.value_of(node.value, ASSIGNED)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr, use: str) -> None:
+    def visit_NamedExpr(self, node: cst.NamedExpr, use: Use) -> None:
         value = self.value_of(node.value, ASSIGNED)
         self.bind_target(node.target, value)
-
-    def set_bound_to(self, value: Value, names: tuple[str, ...]) -> None:
-        if value.call_site is not None and names:
-            call = self.calls_by_site.get(value.call_site)
-            if call is not None:
-                call.bound_to = names
 
     def bind_target(self, target: cst.BaseExpression, value: Value, iterated: bool = False) -> None:
         if isinstance(target, cst.Name):
@@ -409,9 +403,9 @@ class SummaryVisitor:
                 if isinstance(inner, cst.Name):
                     self.bind(inner.value, value, self.new_site(inner), unpack=index, iterated=iterated)
                 else:
-                    self.record_store(inner, Value("other"))
+                    self.record_store(inner, Value(ValueKind.OTHER))
         else:
-            self.record_store(target, Value("other") if iterated else value)
+            self.record_store(target, Value(ValueKind.OTHER) if iterated else value)
             self.record_instance_attribute(target, value)
 
     def record_instance_attribute(self, target: cst.BaseExpression, value: Value) -> None:
@@ -432,21 +426,19 @@ class SummaryVisitor:
         self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
-        binding = Binding(
-            site=site, value=value, unpack=unpack, iterated=iterated, module_level=self.scope.qualname == "<module>"
-        )
+        binding = Binding(site=site, value=value, unpack=unpack, iterated=iterated)
         scope = self.scope
         if self.in_class_body:
             return  # class attributes are not names in any function's scope
         scope.bindings.setdefault(name, []).append(binding)
 
-    def visit_Global(self, node: cst.Global, use: str) -> None:
+    def visit_Global(self, node: cst.Global, use: Use) -> None:
         self.scope.globals.update(item.name.value for item in node.names)
 
-    def visit_Nonlocal(self, node: cst.Nonlocal, use: str) -> None:
-        self.scope.nonlocals.update(item.name.value for item in node.names)
+    def visit_Nonlocal(self, node: cst.Nonlocal, use: Use) -> None:
+        """A `nonlocal` name is bound in the enclosing function: nothing to record here."""
 
-    def visit_Import(self, node: cst.Import, use: str) -> None:
+    def visit_Import(self, node: cst.Import, use: Use) -> None:
         for alias in node.names:
             module = _dotted(alias.name)
             if module.split(".")[0] == "streamlit":
@@ -459,7 +451,7 @@ class SummaryVisitor:
                 top = module.split(".")[0]
                 self.scope.imports[top] = ImportBinding(module=top, name=None, level=0, site=site)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom, use: str) -> None:
+    def visit_ImportFrom(self, node: cst.ImportFrom, use: Use) -> None:
         module = _dotted(node.module) if node.module is not None else ""
         level = len(node.relative)
         if module.split(".")[0] == "streamlit" and level == 0:
@@ -474,16 +466,13 @@ class SummaryVisitor:
             site = self.new_site(alias)
             self.scope.imports[local] = ImportBinding(module=module, name=name, level=level, site=site)
 
-    def visit_With(self, node: cst.With, use: str) -> None:
+    def visit_With(self, node: cst.With, use: Use) -> None:
         pushed = 0
         for item in node.items:
             parent = self.with_stack[-1] if self.with_stack else None
             site = self.new_site(item.item)
             ctx = self.value_of(item.item)
-            as_name = None
-            if item.asname is not None and isinstance(item.asname.name, cst.Name):
-                as_name = item.asname.name.value
-            self.scope.withs[site] = WithItem(site=site, ctx=ctx, parent=parent, as_name=as_name)
+            self.scope.withs[site] = WithItem(site=site, ctx=ctx, parent=parent)
             if item.asname is not None:
                 self.bind_target(item.asname.name, ctx)
             self.with_stack.append(site)
@@ -491,7 +480,7 @@ class SummaryVisitor:
         self.walk(node.body)
         del self.with_stack[len(self.with_stack) - pushed :]
 
-    def visit_For(self, node: cst.For, use: str) -> None:
+    def visit_For(self, node: cst.For, use: Use) -> None:
         iterable = self.value_of(node.iter)
         self.bind_target(node.target, iterable, iterated=True)
         self.loop_depth += 1
@@ -500,7 +489,7 @@ class SummaryVisitor:
         if node.orelse is not None:
             self.walk(node.orelse)
 
-    def visit_While(self, node: cst.While, use: str) -> None:
+    def visit_While(self, node: cst.While, use: Use) -> None:
         site = self.condition(node.test)
         self.loop_depth += 1
         self.branch_depth += 1
@@ -514,7 +503,7 @@ class SummaryVisitor:
             self.walk(node.orelse)
             self.guards.pop()
 
-    def visit_If(self, node: cst.If, use: str) -> None:
+    def visit_If(self, node: cst.If, use: Use) -> None:
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
@@ -553,7 +542,7 @@ class SummaryVisitor:
                     return ()
                 if mapping is None or not isinstance(key, str):
                     return ()
-                return (Value("ref", ref=mapping + (f"[{key!r}]",)),)
+                return (Value(ValueKind.REF, ref=mapping + (key_part(key),)),)
             else:
                 return ()
         if isinstance(node, cst.NamedExpr):
@@ -562,9 +551,9 @@ class SummaryVisitor:
         if ref is None:
             return ()
         call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
-        return (Value("ref", ref=ref, call_site=call_site),)
+        return (Value(ValueKind.REF, ref=ref, call_site=call_site),)
 
-    def visit_Try(self, node: cst.Try, use: str) -> None:
+    def visit_Try(self, node: cst.Try, use: Use) -> None:
         self.walk(node.body)
         self.branch_depth += 1
         self.walk_all(node.handlers)
@@ -574,44 +563,44 @@ class SummaryVisitor:
         if node.finalbody is not None:
             self.walk(node.finalbody)
 
-    def visit_Match(self, node: cst.Match, use: str) -> None:
+    def visit_Match(self, node: cst.Match, use: Use) -> None:
         self.walk(node.subject)
         self.branch_depth += 1
         self.walk_all(node.cases)
         self.branch_depth -= 1
 
-    def visit_IfExp(self, node: cst.IfExp, use: str) -> None:
+    def visit_IfExp(self, node: cst.IfExp, use: Use) -> None:
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
         self.walk(node.body, use)
         self.walk(node.orelse, use)
         self.branch_depth -= 1
 
-    def visit_BooleanOperation(self, node: cst.BooleanOperation, use: str) -> None:
+    def visit_BooleanOperation(self, node: cst.BooleanOperation, use: Use) -> None:
         self.walk(node.left, CONDITION if use == CONDITION else EXPRESSION)
         self.branch_depth += 1
         self.walk(node.right, CONDITION if use == CONDITION else EXPRESSION)
         self.branch_depth -= 1
 
-    def visit_UnaryOperation(self, node: cst.UnaryOperation, use: str) -> None:
+    def visit_UnaryOperation(self, node: cst.UnaryOperation, use: Use) -> None:
         self.walk(node.expression, CONDITION if use == CONDITION else EXPRESSION)
 
-    def visit_ListComp(self, node: cst.BaseComp, use: str) -> None:
+    def visit_ListComp(self, node: cst.BaseComp, use: Use) -> None:
         self.loop_depth += 1
         self.walk_children(node)
         self.loop_depth -= 1
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
 
-    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression, use: str) -> None:
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression, use: Use) -> None:
         self.walk(node.expression, FORMATTED)
 
-    def visit_Await(self, node: cst.Await, use: str) -> None:
+    def visit_Await(self, node: cst.Await, use: Use) -> None:
         self.walk(node.expression, use)
 
     # -- calls ----------------------------------------------------------------------------
 
-    def visit_Call(self, node: cst.Call, use: str = EXPRESSION) -> int:
+    def visit_Call(self, node: cst.Call, use: Use = EXPRESSION) -> int:
         func_ref = expression_ref(node.func)
         self.note_streamlit(func_ref)
         site = self.new_site(node, node.func)
@@ -634,7 +623,6 @@ class SummaryVisitor:
             guards=tuple(self.guards),
         )
         self.scope.calls.append(call)
-        self.calls_by_site[site] = call
         self.call_site_of_node[id(node)] = site
         return site
 
@@ -665,7 +653,7 @@ class SummaryVisitor:
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             elif arg.star:
-                args.append(Value("other", site=site))
+                args.append(Value(ValueKind.OTHER, site=site))
             else:
                 args.append(value)
         return args, kwargs
@@ -704,10 +692,10 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
     if len(parts) == 1:
         functions, classes = parts[0].functions, parts[0].classes
     else:
-        module_scope = FunctionSummary(qualname="<module>", name="<module>", site=0, params=[], decorators=[])
-        functions, classes = {"<module>": module_scope}, {}
+        module_scope = FunctionSummary(qualname=MODULE_SCOPE, name=MODULE_SCOPE, site=0, params=[], decorators=[])
+        functions, classes = {MODULE_SCOPE: module_scope}, {}
         for part in parts:
-            scope = part.functions["<module>"]
+            scope = part.functions[MODULE_SCOPE]
             module_scope.calls.extend(scope.calls)
             module_scope.withs.update(scope.withs)
             module_scope.conditions.update(scope.conditions)
@@ -717,16 +705,13 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
             module_scope.returns.extend(scope.returns)
             module_scope.stores.extend(scope.stores)
             module_scope.globals.update(scope.globals)
-            module_scope.nonlocals.update(scope.nonlocals)
-            functions.update((name, f) for name, f in part.functions.items() if name != "<module>")
+            functions.update((name, f) for name, f in part.functions.items() if name != MODULE_SCOPE)
             classes.update(part.classes)
     return ModuleSummary(
         path=path,
         functions=functions,
         classes=classes,
-        is_package=path.endswith("__init__.py"),
         mentions_streamlit=any(part.mentions_streamlit for part in parts),
-        site_count=parts[-1].next_site - 1 if parts else 0,
     )
 
 
@@ -738,16 +723,16 @@ def _literal(node: cst.BaseExpression) -> Value | None:
             return None
         if isinstance(text, bytes):
             return None
-        return Value("str", literal=text)
+        return Value(ValueKind.STR, literal=text)
     if isinstance(node, cst.FormattedString):
         return None
     number = _number(node)
     if number is not None:
-        return Value("num", literal=number)
+        return Value(ValueKind.NUM, literal=number)
     if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return Value("bool", literal=node.value == "True")
+        return Value(ValueKind.BOOL, literal=node.value == "True")
     if isinstance(node, cst.Name) and node.value == "None":
-        return Value("none")
+        return Value(ValueKind.NONE)
     return None
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex
-from fraglint.index.summary import CallSite
+from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import CallSite, ValueKind
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph, Chain
 from fraglint.model.fragments import FragmentDiscovery, Site
@@ -22,14 +22,15 @@ from fraglint.model.reruns import RerunCall
 
 def callback_functions(index: ProjectIndex, key: FunctionKey, call: CallSite) -> list[FunctionKey]:
     """The functions (a lambda included) a call made in function `key` passes as callbacks."""
+    path, qualname = key
     found = []
     for _, value in api.callback_values(call):
-        if value.kind == "lambda":
-            found.append((key[0], value.ref[0]))
+        if value.kind == ValueKind.LAMBDA:
+            found.append(FunctionKey(path, value.ref[0]))
             continue
-        target = index.resolve(key[0], key[1], value.ref)
-        if target.kind == "function" and not target.rest:
-            found.append((target.path or key[0], target.name))
+        target = index.resolve(path, qualname, value.ref)
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            found.append(FunctionKey(target.path or path, target.name))
     return found
 
 
@@ -67,7 +68,7 @@ class Callbacks:
         and the function that makes that call."""
         found: dict[FunctionKey, list[tuple[FunctionKey, CallSite]]] = {}
         for path, function in self.index.functions():
-            owner = (path, function.qualname)
+            owner = FunctionKey(path, function.qualname)
             for call in function.calls:
                 for callback in callback_functions(self.index, owner, call):
                     found.setdefault(callback, []).append((owner, call))

@@ -11,8 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex, Target
-from fraglint.index.summary import CALL, CallSite, FunctionSummary, Value
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
+from fraglint.index.summary import (
+    CALL,
+    MODULE_SCOPE,
+    CallSite,
+    FunctionSummary,
+    Value,
+    ValueKind,
+)
 from fraglint.model import streamlit_api as api
 from fraglint.model.resolution import CallTargets
 
@@ -35,7 +42,7 @@ class Fragment:
 
     @property
     def name(self) -> str:
-        return self.function[1]
+        return self.function.qualname
 
     def kwarg(self, name: str) -> Value | None:
         return self.kwargs.get(name)
@@ -44,13 +51,13 @@ class Fragment:
     def parallel(self) -> bool:
         """Declared `parallel=True` (1.58+): it runs in a worker thread, beside the script."""
         value = self.kwarg("parallel")
-        return value is not None and value.kind == "bool" and value.literal is True
+        return value is not None and value.kind == ValueKind.BOOL and value.literal is True
 
     @property
     def key(self) -> str | None:
         """The literal `key=` (1.63+) as Streamlit reads it: an int key is its string."""
         value = self.kwarg("key")
-        if value is not None and value.kind in ("str", "num"):
+        if value is not None and value.kind in (ValueKind.STR, ValueKind.NUM):
             return str(value.literal)
         return None
 
@@ -68,7 +75,7 @@ class Reference:
 
 def decorator_scope(function: FunctionSummary) -> str:
     """The scope a function's decorators are evaluated in: the one around the `def`."""
-    return function.parent or "<module>"
+    return function.parent or MODULE_SCOPE
 
 
 def last_name(ref) -> str:
@@ -94,7 +101,7 @@ class FragmentDiscovery:
                 target = self.index.resolve(path, decorator_scope(function), decorator.ref)
                 fragment_api, kwargs = self._fragment_decorator(target, decorator.kwargs if decorator.called else None)
                 if fragment_api is not None:
-                    key = (path, function.qualname)
+                    key = FunctionKey(path, function.qualname)
                     found.setdefault(key, Fragment(key, fragment_api, Site(path, decorator.site), kwargs))
         for wrap in self.wraps:
             found.setdefault(wrap.function, wrap)
@@ -108,8 +115,8 @@ class FragmentDiscovery:
         for path, function in self.index.functions():
             for decorator in function.decorators:
                 target = self.index.resolve(path, decorator_scope(function), decorator.ref)
-                if target.kind == "streamlit" and target.name in api.DIALOG_DECORATORS and not target.rest:
-                    key = (path, function.qualname)
+                if target.kind == TargetKind.STREAMLIT and target.name in api.DIALOG_DECORATORS and not target.rest:
+                    key = FunctionKey(path, function.qualname)
                     dialog = Fragment(key, target.name, Site(path, decorator.site), dict(decorator.kwargs))
                     found.setdefault(key, dialog)
         return found
@@ -134,19 +141,21 @@ class FragmentDiscovery:
 
     def called_fragment(self, key: FunctionKey, call: CallSite) -> Fragment | None:
         """The fragment a call starts, if it starts one."""
+        path, _ = key  # unpacked: callers may still pass a plain (path, qualname) tuple
         target = self.calls.target(key, call)
-        if target.kind == "function" and not target.rest:
-            return self.fragments.get((target.path or key[0], target.name))
-        if target.kind == "streamlit" and target.name in api.FRAGMENT_DECORATORS:
-            origin = target.call or ((key[0], call.receiver_call) if call.receiver_call else None)
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            return self.fragments.get(FunctionKey(target.path or path, target.name))
+        if target.kind == TargetKind.STREAMLIT and target.name in api.FRAGMENT_DECORATORS:
+            origin = target.call or ((path, call.receiver_call) if call.receiver_call else None)
             if origin is not None and target.rest in ((CALL,), (CALL, CALL)):
                 return self._wraps_by_site.get(Site(*origin))
         return None
 
     def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        path, _ = key
         target = self.calls.target(key, call)
-        if target.kind == "function" and not target.rest:
-            return self.dialogs.get((target.path or key[0], target.name))
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            return self.dialogs.get(FunctionKey(target.path or path, target.name))
         return None
 
     def cache_decorators(self, fragment: Fragment) -> list[tuple[Site, str]]:
@@ -154,11 +163,11 @@ class FragmentDiscovery:
         function = self.index.function(fragment.function)
         if function is None:
             return []
-        path = fragment.function[0]
+        path = fragment.function.path
         found = []
         for decorator in function.decorators:
             target = self.index.resolve(path, decorator_scope(function), decorator.ref)
-            if target.kind == "streamlit" and target.name in api.CACHE_DECORATORS and target.rest in ((), (CALL,)):
+            if target.kind == TargetKind.STREAMLIT and target.name in api.CACHE_DECORATORS and target.rest in ((), (CALL,)):
                 found.append((Site(path, decorator.site), target.name))
         return found
 
@@ -166,7 +175,7 @@ class FragmentDiscovery:
 
     def _fragment_decorator(self, target: Target, call_kwargs: dict | None) -> tuple[str | None, dict]:
         """(api, kwargs) when a decorator or callee is Streamlit's fragment decorator."""
-        if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:
+        if target.kind != TargetKind.STREAMLIT or target.name not in api.FRAGMENT_DECORATORS:
             return None, {}
         if target.rest == ():
             return target.name, dict(call_kwargs or {})
@@ -204,18 +213,18 @@ class FragmentDiscovery:
         wraps = []
         for path, function in self.index.functions():
             for call in function.calls:
-                if not (call.args and call.args[0].kind == "ref" and call.func):
+                if not (call.args and call.args[0].kind == ValueKind.REF and call.func):
                     continue
                 if last_name(call.func) in self._decorator_names:  # cheap: resolve only these
-                    wrap = self._wrap((path, function.qualname), call)
+                    wrap = self._wrap(FunctionKey(path, function.qualname), call)
                     if wrap is not None:
                         wraps.append(wrap)
         return wraps
 
     def _wrap(self, key: FunctionKey, call: CallSite) -> Fragment | None:
-        path = key[0]
+        path, qualname = key
         target = self.calls.target(key, call)
-        if target.kind != "streamlit" or target.name not in api.FRAGMENT_DECORATORS:
+        if target.kind != TargetKind.STREAMLIT or target.name not in api.FRAGMENT_DECORATORS:
             return None
         if target.rest == ():
             kwargs = dict(call.kwargs)
@@ -224,9 +233,9 @@ class FragmentDiscovery:
             kwargs = dict(made[1].kwargs) if made else {}
         else:
             return None
-        wrapped = self.index.resolve(path, key[1], call.args[0].ref)
-        if wrapped.kind == "function" and not wrapped.rest:
-            return Fragment((wrapped.path or path, wrapped.name), target.name, Site(path, call.site), kwargs, True)
+        wrapped = self.index.resolve(path, qualname, call.args[0].ref)
+        if wrapped.kind == TargetKind.FUNCTION and not wrapped.rest:
+            return Fragment(FunctionKey(wrapped.path or path, wrapped.name), target.name, Site(path, call.site), kwargs, True)
         return None
 
     @cached_property
@@ -240,17 +249,17 @@ class FragmentDiscovery:
         """Fragment functions used as values (passed, stored, returned), not only called."""
         found: set[FunctionKey] = set()
         # Only fragments matter to the rules that ask; pre-filter on their names and import aliases.
-        names = {key[1].rsplit(".", 1)[-1] for key in self.fragments}
+        names = {key.qualname.rsplit(".", 1)[-1] for key in self.fragments}
         for _, function in self.index.functions():
             names.update(local for local, imported in function.imports.items() if imported.name in names)
         for path, function in self.index.functions():
             for value in _values_in(function):
-                if value.kind != "ref" or not value.ref or value.ref[0].startswith("<"):
+                if value.kind != ValueKind.REF or not value.ref or value.ref[0].startswith("<"):
                     continue
                 if last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
-                    if target.kind == "function" and not target.rest:
-                        found.add((target.path or path, target.name))
+                    if target.kind == TargetKind.FUNCTION and not target.rest:
+                        found.add(FunctionKey(target.path or path, target.name))
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
@@ -270,13 +279,13 @@ class FragmentDiscovery:
                     found.append(Reference(Site(path, decorator.site), target.name, "decorator", "secondary"))
         for call in function.calls:
             if call.func and call.func[-1] in names:
-                target = self.calls.target((path, scope), call)
+                target = self.calls.target(FunctionKey(path, scope), call)
                 if target.api() in names:
                     found.append(Reference(Site(path, call.site), target.name, "call", "secondary", call))
         for bindings in function.bindings.values():
             for binding in bindings:
                 value = binding.value
-                if value.kind == "ref" and value.ref and value.ref[-1] in names and value.site:
+                if value.kind == ValueKind.REF and value.ref and value.ref[-1] in names and value.site:
                     target = self.index.resolve(path, scope, value.ref)
                     if target.api() in names:
                         found.append(Reference(Site(path, value.site), target.name, "alias", "primary"))
@@ -288,7 +297,7 @@ class FragmentDiscovery:
 
 def _aliases(value: Value, names: set[str]) -> bool:
     """`frag = st.fragment` or `frag = fragment(run_every=5)`: a binding to a known spelling."""
-    return value.kind == "ref" and bool(value.ref) and last_name(value.ref) in names
+    return value.kind == ValueKind.REF and bool(value.ref) and last_name(value.ref) in names
 
 
 def _values_in(function: FunctionSummary) -> list[Value]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fraglint.index.project import FunctionKey
-from fraglint.index.summary import CALL, CallSite, Condition, Value
+from fraglint.index.project import FunctionKey, TargetKind
+from fraglint.index.summary import CALL, CallSite, Condition, Value, ValueKind
 from fraglint.model import streamlit_api as api
 from fraglint.model.containers import Write
 from fraglint.model.fragments import Fragment, Site
@@ -80,10 +80,11 @@ class FullRunGuards:
         """`box.empty().write(...)`: drawn into a container the same expression makes."""
         if write.call.receiver_call is None:
             return False
-        found = self.index.call_at(write.function[0], write.call.receiver_call)
+        path, _ = write.function
+        found = self.index.call_at(path, write.call.receiver_call)
         if found is None or not found[1].func or found[1].func[-1] not in api.CONTAINERS:
             return False
-        return self.model.calls.target(write.function, found[1]).kind == "streamlit"
+        return self.model.calls.target(write.function, found[1]).kind == TargetKind.STREAMLIT
 
     def skipped_on_full_run(self, write: Write) -> tuple[Site, str] | None:
         """(condition, reason) when every way the fragment reaches this draw passes a branch
@@ -101,12 +102,13 @@ class FullRunGuards:
 
     def guard_of(self, key: FunctionKey, call: CallSite) -> tuple[Site, str] | None:
         """The first `if`/`while` body around `call` whose condition is false on a full run."""
+        path, _ = key  # unpacked: callers may still pass a plain (path, qualname) tuple
         for condition_site, arm in call.guards:
             if arm != 0:
                 continue
             reason = self._reason(key, condition_site)
             if reason is not None:
-                return Site(key[0], condition_site), reason
+                return Site(path, condition_site), reason
         return None
 
     @cached_property
@@ -136,16 +138,17 @@ class FullRunGuards:
 
     def _value_reason(self, key: FunctionKey, value: Value) -> str | None:
         """Why one value a condition requires is false on a full run, or None if it may be true."""
+        path, qualname = key
         shown = f"`{_spelled(value.ref)}`"
         if value.call_site is not None:
-            found = self.index.call_at(key[0], value.call_site)
+            found = self.index.call_at(path, value.call_site)
             name = self.model.calls.streamlit_call(key, found[1]) if found else None
             return self._call_reason(found[1], name, shown) if name else None
-        state = self.model.state.state_key(key[0], key[1], value.ref)
+        state = self.model.state.state_key(path, qualname, value.ref)
         if state is not None:
             return self._state_reason(state, shown)
-        target = self.index.resolve(key[0], key[1], value.ref)
-        if target.kind != "streamlit" or target.rest != (CALL,) or target.call is None:
+        target = self.index.resolve(path, qualname, value.ref)
+        if target.kind != TargetKind.STREAMLIT or target.rest != (CALL,) or target.call is None:
             return None
         if target.origin not in self.reach:
             return None  # drawn by the app: changing it reruns the whole app
@@ -157,7 +160,7 @@ class FullRunGuards:
         if name == "session_state.get":
             key = call.args[0] if call.args else None
             default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
-            if key is None or key.kind != "str" or not falsy(default):
+            if key is None or key.kind != ValueKind.STR or not falsy(default):
                 return None
             return self._state_reason(str(key.literal), shown)
         if widget in api.MOMENTARY_WIDGETS:
@@ -171,7 +174,7 @@ class FullRunGuards:
     def _state_preset(self, call: CallSite) -> bool:
         """A widget whose `key=` is also assigned in session state may start from that value."""
         key = call.kwargs.get("key")
-        if key is None or key.kind != "str":
+        if key is None or key.kind != ValueKind.STR:
             return key is not None
         return any(w.how is WriteKind.ASSIGNMENT for w in self.model.state.writers.get(str(key.literal), ()))
 
@@ -233,9 +236,9 @@ def _starting_value(call: CallSite, widget: str) -> Value | None:
 
 def falsy(value: Value | None) -> bool:
     """No value given, or a literal False, None, 0 or ""."""
-    if value is None or value.kind == "none":
+    if value is None or value.kind == ValueKind.NONE:
         return True
-    return value.kind in ("bool", "num", "str") and not value.literal
+    return value.kind in (ValueKind.BOOL, ValueKind.NUM, ValueKind.STR) and not value.literal
 
 
 def _spelled(ref) -> str:

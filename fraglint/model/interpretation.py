@@ -13,9 +13,30 @@ from functools import cached_property
 from packaging.version import Version
 
 from fraglint.index.project import FunctionKey
-from fraglint.model import run_every
-from fraglint.model import versions
+from fraglint.index.summary import Kind
+from fraglint.model import run_every, versions
 from fraglint.model.fragments import Site
+
+
+class ScopeKind(Kind):
+    APP = "app"
+    FRAGMENT = "fragment"
+
+
+class DrawnKind(Kind):
+    WIDGET = "widget"
+    ELEMENT = "element"
+    CONTAINER = "container"
+
+
+class TriggerKind(Kind):
+    """What makes a scope rerun."""
+
+    WIDGET = "widget"
+    FORM = "form"
+    TIMER = "timer"
+    RERUN = "rerun"
+    CALLBACK = "callback"
 
 
 @dataclass(frozen=True)
@@ -30,8 +51,8 @@ class Stop:
 @dataclass
 class Scope:
     id: str  # "app" or "fragment:<n>"
-    kind: str  # "app" or "fragment"
-    function: FunctionKey  # the fragment function, or the entry module's "<module>"
+    kind: ScopeKind
+    function: FunctionKey  # the fragment function, or the entry module's `MODULE_SCOPE`
     name: str | None = None
     call: Site | None = None  # the call that starts this instance
     parent: str | None = None
@@ -54,7 +75,7 @@ class Drawn:
 
     id: int
     api: str
-    kind: str  # "widget", "element", "container"
+    kind: DrawnKind
     site: Site
     scope: str
     label: str | None = None
@@ -69,7 +90,7 @@ class Drawn:
 
 @dataclass
 class Trigger:
-    kind: str  # "widget", "form", "timer", "rerun", "callback"
+    kind: TriggerKind
     site: Site
     scope: str  # the scope that reruns
     widget: str | None = None
@@ -113,7 +134,7 @@ class Interpretation:
         """Fragment function -> the app runs (app scope ids) that call it."""
         runs: dict[FunctionKey, set[str]] = {}
         for scope in self.scopes.values():
-            if scope.kind == "fragment":
+            if scope.kind == ScopeKind.FRAGMENT:
                 runs.setdefault(scope.function, set()).add(self.app_of(scope.id))
         return runs
 
@@ -145,7 +166,7 @@ class Interpretation:
         redrawn, frozen, piled = [], [], []
         for drawn in (d for scope_id in same_app for d in self.drawn_by_scope.get(scope_id, ())):
             if drawn.scope in inside:
-                if drawn.outside and scope.kind == "fragment" and piles and drawn.kind != "widget":
+                if drawn.outside and scope.kind == ScopeKind.FRAGMENT and piles and drawn.kind != DrawnKind.WIDGET:
                     piled.append(drawn)
                 else:
                     redrawn.append(drawn)

@@ -26,7 +26,7 @@ class RerunCall:
 
     @property
     def site(self) -> Site:
-        return Site(self.function[0], self.call.site)
+        return Site(self.function.path, self.call.site)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Reruns:
         """Every `st.rerun(...)` call of the project."""
         found = []
         for path, function in self.index.functions():
-            key = (path, function.qualname)
+            key = FunctionKey(path, function.qualname)
             for call in function.calls:
                 if call.func and call.func[-1] == api.RERUN and self.calls.target(key, call).api() == api.RERUN:
                     found.append(RerunCall(key, call, api.rerun_request(call)))

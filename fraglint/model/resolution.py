@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fraglint.index.project import FunctionKey, ProjectIndex, Target
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import CallSite
 
 
@@ -49,11 +49,12 @@ class CallTargets:
 
     def target(self, key: FunctionKey, call: CallSite) -> Target:
         """What the call `call`, made in function `key`, calls."""
-        cache_key = (key[0], call.site)
+        path, qualname = key
+        cache_key = (path, call.site)
         found = self._targets.get(cache_key)
         if found is None:
-            with self.reading(key[0]):
-                found = self.index.resolve(key[0], key[1], call.func)
+            with self.reading(path):
+                found = self.index.resolve(path, qualname, call.func)
             self._targets[cache_key] = found
         return found
 
@@ -63,12 +64,13 @@ class CallTargets:
 
     def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
         """The project function a call runs: a function, or the `__init__` of a class it makes."""
+        path, _ = key
         target = self.target(key, call)
-        if target.kind == "function" and not target.rest:
-            return (target.path or key[0], target.name)
-        if target.kind == "class" and not target.rest:
-            with self.reading(key[0]):
-                init = self.index.method(target.path or key[0], target.name, "__init__")
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            return FunctionKey(target.path or path, target.name)
+        if target.kind == TargetKind.CLASS and not target.rest:
+            with self.reading(path):
+                init = self.index.method(target.path or path, target.name, "__init__")
             if init is not None:
-                return (init.path or key[0], init.name)
+                return FunctionKey(init.path or path, init.name)
         return None

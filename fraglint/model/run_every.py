@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fraglint.index.project import ProjectIndex
-from fraglint.index.summary import CALL, Value
+from fraglint.index.summary import CALL, Value, ValueKind
 
 # The unit spellings pandas' Timedelta parser accepts, in seconds (matched in lower case;
 # "M", "Y" and "y" are rejected as ambiguous before that).
@@ -61,13 +61,13 @@ class RunEvery:
 
 def parse(kind: str, literal: object) -> RunEvery:
     """Read a literal `run_every` value: its summary kind ("num", "str", "timedelta", ...) and value."""
-    if kind == "num" and isinstance(literal, (int, float)):
+    if kind == ValueKind.NUM and isinstance(literal, (int, float)):
         return RunEvery(seconds=float(literal))
-    if kind == "str" and isinstance(literal, str):
+    if kind == ValueKind.STR and isinstance(literal, str):
         return parse_time_string(literal)
-    if kind == "timedelta" and isinstance(literal, timedelta):
+    if kind == ValueKind.TIMEDELTA and isinstance(literal, timedelta):
         return RunEvery(seconds=literal.total_seconds())
-    if kind == "bool":
+    if kind == ValueKind.BOOL:
         return RunEvery(wrong_type=True)
     return RunEvery()
 
@@ -135,10 +135,10 @@ def literal_value(index: ProjectIndex, path: str, value: Value | None) -> tuple[
     (literal keyword arguments) read as a `timedelta`; None when none is given."""
     if value is None:
         return None
-    if value.kind == "ref" and value.call_site is not None and value.ref and value.ref[-2:-1] != (CALL,):
+    if value.kind == ValueKind.REF and value.call_site is not None and value.ref and value.ref[-2:-1] != (CALL,):
         made = index.call_at(path, value.call_site)
         if made is not None and made[1].func and made[1].func[-1] == "timedelta":
-            parts = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == "num"}
+            parts = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == ValueKind.NUM}
             try:
                 return ("timedelta", timedelta(**parts))
             except TypeError:

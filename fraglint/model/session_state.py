@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex
-from fraglint.index.summary import CALL, Value
+from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import CALL, Value, ValueKind, literal_key
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
 from fraglint.model.fragments import Site
@@ -50,16 +50,16 @@ class SessionState:
     def state_key(self, path: str, scope: str, ref) -> str | None:
         """The session-state key a name chain reads (`st.session_state.k`, `["k"]`, `.get("k")`)."""
         target = self.index.resolve(path, scope, ref)
-        if target.kind != "streamlit" or not target.name.startswith("session_state"):
+        if target.kind != TargetKind.STREAMLIT or not target.name.startswith("session_state"):
             return None
         parts = target.name.split(".")
         if len(parts) == 2 and parts[1] not in _METHODS:
             return parts[1] if not target.rest or target.rest[0] != CALL else None
         if len(parts) == 1 and target.rest and target.rest[0].startswith("["):
-            return api.literal_key(target.rest[0])
+            return literal_key(target.rest[0])
         if len(parts) == 2 and parts[1] == "get" and target.rest[:1] == (CALL,) and target.call is not None:
             made = self.index.call_at(*target.call)
-            if made and made[1].args and made[1].args[0].kind == "str":
+            if made and made[1].args and made[1].args[0].kind == ValueKind.STR:
                 return str(made[1].args[0].literal)
         return None
 
@@ -69,9 +69,9 @@ class SessionState:
         found: dict[str, list[Value | None]] = {}
         for path, function in self.index.functions():
             for call in function.calls:
-                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != "str":
+                if not call.func or call.func[-1] != "setdefault" or not call.args or call.args[0].kind != ValueKind.STR:
                     continue
-                if self.calls.streamlit_call((path, function.qualname), call) != "session_state.setdefault":
+                if self.calls.streamlit_call(FunctionKey(path, function.qualname), call) != "session_state.setdefault":
                     continue
                 default = call.args[1] if len(call.args) > 1 else call.kwargs.get("default")
                 found.setdefault(str(call.args[0].literal), []).append(default)
@@ -82,14 +82,14 @@ class SessionState:
         """Key -> every widget key and assignment that writes it."""
         writers: dict[str, list[StateWriter]] = {}
         for path, function in self.index.functions():
-            key = (path, function.qualname)
+            key = FunctionKey(path, function.qualname)
             for site, ref, _, _ in function.stores:
                 state = self.state_key(path, function.qualname, ref)
                 if state is not None:
                     writers.setdefault(state, []).append(StateWriter(key, Site(path, site), WriteKind.ASSIGNMENT))
             for call in function.calls:
                 widget_key = call.kwargs.get("key")
-                if widget_key is None or widget_key.kind != "str":
+                if widget_key is None or widget_key.kind != ValueKind.STR:
                     continue
                 if self._draws_widget(key, call):
                     writer = StateWriter(key, Site(path, call.site), WriteKind.WIDGET)
@@ -101,7 +101,7 @@ class SessionState:
         name = self.calls.streamlit_call(key, call)
         if name is None and call.func:
             target = self.calls.target(key, call)
-            name = target.rest[-1] if target.kind == "streamlit" and target.rest else None
+            name = target.rest[-1] if target.kind == TargetKind.STREAMLIT and target.rest else None
         return bool(name) and api.is_widget(api.method_name(name))
 
     def fragments_alone_writing(self, state: str, caller: FunctionKey, callbacks: set[FunctionKey]) -> set[str]:

@@ -9,11 +9,10 @@ rerun interpreter cannot read one argument two ways. Version-dependent behaviour
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from enum import Enum
 
-from fraglint.index.summary import ITEM, CallSite, Value
+from fraglint.index.summary import CallSite, Value, ValueKind
 
 FRAGMENT_DECORATORS = frozenset({"fragment", "experimental_fragment"})
 DIALOG_DECORATORS = frozenset({"dialog", "experimental_dialog"})
@@ -223,12 +222,12 @@ def rerun_request(call: CallSite) -> RerunRequest:
     positional = bool(call.args)
     if value is None:
         return RerunRequest(RerunScope.APP, keyword=keyword, positional=positional)
-    if value.kind == "str":
+    if value.kind == ValueKind.STR:
         text = str(value.literal)
         if text in ("app", "fragment"):
             return RerunRequest(RerunScope(text), None, value, keyword, positional)
         return RerunRequest(RerunScope.KEY, text, value, keyword, positional)
-    if value.kind == "num" and isinstance(value.literal, int):
+    if value.kind == ValueKind.NUM and isinstance(value.literal, int):
         return RerunRequest(RerunScope.KEY, str(value.literal), value, keyword, positional)
     return RerunRequest(RerunScope.UNKNOWN, None, value, keyword, positional)
 
@@ -243,17 +242,3 @@ def callback_values(call: CallSite) -> list[tuple[str, Value]]:
         for name in CALLBACK_KEYWORDS
         if name in call.kwargs and call.kwargs[name].ref is not None
     ]
-
-
-def literal_key(part: str) -> str | None:
-    """A subscript part with a literal string key: `['k']` -> `k`; `[]` or anything else -> None.
-
-    The summary spells `x["k"]` as the part `['k']` (see `index.summary`).
-    """
-    if not (part.startswith("[") and part.endswith("]")) or part == ITEM:
-        return None
-    try:
-        value = ast.literal_eval(part[1:-1])
-    except (ValueError, SyntaxError):
-        return None
-    return value if isinstance(value, str) else None

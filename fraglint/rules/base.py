@@ -222,7 +222,9 @@ def outside_write_related(write: Write) -> tuple[tuple[Site, str], ...]:
 
 def describe_callback(use: CallbackRerun) -> str:
     """Where a callback's `st.rerun` is: "`reload`", "a lambda", "`refresh`, called from `reload`"."""
-    callback = "a lambda" if "<lambda" in use.callback[1] else f"`{use.callback[1]}`"
+    _, callback_name = use.callback
+    callback = "a lambda" if "<lambda" in callback_name else f"`{callback_name}`"
     if use.function == use.callback:
         return callback
-    return f"`{use.function[1]}`, called from {callback}"
+    _, function_name = use.function
+    return f"`{function_name}`, called from {callback}"

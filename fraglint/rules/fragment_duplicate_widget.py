@@ -84,9 +84,10 @@ for name in ["a", "b"]:
         model = ctx.model
         for function_key, repeated in model.graph.repeated_calls().items():
             fragment = model.fragments[function_key]
+            path, _ = function_key
             for call, name in model.containers.literal_keyless_widgets(function_key):
                 yield Finding(
-                    Site(function_key[0], call.site),
+                    Site(path, call.site),
                     f"`st.{name}` without a key in fragment `{fragment.name}`, which runs more than once per run; "
                     "the instances create the same widget ID and Streamlit raises DuplicateWidgetID",
                     related=tuple((c.site(), "called here") for c in repeated[:3]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.index.summary import ValueKind
 from fraglint.model import run_every
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -98,7 +99,7 @@ a(); b(); c()
             if parsed.problem is not None:
                 message = f"`run_every={value.literal!r}` {parsed.problem}"
                 yield Finding(site, f"{message}; Streamlit raises StreamlitBadTimeStringError")
-            elif parsed.tight_loop and value.kind == "num":
+            elif parsed.tight_loop and value.kind == ValueKind.NUM:
                 yield Finding(
                     site,
                     f"`run_every={value.literal}` is negative: Streamlit accepts it silently and reruns the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.index.summary import MODULE_SCOPE
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -82,7 +83,7 @@ if st.button("All"):
                 continue
             key = rerun.function
             if key in app_reach:
-                where = "the script body" if key[1] == "<module>" else f"`{key[1]}`, called from the script body"
+                where = "the script body" if key.qualname == MODULE_SCOPE else f"`{key.qualname}`, called from the script body"
             elif key in fragment_reach:
                 where = f"the body of fragment `{fragment_reach[key][0].name}`"
             else:

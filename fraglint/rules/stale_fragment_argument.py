@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from fraglint.index.summary import ValueKind
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -95,7 +96,7 @@ pick()
             caller = fragment_call.caller
             values = list(fragment_call.call.args) + list(fragment_call.call.kwargs.values())
             for value in values:
-                if value.kind != "ref" or value.ref is None or value.ref[0].startswith("<"):
+                if value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
                     continue
                 key = model.state.state_key(caller[0], caller[1], value.ref)
                 if key is None or key not in writers:

@@ -91,7 +91,7 @@ def live():  # [uncalled-fragment]
             if ctx.mentioned_elsewhere(function.name):
                 continue
             yield Finding(
-                Site(key[0], function.site),
+                Site(key.path, function.site),
                 f"fragment `{function.qualname}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
