@@ -21,7 +21,8 @@ import pytest
 from fraglint import engine
 from fraglint.index.loader import summarize_source
 from fraglint.index.visitor import STATEMENT_STRIDE
-from fraglint.lsp import Analyser, ChunkedParser
+from fraglint.index.incremental import ChunkedParser
+from fraglint.lsp import Analyser
 from helpers import REPO, write_project
 
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())

@@ -337,7 +337,7 @@ live()
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
     from fraglint.index.loader import summarize_source
     from fraglint.index.facts import facts_from_visitor
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     path = str(tmp_path / "app.py")
     parser = ChunkedParser()
@@ -355,7 +355,7 @@ def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
 
 
 def test_chunked_parse_declines_what_it_cannot_split(tmp_path):
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     parser = ChunkedParser()
     assert parser.summarize(str(tmp_path / "a.py"), "def broken(:\n    pass\n") is None

@@ -527,7 +527,7 @@ def test_chunk_caches_keep_within_budget_and_keep_other_buffers(monkeypatch):
     budget, and the other open buffer's pieces are still there (no parse when it is checked)."""
     import libcst
 
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     parser = ChunkedParser(stale_chars=4000)
     other = "".join(f"def g{i}():\n    return {i}\n\n" for i in range(40))
