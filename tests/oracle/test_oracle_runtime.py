@@ -8,6 +8,7 @@ docs (docs/oracle-results.md via run_oracle.py) and fraglint's version facts tog
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
