@@ -10,23 +10,20 @@ What an editor gets:
   `# noqa: CODE` suppression for any diagnostic; `source.fixAll.fraglint` applies every fix;
 * hover on a fragment call or a widget call, saying what reruns when it fires.
 
-Per change the work is one incremental check of one file. Summaries and spans of unchanged
-files on disk stay in memory by (path, mtime, size); a buffer is parsed and walked one
-top-level statement at a time, each cached by its text (`EditorSources`, `ChunkedParser`);
-the previous check's name resolutions, call targets and call-graph edges are reused wherever
-the modules they read did not change (`engine.build_project(previous=...)`). Checks run one
-at a time on a worker thread, so the server keeps answering while one runs, and a check whose
-buffer has changed since it was scheduled is dropped before it starts. The per-text caches
-keep the open buffers' pieces plus a budget of older ones (`lsp_cache`). No request, buffer or
-engine failure ends the server: a failure is logged to the client and the server goes on;
-the wire under it (framing, JSON-RPC errors) is `lsp_io`.
+The analysis is the engine's: `workspace.Workspace` is the long-lived check session (sources
+kept in memory, incremental parsing of buffers, the last project per root, settings per file).
+This module is the protocol over it: scheduling, conversions between our spans and LSP ranges
+in the client's position encoding, and code actions. Checks run one at a time on a worker
+thread, so the server keeps answering while one runs, and a check whose buffer has changed
+since it was scheduled is dropped before it starts. No request, buffer or engine failure ends
+the server: a failure is logged to the client and the server goes on; the wire under it
+(framing, JSON-RPC errors) is `lsp_io`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import inspect
 import logging
 import os
@@ -42,11 +39,9 @@ from pygls import uris
 from pygls.lsp.server import LanguageServer
 
 from fraglint import __version__
-from fraglint import engine, fixes, lsp_io
-from fraglint.config import ConfigError, Settings, find_project_root
+from fraglint import fixes, lsp_io
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from fraglint.index.editor_sources import _SURROGATE, EditorSources
-from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, ModuleSummary
+from fraglint.workspace import Workspace
 
 log = logging.getLogger("fraglint.lsp")
 
@@ -63,246 +58,6 @@ DEBOUNCE_SECONDS = 0.02
 OTHERS_DELAY_SECONDS = 0.5
 SOURCE = "fraglint"
 FIX_ALL = "source.fixAll.fraglint"  # the code action kind that applies every fix of a document
-_FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
-
-
-# -- settings -------------------------------------------------------------------------------
-
-
-class SettingsCache:
-    """Settings for a file, from its project's `pyproject.toml`, re-read when that file changes."""
-
-    def __init__(self) -> None:
-        self._by_directory: dict[str, tuple[tuple, Settings]] = {}
-
-    def for_path(self, path: str) -> tuple[Settings, str | None]:
-        """(settings, a configuration problem to show or None)."""
-        directory = os.path.dirname(path)
-        root, pyproject = find_project_root(directory)
-        stamp = (root, pyproject, _mtime(pyproject))
-        cached = self._by_directory.get(directory)
-        if cached is not None and cached[0] == stamp:
-            return cached[1], None
-        from fraglint.cli import resolve_settings
-
-        problem = None
-        try:
-            settings = resolve_settings([path], None, None, [], [])
-        except ConfigError as error:
-            settings, problem = Settings(root=root), f"fraglint: {error} (using default settings)"
-        self._by_directory[directory] = (stamp, settings)
-        return settings, problem
-
-    def clear(self) -> None:
-        self._by_directory.clear()
-
-
-def _mtime(path: str | None) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns if path else None
-    except OSError:
-        return None
-
-
-# -- the analysis behind each feature ------------------------------------------------------
-
-
-class Analyser:
-    """Checks, hovers and their caches; every method runs on the one worker thread."""
-
-    def __init__(self) -> None:
-        self.sources = EditorSources()
-        self._last: dict[str, engine.Project] = {}  # by project root: the last check's project
-        self._interpreted: tuple = (None, None, None)  # (model, entry path, interpretation) of the last hover
-        self.settings = SettingsCache()
-        self.problems: list[str] = []  # configuration problems to show, drained by the server
-        self._checks = 0
-
-    def check(self, path: str, text: str, others: dict[str, str] | None = None) -> list[Diagnostic]:
-        """Diagnostics of `path` from `text`; `others` are the other open buffers, unsaved text included."""
-        settings, problem = self.settings.for_path(path)
-        if problem:
-            self.problems.append(problem)
-        self.sources.use_project(settings)
-        buffers = {**(others or {}), path: text}
-        previous = self._last.get(settings.root)
-        result = engine.run_check([path], settings, buffers=buffers, jobs=1, sources=self.sources, previous=previous)
-        if result.project is not None:
-            self._last[settings.root] = result.project
-        self._checks += 1
-        if self._checks == 1 or self._checks % _FREEZE_EVERY == 0:
-            # The caches hold hundreds of thousands of long-lived objects (summaries, parsed
-            # chunks) that the cyclic GC would otherwise re-scan during every check: after the
-            # first check and now and then, collect once and move the survivors out of its way.
-            # This takes about a quarter off a warm check on a 200-file project.
-            gc.collect()
-            gc.freeze()
-        return [d for d in result.diagnostics if d.path == path]
-
-    def _model_for(self, path: str, text: str, settings: Settings):
-        """A fragment model over the buffer and the project around it (all of it, so that a
-        helper's callers are known too): the last check's, when it saw this very text."""
-        previous = self._last.get(settings.root)
-        if previous is not None and previous.buffers.get(path) == text:
-            project = previous
-        else:
-            project = engine.build_project([path], settings, buffers={path: text}, jobs=1, sources=self.sources, previous=previous)
-        if not project.whole_project:
-            from fraglint.files import python_files_under
-
-            for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
-                project.index.module(other)
-        return project.model
-
-    def hover(self, path: str, text: str, line: int, column: int) -> str | None:
-        """What reruns when the call at (line, column) (1-based) fires, as Markdown."""
-        settings, _ = self.settings.for_path(path)
-        buffers = {path: text}
-        self.sources.use_project(settings)
-        summary = self.sources.buffer_summary(path, text)
-        if not isinstance(summary, ModuleSummary):
-            return None
-        found = _call_at(summary, self.sources.spans(path, buffers), line, column)
-        if found is None:
-            return None
-        function, call = found
-        model = self._model_for(path, text, settings)
-
-        def lines_of(key) -> tuple[str, int, int] | None:
-            target = model.index.function(key)
-            if target is None:
-                return None
-            file_spans = self.sources.spans(key[0], buffers if key[0] == path else {})
-            first = file_spans.get(target.site, ())
-            last = file_spans.get(target.end_site, ()) if target.end_site else ()
-            if not first:
-                return None
-            end = max((s.end_line for s in last), default=first[0].end_line)
-            return os.path.relpath(key[0], settings.root), first[0].line, end
-
-        if self._interpreted[:2] != (model, path):
-            self._interpreted = (model, path, _interpret(model, settings, path))
-        interpretation = self._interpreted[2]
-        described = describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
-        return described or describe_rerun(model, (path, function.qualname), call, lines_of)
-
-
-def _interpret(model, settings: Settings, path: str):
-    """The rerun-model interpreter's run of the buffer as an entry script, or None."""
-    try:
-        from fraglint.model.interpreter import interpret
-    except ImportError:  # pragma: no cover - an engine without the interpreter
-        return None
-    try:
-        interpretation = interpret(model.index, model, settings.target_version, [path])
-    except Exception:  # noqa: BLE001 - the model-based answer below still holds
-        log.exception("interpreter failed")
-        return None
-    return interpretation if interpretation.entries else None
-
-
-def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_of) -> str | None:
-    """The hover text from the interpreter: the triggers at this call and what each reruns.
-
-    Used when the buffer is an entry script; a helper module (imported elsewhere) falls back
-    to `describe_rerun`.
-    """
-    from fraglint.model.fragments import Site
-
-    site = Site(path, call.site)
-
-    def where(key) -> str:
-        found = lines_of(key)
-        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
-
-    def effect(plan) -> str:
-        parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
-        if plan.scope.kind == "fragment":
-            parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
-        if plan.piled:
-            parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
-        return "; ".join(parts)
-
-    started = [scope for scope in interpretation.scopes.values() if scope.kind == "fragment" and scope.call == site]
-    lines: list[str] = []
-    for scope in started:
-        fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
-        kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
-        lines.append(
-            f"**Starts fragment `{scope.name}`**{where(scope.function)}\n\n"
-            f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
-            "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
-        )
-    for trigger in interpretation.triggers:
-        if trigger.site != site or trigger.kind not in ("widget", "form", "callback", "rerun"):
-            continue
-        plan = interpretation.rerun_plan(trigger)
-        label = f" `{trigger.label}`" if trigger.label else ""
-        if plan.scope.kind == "fragment":
-            what = f"reruns fragment `{plan.scope.name}`{where(plan.scope.function)}, not the whole app"
-        else:
-            what = "reruns the whole app"
-        verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
-        lines.append(f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({effect(plan)}).")
-    return "\n\n".join(dict.fromkeys(lines)) or None
-
-
-def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: int, column: int) -> tuple[FunctionSummary, CallSite] | None:
-    """The innermost call whose span holds the position."""
-    best = None
-    for function in summary.functions.values():
-        for call in function.calls:
-            found = spans.get(call.site)
-            if not found:
-                continue
-            span = found[0]
-            if (span.line, span.column) <= (line, column) and (line, column) < (span.end_line, span.end_column):
-                size = (span.end_line - span.line, span.end_column - span.column if span.line == span.end_line else 0)
-                if best is None or size < best[0]:
-                    best = (size, function, call)
-    return (best[1], best[2]) if best else None
-
-
-_HOVER_PROJECT_LIMIT = 2000
-
-
-def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
-    """The hover text for a call: what reruns when it fires. The one place to switch to the interpreter.
-
-    `lines_of(function_key)` gives (relative path, first line, last line) of a function.
-    """
-    from fraglint.model import streamlit_api as api
-
-    def where(fragment_key) -> str:
-        found = lines_of(fragment_key)
-        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
-
-    fragment = model.called_fragment(key, call)
-    if fragment is not None:
-        timer = " or its `run_every` timer fires" if fragment.kwarg("run_every") is not None else ""
-        return (
-            f"**Starts fragment `{fragment.name}`**{where(fragment.function)}\n\n"
-            f"When a widget inside `{fragment.name}` is used{timer}, Streamlit reruns only "
-            f"`{fragment.name}`; the rest of the page keeps what it drew. A full rerun of the app "
-            "runs this call again."
-        )
-    target = model.target(key, call)
-    if target.kind != "streamlit":
-        return None
-    element = target.rest[-1] if target.rest else target.name.rsplit(".", 1)[-1]
-    if element in (CALL, ITEM) or not api.is_widget(element):
-        return None
-    inside = model.fragment_reach.get(key, [])
-    outside = key in model.app_reach
-    lines = []
-    for fragment in inside:
-        lines.append(f"Interacting reruns fragment `{fragment.name}`{where(fragment.function)}, not the whole app.")
-    if outside or not inside:
-        lines.append(
-            "Interacting reruns the whole app"
-            + (" when this runs outside a fragment." if inside else ": this widget is outside every fragment.")
-        )
-    return f"**`st.{element}`**\n\n" + "\n\n".join(lines)
 
 
 # -- LSP conversion -------------------------------------------------------------------------
@@ -326,9 +81,17 @@ def _checked_path(uri: str, document=None) -> str | None:
     """The file path of a document fraglint checks: a Python file, named in UTF-8 (a URI can
     carry a lone surrogate that no file name can); None for anything else."""
     is_python = uri.endswith(".py") or (document is not None and document.language_id == "python")
-    if not uri.startswith("file:") or not is_python or _SURROGATE.search(uri):
+    if not uri.startswith("file:") or not is_python or not _is_utf8(uri):
         return None
     return uris.to_fs_path(uri)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _server_range(span: Span) -> lsp.Range:
@@ -397,7 +160,7 @@ class FraglintLanguageServer(LanguageServer):
         super().__init__(
             "fraglint", __version__, protocol_cls=lsp_io.Protocol, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
         )
-        self.analyser = Analyser()
+        self.analyser = Workspace()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fraglint-check")
         self.generation: dict[str, int] = {}
         self.timers: dict[str, asyncio.TimerHandle] = {}

@@ -22,7 +22,7 @@ from fraglint import engine
 from fraglint.index.loader import summarize_source
 from fraglint.index.visitor import STATEMENT_STRIDE
 from fraglint.index.incremental import ChunkedParser
-from fraglint.lsp import Analyser
+from fraglint.workspace import Workspace as Analyser
 from helpers import REPO, write_project
 
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())

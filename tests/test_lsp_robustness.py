@@ -402,7 +402,8 @@ def test_requests_after_shutdown_and_exit_codes(tmp_path):
 def test_failures_inside_handlers_are_answered_logged_and_survived(tmp_path, monkeypatch):
     """An engine bug: the check says so in the editor, hover and code actions answer empty,
     the client's log has the error, and the next edit is checked as usual."""
-    from fraglint.lsp import Analyser, FraglintLanguageServer
+    from fraglint.lsp import FraglintLanguageServer
+    from fraglint.workspace import Workspace as Analyser
 
     real_check = Analyser.check
 
