@@ -23,7 +23,7 @@ from fraglint.safe_text import printable
 from fraglint.settings import resolve_settings
 
 if TYPE_CHECKING:
-    from fraglint.engine import CheckResult
+    from fraglint.result import CheckResult
     from fraglint.report import RenderOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -169,7 +169,7 @@ def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
 def scopes(paths, output_format, streamlit_version, config, output, color, cache_dir) -> None:
     """Show, for every widget and timer in PATHS, what reruns when it fires."""
-    from fraglint.engine import build_project
+    from fraglint.engine import build_project, interpret_project
     from fraglint.report import RenderOptions
     from fraglint.report import scopes as scopes_report
 
@@ -187,7 +187,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
         _warn(f"{path}:{problem.line}:{problem.column}: {problem.message} (not analysed)")
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     options = RenderOptions(color=use_color)
-    document = scopes_report.scopes_document(project, paths, options)
+    document = scopes_report.scopes_document(interpret_project(project), paths, options)
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         if output_format == "json":

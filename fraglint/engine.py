@@ -8,13 +8,11 @@ comments and fixes are resolved afterwards, and only for the files that report s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 import pathspec
-from packaging.version import Version
 
 from fraglint.config import Settings, _matches
-from fraglint.diagnostics import Diagnostic, Fix, Location, Severity, Span
+from fraglint.diagnostics import Diagnostic, Fix, Location, Span
 from fraglint.files import discover, python_files_under
 from fraglint.fixes import edit_replacing
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
@@ -26,37 +24,10 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.safe_read import leaves_root
 
-@dataclass
-class CheckResult:
-    diagnostics: list[Diagnostic]
-    files_checked: int
-    missing_paths: list[str] = field(default_factory=list)
-    empty_dirs: list[str] = field(default_factory=list)
-    version: Version | None = None
-    version_source: str = ""
-    project: Project | None = field(default=None, repr=False)  # what the check was run on
-    # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
-    # while it still has these bytes (see `fraglint.fixes`).
-    source_digests: dict[str, str] = field(default_factory=dict, repr=False)
-
-
-@dataclass
-class Project:
-    """Everything known about the checked files before any rule runs."""
-
-    settings: Settings
-    files: list[str]  # the files named by the check (reported on)
-    summaries: dict[str, ModuleSummary]  # grows as imports pull in more project modules
-    problems: dict[str, InputProblem]
-    index: ProjectIndex
-    model: FragmentModel
-    missing_paths: list[str]
-    empty_dirs: list[str]
-    buffers: dict[str, str]
-    sources: Sources
-    whole_project: bool = False  # every Python file under the root was summarised
+__all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
 
 
 def build_project(
@@ -130,6 +101,17 @@ def _context_files(settings: Settings, given: set[str], buffers: dict[str, str])
         return None
     unsaved = [path for path in buffers if path.endswith(".py") and path.startswith(root + os.sep) and not os.path.exists(path)]
     return [path for path in everything + sorted(unsaved) if path not in given]
+
+
+def interpret_project(project: Project) -> ScopesReport:
+    """The rerun-model interpreter's run of the project's entry scripts, with the facts of the
+    files it names: what `fraglint scopes` renders."""
+    from fraglint.model.interpreter import interpret
+
+    interpretation = interpret(project.index, project.model, project.settings.target_version, project.files)
+    files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
+    facts = project.sources.facts_of(files, project.buffers, None)
+    return ScopesReport(project.settings.target_version, interpretation, facts, project.index.function)
 
 
 def run_check(
