@@ -147,6 +147,7 @@ class ChunkedParser:
 # join re-parses the growing chunk, quadratic in a statement with many lines in column 0.
 _MAX_JOINED = 64
 _CONTINUES = re.compile(r"(else|elif|except|finally)\b")
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def split_top_level(text: str) -> list[tuple[int, str]] | None:
@@ -158,7 +159,7 @@ def split_top_level(text: str) -> list[tuple[int, str]] | None:
     still start a piece by mistake; then the piece before it ends mid-statement, does not
     parse, and `ChunkedParser` joins the two.
     """
-    lines = text.splitlines(keepends=True)
+    lines = _LINES.findall(text)  # Python's own line breaks: not str.splitlines's \x0c, \u2028, ...
     if not lines:
         return None
     starts = [1]
