@@ -94,13 +94,6 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
-def _server_range(span: Span) -> lsp.Range:
-    return lsp.Range(
-        start=lsp.Position(line=max(span.line - 1, 0), character=max(span.column - 1, 0)),
-        end=lsp.Position(line=max(span.end_line - 1, 0), character=max(span.end_column - 1, 0)),
-    )
-
-
 def _kind_wanted(kind: str, only: list[str] | None) -> bool:
     """Is a code action of `kind` asked for? (`only` lists kinds, or their parents: "source")."""
     return not only or any(kind == asked or kind.startswith(asked + ".") for asked in only)
@@ -264,10 +257,19 @@ class FraglintLanguageServer(LanguageServer):
         if document is None or document.uri != uri:
             document = self.workspace.get_text_document(uri)
         try:
-            lines = document.lines
+            text = document.source
         except (OSError, ValueError):  # gone, or not UTF-8: the columns stay as they are
-            lines = []
-        return uri, document.position_codec.range_to_client_units(lines, _server_range(span))
+            text = None
+        codec = document.position_codec
+
+        def position(line: int, column: int) -> lsp.Position:
+            # On Python's lines (fixes.line_text), not pygls's `lines`, which also break at \u2028.
+            units = column - 1
+            if text is not None and line <= len(fixes.line_starts(text)):
+                units = codec.client_num_units(fixes.line_text(text, line)[: max(column - 1, 0)])
+            return lsp.Position(line=max(line - 1, 0), character=max(units, 0))
+
+        return uri, lsp.Range(start=position(span.line, span.column), end=position(span.end_line, span.end_column))
 
     def to_lsp(self, d: Diagnostic, document) -> lsp.Diagnostic:
         _, client = self.client_range(d.path, d.span, document)

@@ -478,3 +478,13 @@ async def test_fix_all_source_action(client: LanguageClient):
     assert "experimental_fragment" not in editor.text and editor.text.count("@st.fragment\n") == 2
     await editor.codes([])
     assert await actions(["source.fixAll.fraglint"]) == []  # nothing left to fix
+
+
+@pytest.mark.asyncio
+async def test_a_line_separator_in_a_comment_does_not_move_columns(client: LanguageClient):
+    """Columns are converted on Python's lines: pygls's `document.lines` also breaks at
+    \\u2028, so the emoji after one would be counted into the next line's columns."""
+    text = APP.replace("def live():", "def live():  # \u2028" + "\U0001f388" * 8).replace("side()", "st.sidebar.write('x')\n    side()")
+    app = Editor(client, client.root / "app.py", text)
+    found = await app.codes([("FRG108", 4), ("FRG105", 6)])
+    assert [d.range.start.character for d in found if d.code == "FRG105"] == [4]
