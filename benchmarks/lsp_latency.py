@@ -199,7 +199,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
 
 def measure_in_process(project: Path, edits: int, kind: str = "comment") -> dict:
     """The same edits through the server's `Analyser` directly: the check alone, wall and CPU time."""
-    from fraglint.lsp import Analyser
+    from fraglint.workspace import Workspace as Analyser
 
     app = project / "app.py"
     text = app.read_text(encoding="utf-8")

@@ -17,13 +17,13 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from fraglint import __version__
-from fraglint.config import ConfigError, Settings, load_settings, validate_patterns, validate_selectors
-from fraglint.model import versions
+from fraglint.config import ConfigError, Settings
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, find_rule
 from fraglint.safe_text import printable
+from fraglint.settings import resolve_settings
 
 if TYPE_CHECKING:
-    from fraglint.engine import CheckResult
+    from fraglint.result import CheckResult
     from fraglint.report import RenderOptions
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -46,45 +46,6 @@ def _fail(message: str) -> None:
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for value in values for item in value.split(",") if item.strip()]
-
-
-def resolve_settings(
-    paths: list[str],
-    config: str | None,
-    streamlit_version: str | None,
-    select: list[str],
-    ignore: list[str],
-    extend_exclude: list[str] | None = None,
-    respect_gitignore: bool | None = None,
-) -> Settings:
-    settings = load_settings(paths[0] if paths else ".", config)
-    if streamlit_version:
-        try:
-            settings.streamlit_version = versions.parse_version(streamlit_version)
-        except ValueError as error:
-            raise ConfigError(f"--streamlit-version: {error}") from None
-        settings.version_source = "--streamlit-version"
-    elif settings.streamlit_version is None:
-        from fraglint.model.target import detect_target_version
-
-        detected = detect_target_version(paths[0] if paths else ".", settings.root)
-        if detected is not None:
-            settings.streamlit_version, settings.version_source = detected.version, detected.describe()
-            settings.version_warnings = detected.warnings  # type: ignore[attr-defined]
-        else:
-            settings.version_source = f"default (newest known release, {versions.NEWEST_KNOWN})"
-    if select:
-        validate_selectors(select, "--select")
-        settings.select = select
-    if ignore:
-        validate_selectors(ignore, "--ignore")
-        settings.ignore = settings.ignore + ignore
-    if extend_exclude:
-        validate_patterns(extend_exclude, "--extend-exclude")
-        settings.extend_exclude += extend_exclude
-    if respect_gitignore is not None:
-        settings.respect_gitignore = respect_gitignore
-    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -208,7 +169,7 @@ def apply_fixes(result: CheckResult, options: RenderOptions) -> int:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
 def scopes(paths, output_format, streamlit_version, config, output, color, cache_dir) -> None:
     """Show, for every widget and timer in PATHS, what reruns when it fires."""
-    from fraglint.engine import build_project
+    from fraglint.engine import build_project, interpret_project
     from fraglint.report import RenderOptions
     from fraglint.report import scopes as scopes_report
 
@@ -226,7 +187,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
         _warn(f"{path}:{problem.line}:{problem.column}: {problem.message} (not analysed)")
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     options = RenderOptions(color=use_color)
-    document = scopes_report.scopes_document(project, paths, options)
+    document = scopes_report.scopes_document(interpret_project(project), paths, options)
     handle = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         if output_format == "json":

@@ -8,13 +8,12 @@ comments and fixes are resolved afterwards, and only for the files that report s
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import pathspec
-from packaging.version import Version
 
 from fraglint.config import Settings, _matches
-from fraglint.diagnostics import Diagnostic, Fix, Location, Severity, Span
+from fraglint.diagnostics import Diagnostic, Fix, Location, Span
 from fraglint.files import discover, python_files_under
 from fraglint.fixes import edit_replacing
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
@@ -26,37 +25,10 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.safe_read import leaves_root
 
-@dataclass
-class CheckResult:
-    diagnostics: list[Diagnostic]
-    files_checked: int
-    missing_paths: list[str] = field(default_factory=list)
-    empty_dirs: list[str] = field(default_factory=list)
-    version: Version | None = None
-    version_source: str = ""
-    project: Project | None = field(default=None, repr=False)  # what the check was run on
-    # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
-    # while it still has these bytes (see `fraglint.fixes`).
-    source_digests: dict[str, str] = field(default_factory=dict, repr=False)
-
-
-@dataclass
-class Project:
-    """Everything known about the checked files before any rule runs."""
-
-    settings: Settings
-    files: list[str]  # the files named by the check (reported on)
-    summaries: dict[str, ModuleSummary]  # grows as imports pull in more project modules
-    problems: dict[str, InputProblem]
-    index: ProjectIndex
-    model: FragmentModel
-    missing_paths: list[str]
-    empty_dirs: list[str]
-    buffers: dict[str, str]
-    sources: Sources
-    whole_project: bool = False  # every Python file under the root was summarised
+__all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
 
 
 def build_project(
@@ -130,6 +102,17 @@ def _context_files(settings: Settings, given: set[str], buffers: dict[str, str])
         return None
     unsaved = [path for path in buffers if path.endswith(".py") and path.startswith(root + os.sep) and not os.path.exists(path)]
     return [path for path in everything + sorted(unsaved) if path not in given]
+
+
+def interpret_project(project: Project) -> ScopesReport:
+    """The rerun-model interpreter's run of the project's entry scripts, with the facts of the
+    files it names: what `fraglint scopes` renders."""
+    from fraglint.model.interpreter import interpret
+
+    interpretation = interpret(project.index, project.model, project.settings.target_version, project.files)
+    files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
+    facts = project.sources.facts_of(files, project.buffers, None)
+    return ScopesReport(project.settings.target_version, interpretation, facts, project.index.function)
 
 
 def run_check(
@@ -232,72 +215,94 @@ def _to_diagnostics(
     jobs: int | None = None,
     digests: dict[str, str] | None = None,
 ) -> list[Diagnostic]:
-    """Diagnostics of the findings; `digests` gets the digest of each file a fix edits."""
+    """Diagnostics of the input problems and the findings; `digests` gets the digest of each
+    file a fix edits. Each step is its own function below."""
     digests = {} if digests is None else digests
-    settings, problems, buffers = project.settings, project.problems, project.buffers
-    diagnostics: list[Diagnostic] = []
+    ignored_for = _per_file_ignores(project.settings)
+    diagnostics = _problem_diagnostics(project.problems, enabled, ignored_for)
+    files = _FileFacts(project, findings, jobs)
+    seen: set[tuple] = set()
+    for rule, finding in findings:
+        if ignored_for(finding.site.path, rule.code):
+            continue
+        facts = files.facts(finding.site.path)
+        span = files.span(finding.site, finding.part) if facts is not None else None
+        if facts is None or span is None or is_suppressed(facts, span.line, rule.code, rule.name):
+            continue
+        identity = (finding.site.path, span, rule.code, finding.message)
+        if identity not in seen:
+            seen.add(identity)
+            diagnostics.append(_finding_diagnostic(rule, finding, span, facts, files, digests))
+    return diagnostics
+
+
+def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:
+    """`ignored_for(path, code)`: does a `per-file-ignores` entry turn this code off in this file?"""
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
 
     def ignored_for(path: str, code: str) -> bool:
         relative = os.path.relpath(path, settings.root).replace(os.sep, "/")
         return any(spec.match_file(relative) and any(_matches(code, s) for s in sel) for spec, sel in per_file)
 
+    return ignored_for
+
+
+def _problem_diagnostics(problems: dict[str, InputProblem], enabled: set[str], ignored_for: Callable[[str, str], bool]) -> list[Diagnostic]:
+    """A file that could not be analysed is a diagnostic of its own (syntax-error, ...)."""
+    diagnostics = []
     for path, problem in problems.items():
         kind = INPUT_DIAGNOSTICS[problem.name]
         if kind.code not in enabled or ignored_for(path, kind.code):
             continue
         span = Span(problem.line, problem.column, problem.line, problem.column + 1)
         diagnostics.append(Diagnostic(path, span, kind.code, problem.name, kind.severity, problem.message))
-
-    needed = set()
-    for _, finding in findings:
-        needed.add(finding.site.path)
-        needed.update(site.path for site, _ in finding.related)
-    facts_cache = project.sources.facts_of(sorted(needed), buffers, jobs)
-
-    def facts_for(path: str) -> FileFacts | None:
-        if path not in facts_cache:
-            facts_cache[path] = project.sources.facts(path, buffers)
-        return facts_cache[path]
-
-    def site_span(site: Site, part: str = "primary") -> Span | None:
-        return span_of(facts_for(site.path), site.site, part)
-
-    seen: set[tuple] = set()
-    for rule, finding in findings:
-        if ignored_for(finding.site.path, rule.code):
-            continue
-        facts = facts_for(finding.site.path)
-        if facts is None:
-            continue
-        span = site_span(finding.site, finding.part)
-        if span is None:
-            continue
-        if is_suppressed(facts, span.line, rule.code, rule.name):
-            continue
-        identity = (finding.site.path, span, rule.code, finding.message)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        related = []
-        for site, message in finding.related:
-            related_span = site_span(site)
-            if related_span is not None:
-                related.append(Location(site.path, related_span, message))
-        fix = None
-        if finding.fix is not None:
-            fix = _fix(finding, facts, site_span(finding.fix.site, finding.fix.part), digests)
-        diagnostics.append(
-            Diagnostic(
-                path=finding.site.path,
-                span=span,
-                code=rule.code,
-                name=rule.name,
-                severity=finding.severity or rule.severity,
-                message=finding.message,
-                related=tuple(related),
-                fix=fix,
-                scope_facts=finding.scope_facts,
-            )
-        )
     return diagnostics
+
+
+class _FileFacts:
+    """Spans and suppressions of the files the findings name, read once (in parallel) up front."""
+
+    def __init__(self, project: Project, findings: list[tuple[type[Rule], Finding]], jobs: int | None) -> None:
+        needed = set()
+        for _, finding in findings:
+            needed.add(finding.site.path)
+            needed.update(site.path for site, _ in finding.related)
+        self._sources, self._buffers = project.sources, project.buffers
+        self._cache = project.sources.facts_of(sorted(needed), project.buffers, jobs)
+
+    def facts(self, path: str) -> FileFacts | None:
+        if path not in self._cache:
+            self._cache[path] = self._sources.facts(path, self._buffers)
+        return self._cache[path]
+
+    def span(self, site: Site, part: str = "primary") -> Span | None:
+        return span_of(self.facts(site.path), site.site, part)
+
+
+def _related(finding: Finding, files: _FileFacts) -> tuple[Location, ...]:
+    """The finding's related locations (its call chain) that can be placed in their files."""
+    related = []
+    for site, message in finding.related:
+        span = files.span(site)
+        if span is not None:
+            related.append(Location(site.path, span, message))
+    return tuple(related)
+
+
+def _finding_diagnostic(
+    rule: type[Rule], finding: Finding, span: Span, facts: FileFacts, files: _FileFacts, digests: dict[str, str]
+) -> Diagnostic:
+    fix = None
+    if finding.fix is not None:
+        fix = _fix(finding, facts, files.span(finding.fix.site, finding.fix.part), digests)
+    return Diagnostic(
+        path=finding.site.path,
+        span=span,
+        code=rule.code,
+        name=rule.name,
+        severity=finding.severity or rule.severity,
+        message=finding.message,
+        related=_related(finding, files),
+        fix=fix,
+        scope_facts=finding.scope_facts,
+    )

@@ -21,7 +21,8 @@ import pytest
 from fraglint import engine
 from fraglint.index.loader import summarize_source
 from fraglint.index.visitor import STATEMENT_STRIDE
-from fraglint.lsp import Analyser, ChunkedParser
+from fraglint.index.incremental import ChunkedParser
+from fraglint.workspace import Workspace as Analyser
 from helpers import REPO, write_project
 
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
@@ -238,3 +239,18 @@ def test_a_folder_that_is_not_a_project_reuses_only_the_same_closure(tmp_path):
     assert last.index.reused == set(), "checking b.py again reused everything (nothing changed)"
     analyser.check(a, (tmp_path / "a.py").read_text())
     assert analyser._last[str(tmp_path)].index.reused is None  # a.py's closure is smaller: nothing lent
+
+
+def test_a_line_separator_in_a_comment_does_not_shift_the_chunks(tmp_path):
+    """Python breaks lines at \\n, \\r\\n and \\r only; `str.splitlines` also at \\u2028, \\x0c, ...
+    The chunks' first lines must count Python's lines, or every span after such a comment is
+    one line off in the editor."""
+    from fraglint.index.facts import facts_from_visitor
+
+    text = "import streamlit as st\n# a\u2028b\x0cc\nx = 1\n\n@st.fragment\ndef f():\n    st.button('b')\n\nf()\n"
+    path = str(tmp_path / "app.py")
+    chunked = ChunkedParser().summarize(path, text)
+    summary, visitor = summarize_source(path, text, with_positions=True)
+    whole = facts_from_visitor(text, visitor)
+    assert chunked is not None and chunked[0] == summary
+    assert sorted(s for spans in chunked[1].spans.values() for s in spans) == sorted(s for spans in whole.spans.values() for s in spans)

@@ -337,7 +337,7 @@ live()
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
     from fraglint.index.loader import summarize_source
     from fraglint.index.facts import facts_from_visitor
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     path = str(tmp_path / "app.py")
     parser = ChunkedParser()
@@ -355,7 +355,7 @@ def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
 
 
 def test_chunked_parse_declines_what_it_cannot_split(tmp_path):
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     parser = ChunkedParser()
     assert parser.summarize(str(tmp_path / "a.py"), "def broken(:\n    pass\n") is None
@@ -478,3 +478,13 @@ async def test_fix_all_source_action(client: LanguageClient):
     assert "experimental_fragment" not in editor.text and editor.text.count("@st.fragment\n") == 2
     await editor.codes([])
     assert await actions(["source.fixAll.fraglint"]) == []  # nothing left to fix
+
+
+@pytest.mark.asyncio
+async def test_a_line_separator_in_a_comment_does_not_move_columns(client: LanguageClient):
+    """Columns are converted on Python's lines: pygls's `document.lines` also breaks at
+    \\u2028, so the emoji after one would be counted into the next line's columns."""
+    text = APP.replace("def live():", "def live():  # \u2028" + "\U0001f388" * 8).replace("side()", "st.sidebar.write('x')\n    side()")
+    app = Editor(client, client.root / "app.py", text)
+    found = await app.codes([("FRG108", 4), ("FRG105", 6)])
+    assert [d.range.start.character for d in found if d.code == "FRG105"] == [4]

@@ -402,7 +402,8 @@ def test_requests_after_shutdown_and_exit_codes(tmp_path):
 def test_failures_inside_handlers_are_answered_logged_and_survived(tmp_path, monkeypatch):
     """An engine bug: the check says so in the editor, hover and code actions answer empty,
     the client's log has the error, and the next edit is checked as usual."""
-    from fraglint.lsp import Analyser, FraglintLanguageServer
+    from fraglint.lsp import FraglintLanguageServer
+    from fraglint.workspace import Workspace as Analyser
 
     real_check = Analyser.check
 
@@ -527,7 +528,7 @@ def test_chunk_caches_keep_within_budget_and_keep_other_buffers(monkeypatch):
     budget, and the other open buffer's pieces are still there (no parse when it is checked)."""
     import libcst
 
-    from fraglint.lsp import ChunkedParser
+    from fraglint.index.incremental import ChunkedParser
 
     parser = ChunkedParser(stale_chars=4000)
     other = "".join(f"def g{i}():\n    return {i}\n\n" for i in range(40))

@@ -22,7 +22,7 @@ import pytest
 from fraglint.config import Settings
 from fraglint.engine import build_project, run_check
 from fraglint.index.project import UNKNOWN, ProjectIndex
-from fraglint.lsp import EditorSources
+from fraglint.index.editor_sources import EditorSources
 from helpers import REPO, run_cli, write_project
 
 N = 40

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from fraglint.config import Settings
-from fraglint.engine import build_project
+from fraglint.engine import build_project, interpret_project
 from fraglint.model import versions
 from fraglint.report import RenderOptions
 from fraglint.report.scopes import scopes_document
@@ -37,7 +37,7 @@ RESULTS = sorted((ORACLE / "results").glob("*.json"))
 def _document(case_file: Path, release: str) -> dict:
     settings = Settings(root=str(case_file.parent), streamlit_version=versions.parse_version(release), cache=False)
     project = build_project([str(case_file)], settings, jobs=1)
-    return scopes_document(project, [str(case_file)], RenderOptions(cwd=str(case_file.parent)))
+    return scopes_document(interpret_project(project), [str(case_file)], RenderOptions(cwd=str(case_file.parent)))
 
 
 def _marker_names(case_file: Path) -> dict[str, str]:

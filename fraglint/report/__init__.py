@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Callable, TextIO
 
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 
 Renderer = Callable[[CheckResult, TextIO, "RenderOptions"], None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.report.summary import summary_line
 from fraglint.safe_text import printable

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions, SourceLines
 from fraglint.report.summary import summary_line
 from fraglint.safe_text import printable

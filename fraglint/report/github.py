@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.safe_text import printable
 

@@ -12,7 +12,7 @@ import json
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions, SourceLines
 from fraglint.safe_text import valid_unicode_data
 

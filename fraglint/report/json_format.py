@@ -6,7 +6,7 @@ import json
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Location
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.safe_text import valid_unicode_data
 

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.safe_text import printable
 

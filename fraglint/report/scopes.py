@@ -1,7 +1,8 @@
 """`fraglint scopes`: what reruns when the user acts, as text, JSON, Mermaid or HTML.
 
 All four formats render one plain data model (`scopes_document`), built from the
-interpreter's answer and the spans of the files involved. JSON schema: docs/scopes-schema.md.
+interpreter's answer and the spans of the files involved, which the engine hands over
+(`engine.interpret_project`): this module only renders. JSON schema: docs/scopes-schema.md.
 Labels and paths come from the project: every renderer makes them printable or valid
 Unicode (`fraglint.safe_text`) before writing them.
 """
@@ -17,23 +18,20 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-from fraglint.engine import Project
 from fraglint.index.facts import span_of
-from fraglint.model.interpreter import Scope, interpret
+from fraglint.model.interpreter import Scope
 from fraglint.model.fragments import Site
 from fraglint.report import RenderOptions
+from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
 
 SCHEMA_VERSION = 1
 
 
-def scopes_document(project: Project, paths: list[str], options: RenderOptions) -> dict:
+def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptions) -> dict:
     """The interpreter's answer as JSON-ready data (the `--format json` output)."""
-    version = project.settings.target_version
-    interpretation = interpret(project.index, project.model, version, project.files)
-    files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
-    facts = project.sources.facts_of(files, project.buffers, None)
+    version, interpretation, facts = report.version, report.interpretation, report.facts
     line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in facts.items()}
 
     def where(site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
@@ -46,7 +44,7 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
         path, qualname = key
         if qualname == "<module>":
             return {"name": "<module>", "path": options.display_path(path), "start_line": 1, "end_line": line_counts.get(path, 0)}
-        function = project.index.function(key)
+        function = report.function(key)
         span = span_of(facts.get(path), function.site, "secondary") if function else None
         return {
             "name": qualname,
@@ -76,7 +74,7 @@ def scopes_document(project: Project, paths: list[str], options: RenderOptions) 
     for scope in interpretation.scopes.values():
         definition = None
         if scope.kind == "fragment":
-            function = project.index.function(scope.function)
+            function = report.function(scope.function)
             if function is not None:
                 def_path, def_line = where(Site(scope.function[0], function.site))
                 definition = {"path": def_path, "line": def_line}

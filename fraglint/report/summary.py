@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fraglint.diagnostics import Severity
-from fraglint.engine import CheckResult
+from fraglint.result import CheckResult
 
 
 def summary_line(result: CheckResult) -> str:

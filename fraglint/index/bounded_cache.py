@@ -1,6 +1,6 @@
-"""A least-recently-used cache with a budget, for the language server's per-text caches.
+"""A least-recently-used cache with a budget, for the per-text caches of incremental parsing.
 
-The server caches parsed and walked pieces of editor buffers by their text. Each edit makes a
+`ChunkedParser` caches parsed and walked pieces of editor buffers by their text. Each edit makes a
 new version of the piece it touched, and the old one is only useful for an undo; counting
 entries does not bound memory (a piece can be one line or a thousand, and a parsed piece
 costs about 180 bytes per character of its text, libcst tree and positions included). So each

@@ -1,0 +1,158 @@
+"""The engine's `Sources` for an editor session: open buffers and files on disk, kept in memory.
+
+A language server checks on every keystroke; re-reading and re-parsing the files that did not
+change would cost each check the whole project. `EditorSources` keeps summaries and facts of
+files on disk by (path, mtime, size), and parses an open buffer through `ChunkedParser`, so
+one parse serves both the buffer's summary and its spans.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fraglint.config import Settings
+from fraglint.diagnostics import Span
+from fraglint.index.cache import SummaryCache
+from fraglint.index.facts import FileFacts, facts_from_visitor, read_facts
+from fraglint.index.incremental import ChunkedParser
+from fraglint.index.loader import InputProblem, summarize_file, summarize_source
+from fraglint.index.sources import Sources
+from fraglint.index.summary import ModuleSummary
+
+
+
+@dataclass
+class _BufferAnalysis:
+    text: str
+    summary: ModuleSummary | InputProblem
+    facts: FileFacts | None  # None when the text does not parse
+
+
+@dataclass
+class _DiskEntry:
+    stamp: tuple[int, int]
+    summary: ModuleSummary | InputProblem | None = None
+    facts: FileFacts | None = None
+    has_facts: bool = False
+
+
+class EditorSources(Sources):
+    """The engine's `Sources`, kept in memory for the server's life.
+
+    Files on disk are keyed by (path, mtime, size); a file not in memory yet is read through
+    `Sources.disk_summaries`, so the on-disk summary cache of the project being checked
+    answers it when it can; open buffers are keyed by their text, and one chunked
+    parse of a buffer serves both its summary and its spans.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        super().__init__(None)
+        self.capacity = capacity
+        self._disk: OrderedDict[str, _DiskEntry] = OrderedDict()
+        self._buffers: dict[str, _BufferAnalysis] = {}
+        self._disk_caches: dict[tuple[str, bool, str | None], SummaryCache] = {}
+        self.chunks = ChunkedParser()
+
+    def use_project(self, settings: Settings) -> None:
+        """Fall back to this project's on-disk summary cache for files not in memory yet."""
+        key = (settings.root, settings.cache, settings.cache_dir)
+        if key not in self._disk_caches:
+            self._disk_caches[key] = SummaryCache(*key)
+        self.disk_cache = self._disk_caches[key]
+
+    # -- the engine's Sources interface -----------------------------------------------------
+
+    def buffer_summary(self, path: str, text: str) -> ModuleSummary | InputProblem:
+        return self.buffer(path, text).summary
+
+    def stored_summary(self, path: str) -> ModuleSummary | InputProblem | None:
+        entry = self._disk_entry(path)
+        if entry is None:
+            return None
+        return entry.summary
+
+    def store_summary(self, path: str, result: ModuleSummary | InputProblem) -> None:
+        entry = self._disk_entry(path)
+        if entry is not None:
+            entry.summary = result
+
+    def facts(self, path: str, buffers: dict[str, str]) -> FileFacts | None:
+        text = buffers.get(path)
+        if text is not None:
+            analysis = self.buffer(path, text)
+            return analysis.facts if analysis.facts is not None else read_facts(path, text)
+        entry = self._disk_entry(path)
+        if entry is None:
+            return read_facts(path)
+        if not entry.has_facts:
+            entry.facts, entry.has_facts = read_facts(path), True
+        return entry.facts
+
+    def facts_of(self, paths: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, FileFacts | None]:
+        return {path: self.facts(path, buffers) for path in paths}
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _disk_entry(self, path: str) -> _DiskEntry | None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            self._disk.pop(path, None)
+            return None
+        stamp = (status.st_mtime_ns, status.st_size)
+        entry = self._disk.get(path)
+        if entry is None or entry.stamp != stamp:
+            entry = _DiskEntry(stamp)
+            self._disk[path] = entry
+            while len(self._disk) > self.capacity:
+                self._disk.popitem(last=False)
+        else:
+            self._disk.move_to_end(path)
+        return entry
+
+    def buffer(self, path: str, text: str) -> _BufferAnalysis:
+        """One parse of an editor buffer serves both its summary and its spans."""
+        cached = self._buffers.get(path)
+        if cached is not None and cached.text == text:
+            return cached
+        self._buffers[path] = analysis = self._analyse(path, text)
+        return analysis
+
+    def _analyse(self, path: str, text: str) -> _BufferAnalysis:
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            return _BufferAnalysis(text, _surrogate_problem(path, text, surrogate.start()), FileFacts(text, {}, {}))
+        chunked = self.chunks.summarize(path, text) if "\x00" not in text else None
+        if chunked is not None:
+            return _BufferAnalysis(text, *chunked)
+        if "\x00" in text:
+            return _BufferAnalysis(text, summarize_file(path, text), None)
+        result = summarize_source(path, text, with_positions=True)
+        if isinstance(result, InputProblem):
+            return _BufferAnalysis(text, result, None)
+        summary, visitor = result
+        return _BufferAnalysis(text, summary, facts_from_visitor(text, visitor))
+
+    def forget_buffer(self, path: str) -> None:
+        self._buffers.pop(path, None)
+        self.chunks.forget(path)
+
+    def spans(self, path: str, buffers: dict[str, str]) -> Mapping[int, tuple[Span, ...]]:
+        facts = self.facts(path, buffers)
+        return facts.spans if facts is not None else {}
+
+
+# An editor buffer can hold what no file can: a lone surrogate (JSON allows "\ud800") has no
+# UTF-8 form, so libcst, the tokenizer and the disk all refuse the text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_problem(path: str, text: str, offset: int) -> InputProblem:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    code = f"U+{ord(text[offset]):04X}"
+    return InputProblem(path, "syntax-error", f"the text holds a lone surrogate ({code}), which is not Unicode text and has no UTF-8 form", line, column)

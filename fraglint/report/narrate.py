@@ -1,0 +1,94 @@
+"""Narration: what reruns when a call fires, said in words (the editor's hover).
+
+A renderer like the other report modules: it is handed the interpreter's plans (or the
+fragment model) and a way to name a function's lines, and only phrases them.
+"""
+
+from __future__ import annotations
+
+from fraglint.index.summary import CALL, ITEM, CallSite
+
+
+def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_of) -> str | None:
+    """The hover text from the interpreter: the triggers at this call and what each reruns.
+
+    Used when the buffer is an entry script; a helper module (imported elsewhere) falls back
+    to `describe_rerun`.
+    """
+    from fraglint.model.fragments import Site
+
+    site = Site(path, call.site)
+
+    def where(key) -> str:
+        found = lines_of(key)
+        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
+
+    def effect(plan) -> str:
+        parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
+        if plan.scope.kind == "fragment":
+            parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
+        if plan.piled:
+            parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
+        return "; ".join(parts)
+
+    started = [scope for scope in interpretation.scopes.values() if scope.kind == "fragment" and scope.call == site]
+    lines: list[str] = []
+    for scope in started:
+        fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
+        kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
+        lines.append(
+            f"**Starts fragment `{scope.name}`**{where(scope.function)}\n\n"
+            f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
+            "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
+        )
+    for trigger in interpretation.triggers:
+        if trigger.site != site or trigger.kind not in ("widget", "form", "callback", "rerun"):
+            continue
+        plan = interpretation.rerun_plan(trigger)
+        label = f" `{trigger.label}`" if trigger.label else ""
+        if plan.scope.kind == "fragment":
+            what = f"reruns fragment `{plan.scope.name}`{where(plan.scope.function)}, not the whole app"
+        else:
+            what = "reruns the whole app"
+        verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
+        lines.append(f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({effect(plan)}).")
+    return "\n\n".join(dict.fromkeys(lines)) or None
+
+
+def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
+    """The hover text for a call: what reruns when it fires. The one place to switch to the interpreter.
+
+    `lines_of(function_key)` gives (relative path, first line, last line) of a function.
+    """
+    from fraglint.model import streamlit_api as api
+
+    def where(fragment_key) -> str:
+        found = lines_of(fragment_key)
+        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
+
+    fragment = model.called_fragment(key, call)
+    if fragment is not None:
+        timer = " or its `run_every` timer fires" if fragment.kwarg("run_every") is not None else ""
+        return (
+            f"**Starts fragment `{fragment.name}`**{where(fragment.function)}\n\n"
+            f"When a widget inside `{fragment.name}` is used{timer}, Streamlit reruns only "
+            f"`{fragment.name}`; the rest of the page keeps what it drew. A full rerun of the app "
+            "runs this call again."
+        )
+    target = model.target(key, call)
+    if target.kind != "streamlit":
+        return None
+    element = target.rest[-1] if target.rest else target.name.rsplit(".", 1)[-1]
+    if element in (CALL, ITEM) or not api.is_widget(element):
+        return None
+    inside = model.fragment_reach.get(key, [])
+    outside = key in model.app_reach
+    lines = []
+    for fragment in inside:
+        lines.append(f"Interacting reruns fragment `{fragment.name}`{where(fragment.function)}, not the whole app.")
+    if outside or not inside:
+        lines.append(
+            "Interacting reruns the whole app"
+            + (" when this runs outside a fragment." if inside else ": this widget is outside every fragment.")
+        )
+    return f"**`st.{element}`**\n\n" + "\n\n".join(lines)

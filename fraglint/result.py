@@ -1,0 +1,66 @@
+"""What a check or an interpretation hands to the renderers: plain typed data.
+
+Kept apart from the engine so that `fraglint.report` depends on the shape of a result, not on
+the pipeline that makes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from packaging.version import Version
+
+from fraglint.config import Settings
+from fraglint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from fraglint.index.facts import FileFacts
+    from fraglint.index.loader import InputProblem
+    from fraglint.index.project import ProjectIndex
+    from fraglint.index.sources import Sources
+    from fraglint.index.summary import FunctionSummary, ModuleSummary
+    from fraglint.model.fragment_model import FragmentModel
+    from fraglint.model.interpreter import Interpretation
+
+
+@dataclass
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    missing_paths: list[str] = field(default_factory=list)
+    empty_dirs: list[str] = field(default_factory=list)
+    version: Version | None = None
+    version_source: str = ""
+    project: Project | None = field(default=None, repr=False)  # what the check was run on
+    # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
+    # while it still has these bytes (see `fraglint.fixes`).
+    source_digests: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Project:
+    """Everything known about the checked files before any rule runs."""
+
+    settings: Settings
+    files: list[str]  # the files named by the check (reported on)
+    summaries: dict[str, ModuleSummary]  # grows as imports pull in more project modules
+    problems: dict[str, InputProblem]
+    index: ProjectIndex
+    model: FragmentModel
+    missing_paths: list[str]
+    empty_dirs: list[str]
+    buffers: dict[str, str]
+    sources: Sources
+    whole_project: bool = False  # every Python file under the root was summarised
+
+
+@dataclass
+class ScopesReport:
+    """The interpreter's answer for a project, and what is needed to place it in the files."""
+
+    version: Version
+    interpretation: Interpretation
+    facts: dict[str, FileFacts | None]  # of the files the scopes run
+    function: Callable[[tuple[str, str]], FunctionSummary | None]  # a function's summary by key
