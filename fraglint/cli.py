@@ -7,6 +7,7 @@ Exit codes follow ruff: 0 nothing found, 1 findings, 2 a usage or configuration 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -23,8 +24,8 @@ from fraglint.safe_text import printable
 from fraglint.settings import resolve_settings
 
 if TYPE_CHECKING:
-    from fraglint.result import CheckResult
     from fraglint.report import RenderOptions
+    from fraglint.result import CheckResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
@@ -70,7 +71,10 @@ def main() -> None:
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes for parsing (default: one per CPU).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the summary cache (.fraglint_cache).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
-def check(paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix, no_respect_gitignore, show_settings, color, jobs, no_cache, cache_dir) -> None:
+def check(
+    paths, streamlit_version, output_format, select, ignore, extend_exclude, config, exit_zero, fix,
+    no_respect_gitignore, show_settings, color, jobs, no_cache, cache_dir,
+) -> None:
     """Check PATHS (files or directories, default `.`) for fragment misuse."""
     from fraglint.engine import run_check
     from fraglint.report import RenderOptions, renderers
@@ -188,8 +192,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
     use_color = color if color is not None else (output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     options = RenderOptions(color=use_color)
     document = scopes_report.scopes_document(interpret_project(project), paths, options)
-    handle = open(output, "w", encoding="utf-8") if output else sys.stdout
-    try:
+    with open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as handle:
         if output_format == "json":
             scopes_report.render_json(document, handle)
         elif output_format == "mermaid":
@@ -198,9 +201,6 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
             scopes_report.render_html(document, handle, options)
         else:
             scopes_report.render_text(document, handle, options)
-    finally:
-        if output:
-            handle.close()
     if project.missing_paths:
         sys.exit(EXIT_ERROR)
 

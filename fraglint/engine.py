@@ -23,9 +23,9 @@ from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
+from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
-from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.safe_read import leaves_root
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]

@@ -29,7 +29,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -38,8 +38,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
 
-from fraglint import __version__
-from fraglint import fixes, lsp_io
+from fraglint import __version__, fixes, lsp_io
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fraglint.workspace import Workspace
 
@@ -94,7 +93,7 @@ def _is_utf8(text: str) -> bool:
     return True
 
 
-def _kind_wanted(kind: str, only: list[str] | None) -> bool:
+def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
     """Is a code action of `kind` asked for? (`only` lists kinds, or their parents: "source")."""
     return not only or any(kind == asked or kind.startswith(asked + ".") for asked in only)
 
@@ -305,7 +304,7 @@ class FraglintLanguageServer(LanguageServer):
             if not current or (not asked and not _overlaps(item.range, params.range)):
                 continue
             edits = _text_edits(document, [d.fix]) if d.fix is not None else []
-            if edits:
+            if edits and d.fix is not None:
                 actions.append(
                     lsp.CodeAction(
                         title=f"{d.fix.message} ({d.code})",

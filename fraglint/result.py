@@ -18,7 +18,7 @@ from fraglint.diagnostics import Diagnostic
 if TYPE_CHECKING:
     from fraglint.index.facts import FileFacts
     from fraglint.index.loader import InputProblem
-    from fraglint.index.project import ProjectIndex
+    from fraglint.index.project import FunctionKey, ProjectIndex
     from fraglint.index.sources import Sources
     from fraglint.index.summary import FunctionSummary, ModuleSummary
     from fraglint.model.fragment_model import FragmentModel
@@ -63,4 +63,4 @@ class ScopesReport:
     version: Version
     interpretation: Interpretation
     facts: dict[str, FileFacts | None]  # of the files the scopes run
-    function: Callable[[tuple[str, str]], FunctionSummary | None]  # a function's summary by key
+    function: Callable[[FunctionKey], FunctionSummary | None]  # a function's summary by key

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Mapping
 
 from fraglint import engine
 from fraglint.config import Settings
@@ -114,13 +115,13 @@ def _interpret(model, settings: Settings, path: str):
         return None
     try:
         interpretation = interpret(model.index, model, settings.target_version, [path])
-    except Exception:  # noqa: BLE001 - the model-based answer below still holds
+    except Exception:
         log.exception("interpreter failed")
         return None
     return interpretation if interpretation.entries else None
 
 
-def _call_at(summary: ModuleSummary, spans: dict[int, tuple[Span, ...]], line: int, column: int) -> tuple[FunctionSummary, CallSite] | None:
+def _call_at(summary: ModuleSummary, spans: Mapping[int, tuple[Span, ...]], line: int, column: int) -> tuple[FunctionSummary, CallSite] | None:
     """The innermost call whose span holds the position."""
     best = None
     for function in summary.functions.values():

@@ -6,7 +6,8 @@ No renderer looks at anything but `CheckResult`; adding a format never touches t
 from __future__ import annotations
 
 import os
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from fraglint.result import CheckResult
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
 from fraglint.report.summary import summary_line
+from fraglint.result import CheckResult
 from fraglint.safe_text import printable
 
 

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.text import Text
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions, SourceLines
 from fraglint.report.summary import summary_line
+from fraglint.result import CheckResult
 from fraglint.safe_text import printable
 
 _CONTEXT = 1

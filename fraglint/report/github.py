@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.result import CheckResult
 from fraglint.safe_text import printable
 
 

@@ -12,8 +12,8 @@ import json
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Severity
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions, SourceLines
+from fraglint.result import CheckResult
 from fraglint.safe_text import valid_unicode_data
 
 # Code Quality severities: info, minor, major, critical, blocker.

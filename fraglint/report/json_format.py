@@ -6,8 +6,8 @@ import json
 from typing import TextIO
 
 from fraglint.diagnostics import Diagnostic, Location
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.result import CheckResult
 from fraglint.safe_text import valid_unicode_data
 
 

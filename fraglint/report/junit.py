@@ -10,8 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from fraglint.result import CheckResult
 from fraglint.report import RenderOptions
+from fraglint.result import CheckResult
 from fraglint.safe_text import printable
 
 # Characters XML 1.0 cannot carry at all, even escaped (controls are escaped before).

@@ -12,15 +12,16 @@ from __future__ import annotations
 import html
 import json
 import os
-from typing import TextIO
+from collections.abc import Set as AbstractSet
+from typing import TextIO, cast
 
 from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
 from fraglint.index.facts import span_of
-from fraglint.model.interpreter import Scope
 from fraglint.model.fragments import Site
+from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
@@ -57,7 +58,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
         path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
-    def drawn_ref(drawn, cut_short: set[int] = frozenset()) -> dict:
+    def drawn_ref(drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
         path, line = where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
@@ -87,7 +88,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
                 "interval_seconds": scope.interval_seconds,
                 "functions": [function_range(key) for key in scope.functions],
                 "children": list(scope.children),
-                "stops": [{**location(stop.site), "conditional": stop.conditional} for stop in scope.stops],
+                "stops": [{**(location(stop.site) or {}), "conditional": stop.conditional} for stop in scope.stops],
                 "after_stop": location(scope.after_stop.site) if scope.after_stop else None,
             }
         )
@@ -127,7 +128,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
 def _run_every_text(scope: Scope) -> str | None:
     if scope.run_every is None:
         return None
-    kind, literal = scope.run_every
+    kind, literal = cast(tuple, scope.run_every)  # (ValueKind, literal), see Scope.run_every
     return str(literal) if kind != "str" else repr(literal)
 
 
@@ -160,7 +161,7 @@ def render_json(document: dict, out: TextIO) -> None:
 
 
 def render_text(document: dict, out: TextIO, options: RenderOptions) -> None:
-    document = printable_data(document)
+    document = cast(dict, printable_data(document))
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=160, highlight=False)
     by_id = {scope["id"]: scope for scope in document["scopes"]}
     if not document["entries"]:
@@ -207,7 +208,7 @@ def _mermaid_text(text: str) -> str:
 
 
 def render_mermaid(document: dict, out: TextIO) -> None:
-    document = printable_data(document)
+    document = cast(dict, printable_data(document))
     lines = ["flowchart TD"]
     ids = {scope["id"]: f"S{index}" for index, scope in enumerate(document["scopes"])}
     for scope in document["scopes"]:
