@@ -88,25 +88,52 @@ def check(
     except ConfigError as error:
         _fail(str(error))
         return
-    settings.cache = not no_cache
-    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
-    for warning in getattr(settings, "version_warnings", []):
-        _warn(warning)
+    _apply_cache_options(settings, no_cache, cache_dir)
     if show_settings:
         _print_settings(settings, paths)
         return
-    if output_format is None:
-        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+    output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     render = renderers().get(output_format)
     if render is None:
         _fail(f"output format {output_format!r} is not available")
         return
     result = run_check(paths, settings, jobs=jobs)
     if fix and any(d.fix is not None for d in result.diagnostics):
-        fixed = apply_fixes(result, RenderOptions())
-        if fixed:
-            click.echo(f"fraglint: fixed {fixed} problem{'s' if fixed != 1 else ''}", err=True)
-        result = run_check(paths, settings, jobs=jobs)  # what remains, as the files are now
+        result = _fix_and_check_again(result, paths, settings, jobs)
+    _say_what_was_not_checked(result)
+    render(result, sys.stdout, RenderOptions(color=_use_color(color)))
+    sys.stdout.flush()
+    if result.missing_paths:
+        sys.exit(EXIT_ERROR)
+    if result.diagnostics and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _fix_and_check_again(result: CheckResult, paths: list[str], settings: Settings, jobs: int | None) -> CheckResult:
+    """Apply the fixes, then check again: the output says what remains, as the files are now."""
+    from fraglint.engine import run_check
+    from fraglint.report import RenderOptions
+
+    fixed = apply_fixes(result, RenderOptions())
+    if fixed:
+        click.echo(f"fraglint: fixed {fixed} problem{'s' if fixed != 1 else ''}", err=True)
+    return run_check(paths, settings, jobs=jobs)
+
+
+def _apply_cache_options(settings: Settings, no_cache: bool, cache_dir: str | None) -> None:
+    settings.cache = not no_cache
+    settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
+    for warning in getattr(settings, "version_warnings", []):
+        _warn(warning)
+
+
+def _use_color(color: bool | None) -> bool:
+    """--color/--no-color, else colour when writing to a terminal and NO_COLOR is not set."""
+    return color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+
+
+def _say_what_was_not_checked(result: CheckResult) -> None:
+    """On stderr: paths that do not exist, directories without Python files or that cannot be read."""
     for missing in result.missing_paths:
         _error(f"{missing}: no such file or directory")
     for empty in result.empty_dirs:
@@ -114,13 +141,6 @@ def check(
     for path, problem in sorted(result.project.problems.items() if result.project else ()):
         if os.path.isdir(path):  # also a diagnostic, but a whole directory left out deserves a word here
             _warn(f"{path}: {problem.message}")
-    use_color = color if color is not None else (sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    render(result, sys.stdout, RenderOptions(color=use_color))
-    sys.stdout.flush()
-    if result.missing_paths:
-        sys.exit(EXIT_ERROR)
-    if result.diagnostics and not exit_zero:
-        sys.exit(EXIT_FINDINGS)
 
 
 def _print_settings(settings: Settings, paths: list[str]) -> None:

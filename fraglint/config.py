@@ -183,35 +183,17 @@ def _read_toml(path: str, root: str | None) -> dict:
 
 
 def apply_table(settings: Settings, table: dict, where: str) -> None:
+    """Apply one `[tool.fraglint]` table; a key or value that is not what it must be is a ConfigError."""
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
     if "streamlit-version" in table:
-        try:
-            settings.streamlit_version = versions.parse_version(str(table["streamlit-version"]))
-        except ValueError as error:
-            raise ConfigError(f"{where}: streamlit-version: {error}") from None
-        settings.version_source = f"{where} streamlit-version"
+        _apply_version(settings, table["streamlit-version"], where)
     for key, attribute in (("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
         if key in table:
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: {key} must be a list of strings")
-            if key in ("select", "ignore"):
-                validate_selectors(value, f"{where} {key}")
-            else:
-                validate_patterns(value, f"{where} {key}")
-            setattr(settings, attribute, list(value))
+            setattr(settings, attribute, _string_list(table[key], key, where))
     if "per-file-ignores" in table:
-        value = table["per-file-ignores"]
-        if not isinstance(value, dict) or not all(
-            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values()
-        ):
-            raise ConfigError(f"{where}: per-file-ignores must map glob patterns to lists of rules")
-        validate_patterns(value, f"{where} per-file-ignores")
-        for pattern, selectors in value.items():
-            validate_selectors(selectors, f"{where} per-file-ignores {pattern!r}")
-        settings.per_file_ignores = {str(k): list(v) for k, v in value.items()}
+        settings.per_file_ignores = _per_file_ignores(table["per-file-ignores"], where)
     if "cache-dir" in table:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
             raise ConfigError(f"{where}: cache-dir must be a path (a string)")
@@ -221,3 +203,31 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where}: respect-gitignore must be true or false")
         settings.respect_gitignore = table["respect-gitignore"]
+
+
+def _apply_version(settings: Settings, value: object, where: str) -> None:
+    try:
+        settings.streamlit_version = versions.parse_version(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{where}: streamlit-version: {error}") from None
+    settings.version_source = f"{where} streamlit-version"
+
+
+def _string_list(value: object, key: str, where: str) -> list[str]:
+    """`select`/`ignore` (rule selectors) or `exclude`/`extend-exclude` (glob patterns), validated."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    if key in ("select", "ignore"):
+        validate_selectors(value, f"{where} {key}")
+    else:
+        validate_patterns(value, f"{where} {key}")
+    return list(value)
+
+
+def _per_file_ignores(value: object, where: str) -> dict[str, list[str]]:
+    if not isinstance(value, dict) or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values()):
+        raise ConfigError(f"{where}: per-file-ignores must map glob patterns to lists of rules")
+    validate_patterns(value, f"{where} per-file-ignores")
+    for pattern, selectors in value.items():
+        validate_selectors(selectors, f"{where} per-file-ignores {pattern!r}")
+    return {str(k): list(v) for k, v in value.items()}
