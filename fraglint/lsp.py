@@ -27,7 +27,6 @@ import functools
 import inspect
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +39,7 @@ from pygls.lsp.server import LanguageServer
 
 from fraglint import __version__, fixes, lsp_io
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
+from fraglint.suppressions import noqa_edit
 from fraglint.workspace import Workspace
 
 log = logging.getLogger("fraglint.lsp")
@@ -121,24 +121,6 @@ def _text_edits(document, fix_list: list[Fix]) -> list[lsp.TextEdit]:
         return lsp.Position(line=line - 1, character=document.position_codec.client_num_units(before))
 
     return [lsp.TextEdit(lsp.Range(position(r.start), position(r.end)), r.new) for r in plan.replacements]
-
-
-_NOQA = re.compile(r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
-
-
-def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
-    """The edit that adds `code` to the line's `# noqa` comment (or adds one); None if covered."""
-    text = line_text.rstrip("\r\n")
-    match = _NOQA.search(text)
-    if match is None:
-        column = len(text) + 1
-        return Span(line, column, line, column), f"  # noqa: {code}"
-    if match.group("codes") is None:
-        return None  # a bare noqa comment already suppresses everything
-    if code in {c.strip().upper() for c in match.group("codes").split(",")}:
-        return None
-    column = match.end("codes") + 1
-    return Span(line, column, line, column), f", {code}"
 
 
 @dataclass

@@ -16,7 +16,7 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from fraglint.lsp import noqa_edit
+from fraglint.suppressions import noqa_edit
 
 SERVER = [sys.executable, "-m", "fraglint", "lsp"]
 
@@ -335,9 +335,9 @@ live()
     "text", [TRICKY, COLUMN_ZERO_TRAPS, APP, FILES["panels.py"]], ids=["tricky", "column-zero", "app", "panels"]
 )
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
-    from fraglint.index.loader import summarize_source
     from fraglint.index.facts import facts_from_visitor
     from fraglint.index.incremental import ChunkedParser
+    from fraglint.index.loader import summarize_source
 
     path = str(tmp_path / "app.py")
     parser = ChunkedParser()

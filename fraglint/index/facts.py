@@ -8,7 +8,6 @@ holds what that walk found, and the reports turn sites into lines and columns wi
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from fraglint.diagnostics import Span
 from fraglint.fixes import source_digest
 from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_source
+from fraglint.suppressions import suppression
 
 Suppressions = dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
 
@@ -61,10 +61,6 @@ def facts_from_visitor(text: str, visitor) -> FileFacts:
     return FileFacts(text, spans, suppressions_in(text))
 
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.IGNORECASE)
-_IGNORE = re.compile(r"#\s*fraglint:\s*ignore(?:\[(?P<names>[^\]]*)\])?", re.IGNORECASE)
-
-
 def suppressions_in(text: str) -> Suppressions:
     """Comments that suppress diagnostics, by line: (noqa codes or None for all, ignore names)."""
     lowered = text.lower()
@@ -78,17 +74,9 @@ def suppressions_in(text: str) -> Suppressions:
     for token in tokens:
         if token.type != tokenize.COMMENT:
             continue
-        noqa = _NOQA.search(token.string)
-        ignore = _IGNORE.search(token.string)
-        if noqa is None and ignore is None:
-            continue
-        codes: set[str] | None = set()
-        names: set[str] | None = set()
-        if noqa:
-            codes = {c.strip().upper() for c in noqa.group("codes").split(",")} if noqa.group("codes") else None
-        if ignore:
-            names = {n.strip().lower() for n in ignore.group("names").split(",")} if ignore.group("names") else None
-        found[token.start[0]] = (codes, names)
+        suppressed = suppression(token.string)
+        if suppressed is not None:
+            found[token.start[0]] = suppressed
     return found
 
 
