@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, write_project
 
 from fraglint import engine
 from fraglint.index.loader import summarize_source
 from fraglint.index.visitor import STATEMENT_STRIDE
 from fraglint.lsp import Analyser, ChunkedParser
-from helpers import REPO, write_project
 
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
 

@@ -335,8 +335,8 @@ live()
     "text", [TRICKY, COLUMN_ZERO_TRAPS, APP, FILES["panels.py"]], ids=["tricky", "column-zero", "app", "panels"]
 )
 def test_chunked_parse_matches_a_whole_parse(tmp_path, text):
-    from fraglint.index.loader import summarize_source
     from fraglint.index.facts import facts_from_visitor
+    from fraglint.index.loader import summarize_source
     from fraglint.lsp import ChunkedParser
 
     path = str(tmp_path / "app.py")

@@ -11,7 +11,7 @@ import io
 import re
 import sys
 import tokenize
-from typing import Mapping
+from collections.abc import Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -200,8 +200,8 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     generation that computes positions; calling the provider's generator alone halves the cost.
     """
     provider = PositionProvider()
-    provider._gen_impl(module)  # noqa: SLF001 - stable in libcst 1.x; see tests/test_positions.py
-    return provider._computed  # noqa: SLF001
+    provider._gen_impl(module)  # private, but stable in libcst 1.x; see tests/test_positions.py
+    return provider._computed
 
 
 def load_text(path: str) -> str | InputProblem:

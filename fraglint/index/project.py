@@ -10,8 +10,9 @@ here, so every rule sees aliases (`import streamlit as stl`, `frag = st.fragment
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from fraglint.index.memo import LookupMemo
 from fraglint.index.summary import (
@@ -473,9 +474,7 @@ class ProjectIndex:
         if value.call_site is not None and target.kind != TargetKind.UNKNOWN:
             target = target.but(call=(path, value.call_site))
         if binding.unpack is not None or binding.iterated:
-            if target.kind == TargetKind.STREAMLIT and target.rest:
-                target = target.but(rest=target.rest + (ITEM,))
-            elif target.kind == TargetKind.PARAM:
+            if (target.kind == TargetKind.STREAMLIT and target.rest) or target.kind == TargetKind.PARAM:
                 target = target.but(rest=target.rest + (ITEM,))
             else:
                 return UNKNOWN

@@ -21,7 +21,8 @@ import functools
 import json
 import types
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Coder = Callable[[Any], Any]
 

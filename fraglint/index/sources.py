@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache

@@ -29,9 +29,8 @@ from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex
 from fraglint.index.summary import CallSite
-from fraglint.model import run_every
+from fraglint.model import run_every, versions
 from fraglint.model import streamlit_api as api
-from fraglint.model import versions
 from fraglint.model.callbacks import callback_functions
 from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel

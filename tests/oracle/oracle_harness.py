@@ -127,7 +127,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.out_path = workdir / "server.out"
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = dict(os.environ)
         env.update(ORACLE_LOG=str(self.log_path), PYTHONUNBUFFERED="1",
                    STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", HOME=str(self.workdir))

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import oracle_harness as harness  # noqa: E402
-from oracle_cases import CASES, by_name  # noqa: E402
+import oracle_harness as harness
+from oracle_cases import CASES, by_name
 
 _BROWSER = None
 

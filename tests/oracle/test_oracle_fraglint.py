@@ -15,9 +15,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 import oracle_harness as harness
+import pytest
 from conftest import fraglint_command
 from oracle_cases import CASES, Case
 

@@ -8,11 +8,9 @@ docs (docs/oracle-results.md via run_oracle.py) and fraglint's version facts tog
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 import oracle_harness as harness
+import pytest
 from oracle_cases import CASES, Case
 
 pytestmark = pytest.mark.oracle
