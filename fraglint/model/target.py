@@ -147,11 +147,11 @@ def detect_target_version(start: str, root: str) -> DetectedVersion | None:
         _extend_unique(warnings, locks.warnings + others.warnings)
         for findings in (locks, others):
             resolved = _resolve_all(findings.declarations, warnings)
-            versioned = [item for item in resolved if item.version is not None]
+            versioned = [(item.version, item) for item in resolved if item.version is not None]
             if versioned:
-                best = min(versioned, key=lambda item: item.version)
+                version, best = min(versioned, key=lambda pair: pair[0])
                 declaration = best.declaration
-                return DetectedVersion(best.version, declaration.path, declaration.line, warnings, best.note)
+                return DetectedVersion(version, declaration.path, declaration.line, warnings, best.note)
             if resolved and unconstrained is None:
                 unconstrained = resolved[0]
     if unconstrained is not None:
@@ -229,7 +229,7 @@ def _resolve(declaration: Declaration) -> tuple[Resolved | None, str | None]:
         return Resolved(None, declaration, "no version constraint: newest known release"), None
     # Poetry's `||` gives alternatives; the app may meet the lowest release of any of them.
     outcomes = [_lowest_admitted(alternative, declaration.text) for alternative in declaration.alternatives]
-    admitted = [outcome for outcome in outcomes if outcome[0] is not None]
+    admitted = [(release, note, problem) for release, note, problem in outcomes if release is not None]
     if not admitted:
         return None, outcomes[0][2]
     release, note, problem = min(admitted, key=lambda outcome: outcome[0])
@@ -410,6 +410,7 @@ def _join_operators(text: str) -> str:
 
 def _poetry_clause(part: str) -> str:
     match = re.fullmatch(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)?(.+)", part)
+    assert match is not None  # parts are non-empty, and `(.+)` takes any text
     operator, version = match.group(1) or "", match.group(2)
     if operator == "^":
         return f">={version},<{_bump(version, caret=True)}"
