@@ -142,7 +142,9 @@ def _summarize_contained(
             return rejection
         if result.timed_out:
             return InputProblem(
-                path, "analysis-limit", f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed"
+                path,
+                "analysis-limit",
+                f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed",
             )
         return parser_crashed(path, result.reason)
     if isinstance(result, InputProblem):
@@ -176,7 +178,8 @@ def _summarize_here(
         visitor = SummaryVisitor(path, positions)
         return visitor.summarize(module), visitor
     except RecursionError:
-        return rejection or InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
+        too_deep = "the code is nested too deeply to analyse (recursion limit reached)"
+        return rejection or InputProblem(path, "analysis-limit", too_deep)
     except MemoryError:
         return rejection or InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
     finally:

@@ -436,9 +436,9 @@ class ProjectIndex:
         if imported is not None:
             return self._import_target(path, imported.module, imported.name, imported.level)
         if name in function.params:
-            if function.class_name and function.params and function.params[0] == name:
-                if not self._is_static(path, function):
-                    return Target(TargetKind.INSTANCE, name=function.class_name, path=path)
+            owner = function.class_name
+            if owner and function.params[0] == name and not self._is_static(path, function):
+                return Target(TargetKind.INSTANCE, name=owner, path=path)
             return Target(TargetKind.PARAM, name=name, path=path, scope=function.qualname)
         return None
 

@@ -130,7 +130,8 @@ class Findings:
             self.declarations.append(declaration)
         elif not self.full:
             self.full = True
-            self.warn(declaration.path, declaration.line, f"more than {MAX_DECLARATIONS} Streamlit declarations; ignoring the rest")
+            message = f"more than {MAX_DECLARATIONS} Streamlit declarations; ignoring the rest"
+            self.warn(declaration.path, declaration.line, message)
 
 
 def detect_target_version(start: str, root: str) -> DetectedVersion | None:
@@ -424,10 +425,8 @@ def _poetry_clause(part: str) -> str:
 def _bump(version: str, caret: bool) -> str:
     """Upper bound of `^version` (first non-zero part bumped) or `~version` (minor bumped)."""
     release = list(Version(version).release)
-    if caret:
-        index = next((i for i, part in enumerate(release) if part), len(release) - 1)
-    else:
-        index = min(1, len(release) - 1)
+    first_nonzero = next((i for i, part in enumerate(release) if part), len(release) - 1)
+    index = first_nonzero if caret else min(1, len(release) - 1)
     return ".".join(str(part) for part in release[:index] + [release[index] + 1])
 
 

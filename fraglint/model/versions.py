@@ -28,11 +28,9 @@ class Fact:
     evidence: tuple[str, ...]
 
     def holds(self, version: Version) -> bool:
-        if self.since is not None and version < self.since:
-            return False
-        if self.until is not None and version >= self.until:
-            return False
-        return True
+        started = self.since is None or version >= self.since
+        ended = self.until is not None and version >= self.until
+        return started and not ended
 
     def range_text(self) -> str:
         if self.since and self.until:

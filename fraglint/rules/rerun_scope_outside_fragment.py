@@ -120,6 +120,9 @@ ticker()
                 )
             else:
                 key = rerun.function
-                where = "at module level" if key.qualname == MODULE_SCOPE else f"in `{key.qualname}`, which runs outside any fragment"
+                where = (
+                    "at module level" if key.qualname == MODULE_SCOPE
+                    else f"in `{key.qualname}`, which runs outside any fragment"
+                )
                 message = f"`{written}` {where}; Streamlit raises StreamlitAPIException there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))
