@@ -81,7 +81,7 @@ def _child(write_end: int, work: Callable, args: tuple, cpu_seconds: float | Non
 
 def _read_all(fd: int, wall_seconds: float | None) -> tuple[bytes, bool]:
     """Everything the child writes, and whether it closed the pipe before the deadline."""
-    chunks = []
+    chunks: list[bytes] = []
     deadline = None if wall_seconds is None else time.monotonic() + wall_seconds
     with selectors.DefaultSelector() as selector:  # epoll where there is one: no FD_SETSIZE limit
         selector.register(fd, selectors.EVENT_READ)

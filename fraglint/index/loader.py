@@ -12,6 +12,7 @@ import re
 import sys
 import tokenize
 from collections.abc import Mapping
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -204,7 +205,7 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     """
     provider = PositionProvider()
     provider._gen_impl(module)  # private, but stable in libcst 1.x; see tests/test_positions.py
-    return provider._computed
+    return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)  # libcst types it as lazy values
 
 
 def load_text(path: str) -> str | InputProblem:

@@ -347,7 +347,7 @@ class ProjectIndex:
         summary = self.module(path)
         if summary is None:
             return None
-        names = set()
+        names: set[str] = set()
         for function in summary.functions.values():
             names.update(ref[0] for _, ref, _, _ in function.stores)
             names.update(
@@ -404,7 +404,7 @@ class ProjectIndex:
         """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
         summary = self.module(path)
         function = summary.functions.get(scope) if summary else None
-        if function is None:
+        if summary is None or function is None:
             return UNKNOWN
         found = self._lookup_in_scope(path, function, name)
         if found is not None or function is not summary.module_scope:

@@ -90,7 +90,7 @@ class Codec:
             return _scalar((kind,))
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             return _enum_encoder(kind) if encode else _enum_decoder(kind)
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return _dataclass_coder(kind, inner, self.compact, encode)
         if origin in (types.UnionType, typing.Union):
             return _union_coder(args, inner, encode)
@@ -206,7 +206,7 @@ def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: b
     return encode_tagged if encode else decode_tagged
 
 
-def _sequence_coder(origin: type, item: Coder, encode: bool) -> Coder:
+def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
     if encode:
         def encode_items(value: Any) -> Any:
             if type(value) is not origin:

@@ -172,8 +172,8 @@ class SummaryVisitor:
         cls = type(node)
         handler = self._handlers.get(cls)
         if handler is None:
-            handler = getattr(self, "visit_" + cls.__name__, None) or SummaryVisitor.walk_children
-            self._handlers[cls] = handler
+            found: Callable[..., None] = getattr(self, "visit_" + cls.__name__, None) or SummaryVisitor.walk_children
+            handler = self._handlers[cls] = found
         if handler is SummaryVisitor.walk_children:
             self.walk_children(node)
         else:
@@ -226,7 +226,7 @@ class SummaryVisitor:
             value = self.value_of(element.value)
             key = _literal(element.key)
             if key is not None and key.kind == ValueKind.STR:
-                items[key.literal] = value
+                items[str(key.literal)] = value  # a STR literal is its text
         return Value(ValueKind.DICT, items=items)
 
     # -- scopes ---------------------------------------------------------------------------

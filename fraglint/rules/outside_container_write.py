@@ -147,6 +147,7 @@ poll(st.container())
 
     def finding(self, fragment, write: Write) -> Finding:
         container = write.container
+        assert container is not None  # the rule only reports writes into a known outside container
         related = outside_write_related(write)
         return Finding(
             write.site(),
