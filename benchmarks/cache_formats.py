@@ -137,7 +137,7 @@ class PickleFiles:
         found = 0
         for path, data, _ in items:
             with open(self._file(path), "rb") as handle:
-                size, summary = pickle.load(handle)
+                size, _summary = pickle.load(handle)
             found += size == len(data)
         return found
 

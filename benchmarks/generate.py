@@ -720,8 +720,8 @@ def plan_files(files: int, lines: int, rng: random.Random, big_file: int | None)
         fixed["app.py"] = big_file
         if files == 1:
             budget = 0
-    free = sum(w for (p, _), w in zip(paths, raw) if p not in fixed and w)
-    for (path, role), w in zip(paths, raw):
+    free = sum(w for (p, _), w in zip(paths, raw, strict=False) if p not in fixed and w)
+    for (path, role), w in zip(paths, raw, strict=False):
         if path in fixed:
             target = fixed[path]
         elif role == "init":
@@ -815,7 +815,7 @@ MODULE_DOCS = [
 
 
 def fill_blocks(w: ModuleWriter, budget: int, mix: list[tuple[str, float]]) -> None:
-    kinds, weights = zip(*mix)
+    kinds, weights = zip(*mix, strict=True)  # pairs
     start = len(w.body)
     while len(w.body) - start < budget:
         remaining = budget - (len(w.body) - start)

@@ -185,7 +185,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
         "cold_first_diagnostics_ms": round(cold * 1000, 1),
         "edits": len(samples),
         "median_ms": round(statistics.median(samples), 1),
-        "p90_ms": round(ordered[max(0, int(round(0.9 * len(ordered))) - 1)], 1),
+        "p90_ms": round(ordered[max(0, round(0.9 * len(ordered)) - 1)], 1),
         "min_ms": round(ordered[0], 1),
         "max_ms": round(ordered[-1], 1),
         "diagnostics_in_app": count,

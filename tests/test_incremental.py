@@ -212,7 +212,7 @@ def test_statements_are_numbered_from_their_own_base(tmp_path):
 
 
 def test_a_statement_with_more_sites_than_the_stride_pushes_the_next_one(tmp_path):
-    calls = "".join("st.write(%d)\n" % i for i in range(3))
+    calls = "".join(f"st.write({i})\n" for i in range(3))
     huge = "x = [" + ", ".join(["f()"] * (STATEMENT_STRIDE // 2 + 10)) + "]\n"  # two sites per call
     text = "import streamlit as st\n" + huge + calls
     path = str(tmp_path / "app.py")

@@ -211,7 +211,7 @@ def write_report(releases: list[str] | None = None, timing: str = "") -> Path:
         for r in rels:
             obs = data[r]["cases"].get(c.name, {})
             items = [a for st in obs.get("steps", []) for a in st.get("alerts", [])]
-            items += [f"(server log) {l}" for l in obs.get("server_log", [])]
+            items += [f"(server log) {line}" for line in obs.get("server_log", [])]
             for a in items:
                 seen2.setdefault(a[:200], [])
                 if r not in seen2[a[:200]]:
