@@ -166,7 +166,8 @@ def _row(shape: str, result: dict) -> str:
     stages = " ".join(f"{k[:-2]}={result[k]:.2f}" for k in ("parse_s", "positions_s", "walk_s") if k in result)
     return (
         f"{shape:14s} {result['size']:>7d}  {result['outcome']:16s} cpython={result.get('cpython', '?')[:28]:28s} "
-        f"depth={measure.get('depth', '-')!s:>6} cost={measure.get('cost', '-')!s:>9} guard={result.get('guard', '?'):15s} {stages}"
+        f"depth={measure.get('depth', '-')!s:>6} cost={measure.get('cost', '-')!s:>9} "
+        f"guard={result.get('guard', '?'):15s} {stages}"
         + (f"  {_error(result)}" if _error(result) else "")
     )
 
