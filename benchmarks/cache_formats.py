@@ -26,8 +26,8 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -137,7 +137,7 @@ class PickleFiles:
         found = 0
         for path, data, _ in items:
             with open(self._file(path), "rb") as handle:
-                size, summary = pickle.load(handle)
+                size, _summary = pickle.load(handle)
             found += size == len(data)
         return found
 

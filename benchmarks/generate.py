@@ -327,7 +327,10 @@ class ModuleWriter:
                 return [f"summary = {self.call(self.pick(transforms))}", f"{st}.dataframe(summary, hide_index=True)"]
         if r < 0.76:
             texts = self.visible_of("fmt_text")
-            text = f'{self.use(texts[0])}("{self.pick(DOMAINS)} {self.pick(NOUNS)}")' if texts else f'"{self.pick(NOUNS).title()}"'
+            text = (
+                f'{self.use(texts[0])}("{self.pick(DOMAINS)} {self.pick(NOUNS)}")' if texts
+                else f'"{self.pick(NOUNS).title()}"'
+            )
             return [f"{st}.subheader({text})", f'{st}.caption(f"{{len(df):,}} rows, updated {{df.shape[1]}} columns")']
         if r < 0.82:
             states = self.visible_of("state")
@@ -452,7 +455,10 @@ class ModuleWriter:
         extra = max(0, budget - len(lines) - 1)
         for _ in range(min(extra // 2, 4)):
             col = self.pick(NUMERIC)
-            lines += [f"    # {self.pick(COMMENTS)}", f'    frame["{col}_rolling"] = frame["revenue"].rolling({self.rng.randrange(3, 14)}, min_periods=1).mean()']
+            lines += [
+                f"    # {self.pick(COMMENTS)}",
+                f'    frame["{col}_rolling"] = frame["revenue"].rolling({self.rng.randrange(3, 14)}, min_periods=1).mean()',
+            ]
         lines.append("    return frame.reset_index(drop=True)")
         self.exports.append(Symbol(self.module, name, "loader", self.pick([(), ("region",)])))
         return lines
@@ -486,7 +492,8 @@ class ModuleWriter:
         if kind == "fmt_num":
             name = self.fresh(f"format_{self.pick(['currency', 'number', 'percent', 'delta', 'compact', 'metric'])}")
             lines = [
-                f'def {name}(value: float | None, unit: str = "{self.pick(["USD", "EUR", "", "ms", "%"])}", decimals: int = {self.rng.randrange(0, 3)}) -> str:',
+                f'def {name}(value: float | None, unit: str = "{self.pick(["USD", "EUR", "", "ms", "%"])}", '
+                f"decimals: int = {self.rng.randrange(0, 3)}) -> str:",
                 '    """Format a number for a KPI card: 1234567 -> "1.2M USD"."""',
                 "    if value is None:",
                 '        return "-"',
@@ -564,7 +571,8 @@ class ModuleWriter:
             "",
             "    def render(self, df: pd.DataFrame) -> pd.DataFrame:",
             '        """Draw the filter widgets and return the filtered frame."""',
-            f'        chosen = {st}.multiselect("Columns", list(df.columns), default=[c for c in self.columns if c in df.columns], key=self.state_key + "_cols")',
+            f'        chosen = {st}.multiselect("Columns", list(df.columns), '
+            'default=[c for c in self.columns if c in df.columns], key=self.state_key + "_cols")',
             f'        self.min_value = {st}.number_input("Minimum revenue", value=self.min_value, key=self.state_key + "_min")',
             f"        {st}.session_state[self.state_key] = {{\"columns\": chosen, \"min\": self.min_value}}",
             "        return self.apply(df)[chosen] if chosen else self.apply(df)",
@@ -576,7 +584,8 @@ class ModuleWriter:
         ]
         while len(lines) < budget - 2:
             meth = self.fresh(f"describe_{self.pick(NOUNS)}")
-            lines += ["", f"    def {meth}(self, df: {pd}.DataFrame) -> str:", f'        """{self.pick(COMMENTS).capitalize()}."""',
+            lines += ["", f"    def {meth}(self, df: {pd}.DataFrame) -> str:",
+                      f'        """{self.pick(COMMENTS).capitalize()}."""',
                       '        return f"{len(self.apply(df)):,} of {len(df):,} rows match"']
         self.exports.append(Symbol(self.module, name, "class", ()))
         return lines
@@ -638,11 +647,17 @@ class ModuleWriter:
                 a, b = self.fresh("left"), self.fresh("right")
                 pool = [s for s in frags + renders if s.name not in done and (have_df or "df" not in s.params)]
                 other = self.call(take(self.pick(pool))) if pool else f'{st}.write("{self.pick(NOUNS).title()}")'
-                out += [f"{a}, {b} = {st}.columns([{self.rng.randrange(1, 4)}, {self.rng.randrange(1, 4)}])", f"with {a}:", f"    {call}", f"with {b}:", f"    {other}"]
+                out += [
+                    f"{a}, {b} = {st}.columns([{self.rng.randrange(1, 4)}, {self.rng.randrange(1, 4)}])",
+                    f"with {a}:", f"    {call}", f"with {b}:", f"    {other}",
+                ]
             elif shape < 0.45:
                 t = self.rng.sample(["Overview", "Live", "Details", "History", "Settings"], 2)
                 a, b = self.fresh("tab"), self.fresh("tab")
-                out += [f'{a}, {b} = {st}.tabs(["{t[0]}", "{t[1]}"])', f"with {a}:", f"    {call}", f"with {b}:", f'    {st}.write("{self.pick(COMMENTS).capitalize()}")']
+                out += [
+                    f'{a}, {b} = {st}.tabs(["{t[0]}", "{t[1]}"])', f"with {a}:", f"    {call}", f"with {b}:",
+                    f'    {st}.write("{self.pick(COMMENTS).capitalize()}")',
+                ]
             elif shape < 0.60:
                 out += [f'with {st}.expander("{self.pick(NOUNS).title()}", expanded=True):', f"    {call}"]
             elif shape < 0.70:
@@ -720,8 +735,8 @@ def plan_files(files: int, lines: int, rng: random.Random, big_file: int | None)
         fixed["app.py"] = big_file
         if files == 1:
             budget = 0
-    free = sum(w for (p, _), w in zip(paths, raw) if p not in fixed and w)
-    for (path, role), w in zip(paths, raw):
+    free = sum(w for (p, _), w in zip(paths, raw, strict=False) if p not in fixed and w)
+    for (path, role), w in zip(paths, raw, strict=False):
         if path in fixed:
             target = fixed[path]
         elif role == "init":
@@ -755,7 +770,8 @@ def layout_packages(n: int, rng: random.Random) -> list[tuple[str, str]]:
         used.add(name)
         return name
 
-    out += [(f"utils/{unique(rng.choice(['formatting', 'state', 'text', 'dates', 'colors', 'numbers', 'ids', 'tables']))}.py", "util") for _ in range(utils_mods)]
+    util_names = ['formatting', 'state', 'text', 'dates', 'colors', 'numbers', 'ids', 'tables']
+    out += [(f"utils/{unique(rng.choice(util_names))}.py", "util") for _ in range(utils_mods)]
     out.append(("utils/__init__.py", "init"))
     out += [(f"data/{unique(rng.choice(DOMAINS) + '_loader')}.py", "data") for _ in range(data_mods)]
     out.append(("data/__init__.py", "init"))
@@ -766,7 +782,9 @@ def layout_packages(n: int, rng: random.Random) -> list[tuple[str, str]]:
         out.append((f"components/{sub}/{unique(rng.choice(DOMAINS) + '_' + rng.choice(NOUNS))}.py", "component"))
     out += [(f"components/{s}/__init__.py", "init") for s in subpkgs]
     out.append(("components/__init__.py", "init"))
-    out += [(f"pages/{i + 1:02d}_{unique(rng.choice(DOMAINS) + '_' + rng.choice(NOUNS))}.py", "page") for i in range(n - len(out))]
+    out += [
+        (f"pages/{i + 1:02d}_{unique(rng.choice(DOMAINS) + '_' + rng.choice(NOUNS))}.py", "page") for i in range(n - len(out))
+    ]
     return out
 
 
@@ -815,7 +833,7 @@ MODULE_DOCS = [
 
 
 def fill_blocks(w: ModuleWriter, budget: int, mix: list[tuple[str, float]]) -> None:
-    kinds, weights = zip(*mix)
+    kinds, weights = zip(*mix, strict=True)  # pairs
     start = len(w.body)
     while len(w.body) - start < budget:
         remaining = budget - (len(w.body) - start)

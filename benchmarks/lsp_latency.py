@@ -39,7 +39,10 @@ TARGET_MS = 150.0
 
 
 def generate(out: Path, files: int, lines: int, big_file: int, seed: int) -> None:
-    command = [sys.executable, str(HERE / "generate.py"), str(out), "--files", str(files), "--lines", str(lines), "--seed", str(seed)]
+    command = [
+        sys.executable, str(HERE / "generate.py"), str(out),
+        "--files", str(files), "--lines", str(lines), "--seed", str(seed),
+    ]
     if big_file:
         command += ["--big-file", str(big_file)]
     subprocess.run(command, check=True, capture_output=True)
@@ -89,7 +92,9 @@ class Probe:
             if remaining <= 0:
                 state = "running" if self.server is None or self.server.returncode is None else f"exited {self.server.returncode}"
                 tail = self.stderr.decode(errors="replace")[-2000:]
-                raise TimeoutError(f"no diagnostics for version {version} within {timeout} s (server {state}); its stderr ends:\n{tail}")
+                raise TimeoutError(
+                    f"no diagnostics for version {version} within {timeout} s (server {state}); its stderr ends:\n{tail}"
+                )
             try:
                 await asyncio.wait_for(self.event.wait(), remaining)
             except asyncio.TimeoutError:
@@ -99,7 +104,10 @@ class Probe:
 
 def edit_line(lines: list[str], number: int) -> int:
     """A line to edit: one that holds code, spread over the file, deterministic."""
-    candidates = [i for i, line in enumerate(lines) if line.strip() and not line.rstrip().endswith(("\\", ",", "(", "[", "{")) and '"""' not in line and "'''" not in line]
+    candidates = [
+        i for i, line in enumerate(lines)
+        if line.strip() and not line.rstrip().endswith(("\\", ",", "(", "[", "{")) and '"""' not in line and "'''" not in line
+    ]
     return candidates[(number * 97) % len(candidates)]
 
 
@@ -123,7 +131,12 @@ def make_edit(lines: list[str], number: int, kind: str) -> tuple[int, int, str]:
         candidates = [
             i for i, line in enumerate(lines)
             if line.startswith("    ") and line.strip() and not line.rstrip().endswith(("\\", ",", "(", "[", "{", ":"))
-            and '"""' not in line and (i + 1 == len(lines) or len(lines[i + 1]) - len(lines[i + 1].lstrip()) <= len(line) - len(line.lstrip()) or not lines[i + 1].strip())
+            and '"""' not in line
+            and (
+                i + 1 == len(lines)
+                or len(lines[i + 1]) - len(lines[i + 1].lstrip()) <= len(line) - len(line.lstrip())
+                or not lines[i + 1].strip()
+            )
         ]
         index = candidates[(number * 97) % len(candidates)]
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
@@ -185,7 +198,7 @@ async def measure(project: Path, edits: int, timeout: float, kind: str = "commen
         "cold_first_diagnostics_ms": round(cold * 1000, 1),
         "edits": len(samples),
         "median_ms": round(statistics.median(samples), 1),
-        "p90_ms": round(ordered[max(0, int(round(0.9 * len(ordered))) - 1)], 1),
+        "p90_ms": round(ordered[max(0, round(0.9 * len(ordered)) - 1)], 1),
         "min_ms": round(ordered[0], 1),
         "max_ms": round(ordered[-1], 1),
         "diagnostics_in_app": count,
@@ -228,10 +241,14 @@ def main() -> int:
     ap.add_argument("--big-file", type=int, default=2000, help="lines of app.py (0: as generated)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--edits", type=int, default=20)
-    ap.add_argument("--kind", choices=EDIT_KINDS + ("all",), default="all", help="what each edit does (default: each kind in turn)")
+    ap.add_argument(
+        "--kind", choices=EDIT_KINDS + ("all",), default="all", help="what each edit does (default: each kind in turn)"
+    )
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one publish")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ap.add_argument("--in-process", action="store_true", help="also time the same edits through the server's Analyser, without LSP")
+    ap.add_argument(
+        "--in-process", action="store_true", help="also time the same edits through the server's Analyser, without LSP"
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fraglint-lsp-latency-") as scratch:

@@ -111,7 +111,7 @@ def _child(shape: str, size: int) -> None:
                 positions = compute_positions(module)
             else:
                 SummaryVisitor("x.py", positions).summarize(module)
-        except Exception as error:  # noqa: BLE001 - the experiment records whatever libcst raises
+        except Exception as error:  # the experiment records whatever libcst raises
             print(json.dumps({stage: f"{type(error).__name__}: {str(error)[:60]}"}), flush=True)
             return
         print(json.dumps({f"{stage}_s": round(time.process_time() - started, 3)}), flush=True)
@@ -166,7 +166,8 @@ def _row(shape: str, result: dict) -> str:
     stages = " ".join(f"{k[:-2]}={result[k]:.2f}" for k in ("parse_s", "positions_s", "walk_s") if k in result)
     return (
         f"{shape:14s} {result['size']:>7d}  {result['outcome']:16s} cpython={result.get('cpython', '?')[:28]:28s} "
-        f"depth={measure.get('depth', '-')!s:>6} cost={measure.get('cost', '-')!s:>9} guard={result.get('guard', '?'):15s} {stages}"
+        f"depth={measure.get('depth', '-')!s:>6} cost={measure.get('cost', '-')!s:>9} "
+        f"guard={result.get('guard', '?'):15s} {stages}"
         + (f"  {_error(result)}" if _error(result) else "")
     )
 

@@ -61,9 +61,9 @@ def semantics_markdown() -> str:
         users = [f"`{r.name}`" for r in ALL_RULES if fact.id in r.facts + r.reads]
         if fact.id in INTERPRETER_FACTS:
             users.append("`fraglint scopes`")
-        users = ", ".join(users) or "-"
+        used_by = ", ".join(users) or "-"
         evidence = "; ".join(fact.evidence)
-        lines.append(f"| `{fact.id}` | {fact.range_text()} | {fact.summary} | {evidence} | {users} |")
+        lines.append(f"| `{fact.id}` | {fact.range_text()} | {fact.summary} | {evidence} | {used_by} |")
     return "\n".join(lines) + "\n"
 
 

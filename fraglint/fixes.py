@@ -210,7 +210,7 @@ def _libcst_parses(text: str) -> bool:
 
     try:
         cst.parse_module(text)
-    except Exception:  # noqa: BLE001 - a syntax error, or nesting too deep for the recursion limit
+    except Exception:  # a syntax error, or nesting too deep for the recursion limit
         return False
     return True
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import REPO, check_files, cli_json, run_cli, write_project  # noqa: F401
 
 

@@ -20,6 +20,7 @@ from enum import Enum
 from pathlib import Path
 
 import pytest
+from helpers import REPO, run_cli
 
 from fraglint import __version__
 from fraglint.index import cache as cache_module
@@ -27,8 +28,6 @@ from fraglint.index.cache import Entry, SummaryCache, entry_key, format_key, pru
 from fraglint.index.loader import InputProblem, read_source, summarize_file
 from fraglint.index.serialize import SUMMARY_CODEC, Codec, Invalid
 from fraglint.index.summary import ModuleSummary
-
-from helpers import REPO, run_cli
 
 Summary = ModuleSummary | InputProblem
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fraglint.docs import rules_markdown, semantics_markdown
 from helpers import REPO, run_cli
+
+from fraglint.docs import rules_markdown, semantics_markdown
 
 
 def test_generated_docs_are_up_to_date():

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from helpers import run_cli
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-from helpers import run_cli
 
 VERSION = "1.45.0"  # st.fragment exists and st.experimental_fragment is deprecated: a fix is offered
 SMALL = b"import streamlit as st\nf = st.experimental_fragment\n"

@@ -98,7 +98,7 @@ def test_expected_lines_exist():
         for version, expected in table.items():
             if version in ("about", "xfail"):
                 continue
-            for name, path, line in expected:
+            for _name, path, line in expected:
                 source = (FIXTURES / folder / path).read_text(encoding="utf-8").splitlines()
                 assert 1 <= line <= len(source) and source[line - 1].strip(), (folder, version, path, line)
 

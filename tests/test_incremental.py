@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, write_project
 
 from fraglint import engine
+from fraglint.index.incremental import ChunkedParser
 from fraglint.index.loader import summarize_source
 from fraglint.index.visitor import STATEMENT_STRIDE
-from fraglint.index.incremental import ChunkedParser
 from fraglint.workspace import Workspace as Analyser
-from helpers import REPO, write_project
 
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
 
@@ -213,7 +213,7 @@ def test_statements_are_numbered_from_their_own_base(tmp_path):
 
 
 def test_a_statement_with_more_sites_than_the_stride_pushes_the_next_one(tmp_path):
-    calls = "".join("st.write(%d)\n" % i for i in range(3))
+    calls = "".join(f"st.write({i})\n" for i in range(3))
     huge = "x = [" + ", ".join(["f()"] * (STATEMENT_STRIDE // 2 + 10)) + "]\n"  # two sites per call
     text = "import streamlit as st\n" + huge + calls
     path = str(tmp_path / "app.py")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from helpers import write_project
+
 from fraglint.config import Settings
 from fraglint.engine import build_project
 from fraglint.model import versions
 from fraglint.model.interpretation import Interpretation, RerunPlan, Trigger
 from fraglint.model.interpreter import interpret
-from helpers import write_project
 
 
 def _interpret(root: Path, source: str, version: str = "1.45") -> Interpretation:

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO, write_project
 
 from fraglint.config import Settings
 from fraglint.engine import build_project
 from fraglint.model.interpreter import Interpreter
-from helpers import REPO, write_project
 
 N = 16
 

@@ -51,8 +51,9 @@ class ServerThread:
 
         in_read, in_write = os.pipe()
         out_read, out_write = os.pipe()
-        server_in, self.stdin = open(in_read, "rb"), open(in_write, "wb")
-        self.stdout, server_out = open(out_read, "rb"), open(out_write, "wb")
+        # the pipe ends live as long as the server thread, so no `with` can hold them
+        server_in, self.stdin = open(in_read, "rb"), open(in_write, "wb")  # noqa: SIM115
+        self.stdout, server_out = open(out_read, "rb"), open(out_write, "wb")  # noqa: SIM115
         self.returncode = None
 
         def run() -> None:
@@ -85,7 +86,7 @@ class RawServer:
 
     def __init__(self, root: Path, process: ServerThread | None = None) -> None:
         self.root = root
-        self.stderr = open(root / "server.stderr", "w+b")  # a pipe would fill up with warnings
+        self.stderr = open(root / "server.stderr", "w+b")  # noqa: SIM115 - kept open for the server's life; a pipe would fill up
         self.process = process or subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=root)
         self.received: list[dict] = []
         self.changed = threading.Condition()

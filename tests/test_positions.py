@@ -28,5 +28,8 @@ def test_direct_positions_match_metadata_wrapper():
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     actual = compute_positions(cst.parse_module(SOURCE))
     assert len(actual) == len(expected)
-    as_list = lambda table: sorted((r.start.line, r.start.column, r.end.line, r.end.column, type(n).__name__) for n, r in table.items())
+
+    def as_list(table):
+        return sorted((r.start.line, r.start.column, r.end.line, r.end.column, type(n).__name__) for n, r in table.items())
+
     assert as_list(actual) == as_list(expected)

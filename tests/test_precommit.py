@@ -15,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, run_cli, write_project
 
 # The changed file's fragment writes into a container that an unchanged module created at

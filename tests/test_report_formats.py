@@ -9,13 +9,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import REPO, run_cli, write_project
 
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Location, Severity, Span
 from fraglint.engine import CheckResult
 from fraglint.report import RenderOptions, renderers
 from fraglint.report.github import annotation
-
-from helpers import REPO, run_cli, write_project
 
 SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 

@@ -18,12 +18,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import REPO, run_cli, write_project
 
 from fraglint.config import Settings
 from fraglint.engine import build_project, run_check
-from fraglint.index.project import UNKNOWN, ProjectIndex
 from fraglint.index.editor_sources import EditorSources
-from helpers import REPO, run_cli, write_project
+from fraglint.index.project import UNKNOWN, ProjectIndex
 
 N = 40
 

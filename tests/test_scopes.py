@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-
 from helpers import run_cli, write_project
 
 GUIDE_APP = """

@@ -97,7 +97,7 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
             names = ["app" if a["kind"] == "app" else a["name"].rsplit(".", 1)[-1] for a in answers]
             compared.append((step["step"], f"one of {names}", observed))
             matched = [
-                name for name, answer in zip(names, answers)
+                name for name, answer in zip(names, answers, strict=True)
                 if (name == "app" and "full-run" in markers)
                 or (name != "app" and "full-run" not in markers and name in ran and ran <= _family(document, answer["id"]) | timers)
             ]

@@ -24,7 +24,6 @@ from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 
 
-
 @dataclass
 class _BufferAnalysis:
     text: str
@@ -155,4 +154,5 @@ def _surrogate_problem(path: str, text: str, offset: int) -> InputProblem:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     code = f"U+{ord(text[offset]):04X}"
-    return InputProblem(path, "syntax-error", f"the text holds a lone surrogate ({code}), which is not Unicode text and has no UTF-8 form", line, column)
+    message = f"the text holds a lone surrogate ({code}), which is not Unicode text and has no UTF-8 form"
+    return InputProblem(path, "syntax-error", message, line, column)

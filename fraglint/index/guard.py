@@ -84,9 +84,9 @@ def _admit(path: str, text: str) -> InputProblem | Admission:
         except (RecursionError, MemoryError):
             # Compiling a tree recurses more than compiling the text (from ~1,000 levels);
             # CPython's verdict is the text's.
-            problem = compile_error(path, text)
-            if problem is not None:
-                return problem
+            verdict = compile_error(path, text)
+            if verdict is not None:
+                return verdict
     shape = measure(tree)
     if shape.depth > MAX_DEPTH:
         return InputProblem(

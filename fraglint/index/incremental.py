@@ -14,6 +14,8 @@ import itertools
 import re
 from collections.abc import Mapping
 
+import libcst as cst
+
 from fraglint.diagnostics import Span
 from fraglint.index.bounded_cache import BoundedCache
 from fraglint.index.facts import FileFacts, suppressions_in
@@ -45,7 +47,7 @@ class ChunkedParser:
         # Budgets in characters of chunk text (see bounded_cache): the open buffers' current
         # chunks are kept whatever their size, older versions up to `stale_chars`.
         self.stale_chars = stale_chars
-        self._parsed: BoundedCache[str, tuple[object, dict]] = BoundedCache(stale_chars)
+        self._parsed: BoundedCache[str, tuple[cst.Module, dict]] = BoundedCache(stale_chars)
         self._walked: BoundedCache[tuple[str, int, int], tuple[ModulePart, dict]] = BoundedCache(stale_chars)
         self._incomplete: BoundedCache[str, bool] = BoundedCache(_INCOMPLETE_CHARS)  # pieces known to end mid-statement
         self._sizes: dict[str, int] = {}  # path -> length of its buffer's current text
@@ -106,9 +108,9 @@ class ChunkedParser:
         self._walked.put(key, found, len(chunk), self._pinned)
         return found
 
-    def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, str, tuple[object, dict]]] | None:
+    def _parse_all(self, pieces: list[tuple[int, str]]) -> list[tuple[int, str, tuple[cst.Module, dict]]] | None:
         """Parse each piece; one that does not parse alone ends mid-statement: join it to the next."""
-        parsed = []
+        parsed: list[tuple[int, str, tuple[cst.Module, dict]]] = []
         index = 0
         while index < len(pieces):
             first, chunk = pieces[index]
@@ -120,18 +122,20 @@ class ChunkedParser:
                 if index == len(pieces) or joined == _MAX_JOINED:
                     return None  # the text does not parse (or would be re-parsed too often): parse it whole
                 chunk += pieces[index][1]
+            if result is None:  # the loop above only ends with a result (or returns)
+                return None
             parsed.append((first, chunk, result))
             index += 1
         return parsed
 
-    def _try_parse(self, chunk: str) -> tuple[object, dict] | None:
+    def _try_parse(self, chunk: str) -> tuple[cst.Module, dict] | None:
         try:
             return self._parse(chunk)
-        except Exception:  # noqa: BLE001 - a syntax error, or nesting too deep for the recursion limit
+        except Exception:  # a syntax error, or nesting too deep for the recursion limit
             self._incomplete.put(chunk, True, len(chunk))
             return None
 
-    def _parse(self, chunk: str) -> tuple[object, dict]:
+    def _parse(self, chunk: str) -> tuple[cst.Module, dict]:
         found = self._parsed.get(chunk)
         if found is not None:
             return found

@@ -17,8 +17,9 @@ import selectors
 import signal
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 try:
     import resource  # imported here: a forked child of a threaded process should import nothing
@@ -73,14 +74,14 @@ def _child(write_end: int, work: Callable, args: tuple, cpu_seconds: float | Non
         while view:
             view = view[os.write(write_end, view) :]
         code = 0
-    except BaseException:  # noqa: BLE001 - the parent reports that the work raised
+    except BaseException:  # the parent reports that the work raised
         pass
     os._exit(code)
 
 
 def _read_all(fd: int, wall_seconds: float | None) -> tuple[bytes, bool]:
     """Everything the child writes, and whether it closed the pipe before the deadline."""
-    chunks = []
+    chunks: list[bytes] = []
     deadline = None if wall_seconds is None else time.monotonic() + wall_seconds
     with selectors.DefaultSelector() as selector:  # epoll where there is one: no FD_SETSIZE limit
         selector.register(fd, selectors.EVENT_READ)
@@ -119,5 +120,5 @@ def _outcome(status: int, data: bytes, cpu_seconds: float | None):
         return Failure("an exception" if code == _RAISED else f"exit code {code}")
     try:
         return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a truncated result is no result
+    except Exception:  # a truncated result is no result
         return Failure("an unreadable result")

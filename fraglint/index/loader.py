@@ -11,7 +11,8 @@ import io
 import re
 import sys
 import tokenize
-from typing import Mapping
+from collections.abc import Mapping
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -142,7 +143,9 @@ def _summarize_contained(
             return rejection
         if result.timed_out:
             return InputProblem(
-                path, "analysis-limit", f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed"
+                path,
+                "analysis-limit",
+                f"parsing takes {result.reason} (libcst is slow on deeply nested expressions); it was not analysed",
             )
         return parser_crashed(path, result.reason)
     if isinstance(result, InputProblem):
@@ -176,7 +179,8 @@ def _summarize_here(
         visitor = SummaryVisitor(path, positions)
         return visitor.summarize(module), visitor
     except RecursionError:
-        return rejection or InputProblem(path, "analysis-limit", "the code is nested too deeply to analyse (recursion limit reached)")
+        too_deep = "the code is nested too deeply to analyse (recursion limit reached)"
+        return rejection or InputProblem(path, "analysis-limit", too_deep)
     except MemoryError:
         return rejection or InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
     finally:
@@ -200,8 +204,8 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     generation that computes positions; calling the provider's generator alone halves the cost.
     """
     provider = PositionProvider()
-    provider._gen_impl(module)  # noqa: SLF001 - stable in libcst 1.x; see tests/test_positions.py
-    return provider._computed  # noqa: SLF001
+    provider._gen_impl(module)  # private, but stable in libcst 1.x; see tests/test_positions.py
+    return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)  # libcst types it as lazy values
 
 
 def load_text(path: str) -> str | InputProblem:

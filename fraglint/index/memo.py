@@ -28,8 +28,9 @@ computation: if any of those changes, the cycle may be gone.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, TypeVar
 
 V = TypeVar("V")
 

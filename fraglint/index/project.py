@@ -10,8 +10,9 @@ here, so every rule sees aliases (`import streamlit as stl`, `frag = st.fragment
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from fraglint.index.memo import LookupMemo
 from fraglint.index.summary import (
@@ -346,7 +347,7 @@ class ProjectIndex:
         summary = self.module(path)
         if summary is None:
             return None
-        names = set()
+        names: set[str] = set()
         for function in summary.functions.values():
             names.update(ref[0] for _, ref, _, _ in function.stores)
             names.update(
@@ -403,7 +404,7 @@ class ProjectIndex:
         """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
         summary = self.module(path)
         function = summary.functions.get(scope) if summary else None
-        if function is None:
+        if summary is None or function is None:
             return UNKNOWN
         found = self._lookup_in_scope(path, function, name)
         if found is not None or function is not summary.module_scope:
@@ -435,9 +436,9 @@ class ProjectIndex:
         if imported is not None:
             return self._import_target(path, imported.module, imported.name, imported.level)
         if name in function.params:
-            if function.class_name and function.params and function.params[0] == name:
-                if not self._is_static(path, function):
-                    return Target(TargetKind.INSTANCE, name=function.class_name, path=path)
+            owner = function.class_name
+            if owner and function.params[0] == name and not self._is_static(path, function):
+                return Target(TargetKind.INSTANCE, name=owner, path=path)
             return Target(TargetKind.PARAM, name=name, path=path, scope=function.qualname)
         return None
 
@@ -473,9 +474,7 @@ class ProjectIndex:
         if value.call_site is not None and target.kind != TargetKind.UNKNOWN:
             target = target.but(call=(path, value.call_site))
         if binding.unpack is not None or binding.iterated:
-            if target.kind == TargetKind.STREAMLIT and target.rest:
-                target = target.but(rest=target.rest + (ITEM,))
-            elif target.kind == TargetKind.PARAM:
+            if (target.kind == TargetKind.STREAMLIT and target.rest) or target.kind == TargetKind.PARAM:
                 target = target.but(rest=target.rest + (ITEM,))
             else:
                 return UNKNOWN

@@ -21,7 +21,8 @@ import functools
 import json
 import types
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Coder = Callable[[Any], Any]
 
@@ -89,7 +90,7 @@ class Codec:
             return _scalar((kind,))
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             return _enum_encoder(kind) if encode else _enum_decoder(kind)
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return _dataclass_coder(kind, inner, self.compact, encode)
         if origin in (types.UnionType, typing.Union):
             return _union_coder(args, inner, encode)
@@ -163,7 +164,7 @@ def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, e
     def decode_array(plain: Any) -> Any:
         if type(plain) is not list or len(plain) != len(coders):
             _fail(f"{kind.__name__} as a list of {len(coders)}", plain)
-        return kind(*[coder(item) for coder, item in zip(coders, plain)])
+        return kind(*[coder(item) for coder, item in zip(coders, plain, strict=True)])
 
     def decode_object(plain: Any) -> Any:
         if type(plain) is not dict or len(plain) != len(fields):
@@ -205,7 +206,7 @@ def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: b
     return encode_tagged if encode else decode_tagged
 
 
-def _sequence_coder(origin: type, item: Coder, encode: bool) -> Coder:
+def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
     if encode:
         def encode_items(value: Any) -> Any:
             if type(value) is not origin:
@@ -238,7 +239,7 @@ def _fixed_tuple_coder(items: list[Coder], encode: bool) -> Coder:
     def code(value: Any) -> Any:
         if type(value) is not (tuple if encode else list) or len(value) != len(items):
             _fail(f"{'a tuple' if encode else 'a list'} of {len(items)}", value)
-        coded = [coder(element) for coder, element in zip(items, value)]
+        coded = [coder(element) for coder, element in zip(items, value, strict=True)]
         return coded if encode else tuple(coded)
 
     return code
@@ -265,7 +266,7 @@ def _dict_coder(key_kind: Any, key: Coder, value: Coder, encode: bool) -> Coder:
         if type(plain) is not list or len(plain) % 2:
             _fail("a flat list of keys and values", plain)
         pairs = iter(plain)
-        found = {key(k): value(v) for k, v in zip(pairs, pairs)}
+        found = {key(k): value(v) for k, v in zip(pairs, pairs, strict=False)}  # one iterator, read in pairs
         if len(found) * 2 != len(plain):
             raise Invalid("a key appears twice")
         return found

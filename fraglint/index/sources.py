@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
@@ -144,10 +145,10 @@ class Sources:
                 missing.append((path, data))
             else:
                 found[path] = stored
-        for path, data, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed):
+        for path, source, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed):
             found[path] = result
-            if self.disk_cache is not None and data is not None:  # a crash is not stored: it may not recur
-                self.disk_cache.put(path, data, result)
+            if self.disk_cache is not None and source is not None:  # a crash is not stored: it may not recur
+                self.disk_cache.put(path, source, result)
         return found
 
     def facts(self, path: str, buffers: Buffers) -> FileFacts | None:

@@ -15,8 +15,8 @@ same walk yields the same numbering, which is how spans are recovered lazily.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import libcst as cst
 
@@ -117,7 +117,7 @@ def _subscript_part(node: cst.Subscript) -> str:
         if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
             try:
                 key = index.value.evaluated_value
-            except Exception:  # noqa: BLE001
+            except Exception:
                 return ITEM
             if isinstance(key, str):
                 return key_part(key)
@@ -172,8 +172,8 @@ class SummaryVisitor:
         cls = type(node)
         handler = self._handlers.get(cls)
         if handler is None:
-            handler = getattr(self, "visit_" + cls.__name__, None) or SummaryVisitor.walk_children
-            self._handlers[cls] = handler
+            found: Callable[..., None] = getattr(self, "visit_" + cls.__name__, None) or SummaryVisitor.walk_children
+            handler = self._handlers[cls] = found
         if handler is SummaryVisitor.walk_children:
             self.walk_children(node)
         else:
@@ -226,7 +226,7 @@ class SummaryVisitor:
             value = self.value_of(element.value)
             key = _literal(element.key)
             if key is not None and key.kind == ValueKind.STR:
-                items[key.literal] = value
+                items[str(key.literal)] = value  # a STR literal is its text
         return Value(ValueKind.DICT, items=items)
 
     # -- scopes ---------------------------------------------------------------------------
@@ -538,7 +538,7 @@ class SummaryVisitor:
                 mapping = expression_ref(only.comparator)
                 try:
                     key = node.left.evaluated_value
-                except Exception:  # noqa: BLE001 - an odd literal is just not a key
+                except Exception:  # an odd literal is just not a key
                     return ()
                 if mapping is None or not isinstance(key, str):
                     return ()
@@ -719,7 +719,7 @@ def _literal(node: cst.BaseExpression) -> Value | None:
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
         try:
             text = node.evaluated_value
-        except Exception:  # noqa: BLE001 - an odd literal is just "other"
+        except Exception:  # an odd literal is just "other"
             return None
         if isinstance(text, bytes):
             return None

@@ -12,8 +12,8 @@ from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex
-from fraglint.index.summary import CallSite
+from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import MODULE_SCOPE, CallSite
 from fraglint.model.fragments import Fragment, FragmentDiscovery, Site
 from fraglint.model.resolution import CallTargets
 
@@ -70,14 +70,14 @@ class CallGraph:
         call's edge depends on whether its target is a fragment, which any module can decide.
         """
         if "edges" in previous.__dict__ and self.discovery.identity == previous.discovery.identity:
-            self._reused_edges = {key: out for key, out in previous.edges.items() if key[0] in kept}
+            self._reused_edges = {key: out for key, out in previous.edges.items() if key.path in kept}
 
     @cached_property
     def edges(self) -> dict[FunctionKey, list[Edge]]:
         """For every function: its calls into project functions, and the fragments it starts."""
         graph: dict[FunctionKey, list[Edge]] = {}
         for path, function in self.index.functions():
-            key = (path, function.qualname)
+            key = FunctionKey(path, function.qualname)
             if key in self._reused_edges:
                 graph[key] = self._reused_edges[key]
                 continue
@@ -117,7 +117,7 @@ class CallGraph:
     @cached_property
     def app_reach(self) -> dict[FunctionKey, Chain]:
         """Functions that run during a full-app run outside any fragment, from module-level code."""
-        starts = {(path, "<module>"): () for path in list(self.index.summaries)}
+        starts: dict[FunctionKey, Chain] = {FunctionKey(path, MODULE_SCOPE): () for path in list(self.index.summaries)}
         return self._walk(starts, set(self.discovery.fragments))
 
     def _walk(self, chains: dict[FunctionKey, Chain], stop_at: set[FunctionKey]) -> dict[FunctionKey, Chain]:
@@ -175,8 +175,8 @@ class CallGraph:
         """Last names of calls that resolve to nothing (`obj.render()` on an unknown object)."""
         names: set[str] = set()
         for path, function in self.index.functions():
-            key = (path, function.qualname)
+            key = FunctionKey(path, function.qualname)
             for call in function.calls:
-                if call.func and self.calls.target(key, call).kind == "unknown":
+                if call.func and self.calls.target(key, call).kind == TargetKind.UNKNOWN:
                     names.add(call.func[-1])
         return names

@@ -25,7 +25,7 @@ def callback_functions(index: ProjectIndex, key: FunctionKey, call: CallSite) ->
     path, qualname = key
     found = []
     for _, value in api.callback_values(call):
-        if value.kind == ValueKind.LAMBDA:
+        if value.kind == ValueKind.LAMBDA and value.ref is not None:  # a lambda's ref is its qualname
             found.append(FunctionKey(path, value.ref[0]))
             continue
         target = index.resolve(path, qualname, value.ref)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from fraglint.index.project import FunctionKey, ProjectIndex, Target
-from fraglint.index.summary import CALL, ITEM, CallSite, FunctionSummary, Value
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
+from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, CallSite, FunctionSummary, Value, ValueKind
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph, Chain
 from fraglint.model.fragments import Fragment, Site
@@ -74,7 +74,7 @@ def denoted_container(target: Target) -> str | None:
     """The container a Streamlit value denotes: the root ("sidebar", "bottom", "_bottom") it
     hangs off, else the API that made it ("container", "columns", "empty", ...); None when the
     value is no container. The one reading for the model and the rerun interpreter."""
-    if target.kind != "streamlit":
+    if target.kind != TargetKind.STREAMLIT:
         return None
     root = target.name.split(".")[0]
     if root in api.ROOT_CONTAINERS:
@@ -128,10 +128,10 @@ class Containers:
             for site, item in function.withs.items():
                 if item.ctx.ref is None:
                     continue
-                ctx = self.index.resolve(key[0], key[1], item.ctx.ref)
+                ctx = self.index.resolve(key.path, key.qualname, item.ctx.ref)
                 containers = self.containers_of(reach, key, ctx)
                 if containers:
-                    found.append(ContainerUse(Site(key[0], site), containers[0], chain))
+                    found.append(ContainerUse(Site(key.path, site), containers[0], chain))
         for write in self.writes(fragment):
             if write.container is not None and write.via_with is None:
                 found.append(ContainerUse(write.site(), write.container, write.chain, write.element))
@@ -148,7 +148,8 @@ class Containers:
                 continue
             if "key" in call.kwargs or not call.args:
                 continue
-            if all(v.kind in ("str", "num", "bool", "none") for v in list(call.args) + list(call.kwargs.values())):
+            literal = (ValueKind.STR, ValueKind.NUM, ValueKind.BOOL, ValueKind.NONE)
+            if all(v.kind in literal for v in list(call.args) + list(call.kwargs.values())):
                 found.append((call, name))
         return found
 
@@ -156,7 +157,7 @@ class Containers:
         self, reach: Reach, key: FunctionKey, function: FunctionSummary, call: CallSite, chain: Chain
     ) -> list[Write]:
         target = self.calls.target(key, call)
-        if target.kind == "streamlit" and not target.rest:
+        if target.kind == TargetKind.STREAMLIT and not target.rest:
             parts = target.name.split(".")
             element = parts[-1]
             if not api.draws(element):
@@ -167,7 +168,7 @@ class Containers:
             if parts[0] in api.ROOT_CONTAINERS and len(parts) == 2:
                 return [Write(key, call, element, _root(parts[0]), chain)]
             return []
-        if target.kind in ("streamlit", "param") and target.rest:
+        if target.kind in (TargetKind.STREAMLIT, TargetKind.PARAM) and target.rest:
             element = target.rest[-1]
             if element in (CALL, ITEM) or not api.draws(element):
                 return []
@@ -189,10 +190,10 @@ class Containers:
             item = function.withs.get(with_site)
             if item is None or item.ctx.ref is None:
                 continue
-            ctx = self.index.resolve(key[0], function.qualname, item.ctx.ref)
+            ctx = self.index.resolve(key.path, function.qualname, item.ctx.ref)
             containers = self.containers_of(reach, key, ctx)
             if containers:
-                return containers[0], Site(key[0], with_site)
+                return containers[0], Site(key.path, with_site)
         return None, None
 
     def _enclosing(self, reach: Reach, key: FunctionKey) -> tuple[ContainerRef | None, Site | None]:
@@ -208,7 +209,9 @@ class Containers:
             chain = reach.get(current, ())
             step = chain[-1] if chain else None
             caller = self.index.function(step.caller) if step is not None else None
-            found = self._with_container(reach, step.caller, caller, step.call.withs) if caller is not None else (None, None)
+            found: tuple[ContainerRef | None, Site | None] = (None, None)
+            if step is not None and caller is not None:
+                found = self._with_container(reach, step.caller, caller, step.call.withs)
             if found[0] is not None or step is None:
                 memo[(start, current)] = found
                 break
@@ -226,10 +229,10 @@ class Containers:
         value); a value whose tracing comes back round to itself adds nothing there.
         """
         self.steps += 1
-        if target.kind == "streamlit":
+        if target.kind == TargetKind.STREAMLIT:
             found = _streamlit_container(reach, target)
             return [found] if found else []
-        if target.kind != "param" or not reach:
+        if target.kind != TargetKind.PARAM or not reach:
             return []
         memo_key = (next(iter(reach)), key, target)
         if memo_key in self._traced:
@@ -251,7 +254,7 @@ class Containers:
 
     def _traced_param(self, reach: Reach, key: FunctionKey, target: Target) -> list[ContainerRef]:
         """The containers the calls of a parameter's function pass for it (see `containers_of`)."""
-        owner_key = (target.path or key[0], target.scope or key[1])
+        owner_key = FunctionKey(target.path or key.path, target.scope or key.qualname)
         owner = self.index.function(owner_key)
         if owner is None or owner_key not in reach:
             return []
@@ -284,7 +287,7 @@ class Containers:
         argument = argument_for(owner, call, target.name)
         if argument is None or argument.ref is None:
             return []
-        passed = self.index.resolve(caller_key[0], caller_key[1], argument.ref)
+        passed = self.index.resolve(caller_key.path, caller_key.qualname, argument.ref)
         if target.rest:
             passed = passed.but(rest=passed.rest + target.rest)
         return self.containers_of(reach, caller_key, passed)
@@ -308,7 +311,7 @@ class Containers:
             passed = self.index.resolve(fragment_call.caller[0], fragment_call.caller[1], argument.ref)
             if target.rest:
                 passed = passed.but(rest=passed.rest + target.rest)
-            container = _streamlit_container({}, passed) if passed.kind == "streamlit" else None
+            container = _streamlit_container({}, passed) if passed.kind == TargetKind.STREAMLIT else None
             if container is None:
                 return None
             if found is None or container.api == "empty":
@@ -340,7 +343,7 @@ def _root(name: str) -> ContainerRef:
 
 
 def _describe_origin(creator: str, origin: tuple[str, str]) -> str:
-    where = "module-level" if origin[1] == "<module>" else f"`{origin[1]}`'s"
+    where = "module-level" if origin[1] == MODULE_SCOPE else f"`{origin[1]}`'s"
     return f"{where} `st.{creator}()`"
 
 

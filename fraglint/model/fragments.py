@@ -229,7 +229,8 @@ class FragmentDiscovery:
         if target.rest == ():
             kwargs = dict(call.kwargs)
         elif target.rest == (CALL,) and (target.call or call.receiver_call is not None):
-            made = self.index.call_at(*(target.call or (path, call.receiver_call)))
+            made_path, made_site = target.call or (path, call.receiver_call)
+            made = self.index.call_at(made_path, made_site) if made_site is not None else None
             kwargs = dict(made[1].kwargs) if made else {}
         else:
             return None
@@ -290,7 +291,7 @@ class FragmentDiscovery:
                     if target.api() in names:
                         found.append(Reference(Site(path, value.site), target.name, "alias", "primary"))
         for imported in function.imports.values():
-            if imported.level == 0 and imported.module == "streamlit" and imported.name in names:
+            if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
                 found.append(Reference(Site(path, imported.site), imported.name, "import", "primary"))
         return found
 

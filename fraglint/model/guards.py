@@ -59,10 +59,10 @@ class FullRunGuards:
                 continue  # `reserved = box.empty()` in the fragment: its draw into `box` is what counts
             key = (container.api, container.origin, container.origin_site)
             by_container.setdefault(key, []).append((write, self.skipped_on_full_run(write)))
-        found = []
+        found: list[RerunOnlyWrite] = []
         for writes in by_container.values():
             if all(guard is not None for _, guard in writes):  # a draw on the full run reserves the slot
-                found.extend(RerunOnlyWrite(write, *guard) for write, guard in writes)
+                found.extend(RerunOnlyWrite(write, *guard) for write, guard in writes if guard is not None)
         return found
 
     def created_inside(self, origin: Site | None) -> bool:
@@ -142,7 +142,9 @@ class FullRunGuards:
         shown = f"`{_spelled(value.ref)}`"
         if value.call_site is not None:
             found = self.index.call_at(path, value.call_site)
-            name = self.model.calls.streamlit_call(key, found[1]) if found else None
+            if found is None:
+                return None
+            name = self.model.calls.streamlit_call(key, found[1])
             return self._call_reason(found[1], name, shown) if name else None
         state = self.model.state.state_key(path, qualname, value.ref)
         if state is not None:
@@ -212,7 +214,9 @@ class FullRunGuards:
 
     def _widget_starts_false(self, key: FunctionKey, site: Site) -> bool:
         found = self.index.call_at(site.path, site.site)
-        name = self.model.calls.streamlit_call(key, found[1]) if found else None
+        if found is None:
+            return False
+        name = self.model.calls.streamlit_call(key, found[1])
         return name is not None and self._call_reason(found[1], name, "") is not None
 
     def _conditional_store(self, key: FunctionKey, site: Site) -> bool:

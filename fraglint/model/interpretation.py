@@ -56,7 +56,7 @@ class Scope:
     name: str | None = None
     call: Site | None = None  # the call that starts this instance
     parent: str | None = None
-    run_every: object = None  # the literal value of run_every, if any
+    run_every: tuple[str, object] | None = None  # (kind, literal) of run_every, if any
     chain: tuple[Site, ...] = ()  # call sites from the entry script to this instance
     functions: list[FunctionKey] = field(default_factory=list)  # code that runs in this scope
     children: list[str] = field(default_factory=list)

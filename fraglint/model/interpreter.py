@@ -27,16 +27,15 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from fraglint.index.project import FunctionKey, ProjectIndex
-from fraglint.index.summary import CallSite
-from fraglint.model import run_every
+from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
+from fraglint.model import run_every, versions
 from fraglint.model import streamlit_api as api
-from fraglint.model import versions
 from fraglint.model.callbacks import callback_functions
 from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
-from fraglint.model.interpretation import Drawn, Interpretation, Scope, Stop, Trigger
+from fraglint.model.interpretation import Drawn, DrawnKind, Interpretation, Scope, ScopeKind, Stop, Trigger, TriggerKind
 from fraglint.model.streamlit_api import RerunScope
 
 _MAX_CALL_DEPTH = 40
@@ -116,10 +115,10 @@ class Interpreter:
         imported |= self._page_files()
         entries = []
         for path in paths:
-            summary = self.index.summaries.get(path)
-            if summary is None or path in imported:
+            entry = self.index.summaries.get(path)
+            if entry is None or path in imported:
                 continue
-            if summary.mentions_streamlit or os.path.basename(os.path.dirname(path)) == "pages":
+            if entry.mentions_streamlit or os.path.basename(os.path.dirname(path)) == "pages":
                 entries.append(path)
         return entries
 
@@ -128,10 +127,12 @@ class Interpreter:
         pages = set()
         for path, function in self.index.functions():
             for call in function.calls:
-                if call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == "str":
-                    if self.model.streamlit_call((path, function.qualname), call) == "Page":
-                        name = str(call.args[0].literal)
-                        pages.add(os.path.normpath(os.path.join(os.path.dirname(path), name)))
+                if (
+                    call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == ValueKind.STR
+                    and self.model.streamlit_call(FunctionKey(path, function.qualname), call) == "Page"
+                ):
+                    name = str(call.args[0].literal)
+                    pages.add(os.path.normpath(os.path.join(os.path.dirname(path), name)))
         return pages
 
     def run(self, paths: list[str]) -> Interpretation:
@@ -139,7 +140,7 @@ class Interpreter:
         for entry in entries:
             scope = self._new_app_scope(entry)
             self._maybe_stopped = None
-            self._run_function((entry, "<module>"), scope, "main", (), ())
+            self._run_function(FunctionKey(entry, MODULE_SCOPE), scope, "main", (), ())
         self._collect_fragment_triggers()
         self._apply_callback_reruns()
         return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version)
@@ -147,7 +148,7 @@ class Interpreter:
     def _new_app_scope(self, entry: str) -> Scope:
         scope_id = "app" if self._app_count == 0 else f"app:{self._app_count}"
         self._app_count += 1
-        scope = Scope(scope_id, "app", (entry, "<module>"), entry=entry)
+        scope = Scope(scope_id, ScopeKind.APP, FunctionKey(entry, MODULE_SCOPE), entry=entry)
         self.scopes[scope_id] = scope
         return scope
 
@@ -208,7 +209,7 @@ class Interpreter:
                 fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form
             )
         target = self.model.target(key, call)
-        if target.kind == "streamlit":
+        if target.kind == TargetKind.STREAMLIT:
             if target.api() == api.STOP and self._stops_end_runs:
                 return self._stop(key, call, self._lost_to or scope, conditional)
             self._streamlit_call(key, call, target, scope, container, in_form, conditional)
@@ -217,11 +218,11 @@ class Interpreter:
         callee = self.model.calls.callee(key, call)
         if callee is None:
             return None
-        chain = frame.chain + (Site(key[0], call.site),)
+        chain = frame.chain + (Site(key.path, call.site),)
         return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
 
     def _stop(self, key, call: CallSite, scope: Scope, conditional: bool) -> Stop:
-        stop = Stop(Site(key[0], call.site), scope.id, conditional)
+        stop = Stop(Site(key.path, call.site), scope.id, conditional)
         if all(known.site != stop.site for known in scope.stops):
             scope.stops.append(stop)
         return stop
@@ -234,19 +235,21 @@ class Interpreter:
         self._maybe_stopped = stop
         return False
 
-    def _enter_fragment(self, fragment: Fragment, key, call: CallSite, scope: Scope, container, chain, stack, in_form) -> Stop | None:
+    def _enter_fragment(
+        self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container, chain, stack, in_form
+    ) -> Stop | None:
         """Walk one fragment instance; returns the stop that ends the full run inside it, if any."""
         self._fragment_count += 1
         scope_id = f"fragment:{self._fragment_count}"
         child = Scope(
             scope_id,
-            "fragment",
+            ScopeKind.FRAGMENT,
             fragment.function,
             name=fragment.name,
-            call=Site(key[0], call.site),
+            call=Site(key.path, call.site),
             parent=scope.id,
             run_every=run_every.literal_value(self.index, fragment.site.path, fragment.kwarg("run_every")),
-            chain=chain + (Site(key[0], call.site),),
+            chain=chain + (Site(key.path, call.site),),
             entry=scope.entry,
             after_stop=self._maybe_stopped,
         )
@@ -256,7 +259,7 @@ class Interpreter:
         # the fragment's own reruns start at its body: its stops are conditional only within it
         stop = self._run_function(fragment.function, child, container, child.chain, stack, in_form)
         self._lost_to = saved
-        if scope.kind == "fragment" and versions.holds("nested-fragments-unsupported", self.version):
+        if scope.kind == ScopeKind.FRAGMENT and versions.holds("nested-fragments-unsupported", self.version):
             # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
             # what the outer fragment draws afterwards belongs to the full app run.
             self._lost_to = self._app_scope(scope)
@@ -270,13 +273,13 @@ class Interpreter:
 
     def _outside(self, scope: Scope, key: FunctionKey, site: int) -> bool:
         """Is the element at `site` drawn into a container created outside the scope's fragment?"""
-        if scope.kind != "fragment":
+        if scope.kind != ScopeKind.FRAGMENT:
             return False
         fragment = self.model.fragments.get(scope.function)
         if fragment is None:
             return False
         table = self._outside_table(fragment)
-        return table.get((key[0], site), False)
+        return table.get((key.path, site), False)
 
     def _outside_table(self, fragment: Fragment) -> dict[tuple[str, int], bool]:
         cache = self._outside_cache
@@ -292,7 +295,7 @@ class Interpreter:
             item = function.withs.get(with_site)
             if item is None or item.ctx.ref is None:
                 continue
-            denoted = denoted_container(self.index.resolve(key[0], key[1], item.ctx.ref))
+            denoted = denoted_container(self.index.resolve(key.path, key.qualname, item.ctx.ref))
             if denoted is not None:
                 return denoted, in_form or denoted == "form"
         return container, in_form
@@ -310,21 +313,23 @@ class Interpreter:
         if not api.draws(element):
             return
         drawn = self._draw(key, call, element, where, scope, in_form, conditional)
-        if drawn.kind == "widget":
+        if drawn.kind == DrawnKind.WIDGET:
             self._widget_triggers(drawn, in_form)
 
     def _draw(self, key, call: CallSite, element: str, where: str, scope: Scope, in_form: bool, conditional: bool) -> Drawn:
-        kind = "widget" if api.is_widget(element) else ("container" if element in api.CONTAINERS else "element")
+        kind = DrawnKind.WIDGET if api.is_widget(element) else (
+            DrawnKind.CONTAINER if element in api.CONTAINERS else DrawnKind.ELEMENT
+        )
         key_value = call.kwargs.get("key")
         callbacks = callback_functions(self.index, key, call)
         drawn = Drawn(
             id=len(self.drawn),
             api=element,
             kind=kind,
-            site=Site(key[0], call.site),
+            site=Site(key.path, call.site),
             scope=scope.id,
-            label=call.args[0].literal if call.args and call.args[0].kind == "str" else None,
-            key=str(key_value.literal) if key_value is not None and key_value.kind in ("str", "num") else None,
+            label=_str_literal(call.args[0]) if call.args and call.args[0].kind == ValueKind.STR else None,
+            key=str(key_value.literal) if key_value is not None and key_value.kind in (ValueKind.STR, ValueKind.NUM) else None,
             container=where,
             outside=self._outside(scope, key, call.site),
             callback=callbacks[-1] if callbacks else None,
@@ -340,13 +345,13 @@ class Interpreter:
         fired = None
         args = (drawn.site, drawn.scope, drawn.api, drawn.label, drawn.key)
         if drawn.api == "form_submit_button":
-            fired = Trigger("form", *args, after_stop=self._maybe_stopped)
+            fired = Trigger(TriggerKind.FORM, *args, after_stop=self._maybe_stopped)
         elif not in_form:
-            fired = Trigger("widget", *args, after_stop=self._maybe_stopped)
+            fired = Trigger(TriggerKind.WIDGET, *args, after_stop=self._maybe_stopped)
         if fired is not None:
             self.triggers.append(fired)
         if drawn.callback is not None:
-            called = Trigger("callback", *args, callback=drawn.callback,
+            called = Trigger(TriggerKind.CALLBACK, *args, callback=drawn.callback,
                              note="the callback runs first, then the scope reruns", after_stop=self._maybe_stopped)
             self.triggers.append(called)
             self._callbacks.append((fired, called))
@@ -355,20 +360,20 @@ class Interpreter:
         """An `st.rerun` in the script: its own fragment, a keyed fragment, or the whole app (also
         for a scope only known at run time)."""
         request = api.rerun_request(call)
-        site = Site(key[0], call.site)
+        site = Site(key.path, call.site)
         after = self._maybe_stopped
         app = self._app_scope(scope).id
-        if request.scope is RerunScope.FRAGMENT and scope.kind == "fragment":
-            self.triggers.append(Trigger("rerun", site, scope.id, note='st.rerun(scope="fragment")', after_stop=after))
-        elif request.scope is RerunScope.KEY:
+        if request.scope is RerunScope.FRAGMENT and scope.kind == ScopeKind.FRAGMENT:
+            self.triggers.append(Trigger(TriggerKind.RERUN, site, scope.id, note='st.rerun(scope="fragment")', after_stop=after))
+        elif request.scope is RerunScope.KEY and request.key is not None:  # a KEY request always has its key
             target = self._keyed_scope(request.key, app)
             self.triggers.append(
-                Trigger("rerun", site, target.id if target else app, key=request.key,
+                Trigger(TriggerKind.RERUN, site, target.id if target else app, key=request.key,
                         note=f'st.rerun("{request.key}")', after_stop=after)
             )
         else:
             kind = "fragment" if request.scope is RerunScope.FRAGMENT else "app"
-            self.triggers.append(Trigger("rerun", site, app, note=f'st.rerun(scope="{kind}")', after_stop=after))
+            self.triggers.append(Trigger(TriggerKind.RERUN, site, app, note=f'st.rerun(scope="{kind}")', after_stop=after))
 
     def _app_scope(self, scope: Scope) -> Scope:
         while scope.parent is not None:
@@ -379,7 +384,7 @@ class Interpreter:
         """The fragment instance declared with `key=`, preferring one of the app run `app`."""
         found = None
         for scope in self.scopes.values():
-            fragment = self.model.fragments.get(scope.function) if scope.kind == "fragment" else None
+            fragment = self.model.fragments.get(scope.function) if scope.kind == ScopeKind.FRAGMENT else None
             if fragment is not None and fragment.key == key:
                 if app is None or self._app_scope(scope).id == app:
                     return scope
@@ -388,26 +393,26 @@ class Interpreter:
 
     def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
         """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
-        if target.kind != "streamlit" or target.api() != "Page" or not call.args:
+        if target.kind != TargetKind.STREAMLIT or target.api() != "Page" or not call.args:
             return
         page = call.args[0]
         # one page runs per run: a page's st.stop() concerns that page, not the pages listed after it
         saved = self._maybe_stopped
-        if page.kind == "ref" and page.ref is not None:
-            resolved = self.index.resolve(key[0], key[1], page.ref)
-            if resolved.kind == "function" and not resolved.rest:
-                self._run_function((resolved.path or key[0], resolved.name), scope, "main", (), stack)
-        elif page.kind == "str" and isinstance(page.literal, str) and page.literal.endswith(".py"):
-            path = os.path.normpath(os.path.join(os.path.dirname(scope.entry or key[0]), page.literal))
+        if page.kind == ValueKind.REF and page.ref is not None:
+            resolved = self.index.resolve(key.path, key.qualname, page.ref)
+            if resolved.kind == TargetKind.FUNCTION and not resolved.rest:
+                self._run_function(FunctionKey(resolved.path or key.path, resolved.name), scope, "main", (), stack)
+        elif page.kind == ValueKind.STR and isinstance(page.literal, str) and page.literal.endswith(".py"):
+            path = os.path.normpath(os.path.join(os.path.dirname(scope.entry or key.path), page.literal))
             if self.index.module(path) is not None:
-                self._run_function((path, "<module>"), scope, "main", (), stack)
+                self._run_function(FunctionKey(path, MODULE_SCOPE), scope, "main", (), stack)
         self._maybe_stopped = saved
 
     def _collect_fragment_triggers(self) -> None:
         for scope in self.scopes.values():
-            if scope.kind == "fragment" and scope.run_every is not None and scope.call is not None:
+            if scope.kind == ScopeKind.FRAGMENT and scope.run_every is not None and scope.call is not None:
                 self.triggers.append(
-                    Trigger("timer", scope.call, scope.id, interval_seconds=scope.interval_seconds,
+                    Trigger(TriggerKind.TIMER, scope.call, scope.id, interval_seconds=scope.interval_seconds,
                             note=f"run_every={scope.run_every[1]!r}", after_stop=scope.after_stop)
                 )
 
@@ -437,15 +442,15 @@ class Interpreter:
                     f"before {versions.since('callback-rerun-reruns-app')})"
                 )
             target = self._callback_target(rerun, own, keyed, to_app)
-            changes = target is not None and target.id != own.id
-            if changes and first_change is None:
-                first_change = (rerun, target)
+            changed = target if target is not None and target.id != own.id else None
+            if changed is not None and first_change is None:
+                first_change = (rerun, changed)
             if not rerun.conditional:
-                if changes:
+                if changed is not None:
                     for trigger in (fired, called):
                         if trigger is not None:
-                            trigger.scope, trigger.rerun_call = target.id, rerun.site
-                            trigger.note = _callback_note(rerun, target, trigger.kind)
+                            trigger.scope, trigger.rerun_call = changed.id, rerun.site
+                            trigger.note = _callback_note(rerun, changed, trigger.kind)
                 break
         if first_change is not None and called.rerun_call is None:
             rerun, target = first_change
@@ -488,11 +493,11 @@ class Interpreter:
         """The `st.rerun` calls one call of a callback reaches, and whether it surely reaches one."""
         branch = call.in_branch or call.in_loop
         target = self.model.target(key, call)
-        if target.kind == "streamlit" and target.api() == api.RERUN:
+        if target.kind == TargetKind.STREAMLIT and target.api() == api.RERUN:
             request = api.rerun_request(call)
-            return (ReachedRerun(Site(key[0], call.site), request.scope, request.key, branch),), not branch
-        if target.kind == "function" and not target.rest:
-            inner, inner_certain = self._reruns_in((target.path or key[0], target.name), stack + (key,))
+            return (ReachedRerun(Site(key.path, call.site), request.scope, request.key, branch),), not branch
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            inner, inner_certain = self._reruns_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
             reached = tuple(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
             return reached, inner_certain and not branch
         return (), False
@@ -508,6 +513,11 @@ def _element_and_container(target, container: str) -> tuple[str, str]:
     return parts[-1], where
 
 
+def _str_literal(value: Value) -> str | None:
+    """The text of a string argument (its summary keeps literals untyped)."""
+    return value.literal if isinstance(value.literal, str) else None
+
+
 def _rerun_text(rerun: ReachedRerun) -> str:
     if rerun.scope is RerunScope.KEY:
         return f'st.rerun("{rerun.key}")'
@@ -515,8 +525,8 @@ def _rerun_text(rerun: ReachedRerun) -> str:
 
 
 def _callback_note(rerun: ReachedRerun, target: Scope, kind: str) -> str:
-    what = "the whole app reruns" if target.kind == "app" else f"only fragment `{target.name}` reruns"
-    if kind != "callback":
+    what = "the whole app reruns" if target.kind == ScopeKind.APP else f"only fragment `{target.name}` reruns"
+    if kind != TriggerKind.CALLBACK:
         return f"its callback calls {_rerun_text(rerun)}: {what} instead of this widget's scope"
     if rerun.conditional:
         return f"the callback runs first; when it reaches {_rerun_text(rerun)}, {what} instead of the widget's scope"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from fraglint.index.project import ProjectIndex
 from fraglint.index.summary import CALL, Value, ValueKind
@@ -138,7 +139,7 @@ def literal_value(index: ProjectIndex, path: str, value: Value | None) -> tuple[
     if value.kind == ValueKind.REF and value.call_site is not None and value.ref and value.ref[-2:-1] != (CALL,):
         made = index.call_at(path, value.call_site)
         if made is not None and made[1].func and made[1].func[-1] == "timedelta":
-            parts = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == ValueKind.NUM}
+            parts: dict[str, Any] = {k: v.literal for k, v in made[1].kwargs.items() if v.kind == ValueKind.NUM}
             try:
                 return ("timedelta", timedelta(**parts))
             except TypeError:

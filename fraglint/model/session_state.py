@@ -102,7 +102,9 @@ class SessionState:
         if name is None and call.func:
             target = self.calls.target(key, call)
             name = target.rest[-1] if target.kind == TargetKind.STREAMLIT and target.rest else None
-        return bool(name) and api.is_widget(api.method_name(name))
+        if not name:
+            return False
+        return api.is_widget(api.method_name(name))
 
     def fragments_alone_writing(self, state: str, caller: FunctionKey, callbacks: set[FunctionKey]) -> set[str]:
         """Names of the fragments whose reruns alone write `state`, none of which reruns `caller`.

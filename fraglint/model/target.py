@@ -60,7 +60,7 @@ KNOWN_RELEASES: tuple[Version, ...] = tuple(
     1.46.1 1.47.0 1.47.1 1.48.0 1.48.1 1.49.0 1.49.1 1.50.0 1.51.0 1.52.0 1.52.1 1.52.2 1.53.0
     1.53.1 1.54.0 1.55.0 1.56.0 1.57.0 1.58.0 1.59.0 1.59.1 1.59.2 1.60.0 1.61.0 1.61.1 1.62.0
     1.63.0 1.64.0 1.65.0 1.66.0 1.66.1 1.67.0
-    """.split()
+    """.split()  # noqa: SIM905 - one release per word, as the changelog lists them; 110 quoted items would hide them
 )
 NEWEST_KNOWN = KNOWN_RELEASES[-1]
 STREAMLIT = "streamlit"
@@ -130,7 +130,8 @@ class Findings:
             self.declarations.append(declaration)
         elif not self.full:
             self.full = True
-            self.warn(declaration.path, declaration.line, f"more than {MAX_DECLARATIONS} Streamlit declarations; ignoring the rest")
+            message = f"more than {MAX_DECLARATIONS} Streamlit declarations; ignoring the rest"
+            self.warn(declaration.path, declaration.line, message)
 
 
 def detect_target_version(start: str, root: str) -> DetectedVersion | None:
@@ -147,11 +148,11 @@ def detect_target_version(start: str, root: str) -> DetectedVersion | None:
         _extend_unique(warnings, locks.warnings + others.warnings)
         for findings in (locks, others):
             resolved = _resolve_all(findings.declarations, warnings)
-            versioned = [item for item in resolved if item.version is not None]
+            versioned = [(item.version, item) for item in resolved if item.version is not None]
             if versioned:
-                best = min(versioned, key=lambda item: item.version)
+                version, best = min(versioned, key=lambda pair: pair[0])
                 declaration = best.declaration
-                return DetectedVersion(best.version, declaration.path, declaration.line, warnings, best.note)
+                return DetectedVersion(version, declaration.path, declaration.line, warnings, best.note)
             if resolved and unconstrained is None:
                 unconstrained = resolved[0]
     if unconstrained is not None:
@@ -229,7 +230,7 @@ def _resolve(declaration: Declaration) -> tuple[Resolved | None, str | None]:
         return Resolved(None, declaration, "no version constraint: newest known release"), None
     # Poetry's `||` gives alternatives; the app may meet the lowest release of any of them.
     outcomes = [_lowest_admitted(alternative, declaration.text) for alternative in declaration.alternatives]
-    admitted = [outcome for outcome in outcomes if outcome[0] is not None]
+    admitted = [(release, note, problem) for release, note, problem in outcomes if release is not None]
     if not admitted:
         return None, outcomes[0][2]
     release, note, problem = min(admitted, key=lambda outcome: outcome[0])
@@ -410,6 +411,7 @@ def _join_operators(text: str) -> str:
 
 def _poetry_clause(part: str) -> str:
     match = re.fullmatch(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)?(.+)", part)
+    assert match is not None  # parts are non-empty, and `(.+)` takes any text
     operator, version = match.group(1) or "", match.group(2)
     if operator == "^":
         return f">={version},<{_bump(version, caret=True)}"
@@ -423,10 +425,8 @@ def _poetry_clause(part: str) -> str:
 def _bump(version: str, caret: bool) -> str:
     """Upper bound of `^version` (first non-zero part bumped) or `~version` (minor bumped)."""
     release = list(Version(version).release)
-    if caret:
-        index = next((i for i, part in enumerate(release) if part), len(release) - 1)
-    else:
-        index = min(1, len(release) - 1)
+    first_nonzero = next((i for i, part in enumerate(release) if part), len(release) - 1)
+    index = first_nonzero if caret else min(1, len(release) - 1)
     return ".".join(str(part) for part in release[:index] + [release[index] + 1])
 
 

@@ -28,11 +28,9 @@ class Fact:
     evidence: tuple[str, ...]
 
     def holds(self, version: Version) -> bool:
-        if self.since is not None and version < self.since:
-            return False
-        if self.until is not None and version >= self.until:
-            return False
-        return True
+        started = self.since is None or version >= self.since
+        ended = self.until is not None and version >= self.until
+        return started and not ended
 
     def range_text(self) -> str:
         if self.since and self.until:
@@ -269,14 +267,21 @@ def release(version: Version) -> str:
     return f"{version.major}.{version.minor}"
 
 
+def _bound(version: Version | None, fact_id: str) -> Version:
+    """A fact's since/until, which messages only ask of facts that have it."""
+    if version is None:
+        raise ValueError(f"fact {fact_id!r} has no such bound")
+    return version
+
+
 def since(fact_id: str) -> str:
     """The release a fact starts to hold in, for messages ("added in 1.37")."""
-    return release(FACTS[fact_id].since)
+    return release(_bound(FACTS[fact_id].since, fact_id))
 
 
 def until(fact_id: str) -> str:
     """The first release a fact no longer holds in, for messages ("before 1.59")."""
-    return release(FACTS[fact_id].until)
+    return release(_bound(FACTS[fact_id].until, fact_id))
 
 
 def parse_version(text: str) -> Version:

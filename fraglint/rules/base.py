@@ -12,8 +12,9 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Iterator
+from typing import ClassVar
 
 from packaging.version import Version
 
@@ -26,7 +27,6 @@ from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
-
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
 # `box.write("x")  # [outside-container-write]`: pylint's functional-test marker, at a line's end.

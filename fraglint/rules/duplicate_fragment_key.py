@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model.fragments import Site
@@ -106,9 +106,9 @@ costs()
                 earlier = next((f for f in fragments[:position] if runs.get(f.function, set()) & mine), None)
                 if earlier is None:
                     continue
-                value = fragment.kwarg("key")
+                value = fragment.kwarg("key")  # present: the fragment has a key
                 yield Finding(
-                    Site(fragment.site.path, value.site or fragment.site.site),
+                    Site(fragment.site.path, (value.site if value is not None else None) or fragment.site.site),
                     f'fragment key "{key}" is already used by fragment `{earlier.name}`, called in the same run; '
                     "Streamlit raises a duplicate-key error",
                     related=((earlier.site, f"`{earlier.name}` declares the key here"),),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
@@ -95,10 +95,8 @@ live()
         if version < versions.FIRST_WITH_FRAGMENTS:
             missing.add("experimental_fragment")
         for reference in ctx.model.discovery.streamlit_references(missing):
-            if reference.api == "fragment":
-                since = versions.since("fragment-exists")
-            else:
-                since = versions.release(versions.FIRST_WITH_FRAGMENTS)
+            is_fragment = reference.api == "fragment"
+            since = versions.since("fragment-exists") if is_fragment else versions.release(versions.FIRST_WITH_FRAGMENTS)
             yield Finding(
                 reference.site,
                 f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model.fragments import Site
@@ -72,8 +72,8 @@ charts()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for fragment in ctx.model.fragments.values():
             if fragment.key in RESERVED:
-                value = fragment.kwarg("key")
+                value = fragment.kwarg("key")  # present: the fragment has a key
                 yield Finding(
-                    Site(fragment.site.path, value.site or fragment.site.site),
+                    Site(fragment.site.path, (value.site if value is not None else None) or fragment.site.site),
                     f'fragment key "{fragment.key}" is reserved by `st.rerun`; Streamlit raises StreamlitAPIException',
                 )

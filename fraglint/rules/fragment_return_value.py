@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.index import summary
 from fraglint.model.fragments import Site

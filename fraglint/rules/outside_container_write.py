@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.model import versions
 from fraglint.model.containers import Write
@@ -147,6 +147,7 @@ poll(st.container())
 
     def finding(self, fragment, write: Write) -> Finding:
         container = write.container
+        assert container is not None  # the rule only reports writes into a known outside container
         related = outside_write_related(write)
         return Finding(
             write.site(),

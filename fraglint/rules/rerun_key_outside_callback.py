@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
@@ -79,8 +79,8 @@ if st.button("All"):
         app_reach = ctx.model.app_reach
         fragment_reach = ctx.model.fragment_reach
         for rerun in ctx.model.reruns.all:
-            if rerun.request.scope is not RerunScope.KEY:
-                continue
+            if rerun.request.scope is not RerunScope.KEY or rerun.request.value is None:
+                continue  # a KEY request always carries the value it read its key from
             key = rerun.function
             if key in app_reach:
                 where = "the script body" if key.qualname == MODULE_SCOPE else f"`{key.qualname}`, called from the script body"

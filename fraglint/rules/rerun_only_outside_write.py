@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
@@ -209,6 +209,7 @@ box.write("the app's own write reserves nothing for the fragment")
 
     def finding(self, fragment: Fragment, found: RerunOnlyWrite) -> Finding:
         write, container, reason = found.write, found.write.container, found.reason
+        assert container is not None  # the model only finds writes into a known outside container
         related = ((found.condition, f"a full run can skip this branch: {reason}"),) + outside_write_related(write)
         return Finding(
             write.site(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
@@ -120,6 +120,9 @@ ticker()
                 )
             else:
                 key = rerun.function
-                where = "at module level" if key.qualname == MODULE_SCOPE else f"in `{key.qualname}`, which runs outside any fragment"
+                where = (
+                    "at module level" if key.qualname == MODULE_SCOPE
+                    else f"in `{key.qualname}`, which runs outside any fragment"
+                )
                 message = f"`{written}` {where}; Streamlit raises StreamlitAPIException there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))

@@ -24,7 +24,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import oracle_harness as harness  # noqa: E402
+import oracle_harness as harness
 
 
 def pytest_configure(config):

@@ -127,7 +127,7 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.out_path = workdir / "server.out"
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = dict(os.environ)
         env.update(ORACLE_LOG=str(self.log_path), PYTHONUNBUFFERED="1",
                    STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", HOME=str(self.workdir))
@@ -246,8 +246,8 @@ class Page:
         start = time.monotonic()
         while time.monotonic() - start < timeout:
             lines = _read_markers(self.log_path)
-            since = lines[max(i for i, l in enumerate(lines) if l.startswith("@@step:")) + 1:] \
-                if any(l.startswith("@@step:") for l in lines) else lines
+            since = lines[max(i for i, line in enumerate(lines) if line.startswith("@@step:")) + 1:] \
+                if any(line.startswith("@@step:") for line in lines) else lines
             if "end" in since or self.page.locator('[data-testid="stException"]').count():
                 return
             self.page.wait_for_timeout(100)
@@ -312,7 +312,7 @@ def _sidebar_count(page, text: str) -> int:
 
 def _read_markers(log_path: Path) -> list[str]:
     try:
-        return [l.rstrip("\n") for l in open(log_path) if l.strip()]
+        return [line.rstrip("\n") for line in open(log_path) if line.strip()]
     except OSError:
         return []
 
@@ -368,7 +368,7 @@ def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
                 pg.wait_for_script_end(timeout=20.0)
                 pg.settle(min_wait=0.3, timeout=case.settle_timeout)
                 steps = [("initial", None)] + list(case.steps)
-                for i, (name, action) in enumerate(steps):
+                for _i, (name, action) in enumerate(steps):
                     problem = None
                     if action is not None:
                         pg.mark(name)
@@ -421,9 +421,9 @@ def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
                 obs["markers_truncated"] = True
                 markers = markers[:30]
             obs["markers"] = markers
-        warn = [l.strip() for l in server_out.splitlines()
-                if re.search(r"deprecat|warning|Error|Exception", l, re.I)
-                and "gatherUsageStats" not in l]
+        warn = [line.strip() for line in server_out.splitlines()
+                if re.search(r"deprecat|warning|Error|Exception", line, re.I)
+                and "gatherUsageStats" not in line]
         if warn:
             result["server_log"] = warn[:12]
     except Exception as e:  # a harness failure is recorded, not raised

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import oracle_harness as harness  # noqa: E402
-from oracle_cases import CASES, by_name  # noqa: E402
+import oracle_harness as harness
+from oracle_cases import CASES, by_name
 
 _BROWSER = None
 
@@ -211,7 +211,7 @@ def write_report(releases: list[str] | None = None, timing: str = "") -> Path:
         for r in rels:
             obs = data[r]["cases"].get(c.name, {})
             items = [a for st in obs.get("steps", []) for a in st.get("alerts", [])]
-            items += [f"(server log) {l}" for l in obs.get("server_log", [])]
+            items += [f"(server log) {line}" for line in obs.get("server_log", [])]
             for a in items:
                 seen2.setdefault(a[:200], [])
                 if r not in seen2[a[:200]]:

@@ -15,9 +15,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 import oracle_harness as harness
+import pytest
 from conftest import fraglint_command
 from oracle_cases import CASES, Case
 
@@ -65,7 +64,7 @@ def fraglint_verdicts() -> dict:
     jobs = [(r, c) for r in _releases() for c in CASES]
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda rc: _run_one(cmd, *rc), jobs))
-    return {(r, c.name): res for (r, c), res in zip(jobs, results)}
+    return {(r, c.name): res for (r, c), res in zip(jobs, results, strict=True)}
 
 
 @pytest.mark.parametrize("release", _releases())

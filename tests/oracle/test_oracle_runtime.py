@@ -8,11 +8,9 @@ docs (docs/oracle-results.md via run_oracle.py) and fraglint's version facts tog
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 import oracle_harness as harness
+import pytest
 from oracle_cases import CASES, Case
 
 pytestmark = pytest.mark.oracle
@@ -65,7 +63,7 @@ def compare(case: Case, release: str, obs: dict) -> list[str]:
             # races the runtime loses only sometimes (e.g. a timer tick after a full rerun)
             shown = [x for x in shown if not any(o in x for o in exp.get("exc_optional", []))]
             want = exp["exc"]
-            if len(shown) != len(want) or any(w not in s for w, s in zip(want, shown)):
+            if len(shown) != len(want) or any(w not in s for w, s in zip(want, shown, strict=True)):
                 problems.append(f"{where}: exceptions {shown} != expected substrings {want}")
         if "alert" in exp and not any(exp["alert"] in a for a in got.get("alerts", [])):
             problems.append(f"{where}: no alert containing {exp['alert']!r} in {got.get('alerts')}")

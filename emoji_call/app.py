@@ -1,2 +1,0 @@
-import streamlit as st
-x = '😀'; st.fragment(print)

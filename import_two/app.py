@@ -1,1 +1,0 @@
-from streamlit import fragment as a, fragment as b

@@ -1,1 +1,0 @@
-from streamlit import fragment, fragment as b

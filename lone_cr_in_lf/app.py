@@ -1,2 +1,0 @@
-import streamlit as st
-x = 1y = st.fragment

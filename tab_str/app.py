@@ -1,2 +1,0 @@
-import streamlit as st
-x = '		'; y = st.fragment
