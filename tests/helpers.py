@@ -57,3 +57,17 @@ def cli_json(*args: str, cwd=None) -> list[dict]:
     return json.loads(result.stdout)
 
 
+
+
+async def start_lsp_session(lsp_client, root: Path) -> None:
+    """Initialise a real language-server session over `root`, with VS Code's capabilities."""
+    from lsprotocol import types as lsp
+    from pytest_lsp import client_capabilities
+
+    params = lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=root.as_uri(),
+        workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="shop")],
+    )
+    await lsp_client.initialize_session(params)
+    lsp_client.root = root

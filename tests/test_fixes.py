@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import run_cli
+from helpers import run_cli, start_lsp_session
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 VERSION = "1.45.0"  # st.fragment exists and st.experimental_fragment is deprecated: a fix is offered
 SMALL = b"import streamlit as st\nf = st.experimental_fragment\n"
@@ -251,13 +251,7 @@ def test_overlapping_fixes_apply_the_first(tmp_path):
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "fraglint", "lsp"]))
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    params = lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=tmp_path.as_uri(),
-        workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="shop")],
-    )
-    await lsp_client.initialize_session(params)
-    lsp_client.root = tmp_path
+    await start_lsp_session(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from helpers import start_lsp_session
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from fraglint.suppressions import noqa_edit
 
@@ -45,13 +46,7 @@ FILES = {
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    params = lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=tmp_path.as_uri(),
-        workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="shop")],
-    )
-    await lsp_client.initialize_session(params)
-    lsp_client.root = tmp_path
+    await start_lsp_session(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import run_cli
+from helpers import run_cli, start_lsp_session
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 PYPROJECT = '[project]\nname = "isolation"\nversion = "0"\n'
 GOOD = (
@@ -266,13 +266,7 @@ def test_a_worker_killed_by_a_file_costs_only_that_file(tmp_path):
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["streamlit==1.45.0"]\n')
     (tmp_path / "app.py").write_text(GOOD)
-    params = lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
-        root_uri=tmp_path.as_uri(),
-        workspace_folders=[lsp.WorkspaceFolder(uri=tmp_path.as_uri(), name="shop")],
-    )
-    await lsp_client.initialize_session(params)
-    lsp_client.root = tmp_path
+    await start_lsp_session(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
 
