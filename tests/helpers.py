@@ -71,3 +71,17 @@ async def start_lsp_session(lsp_client, root: Path) -> None:
     )
     await lsp_client.initialize_session(params)
     lsp_client.root = root
+
+
+def write_raw_project(root: Path, files: dict[str, str | bytes], pyproject: str) -> Path:
+    """Write `files` as given (bytes verbatim, text as UTF-8) under `root`, with a pyproject.toml."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import run_cli, write_raw_project
 
 PYPROJECT = '[project]\nname = "bad-input"\nversion = "0"\n'
 GOOD = (
@@ -41,16 +41,7 @@ class Run:
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_raw_project(root, files, PYPROJECT)
 
 
 def check(root: Path, *paths: str, extra: tuple[str, ...] = ()) -> Run:

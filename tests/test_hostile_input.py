@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import write_raw_project
 
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
 JSON_FORMATS = {"json", "sarif", "gitlab"}
@@ -72,16 +73,7 @@ def _memory_guard() -> None:
 
 
 def project(root: Path, files: dict[str, str | bytes]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_raw_project(root, files, PYPROJECT)
 
 
 def strings(value) -> list[str]:
