@@ -179,6 +179,7 @@ def test_sarif_rules_results_related_and_fixes(tmp_path):
     assert sidebar["name"] == "fragment-sidebar-call"
     assert sidebar["defaultConfiguration"]["level"] == "error"
     assert "## Why is this bad?" in sidebar["help"]["markdown"] and sidebar["shortDescription"]["text"]
+    assert sidebar["helpUri"].endswith("/docs/rules.md#fragment-sidebar-call-frg105")
     by_rule = {r["ruleId"]: r for r in run["results"]}
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
