@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 from fraglint import __version__
 from fraglint.diagnostics import Diagnostic, Severity, Span
-from fraglint.report import RenderOptions
-from fraglint.result import CheckResult
 from fraglint.links import HOMEPAGE as INFORMATION_URI
 from fraglint.links import rule_url
+from fraglint.report import RenderOptions
+from fraglint.result import CheckResult
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.safe_text import valid_unicode_data
 
