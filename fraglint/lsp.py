@@ -39,6 +39,8 @@ from pygls.lsp.server import LanguageServer
 
 from fraglint import __version__, fixes, lsp_io
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
+from fraglint.links import RULES_PAGE, rule_url
+from fraglint.rules import BY_NAME as RULES
 from fraglint.suppressions import noqa_edit
 from fraglint.workspace import Workspace
 
@@ -141,6 +143,7 @@ class FraglintLanguageServer(LanguageServer):
         self.last_change: dict[str, float] = {}  # uri -> loop time of its last scheduled check
         self.published: dict[str, Published] = {}
         self.tasks: set[asyncio.Task] = set()
+        self.rules_page = RULES_PAGE  # where codeDescription links point; `docsUrl` in initializationOptions
 
     def start_io(self, stdin=None, stdout=None) -> None:
         """Serve on stdio through fraglint's framing (`lsp_io`: pygls's read loop cannot resynchronise)."""
@@ -259,13 +262,16 @@ class FraglintLanguageServer(LanguageServer):
             uri, other = self.client_range(location.path, location.span, document)
             related.append(lsp.DiagnosticRelatedInformation(location=lsp.Location(uri=uri, range=other), message=location.message or "related"))
         severity = lsp.DiagnosticSeverity.Error if d.severity is Severity.ERROR else lsp.DiagnosticSeverity.Warning
+        rule = RULES.get(d.name)  # None for input diagnostics (syntax-error, ...), which have no page of their own
         return lsp.Diagnostic(
             range=client,
             message=f"{d.message} [{d.name}]",
             severity=severity,
             code=d.code,
+            code_description=lsp.CodeDescription(href=rule_url(d.name, d.code, self.rules_page)) if rule else None,
             source=SOURCE,
             related_information=related or None,
+            tags=[lsp.DiagnosticTag.Deprecated] if rule is not None and rule.reports_deprecated_api else None,
             data={"name": d.name, "fixable": d.fix is not None},
         )
 
@@ -358,6 +364,11 @@ def _guarded(what: str, fallback: Callable[[], object] = lambda: None):
 def make_server() -> FraglintLanguageServer:
     server = FraglintLanguageServer()
 
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: FraglintLanguageServer, params: lsp.InitializeParams) -> None:
+        # Synchronous: pygls runs it inside its own initialize handler, before answering.
+        ls.rules_page = _rules_page(params.initialization_options, ls.rules_page)
+
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @_guarded("didOpen")
     async def did_open(ls: FraglintLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
@@ -420,6 +431,12 @@ def make_server() -> FraglintLanguageServer:
         return await ls.hover(params)
 
     return server
+
+
+def _rules_page(options: object, default: str) -> str:
+    """`{"docsUrl": "https://..."}` from the client points rule links at a mirror; anything else keeps the default."""
+    url = options.get("docsUrl") if isinstance(options, dict) else None
+    return url if isinstance(url, str) and url.startswith(("https://", "http://", "file://")) else default
 
 
 def serve() -> None:

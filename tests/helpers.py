@@ -59,7 +59,7 @@ def cli_json(*args: str, cwd=None) -> list[dict]:
 
 
 
-async def start_lsp_session(lsp_client, root: Path) -> None:
+async def start_lsp_session(lsp_client, root: Path, initialization_options: object = None) -> None:
     """Initialise a real language-server session over `root`, with VS Code's capabilities."""
     from lsprotocol import types as lsp
     from pytest_lsp import client_capabilities
@@ -68,6 +68,7 @@ async def start_lsp_session(lsp_client, root: Path) -> None:
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=root.as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name="shop")],
+        initialization_options=initialization_options,
     )
     await lsp_client.initialize_session(params)
     lsp_client.root = root

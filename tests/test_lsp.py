@@ -114,12 +114,16 @@ async def test_diagnostics_edit_code_action_and_hover(client: LanguageClient):
     assert deprecated.source == "fraglint" and deprecated.severity == lsp.DiagnosticSeverity.Warning
     assert "experimental-fragment" in deprecated.message
     assert (deprecated.range.start.character, deprecated.range.end.character) == (1, 25)
+    # Editors strike deprecated API through and link the code to the rule's documentation.
+    assert list(deprecated.tags) == [lsp.DiagnosticTag.Deprecated]
+    assert deprecated.code_description.href == "https://github.com/fraglint/fraglint/blob/main/docs/rules.md#experimental-fragment-frg108"
 
     # An unsaved edit: a sidebar widget inside the fragment is an error on 1.45 (the pin).
     editor.replace(editor.text.replace('    st.button("refresh")', '    st.sidebar.button("refresh")'))
     found = await editor.codes([("FRG108", 4), ("FRG105", 7)])
     sidebar = next(d for d in found if d.code == "FRG105")
     assert sidebar.severity == lsp.DiagnosticSeverity.Error
+    assert sidebar.tags is None and sidebar.code_description.href.endswith("#fragment-sidebar-call-frg105")
 
     # The rule's own fix, as a quick fix that edits the buffer.
     actions = await client.text_document_code_action_async(
@@ -154,6 +158,22 @@ async def test_diagnostics_edit_code_action_and_hover(client: LanguageClient):
     assert "reruns fragment `live`" in inside and "lines 5-7" in inside
     assert "whole app" in await editor.hover(10, "button")
     assert await editor.hover(1, "import") is None
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def mirror_client(lsp_client: LanguageClient, tmp_path: Path):
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    await start_lsp_session(lsp_client, tmp_path, {"docsUrl": "https://docs.example.org/fraglint/rules.html"})
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_rule_links_follow_the_clients_docs_url(mirror_client: LanguageClient):
+    editor = Editor(mirror_client, mirror_client.root / "app.py", APP)
+    (found,) = await editor.codes([("FRG108", 4)])
+    assert found.code_description.href == "https://docs.example.org/fraglint/rules.html#experimental-fragment-frg108"
 
 
 @pytest.mark.asyncio

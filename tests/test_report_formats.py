@@ -179,6 +179,7 @@ def test_sarif_rules_results_related_and_fixes(tmp_path):
     assert sidebar["name"] == "fragment-sidebar-call"
     assert sidebar["defaultConfiguration"]["level"] == "error"
     assert "## Why is this bad?" in sidebar["help"]["markdown"] and sidebar["shortDescription"]["text"]
+    assert sidebar["helpUri"].endswith("/docs/rules.md#fragment-sidebar-call-frg105")
     by_rule = {r["ruleId"]: r for r in run["results"]}
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -265,3 +266,40 @@ def test_every_format_renders_a_fix_and_related_locations(tmp_path):
     )
     for name in ("github", "sarif", "gitlab", "junit"):
         assert render(name, [d], str(tmp_path)).strip(), name
+
+
+FULL_APP = """\
+import streamlit as st
+
+log = st.container()
+
+@st.experimental_fragment
+def feed():
+    if st.button("more"):
+        with log:
+            st.write("a")
+        log.write("b")
+
+feed()
+"""
+
+
+def test_full_format_frames_related_places_marks_fixes_and_says_a_scope_once(tmp_path):
+    write_project(tmp_path, {"app.py": FULL_APP})
+    out = run_cli("check", "--output-format", "full", "--streamlit-version", "1.45", "--no-cache", ".", cwd=tmp_path).stdout
+    blocks = [block for block in out.split("\n\n") if block.startswith("app.py:")]
+    fixable = [block for block in blocks if "FRG108" in block.splitlines()[0]]
+    assert fixable and all(block.splitlines()[0].split("FRG108 ", 1)[1].startswith("[*] [experimental-fragment]") for block in fixable)
+    assert all("[*]" not in block.splitlines()[0] for block in blocks if block not in fixable)
+    writes = [block for block in blocks if "outside-container-write" in block.splitlines()[0]]
+    assert len(writes) == 2, out
+    # The related place (where the container was made) has a frame of its own, underlined with `-`.
+    first = writes[0].splitlines()
+    made = next(i for i, line in enumerate(first) if "container created here" in line)
+    assert first[made + 2] == " 3 | log = st.container()" and set(first[made + 3].split("|", 1)[1].strip()) == {"-"}
+    # `=` notes sit on the gutter's `|`.
+    gutter = first[1].index("|")
+    assert all(line.index("=") == gutter for line in first if line.lstrip().startswith("= "))
+    # The fragment's scope note is said in full once, then pointed back to.
+    notes = [line for block in writes for line in block.splitlines() if "= scope:" in line]
+    assert len(notes) == 2 and "as for" not in notes[0] and notes[1].endswith("above") and "app.py:9:" in notes[1]

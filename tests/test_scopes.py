@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from helpers import run_cli, write_project
+
+REPO = Path(__file__).resolve().parent.parent
 
 GUIDE_APP = """
 import streamlit as st
@@ -212,12 +216,36 @@ def test_text_and_mermaid_formats(tmp_path):
     assert text.returncode == 0, text.stderr
     assert "fragment `toggle_and_text`" in text.stdout and "reruns the whole app" in text.stdout
     mermaid = run_cli("scopes", "--format", "mermaid", ".", cwd=tmp_path)
-    assert mermaid.stdout.startswith("flowchart TD\n")
-    assert "-. reruns .->" in mermaid.stdout and "<br/>" in mermaid.stdout
+    assert mermaid.stdout.startswith("flowchart LR\n")
+    assert 'subgraph S1["fragment toggle_and_text"]' in mermaid.stdout
 
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@contextlib.contextmanager
+def _browser_page(page: Path, errors: list[str]):
+    """The page open in headless Chromium (Debian's, driven by Playwright); console errors collected."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    browser_path = _chromium()
+    if browser_path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing on CI: run tests/oracle/setup.sh")
+        pytest.skip("chromium is not installed (bash tests/oracle/setup.sh installs it)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=browser_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        try:
+            tab = browser.new_page(viewport={"width": 1000, "height": 800})
+            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(page.as_uri())
+            yield tab
+        finally:
+            browser.close()
 
 
 def test_html_is_self_contained_and_renders_in_a_real_browser(tmp_path):
@@ -227,32 +255,55 @@ def test_html_is_self_contained_and_renders_in_a_real_browser(tmp_path):
     assert result.returncode == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page, "the page must not load anything from the network"
-    assert "reruns fragment toggle_and_text" in page
-    playwright = pytest.importorskip("playwright.sync_api")
-    browser_path = _chromium()
-    if browser_path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing on CI: run tests/oracle/setup.sh")
-        pytest.skip("chromium is not installed (bash tests/oracle/setup.sh installs it)")
+    assert "reruns fragment 'toggle_and_text'" in page.replace("&#x27;", "'")
     errors: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=browser_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        )
-        try:
-            tab = browser.new_page()
-            tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            tab.on("pageerror", lambda error: errors.append(str(error)))
-            tab.goto(out.as_uri())
-            shot = tmp_path / "scopes.png"
-            tab.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 5_000
-            assert tab.locator("[data-scope='fragment:1']").count() == 4
-            assert tab.locator(".note").count() == 7
-        finally:
-            browser.close()
+    with _browser_page(out, errors) as tab:
+        shot = tmp_path / "scopes.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5_000
+        assert tab.locator("[data-scope='fragment:1']").count() == 4
+        assert tab.locator(".note").count() == 7
     assert errors == []
+
+
+def test_html_gutter_badges_and_legend_on_a_multipage_app(tmp_path):
+    """Badges that overflow wrap instead of squeezing the line numbers; a badge does not repeat the
+    file and line it sits on but says what the rerun redraws; each entry's chip names its file."""
+    project = tmp_path / "shop"
+    shutil.copytree(REPO / "fixtures" / "multipage_clean", project)
+    out = tmp_path / "scopes.html"
+    result = run_cli("scopes", "--format", "html", "-o", str(out), ".", cwd=project)
+    assert result.returncode == 0, result.stderr
+    errors: list[str] = []
+    with _browser_page(out, errors) as tab:
+        tab.screenshot(path=str(tmp_path / "multipage.png"), full_page=True)
+        widths = tab.eval_on_selector_all(".no", "nodes => nodes.map(n => Math.round(n.getBoundingClientRect().width))")
+        assert len(widths) > 40 and len(set(widths)) == 1, f"the gutter changes width: {sorted(set(widths))}"
+        line_33 = tab.locator(".line", has=tab.locator(".no", has_text="33")).first
+        badges = line_33.locator(".note").all_inner_texts()
+        assert len(badges) == 2 and all("app.py:33" not in badge for badge in badges), badges
+        assert all("redraws 11, 0 frozen" in badge for badge in badges), badges
+        chips = tab.locator(".legend span").all_inner_texts()
+        assert len(chips) == len(set(chips)) == 5, chips
+        assert "app: full run of app.py" in chips and "app: full run of pages/2_Settings.py" in chips
+    assert errors == []
+
+
+def test_mermaid_has_a_subgraph_per_entry_and_fragment(tmp_path):
+    project = tmp_path / "shop"
+    shutil.copytree(REPO / "fixtures" / "multipage_clean", project)
+    mermaid = run_cli("scopes", "--format", "mermaid", ".", cwd=project).stdout
+    lines = mermaid.splitlines()
+    assert lines[0] == "flowchart LR"
+    titles = [line.strip() for line in lines if line.strip().startswith("subgraph ")]
+    assert [t.split('"')[1] for t in titles] == [
+        "app: app.py", "fragment filters", "fragment live_count every '15s'", "app: 2_Settings.py", "fragment settings_form",
+    ]
+    assert sum(line.strip() == "end" for line in lines) == len(titles)
+    assert '(["button Apply app.py:23"])' in mermaid and '(["download_button CSV views.py:9"])' in mermaid
+    # A trigger sits in the subgraph of the scope it reruns: the Apply button inside `filters`.
+    filters = mermaid.index('subgraph S1["fragment filters"]')
+    assert filters < mermaid.index("button Apply") < mermaid.index("end", filters)
 
 
 NESTED = """

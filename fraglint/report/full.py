@@ -1,4 +1,10 @@
-"""The default human format: a code frame with the span underlined, and the call chain."""
+"""The default human format: a code frame with the span underlined, related places with frames
+of their own, and notes aligned on the gutter, as rustc and ruff print them.
+
+A fragment's scope note (what its reruns do) is said in full once per run; later findings in the
+same fragment point back to it instead of repeating it word for word. `[*]` marks a finding
+`--fix` can fix, as in ruff.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +13,49 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from fraglint.diagnostics import Diagnostic, Severity
+from fraglint.diagnostics import Diagnostic, Severity, Span
 from fraglint.report import RenderOptions, SourceLines
 from fraglint.report.summary import summary_line
 from fraglint.result import CheckResult
 from fraglint.safe_text import printable
 
 _CONTEXT = 1
+_MAX_LINES = 6  # lines of a long span shown after its first
 
 
 def frame(d: Diagnostic, lines: list[str]) -> Text:
+    """The finding's lines with one line of context around them, its span underlined with `^`."""
+    style = "bold red" if d.severity is Severity.ERROR else "bold yellow"
+    return _frame(d.span, lines, _CONTEXT, "^", style)
+
+
+def _frame(span: Span, lines: list[str], context: int, mark: str, style: str, width: int = 0) -> Text:
+    """`width`: at least this wide a gutter, so a related place's frame lines up with the finding's."""
     text = Text()
-    if not lines or d.span.line > len(lines):
+    if not lines or span.line > len(lines):
         return text
-    first = max(1, d.span.line - _CONTEXT)
-    last = min(len(lines), d.span.end_line + _CONTEXT)
-    last = min(last, d.span.line + 6)
-    width = len(str(last))
+    first = max(1, span.line - context)
+    last = min(len(lines), span.end_line + context, span.line + _MAX_LINES)
+    width = max(width, _gutter(last))
     text.append(f"{'':>{width}} |\n", style="blue")
     for number in range(first, last + 1):
         raw = printable(lines[number - 1])  # a string literal may hold an escape sequence
         source = raw.expandtabs(4)
         text.append(f"{number:>{width}} | ", style="blue")
         text.append(source + "\n")
-        if d.span.line <= number <= d.span.end_line:
+        if span.line <= number <= span.end_line:
             # spans count characters of the raw line; the frame shows tabs expanded
-            start = _width(lines[number - 1], d.span.column) if number == d.span.line else len(source) - len(source.lstrip())
-            end = _width(lines[number - 1], d.span.end_column) if number == d.span.end_line else len(source)
+            start = _width(lines[number - 1], span.column) if number == span.line else len(source) - len(source.lstrip())
+            end = _width(lines[number - 1], span.end_column) if number == span.end_line else len(source)
             end = max(end, start + 1)
-            style = "bold red" if d.severity is Severity.ERROR else "bold yellow"
             text.append(f"{'':>{width}} | ", style="blue")
-            text.append(" " * start + "^" * (end - start) + "\n", style=style)
+            text.append(" " * start + mark * (end - start) + "\n", style=style)
     text.append(f"{'':>{width}} |\n", style="blue")
     return text
+
+
+def _gutter(last_line: int) -> int:
+    return len(str(last_line))
 
 
 def _width(line: str, column: int) -> int:
@@ -50,20 +66,36 @@ def _width(line: str, column: int) -> int:
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, highlight=False, width=200, soft_wrap=True)
     lines = SourceLines(result)
+    said: dict[str, str] = {}  # a scope note -> the finding that said it in full
     for d in result.diagnostics:
-        header = Text()
-        header.append(f"{printable(options.display_path(d.path))}:{d.span.line}:{d.span.column}: ", style="bold")
-        header.append(f"{d.code} ", style="bold red" if d.severity is Severity.ERROR else "bold yellow")
-        header.append(f"[{d.name}] ", style="cyan")
-        header.append(printable(d.message))
-        console.print(header)
-        console.print(frame(d, lines(d.path)), end="")
+        here = f"{printable(options.display_path(d.path))}:{d.span.line}:{d.span.column}"
+        console.print(_header(d, here))
+        source = lines(d.path)
+        console.print(frame(d, source), end="")
+        width = _gutter(min(len(source), d.span.end_line + _CONTEXT, d.span.line + _MAX_LINES))
+        note = " " * (width + 1) + "= "
         for related in d.related:
             where = f"{printable(options.display_path(related.path))}:{related.span.line}:{related.span.column}"
-            console.print(Text.assemble(("  = ", "blue"), (where, "bold"), f": {printable(related.message)}"))
+            console.print(Text.assemble((note, "blue"), (where, "bold"), f": {printable(related.message)}"))
+            console.print(_frame(related.span, lines(related.path), 0, "-", "blue", width), end="")
         for fact in d.scope_facts:
-            console.print(Text.assemble(("  = scope: ", "blue"), printable(fact)))
+            if fact in said:
+                console.print(Text.assemble((note + "scope: ", "blue"), f"as for {said[fact]} above"))
+            else:
+                said[fact] = here
+                console.print(Text.assemble((note + "scope: ", "blue"), printable(fact)))
         if d.fix is not None:
-            console.print(Text.assemble(("  = help: ", "blue"), printable(d.fix.message), " (fix available)"))
+            console.print(Text.assemble((note + "help: ", "blue"), printable(d.fix.message), " (fix available)"))
         console.print()
     console.print(Text(summary_line(result), style="bold"))
+
+
+def _header(d: Diagnostic, here: str) -> Text:
+    header = Text()
+    header.append(f"{here}: ", style="bold")
+    header.append(f"{d.code} ", style="bold red" if d.severity is Severity.ERROR else "bold yellow")
+    if d.fix is not None:
+        header.append("[*] ", style="bold cyan")
+    header.append(f"[{d.name}] ", style="cyan")
+    header.append(printable(d.message))
+    return header

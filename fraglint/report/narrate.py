@@ -9,6 +9,13 @@ from __future__ import annotations
 from fraglint.index.summary import CALL, ITEM, CallSite
 
 
+def rerun_effect(trigger: dict) -> str:
+    """`redraws 6, 5 frozen, 1 pile up`: what one trigger's rerun does to the page, as the
+    `scopes` text and HTML formats say it (from a trigger of `scopes_document`)."""
+    text = f"redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
+    return text + (f", {len(trigger['piles_up'])} pile up" if trigger["piles_up"] else "")
+
+
 def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_of) -> str | None:
     """The hover text from the interpreter: the triggers at this call and what each reruns.
 

@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from fraglint import __version__
 from fraglint.diagnostics import Diagnostic, Severity, Span
+from fraglint.links import HOMEPAGE as INFORMATION_URI
+from fraglint.links import rule_url
 from fraglint.report import RenderOptions
 from fraglint.result import CheckResult
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
@@ -25,7 +27,6 @@ from fraglint.safe_text import valid_unicode_data
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
-INFORMATION_URI = "https://github.com/fraglint/fraglint"
 
 
 def rule_descriptors() -> list[dict]:
@@ -49,6 +50,7 @@ def rule_descriptors() -> list[dict]:
             {
                 "id": rule.code,
                 "name": rule.name,
+                "helpUri": rule_url(rule.name, rule.code),
                 "shortDescription": {"text": rule.summary()},
                 "fullDescription": {"text": docs},
                 "help": {"text": docs, "markdown": docs},

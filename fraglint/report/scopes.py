@@ -23,6 +23,7 @@ from fraglint.index.facts import span_of
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
+from fraglint.report.narrate import rerun_effect
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
@@ -139,17 +140,29 @@ def _scope_label(scope: dict) -> str:
     return f"fragment `{scope['name']}` (instance called at {at})"
 
 
-def _trigger_title(trigger: dict) -> str:
-    at = f"{trigger['path']}:{trigger['line']}"
+def _trigger_title(trigger: dict, located: bool = True) -> str:
+    """`button 'Apply' (app.py:23)`; without the location where the reader already sees it."""
+    at = f" ({trigger['path']}:{trigger['line']})" if located else ""
     if trigger["kind"] == "timer":
-        return f"timer every {trigger['interval_seconds']}s ({at})" if trigger["interval_seconds"] else f"timer ({at})"
+        return f"timer every {trigger['interval_seconds']}s{at}" if trigger["interval_seconds"] else f"timer{at}"
     if trigger["kind"] == "rerun":
-        return f"{trigger['note']} ({at})"
+        return f"{trigger['note']}{at}"
     label = f" {trigger['label']!r}" if trigger["label"] else ""
     if trigger["kind"] == "callback":
-        return f"callback `{trigger['callback']}` of {trigger['widget']}{label} ({at})"
+        return f"callback `{trigger['callback']}` of {trigger['widget']}{label}{at}"
     prefix = "form submit" if trigger["kind"] == "form" else trigger["widget"]
-    return f"{prefix}{label} ({at})"
+    return f"{prefix}{label}{at}"
+
+
+def _rerun_target(trigger: dict) -> str:
+    return "the whole app" if trigger["scope"]["kind"] == "app" else f"fragment {trigger['scope']['name']!r}"
+
+
+def _scope_chip(scope: dict) -> str:
+    """A scope's name in a legend or a graph: which entry's full run, or which fragment instance."""
+    if scope["kind"] == "app":
+        return f"app: full run of {scope['path']}"
+    return f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
 
 
 # -- renderers ----------------------------------------------------------------------------------
@@ -190,10 +203,8 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] != scope["id"]:
             continue
-        verdict = f"-> reruns {'the whole app' if trigger['scope']['kind'] == 'app' else 'fragment ' + repr(trigger['scope']['name'])}"
-        detail = f"; redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
-        if trigger["piles_up"]:
-            detail += f", {len(trigger['piles_up'])} pile up"
+        verdict = f"-> reruns {_rerun_target(trigger)}"
+        detail = f"; {rerun_effect(trigger)}"
         if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
             detail += f"; {trigger['note']}"
         if trigger.get("after_stop"):
@@ -208,23 +219,49 @@ def _mermaid_text(text: str) -> str:
 
 
 def render_mermaid(document: dict, out: TextIO) -> None:
+    """Left to right: one subgraph per entry's full run and per fragment instance, holding the
+    widgets and timers that rerun it; short labels (a name and a line), details in the other formats."""
     document = cast(dict, printable_data(document))
-    lines = ["flowchart TD"]
     ids = {scope["id"]: f"S{index}" for index, scope in enumerate(document["scopes"])}
-    for scope in document["scopes"]:
-        label = [f"app: {scope['path']}"] if scope["kind"] == "app" else [f"fragment {scope['name']}", f"called at {scope['path']}:{scope['line']}"]
-        if scope.get("run_every"):
-            label.append(f"run_every={scope['run_every']}")
-        shape = ('[["', '"]]') if scope["kind"] == "app" else ('["', '"]')
-        text = "<br/>".join(_mermaid_text(part) for part in label)
-        lines.append(f"  {ids[scope['id']]}{shape[0]}{text}{shape[1]}")
-        if scope["parent"]:
-            lines.append(f"  {ids[scope['parent']]} --> {ids[scope['id']]}")
+    by_scope: dict[str, list[tuple[int, dict]]] = {}
     for index, trigger in enumerate(document["triggers"]):
-        node = f"T{index}"
-        lines.append(f'  {node}(["{_mermaid_text(_trigger_title(trigger))}"])')
-        lines.append(f"  {node} -. reruns .-> {ids[trigger['scope']['id']]}")
+        by_scope.setdefault(trigger["scope"]["id"], []).append((index, trigger))
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
+    lines = ["flowchart LR"]
+
+    def subgraph(scope: dict, indent: str) -> None:
+        if scope["kind"] == "app":
+            title = f"app: {os.path.basename(scope['path'])}"
+        else:
+            title = f"fragment {scope['name']}" + (f" every {scope['run_every']}" if scope.get("run_every") else "")
+        lines.append(f'{indent}subgraph {ids[scope["id"]]}["{_mermaid_text(title)}"]')
+        lines.append(f"{indent}  direction TB")
+        for index, trigger in by_scope.get(scope["id"], []):
+            lines.append(f'{indent}  T{index}(["{_mermaid_text(_short_trigger(trigger))}"])')
+        for child in scope["children"]:
+            subgraph(by_id[child], indent + "  ")
+        lines.append(f"{indent}end")
+
+    for scope in document["scopes"]:
+        if scope["parent"] is None or scope["parent"] not in by_id:
+            subgraph(scope, "  ")
     out.write("\n".join(lines) + "\n")
+
+
+def _short_trigger(trigger: dict) -> str:
+    """`button Apply app.py:23`: what fires and where; the subgraph it sits in says what reruns."""
+    if trigger["kind"] == "timer":
+        what = "timer"
+    elif trigger["kind"] == "rerun":
+        what = "st.rerun"
+    elif trigger["kind"] == "callback":
+        what = f"callback {trigger['callback']}"
+    else:
+        what = "form submit" if trigger["kind"] == "form" else str(trigger["widget"])
+        if trigger["label"]:
+            label = str(trigger["label"])
+            what += f" {label[:24]}{'...' if len(label) > 24 else ''}"
+    return f"{what} {os.path.basename(str(trigger['path']))}:{trigger['line']}"
 
 
 _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#f1f8e9", "#ede7f6"]
@@ -241,23 +278,26 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
                     line_scope[(function["path"], line)] = scope["id"]
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
-        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"fragment {trigger['scope']['name']}"
-        notes.setdefault((trigger["path"], trigger["line"]), []).append(f"{_trigger_title(trigger)} reruns {target}")
+        # The badge sits on the trigger's own line: it does not repeat the file and line.
+        text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger)}: {rerun_effect(trigger)}"
+        notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
     files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>fraglint scopes</title><style>",
         "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}pre{margin:0}",
-        ".line{display:flex;font-family:ui-monospace,monospace;font-size:13px;white-space:pre}",
-        ".no{color:#888;width:4em;text-align:right;padding-right:1em;user-select:none}",
-        ".note{margin-left:1.5em;background:#263238;color:#fff;border-radius:4px;padding:0 .5em;font-family:system-ui}",
+        # The gutter and the code never shrink; badges wrap after them instead of squeezing them.
+        ".line{display:flex;align-items:flex-start;font-family:ui-monospace,monospace;font-size:13px;white-space:pre}",
+        ".no{flex:0 0 4em;color:#888;text-align:right;padding-right:1em;user-select:none}",
+        ".line code{flex:0 0 auto}",
+        ".notes{flex:1 1 12em;display:flex;flex-wrap:wrap;gap:.2em .5em;margin-left:1.5em;white-space:normal}",
+        ".note{background:#263238;color:#fff;border-radius:4px;padding:0 .5em;font-family:system-ui}",
         ".legend span{display:inline-block;padding:.2em .6em;margin:.2em;border-radius:4px}",
         "h2{font-size:1.1rem;margin-top:2rem}</style></head><body>",
         f"<h1>What reruns when the user acts</h1><p>Target: Streamlit {_html(document['streamlit_version'])}. "
         f"Entries: {_html(', '.join(document['entries']))}.</p><div class='legend'>",
     ]
     for scope in document["scopes"]:
-        label = "app (full run)" if scope["kind"] == "app" else f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
-        parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(label)}</span>")
+        parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(_scope_chip(scope))}</span>")
     parts.append("</div>")
     for path in files:
         source = _read(path, options)
@@ -265,7 +305,8 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
         for number, text in enumerate(source, start=1):
             scope_id = line_scope.get((path, number))
             background = colors.get(scope_id, "#fff") if scope_id else "#fff"
-            note = "".join(f"<span class='note'>{_html(n)}</span>" for n in notes.get((path, number), []))
+            badges = "".join(f"<span class='note'>{_html(n)}</span>" for n in notes.get((path, number), []))
+            note = f"<span class='notes'>{badges}</span>" if badges else ""
             parts.append(
                 f"<div class='line' style='background:{background}' data-scope='{scope_id or ''}'>"
                 f"<span class='no'>{number}</span><code>{_html(text) or ' '}</code>{note}</div>"

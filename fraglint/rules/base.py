@@ -139,6 +139,7 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     facts: ClassVar[tuple[str, ...]] = ()  # version facts; the rule applies where all hold
     reads: ClassVar[tuple[str, ...]] = ()  # further facts its check consults (for the docs)
+    reports_deprecated_api: ClassVar[bool] = False  # editors strike such findings through (LSP `deprecated` tag)
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 

@@ -43,6 +43,7 @@ class ExperimentalFragment(Rule):
     name = "experimental-fragment"
     facts = ("fragment-exists",)
     reads = ('experimental-fragment-exists', 'experimental-fragment-deprecated')
+    reports_deprecated_api = True
 
     VALID = [
         Example(

@@ -15,6 +15,13 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 /usr/bin/chromium --version
 
+# Debian's Neovim (0.7.2 on Debian 12) for tests/test_neovim.py, the documented editor set-up.
+if ! command -v nvim >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends neovim >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends neovim >/dev/null; }
+fi
+nvim --version | head -1
+
 "$PY" -c "import uv, playwright" 2>/dev/null || "$PY" -m pip install -q "uv>=0.4" "playwright>=1.40" packaging
 "$PY" -c "import importlib.metadata as m; print('uv', m.version('uv'), 'playwright', m.version('playwright'))"
 
