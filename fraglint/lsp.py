@@ -266,7 +266,7 @@ class FraglintLanguageServer(LanguageServer):
             code=d.code,
             source=SOURCE,
             related_information=related or None,
-            data={"name": d.name, "fixable": d.fix is not None},
+            data={"name": d.name, "fixable": d.fix is not None, **({"releases": d.releases.as_dict()} if d.releases else {})},
         )
 
     # -- features ---------------------------------------------------------------------------
