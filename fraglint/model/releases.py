@@ -38,6 +38,8 @@ def _run_text(first: Version, last: Version) -> str:
     """Releases named as messages name them: whole minors as `1.45`, a part of one in full."""
     start = versions.release(first) if _first_of_minor(first) else str(first)
     end = versions.release(last) if _last_of_minor(last) else str(last)
+    if first == last and start != end:  # one release, not its whole minor
+        return str(first)
     return start if start == end else f"{start}-{end}"
 
 
