@@ -67,6 +67,7 @@ class Settings:
     # How these settings were asked for, to resolve a sub-folder's own configuration the same way
     # (`fraglint.settings`); None: these settings hold for every file (tests, `--config`).
     request: object | None = field(default=None, repr=False, compare=False)
+    resolved_for: str | None = field(default=None, repr=False, compare=False)  # the folder resolved from
 
     @property
     def target_version(self) -> Version:

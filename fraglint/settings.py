@@ -61,6 +61,8 @@ def _resolve(start: str, request: Request, below: Settings | None) -> Settings:
         settings = load_settings(start, _nearest_config(start, below.root) or below.config_file)
         settings.root, settings.cache_dir = below.root, below.cache_dir
     settings.request = request if request.config is None else None
+    start_directory = os.path.abspath(start)
+    settings.resolved_for = start_directory if os.path.isdir(start_directory) else os.path.dirname(start_directory)
     _resolve_target(settings, start, request.streamlit_version)
     _apply_request(settings, request)
     return settings
@@ -133,7 +135,7 @@ def files_by_settings(files: list[str], settings: Settings) -> list[tuple[Settin
     request = settings.request
     if not isinstance(request, Request):
         return [(settings, list(files))]
-    by_directory: dict[str, Settings] = {}
+    by_directory: dict[str, Settings] = {settings.resolved_for: settings} if settings.resolved_for else {}
     groups: dict[int, tuple[Settings, list[str]]] = {}
     for path in files:
         resolved = _for_directory(os.path.dirname(os.path.abspath(path)), settings, request, by_directory)
@@ -145,7 +147,10 @@ def _for_directory(directory: str, base: Settings, request: Request, memo: dict[
     if directory in memo:
         return memo[directory]
     root = base.root
-    if directory == root or not directory.startswith(root + os.sep):
+    if directory == root:  # resolved from below the root (`fraglint check app/ other.py`): the root's own
+        own = _resolve(root, request, base)
+        resolved = base if _same(own, base) else own
+    elif not directory.startswith(root + os.sep):
         resolved = base
     else:
         parent = _for_directory(os.path.dirname(directory), base, request, memo)
