@@ -67,14 +67,19 @@ def check_releases(ctx: CheckContext, settings: Settings) -> tuple[list[Ranged],
     enabled = settings.enabled_codes()
     wanted = [r for r in ALL_RULES if r.code in enabled or (r is API and FLOOR.code in enabled)]
     runs = [(epoch, _run(wanted, dataclasses.replace(ctx, version=epoch.representative))) for epoch in epochs_of.epochs(release_set)]
-    floor = None
-    if not release_set.single:
-        lacking = [epoch for epoch, found in runs if any(rule is API for rule, _ in found)]
-        if lacking and len(lacking) < len(runs):
-            floor = _floor(release_set, runs, lacking)
-            runs = [(epoch, found) for epoch, found in runs if epoch not in lacking]
+    runs, floor = _split_at_floor(runs, release_set)
     merged = _merge(runs, release_set, enabled, drop_api=floor is not None)
     return merged, floor if floor is not None and FLOOR.code in enabled else None
+
+
+def _split_at_floor(runs: list, release_set: ReleaseSet) -> tuple[list, Floor | None]:
+    """The epochs that have every API the code uses, and the floor, when some epochs lack one
+    (when none has it, as for a pin, `fragment-api-unavailable` reports each use instead)."""
+    lacking = [epoch for epoch, found in runs if any(rule is API for rule, _ in found)]
+    if release_set.single or not lacking or len(lacking) == len(runs):
+        return runs, None
+    floor = _floor(release_set, runs, lacking)
+    return [(epoch, found) for epoch, found in runs if epoch not in lacking], floor
 
 
 def _run(rules: list[type[Rule]], ctx: CheckContext) -> list[tuple[type[Rule], Finding]]:
