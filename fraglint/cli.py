@@ -97,7 +97,14 @@ def check(
     if render is None:
         _fail(f"output format {output_format!r} is not available")
         return
-    result = run_check(paths, settings, jobs=jobs)
+    try:
+        result = run_check(paths, settings, jobs=jobs)
+    except ConfigError as error:  # a sub-folder's own [tool.fraglint]
+        _fail(str(error))
+        return
+    for warning in result.warnings:
+        if warning not in settings.version_warnings:
+            _warn(warning)
     if fix and any(d.fix is not None for d in result.diagnostics):
         result = _fix_and_check_again(result, paths, settings, jobs)
     _say_what_was_not_checked(result)
@@ -123,7 +130,7 @@ def _fix_and_check_again(result: CheckResult, paths: list[str], settings: Settin
 def _apply_cache_options(settings: Settings, no_cache: bool, cache_dir: str | None) -> None:
     settings.cache = not no_cache
     settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
-    for warning in getattr(settings, "version_warnings", []):
+    for warning in settings.version_warnings:
         _warn(warning)
 
 
@@ -144,12 +151,17 @@ def _say_what_was_not_checked(result: CheckResult) -> None:
 
 
 def _print_settings(settings: Settings, paths: list[str]) -> None:
+    release_set = settings.release_set()
+    target = f"target streamlit version: {settings.target_version}"
+    if not release_set.single:
+        target = f"target streamlit releases: {release_set.describe()}"
     for line in (
         f"paths: {', '.join(paths)}",
         f"project root: {settings.root}",
         f"config file: {settings.config_file or '(none)'}",
-        f"target streamlit version: {settings.target_version}",
+        target,
         f"  chosen from: {settings.version_source}",
+        *(f"  warning: {warning}" for warning in settings.version_warnings),
         f"select: {', '.join(settings.select)}",
         f"ignore: {', '.join(settings.ignore) or '(none)'}",
         f"per-file-ignores: {settings.per_file_ignores or '(none)'}",

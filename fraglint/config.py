@@ -1,7 +1,9 @@
 """Settings: `[tool.fraglint]` in pyproject.toml, overridden by the command line.
 
-Keys (kebab-case, as in ruff): `streamlit-version`, `select`, `ignore`, `per-file-ignores`,
-`exclude`, `extend-exclude`, `respect-gitignore`, `cache-dir`. A bad key or value is a
+Keys (kebab-case, as in ruff): `streamlit-version` (one release or a specifier such as
+`>=1.45,<1.60`), `select`, `ignore`, `per-file-ignores`, `exclude`, `extend-exclude`,
+`respect-gitignore`, `cache-dir`, and `extend` (another pyproject.toml whose `[tool.fraglint]`
+this one inherits and overrides, as ruff's `extend`; a cycle is an error). A bad key or value is a
 `ConfigError`, which the CLI turns into exit code 2 with the file and key named. So is a
 pyproject.toml that cannot be read as TOML at all (too large, not UTF-8, nested too deeply, a
 FIFO, a symlink out of the project): it is read through `fraglint.safe_read`, like every file of
@@ -26,6 +28,7 @@ import pathspec
 from packaging.version import Version
 
 from fraglint.model import versions
+from fraglint.model.target import ReleaseSet, admitted, is_specifier, known_release
 from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS
 from fraglint.safe_read import CONFIG_LIMIT, Unreadable, read_text
 
@@ -36,7 +39,7 @@ DEFAULT_EXCLUDE = (
 )
 KNOWN_KEYS = {
     "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "respect-gitignore", "cache-dir",
+    "respect-gitignore", "cache-dir", "extend",
 }
 CACHE_DIR_ENV = "FRAGLINT_CACHE_DIR"
 
@@ -59,10 +62,31 @@ class Settings:
     respect_gitignore: bool = True
     cache: bool = True
     cache_dir: str | None = None  # absolute; None: .fraglint_cache in the root
+    releases: ReleaseSet | None = None  # a specifier or a declared range; None: `streamlit_version` alone
+    version_warnings: list[str] = field(default_factory=list)  # what was done with an unknown release
+    # How these settings were asked for, to resolve a sub-folder's own configuration the same way
+    # (`fraglint.settings`); None: these settings hold for every file (tests, `--config`).
+    request: object | None = field(default=None, repr=False, compare=False)
+    resolved_for: str | None = field(default=None, repr=False, compare=False)  # the folder resolved from
 
     @property
     def target_version(self) -> Version:
-        return self.streamlit_version or versions.NEWEST_KNOWN
+        """One release: the one named, else the newest of the set (what `fraglint scopes` narrates)."""
+        if self.streamlit_version is not None:
+            return self.streamlit_version
+        return self.releases.newest if self.releases is not None else versions.NEWEST_KNOWN
+
+    def release_set(self) -> ReleaseSet:
+        """The releases a check evaluates rules for."""
+        if self.releases is not None and self.streamlit_version is None:
+            return self.releases
+        return ReleaseSet((self.target_version,), str(self.target_version))
+
+    def set_target(self, releases: ReleaseSet, source: str) -> None:
+        """Target `releases` (one release or several), chosen from `source`."""
+        self.releases = None if releases.single else releases
+        self.streamlit_version = releases.releases[0] if releases.single else None
+        self.version_source = source
 
     def enabled_codes(self) -> set[str]:
         """The codes enabled by select/ignore (input diagnostics are always on unless ignored)."""
@@ -166,8 +190,44 @@ def _load_pyproject(start: str, config_path: str | None) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.fraglint] must be a table")
     settings.config_file = pyproject
-    apply_table(settings, table, f"{pyproject} [tool.fraglint]")
+    for path, each in _extended_tables(pyproject, table, [pyproject]):
+        apply_table(settings, each, f"{path} [tool.fraglint]")
     return settings
+
+
+def _extended_tables(path: str, table: dict, chain: list[str]) -> list[tuple[str, dict]]:
+    """`[tool.fraglint]` tables to apply in order: what `extend` names (recursively), then `table`.
+
+    As ruff's `extend`, the path is relative to the file that names it and may leave the
+    project (a sub-project extends its parent's configuration); the file is still read through
+    `safe_read`. A file reached twice along the chain is a cycle: a ConfigError naming it.
+    """
+    own = {key: value for key, value in table.items() if key != "extend"}
+    if "extend" not in table:
+        return [(path, own)]
+    target = table["extend"]
+    if not isinstance(target, str) or not target.strip():
+        raise ConfigError(f"{path} [tool.fraglint]: extend must be the path of a pyproject.toml (a string)")
+    extended = os.path.abspath(os.path.join(os.path.dirname(path), os.path.expanduser(target)))
+    if any(os.path.realpath(extended) == os.path.realpath(seen) for seen in chain):
+        cycle = " -> ".join(chain + [extended])
+        raise ConfigError(f"{path} [tool.fraglint]: extend makes a cycle: {cycle}")
+    if not os.path.isfile(extended):
+        raise ConfigError(f"{path} [tool.fraglint]: extend names {target!r}, which is not a file")
+    inherited = _read_toml(extended, None).get("tool", {})
+    inherited = inherited.get("fraglint", {}) if isinstance(inherited, dict) else {}
+    if not isinstance(inherited, dict):
+        raise ConfigError(f"{extended}: [tool.fraglint] must be a table")
+    return _extended_tables(extended, inherited, chain + [extended]) + [(path, own)]
+
+
+def has_fraglint_table(path: str, root: str) -> bool:
+    """Does this pyproject.toml have a `[tool.fraglint]` table? (One that cannot be read: no.)"""
+    try:
+        tool = _read_toml(path, root).get("tool")
+    except ConfigError:
+        return False
+    return isinstance(tool, dict) and "fraglint" in tool
 
 
 def _read_toml(path: str, root: str | None) -> dict:
@@ -206,11 +266,32 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
 
 
 def _apply_version(settings: Settings, value: object, where: str) -> None:
+    path = where.rsplit(" [tool.fraglint]", 1)[0]
     try:
-        settings.streamlit_version = versions.parse_version(str(value))
+        releases, warning = parse_target(str(value), f"{where} streamlit-version")
     except ValueError as error:
         raise ConfigError(f"{where}: streamlit-version: {error}") from None
-    settings.version_source = f"{where} streamlit-version"
+    if warning:
+        settings.version_warnings.append(warning)
+    settings.set_target(ReleaseSet(releases.releases, releases.written, path, _key_line(path, "streamlit-version")), f"{where} streamlit-version")
+
+
+def parse_target(text: str, what: str) -> tuple[ReleaseSet, str | None]:
+    """`--streamlit-version` or `streamlit-version`: one release or a specifier, and a warning
+    saying what was done with a release fraglint does not know. ValueError when it is neither."""
+    if is_specifier(text):
+        return ReleaseSet(admitted(text), text.strip()), None
+    release, warning = known_release(versions.parse_version(text), what)
+    return ReleaseSet((release,), str(release)), warning
+
+
+def _key_line(path: str, key: str) -> int | None:
+    """The line of `key = ...` in a TOML file (tomllib gives no positions), for diagnostics there."""
+    text = read_text(path, CONFIG_LIMIT, None)
+    if isinstance(text, Unreadable):
+        return None
+    match = re.search(rf"(?m)^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _string_list(value: object, key: str, where: str) -> list[str]:

@@ -48,6 +48,25 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class ReleaseRange:
+    """On which of the target's releases a finding holds, when the target is more than one release.
+
+    `target` is the set as written (`>=1.28`); `holds_on` names the releases as runs
+    (`1.45-1.58`); `everywhere`: on every release of the set (the message then says nothing more).
+    """
+
+    target: str
+    holds_on: str
+    first: str
+    last: str
+    everywhere: bool
+
+    def as_dict(self) -> dict:
+        """The shape JSON, SARIF and the language server carry."""
+        return {"target": self.target, "holds_on": self.holds_on, "first": self.first, "last": self.last, "everywhere": self.everywhere}
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     path: str
     span: Span
@@ -58,6 +77,7 @@ class Diagnostic:
     related: tuple[Location, ...] = ()
     fix: Fix | None = None
     scope_facts: tuple[str, ...] = field(default=(), compare=False)
+    releases: ReleaseRange | None = field(default=None, compare=False)  # None: a one-release target
 
     @property
     def sort_key(self) -> tuple:

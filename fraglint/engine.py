@@ -7,6 +7,7 @@ comments and fixes are resolved afterwards, and only for the files that report s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 
@@ -23,10 +24,12 @@ from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
+from fraglint.release_check import FLOOR, Floor, Ranged, check_releases, declaration_span
 from fraglint.result import CheckResult, Project, ScopesReport
-from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
+from fraglint.rules import INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
 from fraglint.safe_read import leaves_root
+from fraglint.settings import files_by_settings
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
 
@@ -129,38 +132,29 @@ def run_check(
     server): see `build_project`.
     """
     project = build_project(paths, settings, buffers, jobs, sources, previous)
-    version = settings.target_version
-    analysed = set(project.files)
-    ctx = CheckContext(
-        index=project.index,
-        model=project.model,
-        version=version,
-        report_paths=analysed,
-        mentioned_elsewhere=_MentionChecker(settings, project.summaries, project.problems, project.whole_project),
-    )
-    enabled = settings.enabled_codes()
-    findings: list[tuple[type[Rule], Finding]] = []
-    for rule_class in ALL_RULES:
-        if rule_class.code not in enabled:
-            continue
-        rule = rule_class()
-        if not rule.applies(version):
-            continue
-        for finding in rule.check(ctx):
-            if finding.site.path in analysed:
-                findings.append((rule_class, finding))
+    mentioned = _MentionChecker(settings, project.summaries, project.problems, project.whole_project)
+    groups = files_by_settings(project.files, settings)
+    settings_of = {path: group for group, files in groups for path in files}
+    diagnostics = _problem_diagnostics(project.problems, lambda path: settings_of.get(path, settings))
     digests: dict[str, str] = {}
-    diagnostics = _to_diagnostics(findings, project, enabled, jobs, digests)
+    for group, files in groups:
+        ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
+        ranged, floor = check_releases(ctx, group)
+        diagnostics += _to_diagnostics(ranged, project, group, jobs, digests)
+        if floor is not None:
+            diagnostics += _floor_diagnostics(floor, project, group, jobs, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
         files_checked=len(project.files),
         missing_paths=project.missing_paths,
         empty_dirs=project.empty_dirs,
-        version=version,
+        version=settings.target_version if len(groups) <= 1 and settings.release_set().single else None,
         version_source=settings.version_source,
         project=project,
         source_digests=digests,
+        targets=[(group.release_set().describe(), len(files)) for group, files in groups],
+        warnings=list(dict.fromkeys(warning for group, _ in groups for warning in group.version_warnings)),
     )
 
 
@@ -209,20 +203,15 @@ def _fix(finding: Finding, facts: FileFacts | None, span: Span | None, digests: 
 
 
 def _to_diagnostics(
-    findings: list[tuple[type[Rule], Finding]],
-    project: Project,
-    enabled: set[str],
-    jobs: int | None = None,
-    digests: dict[str, str] | None = None,
+    findings: list[Ranged], project: Project, settings: Settings, jobs: int | None, digests: dict[str, str]
 ) -> list[Diagnostic]:
-    """Diagnostics of the input problems and the findings; `digests` gets the digest of each
-    file a fix edits. Each step is its own function below."""
-    digests = {} if digests is None else digests
-    ignored_for = _per_file_ignores(project.settings)
-    diagnostics = _problem_diagnostics(project.problems, enabled, ignored_for)
+    """Diagnostics of one group's findings; `digests` gets the digest of each file a fix edits."""
+    ignored_for = _per_file_ignores(settings)
+    diagnostics = []
     files = _FileFacts(project, findings, jobs)
     seen: set[tuple] = set()
-    for rule, finding in findings:
+    for ranged in findings:
+        rule, finding = ranged.rule, ranged.finding
         if ignored_for(finding.site.path, rule.code):
             continue
         facts = files.facts(finding.site.path)
@@ -232,27 +221,48 @@ def _to_diagnostics(
         identity = (finding.site.path, span, rule.code, finding.message)
         if identity not in seen:
             seen.add(identity)
-            diagnostics.append(_finding_diagnostic(rule, finding, span, facts, files, digests))
+            diagnostic = _finding_diagnostic(rule, finding, span, facts, files, digests)
+            diagnostics.append(dataclasses.replace(diagnostic, releases=ranged.range) if ranged.range else diagnostic)
     return diagnostics
 
 
+def _floor_diagnostics(floor: Floor, project: Project, settings: Settings, jobs: int | None, digests: dict[str, str]) -> list[Diagnostic]:
+    """`streamlit-floor-too-low` at the declaration's line; at the first use when the range has no
+    file (it was given on the command line), where it is a finding like any other."""
+    release_set = floor.release_set
+    place = declaration_span(release_set.path, release_set.line, settings.root)
+    if place is None:
+        first = min((uses[0] for uses in floor.lacking.values()), key=lambda f: (f.site.path, f.site.site))
+        finding = dataclasses.replace(first, message=floor.message(), fix=None, related=(), severity=None)
+        return _to_diagnostics([Ranged(FLOOR, finding, floor.without, floor.range())], project, settings, jobs, digests)
+    path, span = place
+    if _per_file_ignores(settings)(path, FLOOR.code):
+        return []
+    return [Diagnostic(path, span, FLOOR.code, FLOOR.name, FLOOR.severity, floor.message(), releases=floor.range())]
+
+
 def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:
-    """`ignored_for(path, code)`: does a `per-file-ignores` entry turn this code off in this file?"""
+    """`ignored_for(path, code)`: does a `per-file-ignores` entry turn this code off in this file?
+
+    Patterns are relative to the folder of the configuration that gives them (a sub-project's own).
+    """
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
+    base = os.path.dirname(settings.config_file) if settings.config_file else settings.root
 
     def ignored_for(path: str, code: str) -> bool:
-        relative = os.path.relpath(path, settings.root).replace(os.sep, "/")
+        relative = os.path.relpath(path, base).replace(os.sep, "/")
         return any(spec.match_file(relative) and any(_matches(code, s) for s in sel) for spec, sel in per_file)
 
     return ignored_for
 
 
-def _problem_diagnostics(problems: dict[str, InputProblem], enabled: set[str], ignored_for: Callable[[str, str], bool]) -> list[Diagnostic]:
+def _problem_diagnostics(problems: dict[str, InputProblem], settings_of: Callable[[str], Settings]) -> list[Diagnostic]:
     """A file that could not be analysed is a diagnostic of its own (syntax-error, ...)."""
     diagnostics = []
     for path, problem in problems.items():
         kind = INPUT_DIAGNOSTICS[problem.name]
-        if kind.code not in enabled or ignored_for(path, kind.code):
+        settings = settings_of(path)
+        if kind.code not in settings.enabled_codes() or _per_file_ignores(settings)(path, kind.code):
             continue
         span = Span(problem.line, problem.column, problem.line, problem.column + 1)
         diagnostics.append(Diagnostic(path, span, kind.code, problem.name, kind.severity, problem.message))
@@ -262,9 +272,9 @@ def _problem_diagnostics(problems: dict[str, InputProblem], enabled: set[str], i
 class _FileFacts:
     """Spans and suppressions of the files the findings name, read once (in parallel) up front."""
 
-    def __init__(self, project: Project, findings: list[tuple[type[Rule], Finding]], jobs: int | None) -> None:
+    def __init__(self, project: Project, findings: list[Ranged], jobs: int | None) -> None:
         needed = set()
-        for _, finding in findings:
+        for finding in (ranged.finding for ranged in findings):
             needed.add(finding.site.path)
             needed.update(site.path for site, _ in finding.related)
         self._sources, self._buffers = project.sources, project.buffers

@@ -272,7 +272,7 @@ class FraglintLanguageServer(LanguageServer):
             source=SOURCE,
             related_information=related or None,
             tags=[lsp.DiagnosticTag.Deprecated] if rule is not None and rule.reports_deprecated_api else None,
-            data={"name": d.name, "fixable": d.fix is not None},
+            data={"name": d.name, "fixable": d.fix is not None, **({"releases": d.releases.as_dict()} if d.releases else {})},
         )
 
     # -- features ---------------------------------------------------------------------------

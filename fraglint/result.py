@@ -37,6 +37,10 @@ class CheckResult:
     # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
     # while it still has these bytes (see `fraglint.fixes`).
     source_digests: dict[str, str] = field(default_factory=dict, repr=False)
+    # The releases each group of files was checked against, and how many files it holds
+    # (one entry unless sub-folders declare their own; see `fraglint.settings`).
+    targets: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the releases each folder targets
 
 
 @dataclass

@@ -1,16 +1,43 @@
-"""Settings resolution: a project's `pyproject.toml` plus the command line, and a cache of it per file.
+"""Settings resolution: a project's `pyproject.toml` plus the command line, per folder, and a cache of it per file.
 
 `fraglint check`, `fraglint scopes` and the language server resolve settings the same way; this
 module is that one way, under the CLI and the server both (the server used to import it from
 the CLI, which imported the server: a cycle).
+
+As ruff resolves the closest configuration per file, a file's settings come from the nearest
+folder above it, up to the project root, that has a `[tool.fraglint]` table or a Streamlit
+declaration (`model.target`); the command line overrides them all (`--config` names one
+configuration for every file). `files_by_settings` groups a check's files by what they resolve
+to, so the engine runs the rules once per group.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
-from fraglint.config import ConfigError, Settings, find_project_root, load_settings, validate_patterns, validate_selectors
+from fraglint.config import (
+    ConfigError,
+    Settings,
+    find_project_root,
+    load_settings,
+    parse_target,
+    validate_patterns,
+    validate_selectors,
+)
 from fraglint.model import versions
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asked for, kept to resolve a sub-folder's settings the same way."""
+
+    config: str | None
+    streamlit_version: str | None
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    respect_gitignore: bool | None
 
 
 def resolve_settings(
@@ -22,22 +49,70 @@ def resolve_settings(
     extend_exclude: list[str] | None = None,
     respect_gitignore: bool | None = None,
 ) -> Settings:
-    settings = load_settings(paths[0] if paths else ".", config)
+    request = Request(config, streamlit_version, tuple(select), tuple(ignore), tuple(extend_exclude or ()), respect_gitignore)
+    return _resolve(paths[0] if paths else ".", request, None)
+
+
+def _resolve(start: str, request: Request, below: Settings | None) -> Settings:
+    """Settings for `start`; `below`: the settings of the project root, when `start` is a folder under it."""
+    if below is None:
+        settings = load_settings(start, request.config)
+    else:
+        settings = load_settings(start, _nearest_config(start, below.root) or below.config_file)
+        settings.root, settings.cache_dir = below.root, below.cache_dir
+    settings.request = request if request.config is None else None
+    start_directory = os.path.abspath(start)
+    settings.resolved_for = start_directory if os.path.isdir(start_directory) else os.path.dirname(start_directory)
+    _resolve_target(settings, start, request.streamlit_version)
+    _apply_request(settings, request)
+    return settings
+
+
+def _nearest_config(directory: str, root: str) -> str | None:
+    """The nearest pyproject.toml with a `[tool.fraglint]` table, from `directory` up to (not into) `root`."""
+    from fraglint.config import has_fraglint_table
+
+    while directory != root and directory.startswith(root + os.sep):
+        candidate = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(candidate) and has_fraglint_table(candidate, root):
+            return candidate
+        directory = os.path.dirname(directory)
+    return None
+
+
+def _resolve_target(settings: Settings, start: str, streamlit_version: str | None) -> None:
     if streamlit_version:
         try:
-            settings.streamlit_version = versions.parse_version(streamlit_version)
+            releases, warning = parse_target(streamlit_version, "--streamlit-version")
         except ValueError as error:
             raise ConfigError(f"--streamlit-version: {error}") from None
-        settings.version_source = "--streamlit-version"
-    elif settings.streamlit_version is None:
-        from fraglint.model.target import detect_target_version
+        settings.version_warnings += [warning] if warning else []
+        settings.set_target(releases, "--streamlit-version")
+        return
+    from fraglint.model.target import detect_target_version
 
-        detected = detect_target_version(paths[0] if paths else ".", settings.root)
-        if detected is not None:
-            settings.streamlit_version, settings.version_source = detected.version, detected.describe()
-            settings.version_warnings = detected.warnings  # type: ignore[attr-defined]
-        else:
-            settings.version_source = f"default (newest known release, {versions.NEWEST_KNOWN})"
+    detected = detect_target_version(start, settings.root)
+    if detected is not None and not _configured_nearer(settings, detected.source):
+        settings.version_warnings += detected.warnings
+        settings.set_target(detected.release_set(), detected.describe())
+    elif settings.streamlit_version is None and settings.releases is None:
+        settings.version_source = f"default (newest known release, {versions.NEWEST_KNOWN})"
+
+
+def _configured_nearer(settings: Settings, declaration: str) -> bool:
+    """Does `[tool.fraglint] streamlit-version` sit in the declaration's folder or below it?"""
+    configured = settings.releases.path if settings.releases is not None else None
+    if settings.version_source.endswith("streamlit-version") and configured is None:
+        configured = settings.config_file
+    if configured is None:
+        return False
+    here, there = os.path.dirname(os.path.abspath(configured)), os.path.dirname(os.path.abspath(declaration))
+    return here == there or here.startswith(there + os.sep)
+
+
+def _apply_request(settings: Settings, request: Request) -> None:
+    select, ignore, extend_exclude = list(request.select), list(request.ignore), list(request.extend_exclude)
+    respect_gitignore = request.respect_gitignore
     if select:
         validate_selectors(select, "--select")
         settings.select = select
@@ -49,7 +124,62 @@ def resolve_settings(
         settings.extend_exclude += extend_exclude
     if respect_gitignore is not None:
         settings.respect_gitignore = respect_gitignore
-    return settings
+
+
+def files_by_settings(files: list[str], settings: Settings) -> list[tuple[Settings, list[str]]]:
+    """`files` grouped by the settings of the nearest folder that configures or declares anything.
+
+    Settings made without a request (tests, `--config`) hold for every file: one group.
+    Folders are resolved once each, and a folder with nothing of its own shares its parent's.
+    """
+    request = settings.request
+    if not isinstance(request, Request):
+        return [(settings, list(files))]
+    by_directory: dict[str, Settings] = {settings.resolved_for: settings} if settings.resolved_for else {}
+    groups: dict[int, tuple[Settings, list[str]]] = {}
+    for path in files:
+        resolved = _for_directory(os.path.dirname(os.path.abspath(path)), settings, request, by_directory)
+        groups.setdefault(id(resolved), (resolved, []))[1].append(path)
+    return list(groups.values())
+
+
+def _for_directory(directory: str, base: Settings, request: Request, memo: dict[str, Settings]) -> Settings:
+    if directory in memo:
+        return memo[directory]
+    root = base.root
+    if directory == root:  # resolved from below the root (`fraglint check app/ other.py`): the root's own
+        own = _resolve(root, request, base)
+        resolved = base if _same(own, base) else own
+    elif not directory.startswith(root + os.sep):
+        resolved = base
+    else:
+        parent = _for_directory(os.path.dirname(directory), base, request, memo)
+        resolved = parent
+        if _declares_anything(directory):
+            own = _resolve(directory, request, base)
+            resolved = parent if _same(own, parent) else own
+    memo[directory] = resolved
+    return resolved
+
+
+def _declares_anything(directory: str) -> bool:
+    """A `[tool.fraglint]` table or a file that may name Streamlit (read properly later)."""
+    from fraglint.model.declarations import ENVIRONMENT_FILES, LOCK_FILES
+
+    try:
+        names = set(os.listdir(directory))
+    except OSError:
+        return False
+    if names & set(LOCK_FILES + ENVIRONMENT_FILES + ("pyproject.toml",)):
+        return True
+    return any(name.startswith("requirements") and name.endswith(".txt") for name in names)
+
+
+def _same(one: Settings, other: Settings) -> bool:
+    """Do two settings check files the same way (the fields that change what is reported)?"""
+    fields = ("release_set", "select", "ignore", "per_file_ignores", "config_file")
+    values = [(getattr(s, name)() if name == "release_set" else getattr(s, name)) for s in (one, other) for name in fields]
+    return values[: len(fields)] == values[len(fields) :]
 
 
 class SettingsCache:

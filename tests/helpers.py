@@ -16,6 +16,7 @@ from pathlib import Path
 from fraglint.config import Settings
 from fraglint.engine import run_check
 from fraglint.model import versions
+from fraglint.model.target import ReleaseSet, admitted, is_specifier
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,9 @@ def check_files(root: Path, files: dict[str, str], version: str | None = None, *
     """Write `files` under `root` and return the diagnostics of a check of `root`."""
     write_project(root, files)
     config = Settings(root=str(root), **settings)
-    if version:
+    if version and is_specifier(version):  # a range, as `--streamlit-version ">=1.28"` gives one
+        config.releases = ReleaseSet(admitted(version), version)
+    elif version:
         config.streamlit_version = versions.parse_version(version)
     return run_check([str(root)], config, jobs=1).diagnostics
 

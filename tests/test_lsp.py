@@ -209,6 +209,16 @@ async def test_settings_come_from_the_workspace_pyproject(client: LanguageClient
 
 
 @pytest.mark.asyncio
+async def test_a_ranged_diagnostic_carries_its_releases_in_data(client: LanguageClient):
+    (client.root / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["streamlit>=1.45"]\n')
+    editor = Editor(client, client.root / "app.py", APP.replace("    side()", "    st.sidebar.write('menu')"))
+    found = await editor.until(lambda found: any(d.code == "FRG105" for d in found))
+    sidebar = next(d for d in found if d.code == "FRG105")
+    assert sidebar.data["releases"]["holds_on"] == "1.45-1.58"
+    assert "(raises on 1.45-1.58 of the releases `streamlit>=1.45` admits)" in sidebar.message
+
+
+@pytest.mark.asyncio
 async def test_unparsable_buffer_never_kills_the_server(client: LanguageClient):
     (client.root / "broken.py").write_text("import streamlit as st\n")  # on disk; the buffer is what breaks
     editor = Editor(client, client.root / "broken.py", "import streamlit as st\n\ndef broken(:\n    pass\n")

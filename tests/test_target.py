@@ -151,15 +151,35 @@ def test_a_range_admitting_no_known_release_warns_and_falls_through(tmp_path):
     ]
 
 
-def test_a_pin_newer_than_the_known_releases_is_used_as_given(tmp_path):
+def test_a_pin_newer_than_the_known_releases_is_checked_as_the_newest_with_a_warning(tmp_path):
     detected = detect(tmp_path, {"requirements.txt": "streamlit==1.80.0\n"})
-    assert (str(detected.version), detected.warnings) == ("1.80.0", [])
+    assert str(detected.version) == str(KNOWN_RELEASES[-1])
+    assert detected.warnings == [
+        f"{tmp_path / 'requirements.txt'}:1: `streamlit==1.80.0` names 1.80.0, newer than fraglint knows: checked as {KNOWN_RELEASES[-1]}"
+    ]
 
 
-def test_a_pin_to_a_release_that_never_existed_is_used_with_a_warning(tmp_path):
+def test_a_pin_to_a_release_that_never_existed_is_checked_as_the_one_below_with_a_warning(tmp_path):
     detected = detect(tmp_path, {"requirements.txt": "streamlit==1.45.2\n"})
-    assert str(detected.version) == "1.45.2"
-    assert detected.warnings == [f"{tmp_path / 'requirements.txt'}:1: `streamlit==1.45.2` pins 1.45.2, which is not a Streamlit release fraglint knows"]
+    assert str(detected.version) == "1.45.1"
+    assert detected.warnings == [
+        f"{tmp_path / 'requirements.txt'}:1: `streamlit==1.45.2` names 1.45.2, which is not a Streamlit release fraglint knows: checked as 1.45.1"
+    ]
+
+
+def test_a_pin_older_than_every_known_release_says_it_predates_fragments(tmp_path):
+    detected = detect(tmp_path, {"requirements.txt": "streamlit==0.81.0\n"})
+    assert str(detected.version) == "0.81.0"
+    assert detected.warnings == [
+        f"{tmp_path / 'requirements.txt'}:1: `streamlit==0.81.0` names 0.81.0, which predates fragments: fragment rules "
+        "have nothing to check (uses of fragment APIs it lacks are still reported)"
+    ]
+
+
+def test_a_range_gives_every_known_release_it_admits(tmp_path):
+    detected = detect(tmp_path, {"requirements.txt": "streamlit>=1.60,<1.63\n"})
+    assert [str(r) for r in detected.release_set().releases] == ["1.60.0", "1.61.0", "1.61.1", "1.62.0"]
+    assert detected.release_set().written == "streamlit>=1.60,<1.63"
 
 
 # --- pyproject.toml ------------------------------------------------------------------------

@@ -41,6 +41,8 @@ class SourceLines:
 
     def __init__(self, result: CheckResult) -> None:
         self.readable = set(result.project.files) if result.project is not None else None
+        if self.readable is not None:  # and the declarations a diagnostic names (streamlit-floor-too-low)
+            self.readable |= {d.path for d in result.diagnostics if not d.path.endswith(".py")}
         self._cache: dict[str, list[str]] = {}
 
     def __call__(self, path: str) -> list[str]:

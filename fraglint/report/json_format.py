@@ -39,7 +39,7 @@ def diagnostic_dict(d: Diagnostic, options: RenderOptions) -> dict:
                 for e in d.fix.edits
             ],
         }
-    return {
+    shown = {
         "path": options.display_path(d.path),
         "line": d.span.line,
         "column": d.span.column,
@@ -52,6 +52,9 @@ def diagnostic_dict(d: Diagnostic, options: RenderOptions) -> dict:
         "related": [location(r, options) for r in d.related],
         "fix": fix,
     }
+    if d.releases is not None:  # only when the target is more than one release
+        shown["releases"] = d.releases.as_dict()
+    return shown
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:

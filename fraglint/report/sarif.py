@@ -86,6 +86,8 @@ def result_of(d: Diagnostic, rule_index: dict[str, int], options: RenderOptions)
     }
     if d.code in rule_index:
         result["ruleIndex"] = rule_index[d.code]
+    if d.releases is not None:  # the target is several releases: on which of them it holds
+        result["properties"] = {"releases": d.releases.as_dict()}
     if d.related:
         result["relatedLocations"] = [
             {"id": number, **physical(r.path, r.span, options), "message": {"text": r.message or "related"}}

@@ -25,6 +25,7 @@ from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
 from fraglint.rules.rerun_only_outside_write import RerunOnlyOutsideWrite
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
 from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
+from fraglint.rules.streamlit_floor_too_low import StreamlitFloorTooLow
 from fraglint.rules.uncalled_fragment import UncalledFragment
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -48,6 +49,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RerunOnlyOutsideWrite,
     RerunFragmentScopeInCallback,
     RerunInCallbackNoOp,
+    StreamlitFloorTooLow,
 )
 
 
