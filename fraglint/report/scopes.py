@@ -56,7 +56,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
 
     def scope_ref(scope: Scope) -> dict:
         path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
-        return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
+        return {"id": scope.id, "kind": scope.kind, "dialog": scope.dialog, "name": scope.name, "path": path, "line": line}
 
     def drawn_ref(drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
         path, line = where(drawn.site)
@@ -136,7 +136,11 @@ def _scope_label(scope: dict) -> str:
     if scope["kind"] == "app":
         return f"the whole app ({scope['path']})"
     at = f"{scope['path']}:{scope['line']}" if scope["line"] else scope["path"]
-    return f"fragment `{scope['name']}` (instance called at {at})"
+    return f"{_word(scope)} `{scope['name']}` (instance called at {at})"
+
+
+def _word(scope: dict) -> str:
+    return "dialog" if scope.get("dialog") else "fragment"
 
 
 def _trigger_title(trigger: dict) -> str:
@@ -190,7 +194,8 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] != scope["id"]:
             continue
-        verdict = f"-> reruns {'the whole app' if trigger['scope']['kind'] == 'app' else 'fragment ' + repr(trigger['scope']['name'])}"
+        target = trigger["scope"]
+        verdict = f"-> reruns {'the whole app' if target['kind'] == 'app' else _word(target) + ' ' + repr(target['name'])}"
         detail = f"; redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
         if trigger["piles_up"]:
             detail += f", {len(trigger['piles_up'])} pile up"
@@ -212,7 +217,9 @@ def render_mermaid(document: dict, out: TextIO) -> None:
     lines = ["flowchart TD"]
     ids = {scope["id"]: f"S{index}" for index, scope in enumerate(document["scopes"])}
     for scope in document["scopes"]:
-        label = [f"app: {scope['path']}"] if scope["kind"] == "app" else [f"fragment {scope['name']}", f"called at {scope['path']}:{scope['line']}"]
+        label = [f"app: {scope['path']}"]
+        if scope["kind"] != "app":
+            label = [f"{_word(scope)} {scope['name']}", f"called at {scope['path']}:{scope['line']}"]
         if scope.get("run_every"):
             label.append(f"run_every={scope['run_every']}")
         shape = ('[["', '"]]') if scope["kind"] == "app" else ('["', '"]')
@@ -241,7 +248,7 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
                     line_scope[(function["path"], line)] = scope["id"]
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
-        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"fragment {trigger['scope']['name']}"
+        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"{_word(trigger['scope'])} {trigger['scope']['name']}"
         notes.setdefault((trigger["path"], trigger["line"]), []).append(f"{_trigger_title(trigger)} reruns {target}")
     files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
     parts = [
@@ -256,7 +263,7 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
         f"Entries: {_html(', '.join(document['entries']))}.</p><div class='legend'>",
     ]
     for scope in document["scopes"]:
-        label = "app (full run)" if scope["kind"] == "app" else f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
+        label = "app (full run)" if scope["kind"] == "app" else f"{_word(scope)} {scope['name']} @ {scope['path']}:{scope['line']}"
         parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(label)}</span>")
     parts.append("</div>")
     for path in files:
