@@ -17,7 +17,7 @@ class ForeignWidgetStateWrite(Rule):
     ## What it does
     Flags `st.session_state["k"] = ...` (or `st.session_state.k = ...`) run only by a fragment
     or dialog (in its body, a helper it calls, or the callback of a widget it draws) when `"k"`
-    is the literal key of a widget that only another fragment draws. Writes that also run on
+    is the literal key of a widget that only another fragment (not a dialog) draws. Writes that also run on
     full runs, writes in a function that also calls `st.rerun()` (a full rerun follows), keys a
     widget outside fragments draws, and fragments that call the other one (their rerun redraws
     it) are not flagged.
@@ -119,11 +119,12 @@ map_view()
 
 
 def _drawing_fragments(ctx: CheckContext, widgets: list[StateWriter]) -> list[Fragment]:
-    """The fragments that draw the widgets with this key; empty if any is drawn outside fragments."""
+    """The fragments that draw the widgets with this key; empty if any is drawn outside fragments
+    or in a dialog (a closed dialog's widget is not drawn at all: not recorded on real releases)."""
     found: list[Fragment] = []
     for widget in widgets:
         inside = ctx.model.fragment_reach.get(widget.function)
-        if not inside or widget.function in ctx.model.app_reach:
+        if not inside or widget.function in ctx.model.app_reach or any(f.dialog for f in inside):
             return []
         found.extend(inside)
     return found
