@@ -56,7 +56,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
 
     def scope_ref(scope: Scope) -> dict:
         path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
-        return {"id": scope.id, "kind": scope.kind, "dialog": scope.dialog, "name": scope.name, "path": path, "line": line}
+        return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
     def drawn_ref(drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
         path, line = where(drawn.site)
@@ -82,6 +82,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
         scopes.append(
             {
                 **scope_ref(scope),
+                "dialog": scope.dialog,
                 "parent": scope.parent,
                 "definition": definition,
                 "run_every": _run_every_text(scope),
@@ -195,7 +196,7 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
         if trigger["scope"]["id"] != scope["id"]:
             continue
         target = trigger["scope"]
-        verdict = f"-> reruns {'the whole app' if target['kind'] == 'app' else _word(target) + ' ' + repr(target['name'])}"
+        verdict = f"-> reruns {'the whole app' if target['kind'] == 'app' else _word(by_id[target['id']]) + ' ' + repr(target['name'])}"
         detail = f"; redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
         if trigger["piles_up"]:
             detail += f", {len(trigger['piles_up'])} pile up"
@@ -240,6 +241,7 @@ _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#
 def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
     """One self-contained page: each file's source shaded by scope, widgets annotated."""
     colors = {scope["id"]: _PALETTE[i % len(_PALETTE)] for i, scope in enumerate(document["scopes"])}
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
     line_scope: dict[tuple[str, int], str] = {}
     for scope in sorted(document["scopes"], key=lambda s: s["kind"] != "app"):
         for function in scope["functions"]:
@@ -248,7 +250,7 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
                     line_scope[(function["path"], line)] = scope["id"]
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
-        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"{_word(trigger['scope'])} {trigger['scope']['name']}"
+        target = "the whole app" if trigger["scope"]["kind"] == "app" else f"{_word(by_id[trigger['scope']['id']])} {trigger['scope']['name']}"
         notes.setdefault((trigger["path"], trigger["line"]), []).append(f"{_trigger_title(trigger)} reruns {target}")
     files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
     parts = [
