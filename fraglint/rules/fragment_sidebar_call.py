@@ -47,6 +47,7 @@ class FragmentSidebarCall(Rule):
     name = "fragment-sidebar-call"
     severity = Severity.ERROR
     facts = ("sidebar-in-fragment-raises",)
+    reads = ("dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(

@@ -47,6 +47,7 @@ class FragmentWidgetOutside(Rule):
     name = "fragment-widget-outside"
     severity = Severity.ERROR
     facts = ("widget-outside-fragment-raises",)
+    reads = ("dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(

@@ -55,6 +55,7 @@ class NestedDialog(Rule):
     name = "nested-dialog"
     severity = Severity.ERROR
     facts = ("nested-dialog-raises",)
+    reads = ("dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(

@@ -51,7 +51,10 @@ class OutsideContainerWrite(Rule):
     code = "FRG104"
     name = "outside-container-write"
     facts = ("outside-writes-pile-up",)
-    reads = ('widget-outside-fragment-raises', 'sidebar-in-fragment-raises', 'parallel-outside-write-raises')
+    reads = (
+        "widget-outside-fragment-raises", "sidebar-in-fragment-raises", "parallel-outside-write-raises",
+        "dialog-exists", "experimental-dialog-exists",
+    )
 
     VALID = [
         Example(

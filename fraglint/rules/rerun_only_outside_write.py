@@ -88,7 +88,7 @@ class RerunOnlyOutsideWrite(Rule):
     name = "rerun-only-outside-write"
     severity = Severity.ERROR
     facts = ("outside-first-write-in-rerun-raises",)
-    reads = ("parallel-outside-write-raises",)
+    reads = ("parallel-outside-write-raises", "dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(

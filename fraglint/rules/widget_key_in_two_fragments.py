@@ -42,6 +42,7 @@ class WidgetKeyInTwoFragments(Rule):
     name = "widget-key-in-two-fragments"
     severity = Severity.ERROR
     facts = ("duplicate-widget-key-raises",)
+    reads = ("nested-fragments-unsupported", "dialog-in-fragment-nested")
 
     VALID = [
         Example(
