@@ -82,7 +82,7 @@ FACTS: dict[str, Fact] = {
             "1.37.0", None,
             "source: absent from 1.36.0's `streamlit/__init__.py` (only `experimental_dialog`); "
             "`dialog = _dialog_decorator` in 1.37.1, 1.45.0 and 1.67.0",
-            "oracle: dialog_api",
+            "oracle: dialog_api (run from 1.37.1 on 1.37.1-1.67.0 as recorded so far)",
         ),
         _fact(
             "experimental-dialog-exists",
@@ -90,7 +90,8 @@ FACTS: dict[str, Fact] = {
             "1.34.0", "1.49.0",
             "source: absent from 1.33.0's `streamlit/__init__.py`, present in 1.34.0-1.45.0, absent in 1.67.0; "
             "1.49.0 release notes: 'Clean up experimental dialog, fragment and widget replay' (#12167)",
-            "oracle: experimental_dialog_api",
+            "oracle: experimental_dialog_api (AttributeError on 1.33.0; runs 1.34.0-1.45.1; AttributeError "
+            "on 1.58.0 and 1.67.0; 1.46-1.57 not yet recorded)",
         ),
         _fact(
             "experimental-dialog-deprecated",
@@ -98,7 +99,8 @@ FACTS: dict[str, Fact] = {
             "1.37.0", "1.49.0",
             "source: plain alias of the dialog decorator in 1.34.0-1.36.0; `_deprecate_func_name(..., "
             "name_override=\"dialog\")` in 1.37.1, `should_show_deprecation_warning=True` in 1.45.0",
-            "oracle: experimental_dialog_api",
+            "oracle: experimental_dialog_api (no alert 1.34.0-1.36.0; \"Please replace st.experimental_dialog "
+            "with st.dialog\" from 1.37.1)",
         ),
         _fact(
             "nested-dialog-raises",
@@ -108,7 +110,8 @@ FACTS: dict[str, Fact] = {
             "1.34.0", None,
             "source: `_assert_no_nested_dialogs` in dialog_decorator.py of 1.34.0, 1.36.0, 1.45.0 and 1.67.0 "
             "(it reads the innermost `with` container only)",
-            "oracle: dialog_in_dialog",
+            "oracle: dialog_in_dialog (raises at the inner call on every release recorded, 1.34.0-1.67.0: "
+            "StreamlitAPIException through 1.45.1, StreamlitInvalidLayoutContextError on 1.67.0)",
         ),
         _fact(
             "dialog-in-fragment-nested",
@@ -117,7 +120,8 @@ FACTS: dict[str, Fact] = {
             "1.34.0", "1.37.0",
             "source: 1.34.0-1.36.0 wrap the dialog body with the fragment decorator, and nested fragments are "
             "unsupported before 1.37.0 (see nested-fragments-unsupported)",
-            "oracle: dialog_from_fragment",
+            "oracle: dialog_from_fragment (a click in the dialog reruns the fragment and the dialog body is gone "
+            "on 1.34.0-1.36.0; reruns the dialog alone from 1.37.1)",
         ),
         _fact(
             "duplicate-widget-key-raises",
@@ -125,7 +129,8 @@ FACTS: dict[str, Fact] = {
             "in later releases), also when two fragments draw them.",
             "1.33.0", None,
             "source: widget registration checks keys across the whole run in 1.33.0-1.67.0",
-            "oracle: widget_key_two_fragments",
+            "oracle: widget_key_two_fragments (DuplicateWidgetID on 1.33.0, StreamlitDuplicateElementKey by "
+            "1.40.2, on every release recorded)",
         ),
         _fact(
             "foreign-widget-state-write-discarded",
@@ -134,7 +139,8 @@ FACTS: dict[str, Fact] = {
             "full run replaces the value written with the widget's own.",
             "1.33.0", None,
             "source: a fragment rerun runs only that fragment's function (runtime/fragment.py, 1.33.0-1.67.0)",
-            "oracle: foreign_widget_state_write",
+            "oracle: foreign_widget_state_write (the writer sees True, the owner's checkbox stays False and the "
+            "next full run reads False, from the body and from the callback, 1.33.0-1.67.0 as recorded)",
         ),
         _fact(
             "rerun-scope-exists",

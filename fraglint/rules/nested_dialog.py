@@ -17,8 +17,9 @@ class NestedDialog(Rule):
     Flags a call that opens an `@st.dialog` (`@st.experimental_dialog`) function while the body
     of another dialog runs, directly or through helpers and fragments the outer dialog calls.
     A dialog opened from a widget callback of a dialog is not flagged (callbacks run before the
-    script, outside the dialog), nor one opened inside a `with` block for another container in
-    the outer dialog (the runtime checks only the innermost container).
+    script, outside the dialog). Nor is one opened inside a `with` block in the outer dialog: the
+    runtime checks only the innermost container, so a container made outside the dialog (such as
+    `with st.sidebar:`) escapes the check, and fraglint does not tell the two kinds apart.
 
     ## Why is this bad?
     Streamlit shows one dialog at a time: opening one while another is open raises
