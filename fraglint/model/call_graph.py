@@ -1,7 +1,8 @@
 """The project's call graph, and which code runs inside which fragment.
 
-A call that starts a fragment opens a partial-rerun scope: it is an edge of its own kind, and
-reach stops there. So `reach(fragment)` is the code a fragment's rerun runs (with the chain of
+A call that starts a fragment (or opens a dialog, whose body Streamlit runs as a fragment)
+opens a partial-rerun scope: it is an edge of its own kind, and reach stops there. So
+`reach(fragment)` is the code a fragment's rerun runs (with the chain of
 calls that gets there), `app_reach` the code a full run runs outside every fragment, and
 `fragment_reach` the inverse: for a function, the fragments inside whose body it can run.
 """
@@ -83,7 +84,7 @@ class CallGraph:
                 continue
             out = []
             for call in function.calls:
-                fragment = self.discovery.called_fragment(key, call)
+                fragment = self.discovery.called_scope(key, call)
                 if fragment is not None:
                     out.append(Edge(call, None, fragment))
                     continue
@@ -118,7 +119,7 @@ class CallGraph:
     def app_reach(self) -> dict[FunctionKey, Chain]:
         """Functions that run during a full-app run outside any fragment, from module-level code."""
         starts: dict[FunctionKey, Chain] = {FunctionKey(path, MODULE_SCOPE): () for path in list(self.index.summaries)}
-        return self._walk(starts, set(self.discovery.fragments))
+        return self._walk(starts, set(self.discovery.scopes))
 
     def _walk(self, chains: dict[FunctionKey, Chain], stop_at: set[FunctionKey]) -> dict[FunctionKey, Chain]:
         """Breadth first from `chains`' keys over plain calls, never entering `stop_at`."""
@@ -135,9 +136,9 @@ class CallGraph:
 
     @cached_property
     def fragment_reach(self) -> dict[FunctionKey, list[Fragment]]:
-        """For every function, the fragments inside whose body it can run."""
+        """For every function, the fragments and dialogs inside whose body it can run."""
         inside: dict[FunctionKey, list[Fragment]] = {}
-        for fragment in self.discovery.fragments.values():
+        for fragment in self.discovery.scopes.values():
             for key in self.reach(fragment.function):
                 inside.setdefault(key, []).append(fragment)
         return inside

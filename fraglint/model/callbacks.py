@@ -109,7 +109,7 @@ class Callbacks:
         (by name), then None if the script also runs it outside every fragment and dialog."""
         found: list[str | None] = []
         for fragment in self.graph.fragment_reach.get(owner, ()):
-            if fragment.function in started:
+            if fragment.function in started and not fragment.dialog:
                 found.append(fragment.name)
                 break
         if owner in self.graph.app_reach and owner not in in_dialog:

@@ -60,6 +60,11 @@ class FragmentModel:
     def fragments(self) -> dict[FunctionKey, Fragment]:
         return self.discovery.fragments
 
+    @property
+    def scopes(self) -> dict[FunctionKey, Fragment]:
+        """Fragments and dialogs (a dialog's body runs as a fragment)."""
+        return self.discovery.scopes
+
     def target(self, key: FunctionKey, call: CallSite) -> Target:
         return self.calls.target(key, call)
 
@@ -71,6 +76,9 @@ class FragmentModel:
 
     def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
         return self.discovery.called_dialog(key, call)
+
+    def called_scope(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        return self.discovery.called_scope(key, call)
 
     @property
     def fragment_calls(self) -> list[FragmentCall]:

@@ -2,8 +2,10 @@
 
 Streamlit turns a function into a fragment by decorator under any alias (`@st.fragment`,
 `@frag`, `@st.fragment(run_every=...)`, `frag = st.fragment(run_every=5)` then `@frag`) or by
-wrapping (`shown = st.fragment(f)`). `st.dialog` functions run as fragments too, but the
-fragment rules do not apply to them, so they are kept apart.
+wrapping (`shown = st.fragment(f)`). An `st.dialog` (`st.experimental_dialog`, 1.34-1.48)
+function's body runs as a fragment too: Streamlit wraps it in its fragment decorator, so a widget
+inside reruns the dialog alone and the fragment checks (sidebar, outside containers) apply. Dialogs
+are kept apart in `dialogs`; `scopes` holds both, for the questions the runtime answers alike.
 """
 
 from __future__ import annotations
@@ -43,6 +45,21 @@ class Fragment:
     @property
     def name(self) -> str:
         return self.function.qualname
+
+    @property
+    def dialog(self) -> bool:
+        """An `@st.dialog` (`@st.experimental_dialog`) function: a fragment opened in a modal."""
+        return self.api in api.DIALOG_DECORATORS
+
+    @property
+    def word(self) -> str:
+        """"dialog" or "fragment", for messages."""
+        return "dialog" if self.dialog else "fragment"
+
+    @property
+    def what(self) -> str:
+        """How messages name it: "fragment `render`", "dialog `confirm`"."""
+        return f"{self.word} `{self.name}`"
 
     def kwarg(self, name: str) -> Value | None:
         return self.kwargs.get(name)
@@ -122,10 +139,15 @@ class FragmentDiscovery:
         return found
 
     @cached_property
+    def scopes(self) -> dict[FunctionKey, Fragment]:
+        """Fragments and dialogs: every function whose body Streamlit runs as a fragment."""
+        return {**self.dialogs, **self.fragments}
+
+    @cached_property
     def identity(self) -> tuple:
         """Everything about the fragments that call-graph edges depend on (see `CallGraph.reuse`)."""
         return (
-            {key: (f.api, f.site, f.wrapped_by_call, f.kwargs) for key, f in self.fragments.items()},
+            {key: (f.api, f.site, f.wrapped_by_call, f.kwargs) for key, f in self.scopes.items()},
             [(f.function, f.site, f.kwargs) for f in self.wraps],
         )
 
@@ -152,11 +174,16 @@ class FragmentDiscovery:
         return None
 
     def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        """The dialog a call opens, if it opens one."""
         path, _ = key
         target = self.calls.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
             return self.dialogs.get(FunctionKey(target.path or path, target.name))
         return None
+
+    def called_scope(self, key: FunctionKey, call: CallSite) -> Fragment | None:
+        """The fragment a call starts or the dialog it opens."""
+        return self.called_fragment(key, call) or self.called_dialog(key, call)
 
     def cache_decorators(self, fragment: Fragment) -> list[tuple[Site, str]]:
         """(site, api) of each Streamlit cache decorator on a fragment function (`st.cache_data`, ...)."""

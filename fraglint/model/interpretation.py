@@ -15,7 +15,7 @@ from packaging.version import Version
 from fraglint.index.project import FunctionKey
 from fraglint.index.summary import Kind
 from fraglint.model import run_every, versions
-from fraglint.model.fragments import Site
+from fraglint.model.fragments import Fragment, Site
 
 
 class ScopeKind(Kind):
@@ -63,6 +63,15 @@ class Scope:
     entry: str = ""  # the entry script this scope belongs to
     stops: list[Stop] = field(default_factory=list)  # st.stop() calls this scope's code runs
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before this instance
+    dialog: bool = False  # an `@st.dialog` opened here: its body runs as a fragment
+    conditional: bool = False  # started under a branch or loop (here or around its parent): a full run may skip it
+
+    @property
+    def what(self) -> str:
+        """How text names the scope: "the whole app", "fragment `x`", "dialog `x`"."""
+        if self.kind == ScopeKind.APP:
+            return "the whole app"
+        return f"{'dialog' if self.dialog else 'fragment'} `{self.name}`"
 
     @property
     def interval_seconds(self) -> float | None:
@@ -114,6 +123,17 @@ class RerunPlan:
     cut_short: set[int] = field(default_factory=set)  # ids of redrawn elements a stop in this rerun may skip
 
 
+@dataclass(frozen=True)
+class NestedDialog:
+    """A dialog opened while another dialog's body runs (directly, or through calls)."""
+
+    call: Site  # the call that opens the inner dialog
+    inner: Fragment  # the inner dialog
+    outer: Fragment  # the dialog whose body is running
+    outer_call: Site  # the call that opened it
+    chain: tuple[Site, ...]  # call sites from the outer dialog's opening to `call`
+
+
 @dataclass
 class Interpretation:
     entries: list[str]
@@ -121,6 +141,7 @@ class Interpretation:
     drawn: list[Drawn]
     triggers: list[Trigger]
     version: Version
+    nested_dialogs: list[NestedDialog] = field(default_factory=list)
 
     @cached_property
     def drawn_by_scope(self) -> dict[str, list[Drawn]]:

@@ -31,33 +31,34 @@ from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
 from fraglint.model import run_every, versions
 from fraglint.model import streamlit_api as api
+from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
 from fraglint.model.callbacks import callback_functions
 from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
-from fraglint.model.interpretation import Drawn, DrawnKind, Interpretation, Scope, ScopeKind, Stop, Trigger, TriggerKind
+from fraglint.model.interpretation import (
+    Drawn,
+    DrawnKind,
+    Interpretation,
+    NestedDialog,
+    Scope,
+    ScopeKind,
+    Stop,
+    Trigger,
+    TriggerKind,
+)
 from fraglint.model.streamlit_api import RerunScope
-
-_MAX_CALL_DEPTH = 40
 
 # The version facts (fraglint/model/versions.py) the interpreter reads; listed in docs/semantics.md.
 FACTS = (
     "nested-fragments-unsupported",
+    "dialog-in-fragment-nested",
+    "nested-dialog-raises",
     "outside-writes-pile-up",
     "stop-ends-current-run",
     "callback-keyed-rerun-replaces-rerun",
     "callback-rerun-reruns-app",
 )
-
-
-@dataclass(frozen=True)
-class ReachedRerun:
-    """An `st.rerun(...)` a widget callback reaches, directly or through helpers."""
-
-    site: Site
-    scope: RerunScope
-    key: str | None
-    conditional: bool
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,9 @@ class Interpreter:
         self._outside_cache: dict[FunctionKey, dict[tuple[str, int], bool]] = {}
         self._lost_to: Scope | None = None  # the app scope a broken nested fragment falls back to
         self._maybe_stopped: Stop | None = None  # the last conditional st.stop() of the current run
+        self._dialog_open: tuple[Fragment, Site, str] | None = None  # (dialog, its call, its container) whose body runs
+        self.nested_dialogs: list[NestedDialog] = []
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
-        self._callback_reruns: dict[FunctionKey, tuple[tuple[ReachedRerun, ...], bool]] = {}
         self._stops_end_runs = versions.holds("stop-ends-current-run", version)
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
@@ -142,8 +144,10 @@ class Interpreter:
             self._maybe_stopped = None
             self._run_function(FunctionKey(entry, MODULE_SCOPE), scope, "main", (), ())
         self._collect_fragment_triggers()
-        self._apply_callback_reruns()
-        return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version)
+        followed = CallbackReruns(self.index, self.model, self.version, self.scopes)
+        followed.apply(self._callbacks)
+        self.steps += followed.steps
+        return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version, self.nested_dialogs)
 
     def _new_app_scope(self, entry: str) -> Scope:
         scope_id = "app" if self._app_count == 0 else f"app:{self._app_count}"
@@ -173,10 +177,10 @@ class Interpreter:
         lost-fragment state it starts in): a second call in the same context draws nothing new,
         so its recorded outcome is replayed. That keeps the walk linear in the code instead of
         in the number of call paths; a call to a function already on the stack adds nothing."""
-        if key in stack or len(stack) > _MAX_CALL_DEPTH:
+        if key in stack or len(stack) > MAX_CALL_DEPTH:
             return None
         lost = self._lost_to.id if self._lost_to is not None else None
-        context = (key, scope.id, container, in_form, guarded, lost, self._maybe_stopped)
+        context = (key, scope.id, container, in_form, guarded, lost, self._maybe_stopped, self._dialog_open)
         if context in self._walked:
             stop, self._maybe_stopped, self._lost_to = self._walked[context]
             return stop
@@ -203,10 +207,12 @@ class Interpreter:
         scope = frame.scope
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
-        fragment = self.model.called_fragment(key, call) or self.model.called_dialog(key, call)
+        fragment = self.model.called_scope(key, call)
+        if fragment is not None and fragment.dialog:
+            return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
         if fragment is not None:
             return self._enter_fragment(
-                fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form
+                fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form, conditional
             )
         target = self.model.target(key, call)
         if target.kind == TargetKind.STREAMLIT:
@@ -236,7 +242,8 @@ class Interpreter:
         return False
 
     def _enter_fragment(
-        self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container, chain, stack, in_form
+        self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container, chain, stack, in_form,
+        conditional: bool = False,
     ) -> Stop | None:
         """Walk one fragment instance; returns the stop that ends the full run inside it, if any."""
         self._fragment_count += 1
@@ -252,6 +259,8 @@ class Interpreter:
             chain=chain + (Site(key.path, call.site),),
             entry=scope.entry,
             after_stop=self._maybe_stopped,
+            dialog=fragment.dialog,
+            conditional=conditional or scope.conditional,
         )
         self.scopes[scope_id] = child
         scope.children.append(scope_id)
@@ -271,11 +280,35 @@ class Interpreter:
             return None
         return stop
 
+    def _open_dialog(
+        self, dialog: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
+        conditional: bool,
+    ) -> Stop | None:
+        """A dialog's body runs as a fragment. Opened while another dialog's body runs (in the
+        container that body draws into: a `with` another container escapes the runtime's
+        check) it raises, on every release; opened from a fragment before 1.37 it is nested in
+        that fragment, so its widgets rerun the outer fragment."""
+        site = Site(key.path, call.site)
+        outer = self._dialog_open
+        if outer is not None and outer[2] == container:
+            self.nested_dialogs.append(NestedDialog(site, dialog, outer[0], outer[1], frame.chain + (site,)))
+        self._dialog_open = (dialog, site, container)
+        if scope.kind == ScopeKind.FRAGMENT and versions.holds("dialog-in-fragment-nested", self.version):
+            chain = frame.chain + (site,)
+            stop = self._run_function(dialog.function, scope, container, chain, frame.stack, frame.in_form, frame.guarded)
+            self._lost_to = self._app_scope(scope)  # as after any nested fragment before 1.37
+        else:
+            stop = self._enter_fragment(
+                dialog, key, call, scope, container, frame.chain, frame.stack, frame.in_form, conditional
+            )
+        self._dialog_open = outer
+        return stop
+
     def _outside(self, scope: Scope, key: FunctionKey, site: int) -> bool:
         """Is the element at `site` drawn into a container created outside the scope's fragment?"""
         if scope.kind != ScopeKind.FRAGMENT:
             return False
-        fragment = self.model.fragments.get(scope.function)
+        fragment = self.model.scopes.get(scope.function)
         if fragment is None:
             return False
         table = self._outside_table(fragment)
@@ -376,20 +409,10 @@ class Interpreter:
             self.triggers.append(Trigger(TriggerKind.RERUN, site, app, note=f'st.rerun(scope="{kind}")', after_stop=after))
 
     def _app_scope(self, scope: Scope) -> Scope:
-        while scope.parent is not None:
-            scope = self.scopes[scope.parent]
-        return scope
+        return app_scope(self.scopes, scope)
 
     def _keyed_scope(self, key: str, app: str | None = None) -> Scope | None:
-        """The fragment instance declared with `key=`, preferring one of the app run `app`."""
-        found = None
-        for scope in self.scopes.values():
-            fragment = self.model.fragments.get(scope.function) if scope.kind == ScopeKind.FRAGMENT else None
-            if fragment is not None and fragment.key == key:
-                if app is None or self._app_scope(scope).id == app:
-                    return scope
-                found = found or scope
-        return found
+        return keyed_scope(self.scopes, self.model, key, app)
 
     def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
         """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
@@ -416,93 +439,6 @@ class Interpreter:
                             note=f"run_every={scope.run_every[1]!r}", after_stop=scope.after_stop)
                 )
 
-    # -- st.rerun in widget callbacks ---------------------------------------------------------
-
-    def _apply_callback_reruns(self) -> None:
-        """A callback's own `st.rerun` decides what the interaction reruns, from 1.63.
-
-        The widget (or form) trigger gets the scope of the path through the callback that takes
-        no branch; the callback trigger gets the first `st.rerun` that changes the scope, with a
-        note when a branch decides it. Before 1.63 `st.rerun()` in a callback is a no-op and a
-        keyed rerun does not exist: nothing changes."""
-        keyed = versions.holds("callback-keyed-rerun-replaces-rerun", self.version)
-        to_app = versions.holds("callback-rerun-reruns-app", self.version)
-        for fired, called in self._callbacks:
-            self._apply_callback(fired, called, keyed, to_app)
-
-    def _apply_callback(self, fired: Trigger | None, called: Trigger, keyed: bool, to_app: bool) -> None:
-        """One widget's callback: its sure `st.rerun` moves both triggers, a branch's the callback's."""
-        reruns, _ = self._reruns_in(called.callback, ())
-        own = self.scopes[called.scope]
-        first_change = None
-        for rerun in reruns:
-            if rerun.scope is RerunScope.APP and not to_app:
-                called.note = (
-                    "the callback runs first, then the scope reruns (its st.rerun() is a no-op in a callback "
-                    f"before {versions.since('callback-rerun-reruns-app')})"
-                )
-            target = self._callback_target(rerun, own, keyed, to_app)
-            changed = target if target is not None and target.id != own.id else None
-            if changed is not None and first_change is None:
-                first_change = (rerun, changed)
-            if not rerun.conditional:
-                if changed is not None:
-                    for trigger in (fired, called):
-                        if trigger is not None:
-                            trigger.scope, trigger.rerun_call = changed.id, rerun.site
-                            trigger.note = _callback_note(rerun, changed, trigger.kind)
-                break
-        if first_change is not None and called.rerun_call is None:
-            rerun, target = first_change
-            called.scope, called.rerun_call = target.id, rerun.site
-            called.note = _callback_note(rerun, target, "callback")
-            if fired is not None and fired.rerun_call is None:
-                fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
-
-    def _callback_target(self, rerun: ReachedRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
-        """The scope a callback's `st.rerun` reruns instead of the widget's; None when it does not
-        change it (`scope="fragment"` reruns the widget's own fragment, or raises) or is unknown."""
-        if rerun.scope is RerunScope.KEY and keyed and rerun.key is not None:
-            return self._keyed_scope(rerun.key, self._app_scope(own).id)
-        if rerun.scope is RerunScope.APP and to_app:
-            return self._app_scope(own)
-        return None
-
-    def _reruns_in(self, key: FunctionKey | None, stack: tuple) -> tuple[tuple[ReachedRerun, ...], bool]:
-        """The `st.rerun` calls a callback reaches in order, up to the first it surely reaches;
-        and whether it surely reaches one. Memoised per function (a callback or a helper is
-        often shared), so the cost is linear in the code; a call back into the stack adds nothing."""
-        if key is None or key in stack or len(stack) > _MAX_CALL_DEPTH:
-            return (), False
-        if key in self._callback_reruns:
-            return self._callback_reruns[key]
-        function = self.index.function(key)
-        found: list[ReachedRerun] = []
-        certain = False
-        for call in function.calls if function is not None else ():
-            self.steps += 1
-            reached, certain = self._reruns_at(key, call, stack)
-            found.extend(reached)
-            if certain:
-                break
-        result = (tuple(found), certain)
-        self._callback_reruns[key] = result
-        return result
-
-    def _reruns_at(self, key: FunctionKey, call: CallSite, stack: tuple) -> tuple[tuple[ReachedRerun, ...], bool]:
-        """The `st.rerun` calls one call of a callback reaches, and whether it surely reaches one."""
-        branch = call.in_branch or call.in_loop
-        target = self.model.target(key, call)
-        if target.kind == TargetKind.STREAMLIT and target.api() == api.RERUN:
-            request = api.rerun_request(call)
-            return (ReachedRerun(Site(key.path, call.site), request.scope, request.key, branch),), not branch
-        if target.kind == TargetKind.FUNCTION and not target.rest:
-            inner, inner_certain = self._reruns_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
-            reached = tuple(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
-            return reached, inner_certain and not branch
-        return (), False
-
-
 def _element_and_container(target, container: str) -> tuple[str, str]:
     """The API a Streamlit call names (`button` in `st.sidebar.button`, `write` in `box.write`)
     and the container it draws into (`container`, the one in force, for a plain `st.write`)."""
@@ -516,21 +452,6 @@ def _element_and_container(target, container: str) -> tuple[str, str]:
 def _str_literal(value: Value) -> str | None:
     """The text of a string argument (its summary keeps literals untyped)."""
     return value.literal if isinstance(value.literal, str) else None
-
-
-def _rerun_text(rerun: ReachedRerun) -> str:
-    if rerun.scope is RerunScope.KEY:
-        return f'st.rerun("{rerun.key}")'
-    return "st.rerun()" if rerun.scope is RerunScope.APP else f'st.rerun(scope="{rerun.scope.value}")'
-
-
-def _callback_note(rerun: ReachedRerun, target: Scope, kind: str) -> str:
-    what = "the whole app reruns" if target.kind == ScopeKind.APP else f"only fragment `{target.name}` reruns"
-    if kind != TriggerKind.CALLBACK:
-        return f"its callback calls {_rerun_text(rerun)}: {what} instead of this widget's scope"
-    if rerun.conditional:
-        return f"the callback runs first; when it reaches {_rerun_text(rerun)}, {what} instead of the widget's scope"
-    return f"the callback runs first; its {_rerun_text(rerun)} replaces the widget's rerun: {what}"
 
 
 def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:

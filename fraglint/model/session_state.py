@@ -117,8 +117,8 @@ class SessionState:
             if writer.function in callbacks or writer.function in self.graph.app_reach:
                 return set()
             inside = self.graph.fragment_reach.get(writer.function)
-            if not inside:
-                return set()
+            if not inside or any(fragment.dialog for fragment in inside):
+                return set()  # a dialog's write is mostly followed by st.rerun(): not recorded
             for fragment in inside:
                 if caller in self.graph.reach(fragment.function):
                     return set()  # that fragment's reruns re-evaluate the call

@@ -77,6 +77,72 @@ FACTS: dict[str, Fact] = {
             "oracle: fragment_api (AttributeError in 1.33.0-1.36.0)",
         ),
         _fact(
+            "dialog-exists",
+            "`st.dialog` exists.",
+            "1.37.0", None,
+            "source: absent from 1.36.0's `streamlit/__init__.py` (only `experimental_dialog`); "
+            "`dialog = _dialog_decorator` in 1.37.1, 1.45.0 and 1.67.0",
+            "oracle: dialog_api (run from 1.37.1 on 1.37.1-1.67.0 as recorded so far)",
+        ),
+        _fact(
+            "experimental-dialog-exists",
+            "`st.experimental_dialog` exists.",
+            "1.34.0", "1.49.0",
+            "source: absent from 1.33.0's `streamlit/__init__.py`, present in 1.34.0-1.45.0, absent in 1.67.0; "
+            "1.49.0 release notes: 'Clean up experimental dialog, fragment and widget replay' (#12167)",
+            "oracle: experimental_dialog_api (AttributeError on 1.33.0; runs 1.34.0-1.45.1; AttributeError "
+            "on 1.58.0 and 1.67.0; 1.46-1.57 not yet recorded)",
+        ),
+        _fact(
+            "experimental-dialog-deprecated",
+            "`st.experimental_dialog` shows a deprecation warning when used.",
+            "1.37.0", "1.49.0",
+            "source: plain alias of the dialog decorator in 1.34.0-1.36.0; `_deprecate_func_name(..., "
+            "name_override=\"dialog\")` in 1.37.1, `should_show_deprecation_warning=True` in 1.45.0",
+            "oracle: experimental_dialog_api (no alert 1.34.0-1.36.0; \"Please replace st.experimental_dialog "
+            "with st.dialog\" from 1.37.1)",
+        ),
+        _fact(
+            "nested-dialog-raises",
+            "Opening a dialog while another dialog's body runs raises \"Dialogs may not be nested inside "
+            "other dialogs.\" (StreamlitAPIException; StreamlitInvalidLayoutContextError in 1.67). Opening "
+            "one from inside `with st.sidebar:` escapes the check.",
+            "1.34.0", None,
+            "source: `_assert_no_nested_dialogs` in dialog_decorator.py of 1.34.0, 1.36.0, 1.45.0 and 1.67.0 "
+            "(it reads the innermost `with` container only)",
+            "oracle: dialog_in_dialog (raises at the inner call on every release recorded, 1.34.0-1.67.0: "
+            "StreamlitAPIException through 1.45.1, StreamlitInvalidLayoutContextError on 1.67.0)",
+        ),
+        _fact(
+            "dialog-in-fragment-nested",
+            "A dialog opened from a fragment is a fragment nested in it: the dialog's widgets rerun the outer "
+            "fragment, and the dialog's body is not drawn again.",
+            "1.34.0", "1.37.0",
+            "source: 1.34.0-1.36.0 wrap the dialog body with the fragment decorator, and nested fragments are "
+            "unsupported before 1.37.0 (see nested-fragments-unsupported)",
+            "oracle: dialog_from_fragment (a click in the dialog reruns the fragment and the dialog body is gone "
+            "on 1.34.0-1.36.0; reruns the dialog alone from 1.37.1)",
+        ),
+        _fact(
+            "duplicate-widget-key-raises",
+            "Two widgets drawn with one key in one run raise (DuplicateWidgetID, StreamlitDuplicateElementKey "
+            "in later releases), also when two fragments draw them.",
+            "1.33.0", None,
+            "source: widget registration checks keys across the whole run in 1.33.0-1.67.0",
+            "oracle: widget_key_two_fragments (DuplicateWidgetID on 1.33.0, StreamlitDuplicateElementKey by "
+            "1.40.2, on every release recorded)",
+        ),
+        _fact(
+            "foreign-widget-state-write-discarded",
+            "A fragment (its body or its widget's callback) that sets the session-state key of a widget "
+            "another fragment draws does not redraw that widget: it keeps showing its old value, and the next "
+            "full run replaces the value written with the widget's own.",
+            "1.33.0", None,
+            "source: a fragment rerun runs only that fragment's function (runtime/fragment.py, 1.33.0-1.67.0)",
+            "oracle: foreign_widget_state_write (the writer sees True, the owner's checkbox stays False and the "
+            "next full run reads False, from the body and from the callback, 1.33.0-1.67.0 as recorded)",
+        ),
+        _fact(
             "rerun-scope-exists",
             "`st.rerun(scope=...)` accepts a scope.",
             "1.37.0", None,

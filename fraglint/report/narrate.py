@@ -44,7 +44,7 @@ def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_o
         fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
         kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
         lines.append(
-            f"**Starts fragment `{scope.name}`**{where(scope.function)}\n\n"
+            f"**{'Opens' if scope.dialog else 'Starts'} {scope.what}**{where(scope.function)}\n\n"
             f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
             "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
         )
@@ -53,10 +53,9 @@ def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_o
             continue
         plan = interpretation.rerun_plan(trigger)
         label = f" `{trigger.label}`" if trigger.label else ""
+        what = "reruns the whole app"
         if plan.scope.kind == "fragment":
-            what = f"reruns fragment `{plan.scope.name}`{where(plan.scope.function)}, not the whole app"
-        else:
-            what = "reruns the whole app"
+            what = f"reruns {plan.scope.what}{where(plan.scope.function)}, not the whole app"
         verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
         lines.append(f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({effect(plan)}).")
     return "\n\n".join(dict.fromkeys(lines)) or None
@@ -73,11 +72,11 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
         found = lines_of(fragment_key)
         return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
 
-    fragment = model.called_fragment(key, call)
+    fragment = model.called_scope(key, call)
     if fragment is not None:
         timer = " or its `run_every` timer fires" if fragment.kwarg("run_every") is not None else ""
         return (
-            f"**Starts fragment `{fragment.name}`**{where(fragment.function)}\n\n"
+            f"**{'Opens' if fragment.dialog else 'Starts'} {fragment.what}**{where(fragment.function)}\n\n"
             f"When a widget inside `{fragment.name}` is used{timer}, Streamlit reruns only "
             f"`{fragment.name}`; the rest of the page keeps what it drew. A full rerun of the app "
             "runs this call again."
@@ -92,7 +91,7 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
     outside = key in model.app_reach
     lines = []
     for fragment in inside:
-        lines.append(f"Interacting reruns fragment `{fragment.name}`{where(fragment.function)}, not the whole app.")
+        lines.append(f"Interacting reruns {fragment.what}{where(fragment.function)}, not the whole app.")
     if outside or not inside:
         lines.append(
             "Interacting reruns the whole app"

@@ -83,6 +83,7 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
         scopes.append(
             {
                 **scope_ref(scope),
+                "dialog": scope.dialog,
                 "parent": scope.parent,
                 "definition": definition,
                 "run_every": _run_every_text(scope),
@@ -137,7 +138,11 @@ def _scope_label(scope: dict) -> str:
     if scope["kind"] == "app":
         return f"the whole app ({scope['path']})"
     at = f"{scope['path']}:{scope['line']}" if scope["line"] else scope["path"]
-    return f"fragment `{scope['name']}` (instance called at {at})"
+    return f"{_word(scope)} `{scope['name']}` (instance called at {at})"
+
+
+def _word(scope: dict) -> str:
+    return "dialog" if scope.get("dialog") else "fragment"
 
 
 def _trigger_title(trigger: dict, located: bool = True) -> str:
@@ -154,15 +159,17 @@ def _trigger_title(trigger: dict, located: bool = True) -> str:
     return f"{prefix}{label}{at}"
 
 
-def _rerun_target(trigger: dict) -> str:
-    return "the whole app" if trigger["scope"]["kind"] == "app" else f"fragment {trigger['scope']['name']!r}"
+def _rerun_target(trigger: dict, by_id: dict) -> str:
+    """`the whole app`, `fragment 'filters'` or `dialog 'confirm'`: what a trigger reruns."""
+    target = trigger["scope"]
+    return "the whole app" if target["kind"] == "app" else f"{_word(by_id[target['id']])} {target['name']!r}"
 
 
 def _scope_chip(scope: dict) -> str:
     """A scope's name in a legend or a graph: which entry's full run, or which fragment instance."""
     if scope["kind"] == "app":
         return f"app: full run of {scope['path']}"
-    return f"fragment {scope['name']} @ {scope['path']}:{scope['line']}"
+    return f"{_word(scope)} {scope['name']} @ {scope['path']}:{scope['line']}"
 
 
 # -- renderers ----------------------------------------------------------------------------------
@@ -203,7 +210,7 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] != scope["id"]:
             continue
-        verdict = f"-> reruns {_rerun_target(trigger)}"
+        verdict = f"-> reruns {_rerun_target(trigger, by_id)}"
         detail = f"; {rerun_effect(trigger)}"
         if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
             detail += f"; {trigger['note']}"
@@ -233,7 +240,7 @@ def render_mermaid(document: dict, out: TextIO) -> None:
         if scope["kind"] == "app":
             title = f"app: {os.path.basename(scope['path'])}"
         else:
-            title = f"fragment {scope['name']}" + (f" every {scope['run_every']}" if scope.get("run_every") else "")
+            title = f"{_word(scope)} {scope['name']}" + (f" every {scope['run_every']}" if scope.get("run_every") else "")
         lines.append(f'{indent}subgraph {ids[scope["id"]]}["{_mermaid_text(title)}"]')
         lines.append(f"{indent}  direction TB")
         for index, trigger in by_scope.get(scope["id"], []):
@@ -270,6 +277,7 @@ _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#
 def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
     """One self-contained page: each file's source shaded by scope, widgets annotated."""
     colors = {scope["id"]: _PALETTE[i % len(_PALETTE)] for i, scope in enumerate(document["scopes"])}
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
     line_scope: dict[tuple[str, int], str] = {}
     for scope in sorted(document["scopes"], key=lambda s: s["kind"] != "app"):
         for function in scope["functions"]:
@@ -279,7 +287,7 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
         # The badge sits on the trigger's own line: it does not repeat the file and line.
-        text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger)}: {rerun_effect(trigger)}"
+        text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger, by_id)}: {rerun_effect(trigger)}"
         notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
     files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
     parts = [

@@ -9,6 +9,7 @@ from fraglint.rules.base import Rule
 from fraglint.rules.cached_fragment import CachedFragment
 from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
 from fraglint.rules.experimental_fragment import ExperimentalFragment
+from fraglint.rules.foreign_widget_state_write import ForeignWidgetStateWrite
 from fraglint.rules.fragment_api_unavailable import FragmentApiUnavailable
 from fraglint.rules.fragment_duplicate_widget import FragmentDuplicateWidget
 from fraglint.rules.fragment_key_reserved import FragmentKeyReserved
@@ -16,6 +17,7 @@ from fraglint.rules.fragment_return_value import FragmentReturnValue
 from fraglint.rules.fragment_sidebar_call import FragmentSidebarCall
 from fraglint.rules.fragment_widget_outside import FragmentWidgetOutside
 from fraglint.rules.invalid_run_every import InvalidRunEvery
+from fraglint.rules.nested_dialog import NestedDialog
 from fraglint.rules.nested_fragment import NestedFragment
 from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
@@ -27,6 +29,7 @@ from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragmen
 from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
 from fraglint.rules.streamlit_floor_too_low import StreamlitFloorTooLow
 from fraglint.rules.uncalled_fragment import UncalledFragment
+from fraglint.rules.widget_key_in_two_fragments import WidgetKeyInTwoFragments
 
 ALL_RULES: tuple[type[Rule], ...] = (
     NestedFragment,
@@ -49,6 +52,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RerunOnlyOutsideWrite,
     RerunFragmentScopeInCallback,
     RerunInCallbackNoOp,
+    NestedDialog,
+    WidgetKeyInTwoFragments,
+    ForeignWidgetStateWrite,
     StreamlitFloorTooLow,
 )
 

@@ -13,7 +13,7 @@ import inspect
 import re
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from packaging.version import Version
@@ -26,7 +26,9 @@ from fraglint.model.call_graph import Chain
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
 from fraglint.model.fragment_model import FragmentModel
-from fraglint.model.fragments import Site
+from fraglint.model.fragments import Fragment, Site
+from fraglint.model.interpretation import Interpretation
+from fraglint.model.interpreter import interpret
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
 # `box.write("x")  # [outside-container-write]`: pylint's functional-test marker, at a line's end.
@@ -131,6 +133,21 @@ class CheckContext:
     report_paths: set[str] | None = None  # None: report on every analysed file
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
+    _interpreted: dict[Version, Interpretation] = field(default_factory=dict, repr=False)
+
+    def interpretation(self) -> Interpretation:
+        """The rerun interpreter's walk of every entry script, once per target release."""
+        if self.version not in self._interpreted:
+            self._interpreted[self.version] = interpret(self.index, self.model, self.version, list(self.index.summaries))
+        return self._interpreted[self.version]
+
+
+def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
+    """Fragments, and the dialogs whose API exists in the target release: a dialog's body runs
+    as a fragment, so the checks Streamlit makes on fragments apply to it."""
+    for fragment in ctx.model.scopes.values():
+        if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):
+            yield fragment
 
 
 class Rule:
@@ -210,12 +227,12 @@ def chain_related(chain: Chain, label: str = "called here") -> tuple[tuple[Site,
     return tuple((step.site(), f"{label}: {'.'.join(step.call.func or ('?',))}()") for step in chain)
 
 
-def outside_write_related(write: Write) -> tuple[tuple[Site, str], ...]:
+def outside_write_related(write: Write, word: str = "fragment") -> tuple[tuple[Site, str], ...]:
     """Related locations of a write into a container made outside its fragment: the `with`
     that routed it there, where the container was created, then the call chain."""
     related = chain_related(write.chain)
     if write.container is not None and write.container.origin_site is not None:
-        related = ((write.container.origin_site, "container created here, outside the fragment"),) + related
+        related = ((write.container.origin_site, f"container created here, outside the {word}"),) + related
     if write.via_with is not None:
         related = ((write.via_with, "entered here"),) + related
     return related

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model.fragments import Site
-from fraglint.model.interpreter import interpret
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -99,7 +98,7 @@ costs()
             return
         # The key collides only when both fragments are called in one run: two pages of a
         # multipage app may each use it.
-        runs = interpret(ctx.index, ctx.model, ctx.version, list(ctx.index.summaries)).runs_calling
+        runs = ctx.interpretation().runs_calling
         for key, fragments in shared.items():
             for position, fragment in enumerate(fragments):
                 mine = runs.get(fragment.function, set())

@@ -10,15 +10,15 @@ from fraglint.rules.base import CheckContext, Example, Finding, FixSpec, Rule
 
 
 class ExperimentalFragment(Rule):
-    """`st.experimental_fragment` is deprecated, then removed.
+    """`st.experimental_fragment` (or `st.experimental_dialog`) is deprecated, then removed.
 
     ## What it does
-    Flags every literal use of `st.experimental_fragment` (decorator, call, alias, import) when
-    the target release has `st.fragment`.
+    Flags every literal use of `st.experimental_fragment` or `st.experimental_dialog`
+    (decorator, call, alias, import) when the target release has `st.fragment` and `st.dialog`.
 
     ## Why is this bad?
-    From Streamlit 1.37 `st.experimental_fragment` prints a deprecation warning in the app;
-    from 1.49 it no longer exists and the script stops with `AttributeError`.
+    From Streamlit 1.37 both print a deprecation warning in the app; from 1.49 they no longer
+    exist and the script stops with `AttributeError`.
 
     ## Example
     ```python
@@ -35,14 +35,18 @@ class ExperimentalFragment(Rule):
     ```
 
     ## Fix safety
-    The fix renames `experimental_fragment` to `fragment`; the two take the same arguments.
-    It is offered where the target release has `st.fragment` (1.37 and later).
+    The fix renames `experimental_fragment` to `fragment` (`experimental_dialog` to `dialog`);
+    each pair takes the same arguments. It is offered where the target release has the new
+    name (1.37 and later).
     """
 
     code = "FRG108"
     name = "experimental-fragment"
     facts = ("fragment-exists",)
-    reads = ('experimental-fragment-exists', 'experimental-fragment-deprecated')
+    reads = (
+        "experimental-fragment-exists", "experimental-fragment-deprecated",
+        "experimental-dialog-exists", "experimental-dialog-deprecated",
+    )
     reports_deprecated_api = True
 
     VALID = [
@@ -60,6 +64,27 @@ live()
         ),
     ]
     INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.experimental_dialog("Confirm")  # [experimental-fragment]
+def confirm():
+    st.button("Yes")
+
+confirm()
+""",
+            version="1.45.0",
+            fixed="""
+import streamlit as st
+
+@st.dialog("Confirm")
+def confirm():
+    st.button("Yes")
+
+confirm()
+""",
+        ),
         Example(
             """
 import streamlit as st
@@ -113,20 +138,26 @@ live()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        removed = not versions.holds("experimental-fragment-exists", ctx.version)
+        for old, new in (("experimental_fragment", "fragment"), ("experimental_dialog", "dialog")):
+            yield from self._uses(ctx, old, new)
+
+    @staticmethod
+    def _uses(ctx: CheckContext, old: str, new: str) -> Iterator[Finding]:
+        fact = old.replace("_", "-")
+        removed = not versions.holds(f"{fact}-exists", ctx.version)
         severity = Severity.ERROR if removed else Severity.WARNING
         if removed:
-            gone = versions.until("experimental-fragment-exists")
+            gone = versions.until(f"{fact}-exists")
             state = f"was removed in Streamlit {gone} (AttributeError on {ctx.version})"
+        elif versions.holds(f"{fact}-deprecated", ctx.version):
+            state = f"is deprecated since Streamlit {versions.since(f'{fact}-deprecated')}"
         else:
-            state = f"is deprecated since Streamlit {versions.since('experimental-fragment-deprecated')}"
-        for reference in ctx.model.discovery.streamlit_references({"experimental_fragment"}):
-            fix = FixSpec(
-                reference.site, "experimental_fragment", "fragment", "Use `st.fragment`", part=reference.part
-            )
+            return
+        for reference in ctx.model.discovery.streamlit_references({old}):
+            fix = FixSpec(reference.site, old, new, f"Use `st.{new}`", part=reference.part)
             yield Finding(
                 reference.site,
-                f"`st.experimental_fragment` {state}; use `st.fragment`",
+                f"`st.{old}` {state}; use `st.{new}`",
                 fix=fix,
                 part=reference.part,
                 severity=severity,

@@ -12,12 +12,28 @@ from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
+def _since(fact_id: str):
+    since = versions.FACTS[fact_id].since
+    assert since is not None  # facts of an API's arrival have a start
+    return since
+
+
+# API -> the release that added it
+_ADDED = {
+    "fragment": lambda: _since("fragment-exists"),
+    "experimental_fragment": lambda: versions.FIRST_WITH_FRAGMENTS,
+    "dialog": lambda: _since("dialog-exists"),
+    "experimental_dialog": lambda: _since("experimental-dialog-exists"),
+}
+
+
 class FragmentApiUnavailable(Rule):
     """A fragment API the target Streamlit release does not have.
 
     ## What it does
     Flags, against the target release: `st.fragment` before 1.37 (and `st.experimental_fragment`
-    before 1.33), `st.rerun(scope=...)` before 1.37, a positional `st.rerun("fragment")` before
+    before 1.33), `st.dialog` before 1.37 (and `st.experimental_dialog` before 1.34),
+    `st.rerun(scope=...)` before 1.37, a positional `st.rerun("fragment")` before
     1.63 (the scope is keyword-only until then), `@st.fragment(parallel=...)` before 1.58,
     `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63.
 
@@ -42,7 +58,10 @@ class FragmentApiUnavailable(Rule):
     name = "fragment-api-unavailable"
     severity = Severity.ERROR
     facts = ()
-    reads = ('fragment-exists', 'rerun-scope-exists', 'fragment-parallel-exists', 'fragment-key-exists')
+    reads = (
+        "fragment-exists", "rerun-scope-exists", "fragment-parallel-exists", "fragment-key-exists",
+        "dialog-exists", "experimental-dialog-exists",
+    )
 
     VALID = [
         Example(
@@ -58,8 +77,46 @@ live()
 """,
             version="1.37.0",
         ),
+        Example(
+            """
+import streamlit as st
+
+@st.experimental_dialog("Confirm")
+def confirm():
+    st.button("Yes")
+
+if st.button("Delete"):
+    confirm()
+""",
+            version="1.36.0",
+        ),
     ]
     INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.dialog("Confirm")  # [fragment-api-unavailable]
+def confirm():
+    st.button("Yes")
+
+if st.button("Delete"):
+    confirm()
+""",
+            version="1.36.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+@st.experimental_dialog("Confirm")  # [fragment-api-unavailable]
+def confirm():
+    st.button("Yes")
+
+confirm()
+""",
+            version="1.33.0",
+        ),
         Example(
             """
 import streamlit as st
@@ -94,9 +151,12 @@ live()
             missing.add("fragment")
         if version < versions.FIRST_WITH_FRAGMENTS:
             missing.add("experimental_fragment")
+        if not versions.holds("dialog-exists", version):
+            missing.add("dialog")
+        if version < _since("experimental-dialog-exists"):
+            missing.add("experimental_dialog")  # its removal (1.49) is experimental-fragment's
         for reference in ctx.model.discovery.streamlit_references(missing):
-            is_fragment = reference.api == "fragment"
-            since = versions.since("fragment-exists") if is_fragment else versions.release(versions.FIRST_WITH_FRAGMENTS)
+            since = versions.release(_ADDED[reference.api]())
             yield Finding(
                 reference.site,
                 f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",

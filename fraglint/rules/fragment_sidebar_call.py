@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.fragments import Site
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
 
 class FragmentSidebarCall(Rule):
@@ -16,7 +16,8 @@ class FragmentSidebarCall(Rule):
     ## What it does
     Flags `st.sidebar.<element>(...)` and `with st.sidebar:` in a fragment's body or in any
     helper the fragment calls. Calling the fragment itself inside `with st.sidebar:` is the
-    supported form and is not flagged.
+    supported form and is not flagged. An `@st.dialog` body runs as a fragment and is checked
+    the same way.
 
     ## Why is this bad?
     The sidebar lives outside every fragment's container. Until Streamlit 1.59 the runtime
@@ -46,6 +47,7 @@ class FragmentSidebarCall(Rule):
     name = "fragment-sidebar-call"
     severity = Severity.ERROR
     facts = ("sidebar-in-fragment-raises",)
+    reads = ("dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(
@@ -80,6 +82,19 @@ filters()
             """
 import streamlit as st
 
+@st.dialog("Settings")
+def settings():
+    st.sidebar.write("raises in a dialog too")  # [fragment-sidebar-call]
+
+if st.button("Settings"):
+    settings()
+""",
+            version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
 def legend():
     st.sidebar.caption("Legend")  # [fragment-sidebar-call]
 
@@ -97,7 +112,7 @@ filters()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
-        for fragment in ctx.model.fragments.values():
+        for fragment in fragments_and_dialogs(ctx):
             for use in ctx.model.containers.container_uses(fragment):
                 container = use.container
                 if container.api != "sidebar" or use.site in seen:
@@ -110,8 +125,9 @@ filters()
                 what = "`with st.sidebar:`" if use.element is None else f"`st.sidebar.{use.element}`"
                 yield Finding(
                     use.site,
-                    f"{what} inside fragment `{fragment.name}` raises before Streamlit "
+                    f"{what} inside {fragment.what} raises before Streamlit "
                     f"{versions.until('sidebar-in-fragment-raises')}; "
-                    "call the fragment inside `with st.sidebar:` instead",
+                    + ("draw into the sidebar outside the dialog" if fragment.dialog
+                       else "call the fragment inside `with st.sidebar:` instead"),
                     related=chain_related(use.chain),
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
 
 class FragmentWidgetOutside(Rule):
@@ -16,6 +16,7 @@ class FragmentWidgetOutside(Rule):
     or in a helper it calls, inside a container made outside the fragment: a module-level
     `st.container()`, columns or tabs made outside, a container passed in as an argument.
     `st.sidebar` is reported by `fragment-sidebar-call`.
+    An `@st.dialog` body runs as a fragment and is checked the same way.
 
     ## Why is this bad?
     A widget belongs to the scope that reruns when the user touches it. A widget in an outside
@@ -46,6 +47,7 @@ class FragmentWidgetOutside(Rule):
     name = "fragment-widget-outside"
     severity = Severity.ERROR
     facts = ("widget-outside-fragment-raises",)
+    reads = ("dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(
@@ -67,6 +69,21 @@ controls()
             """
 import streamlit as st
 
+toolbar = st.container()
+
+@st.dialog("Edit")
+def edit():
+    toolbar.button("Save")  # [fragment-widget-outside]
+
+if st.button("Edit"):
+    edit()
+""",
+            version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
 left, right = st.columns(2)
 
 @st.fragment
@@ -83,7 +100,7 @@ controls()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen = set()
-        for fragment in ctx.model.fragments.values():
+        for fragment in fragments_and_dialogs(ctx):
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if not write.is_widget or container is None or not container.outside:
@@ -98,7 +115,7 @@ controls()
                     related = ((container.origin_site, "container created here"),) + related
                 yield Finding(
                     write.site(),
-                    f"widget `{write.element}` inside fragment `{fragment.name}` is drawn into {container.how}, "
-                    "created outside the fragment; Streamlit raises StreamlitAPIException",
+                    f"widget `{write.element}` inside {fragment.what} is drawn into {container.how}, "
+                    f"created outside the {fragment.word}; Streamlit raises StreamlitAPIException",
                     related=related,
                 )

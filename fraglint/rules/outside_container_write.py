@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.model import versions
 from fraglint.model.containers import Write
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, outside_write_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
 
 
 class OutsideContainerWrite(Rule):
@@ -19,6 +19,7 @@ class OutsideContainerWrite(Rule):
     Writes into an `st.empty()` placeholder are fine. Uses of `st.sidebar` are reported by
     `fragment-sidebar-call`, and widgets by `fragment-widget-outside`, in the releases where
     Streamlit raises for them.
+    An `@st.dialog` body runs as a fragment and is checked the same way.
 
     ## Why is this bad?
     A fragment rerun clears and redraws only the fragment's own main body. Before Streamlit
@@ -50,7 +51,10 @@ class OutsideContainerWrite(Rule):
     code = "FRG104"
     name = "outside-container-write"
     facts = ("outside-writes-pile-up",)
-    reads = ('widget-outside-fragment-raises', 'sidebar-in-fragment-raises', 'parallel-outside-write-raises')
+    reads = (
+        "widget-outside-fragment-raises", "sidebar-in-fragment-raises", "parallel-outside-write-raises",
+        "dialog-exists", "experimental-dialog-exists",
+    )
 
     VALID = [
         Example(
@@ -129,7 +133,7 @@ poll(st.container())
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen = set()
-        for fragment in ctx.model.fragments.values():
+        for fragment in fragments_and_dialogs(ctx):
             if parallel_raises and fragment.parallel:
                 continue
             for write in ctx.model.writes(fragment):
@@ -148,15 +152,16 @@ poll(st.container())
     def finding(self, fragment, write: Write) -> Finding:
         container = write.container
         assert container is not None  # the rule only reports writes into a known outside container
-        related = outside_write_related(write)
+        word = fragment.word
+        related = outside_write_related(write, word)
         return Finding(
             write.site(),
             scope_facts=(
                 f"a rerun of `{fragment.name}` clears and redraws only its own container; "
                 f"{container.how} belongs to the scope that created it and is cleared only when that scope reruns",
             ),
-            message=f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, "
-            "created outside the fragment; each fragment rerun adds another copy until the next full run "
+            message=f"`{write.element}` inside {fragment.what} draws into {container.how}, "
+            f"created outside the {word}; each {word} rerun adds another copy until the next full run "
             "(use `st.empty()` to replace instead)",
             related=related,
         )

@@ -85,7 +85,7 @@ if st.button("All"):
             if key in app_reach:
                 where = "the script body" if key.qualname == MODULE_SCOPE else f"`{key.qualname}`, called from the script body"
             elif key in fragment_reach:
-                where = f"the body of fragment `{fragment_reach[key][0].name}`"
+                where = f"the body of {fragment_reach[key][0].what}"
             else:
                 continue  # only reached as a callback, or not reached at all
             yield Finding(

@@ -8,7 +8,7 @@ from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.guards import RerunOnlyWrite
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, outside_write_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
 
 
 class RerunOnlyOutsideWrite(Rule):
@@ -38,6 +38,7 @@ class RerunOnlyOutsideWrite(Rule):
     an `else` branch, under `not` or `or`, under any other condition or under none may happen
     on the full run and reserve the fragment's slot: then nothing is reported for that
     container.
+    An `@st.dialog` body runs as a fragment and is checked the same way.
 
     ## Why is this bad?
     From Streamlit 1.59, a fragment draws into an outside container through a slot that it
@@ -87,7 +88,7 @@ class RerunOnlyOutsideWrite(Rule):
     name = "rerun-only-outside-write"
     severity = Severity.ERROR
     facts = ("outside-first-write-in-rerun-raises",)
-    reads = ("parallel-outside-write-raises",)
+    reads = ("parallel-outside-write-raises", "dialog-exists", "experimental-dialog-exists")
 
     VALID = [
         Example(
@@ -199,7 +200,7 @@ box.write("the app's own write reserves nothing for the fragment")
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen: set[Site] = set()
-        for fragment in ctx.model.fragments.values():
+        for fragment in fragments_and_dialogs(ctx):
             if parallel_raises and fragment.parallel:
                 continue  # parallel-fragment-outside-write: any outside draw raises there
             for found in ctx.model.guards(fragment).rerun_only_writes():
@@ -210,12 +211,13 @@ box.write("the app's own write reserves nothing for the fragment")
     def finding(self, fragment: Fragment, found: RerunOnlyWrite) -> Finding:
         write, container, reason = found.write, found.write.container, found.reason
         assert container is not None  # the model only finds writes into a known outside container
-        related = ((found.condition, f"a full run can skip this branch: {reason}"),) + outside_write_related(write)
+        word = fragment.word
+        related = ((found.condition, f"a full run can skip this branch: {reason}"),) + outside_write_related(write, word)
         return Finding(
             write.site(),
-            f"`{write.element}` inside fragment `{fragment.name}` draws into {container.how}, created outside "
-            f"the fragment, only in a branch that a full run can skip ({reason}); a fragment rerun that draws "
-            "there after such a full run raises, as the fragment reserved no slot in that container (draw into "
+            f"`{write.element}` inside {fragment.what} draws into {container.how}, created outside "
+            f"the {word}, only in a branch that a full run can skip ({reason}); a {word} rerun that draws "
+            f"there after such a full run raises, as the {word} reserved no slot in that container (draw into "
             "it on every run, e.g. `slot = container.empty()` before the condition, then fill `slot`)",
             related=related,
             scope_facts=(

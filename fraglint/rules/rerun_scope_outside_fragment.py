@@ -19,6 +19,8 @@ class RerunScopeOutsideFragment(Rule):
     during the full-app run that first draws the fragment. A function that runs only as a widget
     callback is not script code: `rerun-fragment-scope-in-callback` (FRG119) covers it, and a call
     site that both rules would flag is reported once, here.
+    An `@st.dialog` body runs as a fragment: a guarded `scope="fragment"` rerun there reruns
+    the dialog and is valid.
 
     ## Why is this bad?
     A fragment-scoped rerun asks Streamlit to rerun "the fragment that is running now". Outside
@@ -80,8 +82,36 @@ panel()
 st.button("Again", on_click=lambda: st.rerun(scope="fragment"))
 """
         ),
+        Example(
+            # a dialog's body runs as a fragment: its widget's rerun reruns the dialog alone
+            """
+import streamlit as st
+
+@st.dialog("Rename")
+def rename():
+    name = st.text_input("Name")
+    if st.button("Preview"):
+        st.write(name)
+        st.rerun(scope="fragment")
+
+if st.button("Rename"):
+    rename()
+"""
+        ),
     ]
     INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.dialog("Confirm")
+def confirm():
+    st.rerun(scope="fragment")  # [rerun-scope-outside-fragment]
+
+if st.button("Delete"):
+    confirm()
+""",
+        ),
         Example(
             """
 import streamlit as st
@@ -114,9 +144,9 @@ ticker()
                 # Inside a fragment, but unconditionally: it also runs during the full-app run that
                 # first draws the fragment, where a fragment-scoped rerun is not allowed (1.37+).
                 message = (
-                    f"`{written}` runs unconditionally in fragment `{found.fragment.name}`, so it also "
-                    "runs during the full-app run that draws the fragment, where Streamlit raises "
-                    "StreamlitAPIException; guard it with the fragment's own widget"
+                    f"`{written}` runs unconditionally in {found.fragment.what}, so it also "
+                    f"runs during the full-app run that draws the {found.fragment.word}, where Streamlit "
+                    f"raises StreamlitAPIException; guard it with the {found.fragment.word}'s own widget"
                 )
             else:
                 key = rerun.function

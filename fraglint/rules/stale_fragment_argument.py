@@ -93,6 +93,8 @@ pick()
         model = ctx.model
         writers = model.state.writers
         for fragment_call in model.fragment_calls:
+            if fragment_call.fragment.dialog:
+                continue  # not recorded for dialogs on real releases
             caller = fragment_call.caller
             values = list(fragment_call.call.args) + list(fragment_call.call.kwargs.values())
             for value in values:
