@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ["full", "concise", "json", "github", "sarif", "gitlab", "junit"]
+LSP_MODULES = ("pygls", "lsprotocol")  # the `lsp` extra
 CACHE_DIR_HELP = "Where to keep the summary cache (default: .fraglint_cache in the project root; env FRAGLINT_CACHE_DIR)."
 
 
@@ -272,8 +273,16 @@ def _rule_json(r) -> dict:
 @main.command()
 def lsp() -> None:
     """Run the language server over stdio (diagnostics, quick fixes, hover)."""
-    from fraglint.lsp import serve
-
+    try:
+        from fraglint.lsp import serve
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in LSP_MODULES:
+            raise
+        _fail(
+            f"the language server needs the `lsp` extra ({error.name} is not installed): "
+            "pip install 'fraglint[lsp]' (or: pipx install 'fraglint[lsp]', uv tool install 'fraglint[lsp]')"
+        )
+        return
     serve()
 
 
