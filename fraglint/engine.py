@@ -23,6 +23,7 @@ from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
+from fraglint.phases import QUIET, Phases
 from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
@@ -38,6 +39,7 @@ def build_project(
     jobs: int | None = None,
     sources: Sources | None = None,
     previous: Project | None = None,
+    phases: Phases = QUIET,
 ) -> Project:
     """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path.
 
@@ -47,14 +49,19 @@ def build_project(
     only the changed files). `sources` says where files are read from (default: the disk,
     through the summary cache). `previous`, a project built earlier from the same root (the
     language server's last check), lends the resolutions the changes since cannot affect.
+    `phases` is told what is being done, and keeps how long it took (`fraglint.phases`).
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
-    found = discover(paths, settings, unsaved=buffers)
-    sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
-    context = _context_files(settings, set(found.files), buffers)
+    with phases.phase("discover"):
+        found = discover(paths, settings, unsaved=buffers)
+        sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
+        context = _context_files(settings, set(found.files), buffers)
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    results = sources.summaries(found.files + (context or []), buffers, jobs)
+    to_read = found.files + (context or [])
+    sources.phases = phases
+    with phases.phase("parse", len(to_read)):
+        results = sources.summaries(to_read, buffers, jobs)
     reported = set(found.files)
     for path, result in results.items():
         if isinstance(result, InputProblem):
@@ -72,14 +79,16 @@ def build_project(
         result = sources.summary(path, buffers)
         return None if isinstance(result, InputProblem) else result
 
-    index = ProjectIndex(summaries, settings.root, load)
-    if context is None:
-        index.load_import_closure()  # with the whole project as context, it is already loaded
-    model = FragmentModel(index)
-    if previous is not None and previous.settings.root == settings.root:
-        changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
-        if changed is not None:
-            model.reuse(previous.model, changed)
+    with phases.phase("index"):
+        index = ProjectIndex(summaries, settings.root, load)
+        if context is None:
+            index.load_import_closure()  # with the whole project as context, it is already loaded
+        model = FragmentModel(index)
+        if previous is not None and previous.settings.root == settings.root:
+            changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
+            if changed is not None:
+                model.reuse(previous.model, changed)
+    sources.phases = QUIET
     return Project(
         settings, found.files, summaries, problems, index, model, found.missing, found.empty_dirs,
         buffers, sources, whole_project=context is not None,
@@ -122,13 +131,14 @@ def run_check(
     jobs: int | None = None,
     sources: Sources | None = None,
     previous: Project | None = None,
+    phases: Phases = QUIET,
 ) -> CheckResult:
     """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk.
 
     `sources` and `previous` are for callers that check again and again (the language
-    server): see `build_project`.
+    server): see `build_project`. `phases` keeps the timings (`fraglint.phases`).
     """
-    project = build_project(paths, settings, buffers, jobs, sources, previous)
+    project = build_project(paths, settings, buffers, jobs, sources, previous, phases)
     version = settings.target_version
     analysed = set(project.files)
     ctx = CheckContext(
@@ -139,18 +149,11 @@ def run_check(
         mentioned_elsewhere=_MentionChecker(settings, project.summaries, project.problems, project.whole_project),
     )
     enabled = settings.enabled_codes()
-    findings: list[tuple[type[Rule], Finding]] = []
-    for rule_class in ALL_RULES:
-        if rule_class.code not in enabled:
-            continue
-        rule = rule_class()
-        if not rule.applies(version):
-            continue
-        for finding in rule.check(ctx):
-            if finding.site.path in analysed:
-                findings.append((rule_class, finding))
+    with phases.phase("rules"):
+        findings = _findings(ctx, enabled, analysed)
     digests: dict[str, str] = {}
-    diagnostics = _to_diagnostics(findings, project, enabled, jobs, digests)
+    with phases.phase("diagnostics"):
+        diagnostics = _to_diagnostics(findings, project, enabled, jobs, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
@@ -162,6 +165,21 @@ def run_check(
         project=project,
         source_digests=digests,
     )
+
+
+def _findings(ctx: CheckContext, enabled: set[str], analysed: set[str]) -> list[tuple[type[Rule], Finding]]:
+    """What the enabled rules that apply to the target release find in the analysed files."""
+    findings: list[tuple[type[Rule], Finding]] = []
+    for rule_class in ALL_RULES:
+        if rule_class.code not in enabled:
+            continue
+        rule = rule_class()
+        if not rule.applies(ctx.version):
+            continue
+        for finding in rule.check(ctx):
+            if finding.site.path in analysed:
+                findings.append((rule_class, finding))
+    return findings
 
 
 class _MentionChecker:
@@ -205,7 +223,7 @@ def _fix(finding: Finding, facts: FileFacts | None, span: Span | None, digests: 
         return None
     if facts.digest is not None:
         digests[finding.site.path] = facts.digest
-    return Fix(spec.message, (edit,))
+    return Fix(spec.message, (edit,), spec.applicability)
 
 
 def _to_diagnostics(
@@ -216,7 +234,7 @@ def _to_diagnostics(
     digests: dict[str, str] | None = None,
 ) -> list[Diagnostic]:
     """Diagnostics of the input problems and the findings; `digests` gets the digest of each
-    file a fix edits. Each step is its own function below."""
+    file reported on. Each step is its own function below."""
     digests = {} if digests is None else digests
     ignored_for = _per_file_ignores(project.settings)
     diagnostics = _problem_diagnostics(project.problems, enabled, ignored_for)
@@ -233,6 +251,8 @@ def _to_diagnostics(
         if identity not in seen:
             seen.add(identity)
             diagnostics.append(_finding_diagnostic(rule, finding, span, facts, files, digests))
+            if facts.digest is not None:  # `--add-noqa` edits every reported file, only while it is unchanged
+                digests.setdefault(finding.site.path, facts.digest)
     return diagnostics
 
 

@@ -66,4 +66,5 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
         if d.fix is not None:
             console.print(Text.assemble(("  = help: ", "blue"), printable(d.fix.message), " (fix available)"))
         console.print()
-    console.print(Text(summary_line(result), style="bold"))
+    if not options.quiet:
+        console.print(Text(summary_line(result, options), style="bold"))

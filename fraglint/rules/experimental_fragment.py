@@ -35,7 +35,7 @@ class ExperimentalFragment(Rule):
     ```
 
     ## Fix safety
-    The fix renames `experimental_fragment` to `fragment`; the two take the same arguments.
+    The fix is safe: it renames `experimental_fragment` to `fragment`, which take the same arguments.
     It is offered where the target release has `st.fragment` (1.37 and later).
     """
 
