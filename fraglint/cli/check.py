@@ -105,7 +105,7 @@ def check(paths: tuple[str, ...], **given) -> None:
     if options.fix:
         result = _fix_and_check_again(result, names, settings, options, phases)
     elif options.show_fixes:
-        fixing.show_fixes(fixing.applicable(result.diagnostics, options.unsafe_fixes), _render_options(options, False), sys.stderr, "Would fix")
+        _echo(fixing.show_fixes(fixing.applicable(result.diagnostics, options.unsafe_fixes), _render_options(options, False), "Would fix"))
     _say_what_was_not_checked(result, options.quiet)
     started = time.perf_counter()
     _report(result, options, render)
@@ -175,6 +175,11 @@ def _render_options(options: CheckOptions, color: bool):
     return RenderOptions(color=color, quiet=options.quiet, unsafe_fixes=options.unsafe_fixes)
 
 
+def _echo(text: str) -> None:
+    if text:
+        click.echo(text, err=True)
+
+
 def _say(options: CheckOptions, message: str) -> None:
     if not options.quiet:
         click.echo(f"fraglint: {message}", err=True)
@@ -200,7 +205,7 @@ def _fix_and_check_again(result: CheckResult, names: list[str], settings: Settin
     if fixed:
         _say(options, f"fixed {len(fixed)} problem{'s' if len(fixed) != 1 else ''}")
     if options.show_fixes:
-        fixing.show_fixes(fixed, _render_options(options, False), sys.stderr, "Fixed")
+        _echo(fixing.show_fixes(fixed, _render_options(options, False), "Fixed"))
     return run_check(inputs.without_notebooks(names), settings, jobs=options.jobs)
 
 

@@ -54,16 +54,17 @@ def _by_path(diagnostics: Sequence[Diagnostic]) -> dict[str, list[Diagnostic]]:
     return grouped
 
 
-def show_fixes(diagnostics: Sequence[Diagnostic], options: RenderOptions, out: TextIO, verb: str) -> None:
-    """`--show-fixes`: what was fixed (or would be), by file and rule, as ruff lists it."""
+def show_fixes(diagnostics: Sequence[Diagnostic], options: RenderOptions, verb: str) -> str:
+    """`--show-fixes`: what was fixed (or would be), by file and rule, as ruff lists it ("" if nothing)."""
     if not diagnostics:
-        return
+        return ""
     count = len(diagnostics)
-    out.write(f"{verb} {count} problem{'s' if count != 1 else ''}:\n")
+    lines = [f"{verb} {count} problem{'s' if count != 1 else ''}:"]
     for path, group in sorted(_by_path(diagnostics).items()):
-        out.write(f"- {printable(options.display_path(path))}:\n")
+        lines.append(f"- {printable(options.display_path(path))}:")
         for (code, name), n in sorted(Counter((d.code, d.name) for d in group).items()):
-            out.write(f"    {n} × {code} ({name})\n")
+            lines.append(f"    {n} × {code} ({name})")
+    return "\n".join(lines)
 
 
 def write_diff(result: CheckResult, diagnostics: Sequence[Diagnostic], options: RenderOptions, out: TextIO) -> int:
