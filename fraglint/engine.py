@@ -7,6 +7,7 @@ comments and fixes are resolved afterwards, and only for the files that report s
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 
@@ -15,9 +16,9 @@ import pathspec
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Diagnostic, Fix, Location, Span
 from fraglint.files import discover, python_files_under
-from fraglint.fixes import edit_replacing
+from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
-from fraglint.index.loader import InputProblem, read_source
+from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
@@ -27,7 +28,9 @@ from fraglint.phases import QUIET, Phases
 from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_read import leaves_root
+from fraglint.unused_suppressions import Used, unused_suppressions
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
 
@@ -240,12 +243,16 @@ def _to_diagnostics(
     diagnostics = _problem_diagnostics(project.problems, enabled, ignored_for)
     files = _FileFacts(project, findings, jobs)
     seen: set[tuple] = set()
+    used: Used = set()
     for rule, finding in findings:
         if ignored_for(finding.site.path, rule.code):
             continue
         facts = files.facts(finding.site.path)
         span = files.span(finding.site, finding.part) if facts is not None else None
-        if facts is None or span is None or is_suppressed(facts, span.line, rule.code, rule.name):
+        if facts is None or span is None:
+            continue
+        if is_suppressed(facts, span.line, rule.code, rule.name):
+            used.add((finding.site.path, span.line, rule.code))
             continue
         identity = (finding.site.path, span, rule.code, finding.message)
         if identity not in seen:
@@ -253,7 +260,46 @@ def _to_diagnostics(
             diagnostics.append(_finding_diagnostic(rule, finding, span, facts, files, digests))
             if facts.digest is not None:  # `--add-noqa` edits every reported file, only while it is unchanged
                 digests.setdefault(finding.site.path, facts.digest)
+    diagnostics += _unused_suppressions(project, used, enabled, ignored_for, digests)
     return diagnostics
+
+
+def _unused_suppressions(
+    project: Project, used: Used, enabled: set[str], ignored_for: Callable[[str, str], bool], digests: dict[str, str]
+) -> list[Diagnostic]:
+    """FRG125 for each analysed file's suppression comments that suppressed nothing (see `fraglint.unused_suppressions`)."""
+    if UnusedSuppression.code not in enabled:
+        return []
+    found = []
+    for path in project.files:
+        if path in project.problems:
+            continue
+        text, digest = _text_of(path, project.buffers)
+        if text is None:
+            continue
+        unused = unused_suppressions(path, text, used, functools.partial(_enabled_for, enabled, ignored_for, path))
+        if unused and digest is not None:
+            digests.setdefault(path, digest)
+        found += unused
+    return found
+
+
+def _enabled_for(enabled: set[str], ignored_for: Callable[[str, str], bool], path: str, code: str) -> bool:
+    return code in enabled and not ignored_for(path, code)
+
+
+def _text_of(path: str, buffers: dict[str, str]) -> tuple[str | None, str | None]:
+    """A file's text as the check read it (the editor's buffer first), and the digest of its bytes."""
+    if path in buffers:
+        return buffers[path], None
+    data = read_source(path)
+    if isinstance(data, InputProblem):
+        return None, None
+    lowered = data.lower()
+    if b"noqa" not in lowered and b"fraglint" not in lowered:
+        return None, None  # most files have no suppression comment: no need to decode them
+    text = decode_source(path, data)
+    return (None, None) if isinstance(text, InputProblem) else (text, source_digest(data))
 
 
 def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:

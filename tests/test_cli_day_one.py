@@ -294,3 +294,58 @@ def test_a_notebook_named_is_skipped_with_a_reason_not_passed_silently(tmp_path)
     result = run_main("check", "analysis.ipynb", cwd=tmp_path)
     assert "analysis.ipynb: notebooks are not checked" in result.stderr
     assert "0 files checked" in result.stdout
+
+
+# -- FRG125 unused-suppression -------------------------------------------------------------------
+
+STALE = """\
+import streamlit as st
+
+status = st.container()
+
+
+@st.fragment
+def live_panel():
+    st.sidebar.caption("refreshing")  # noqa: FRG105
+    status.write("tick")  # noqa:E501,FRG104 , W291
+    st.metric("load", 3)  # noqa: E501
+    st.write("ok")  # noqa
+    st.write("kept")  # fraglint: ignore[fragment-sidebar-call]  # keep this note
+
+
+live_panel()
+"""
+
+
+def test_suppressions_that_go_stale_when_the_pin_moves_are_reported_and_fixed_byte_for_byte(tmp_path):
+    make(tmp_path, {"app.py": STALE.replace("\n", "\r\n")})
+    assert codes(run_main("check", "--output-format", "json", "--streamlit-version", "1.45", ".", cwd=tmp_path)) == [("FRG125", 12)]
+    stale = run_main("check", "--output-format", "json", "--streamlit-version", "1.67", ".", cwd=tmp_path)
+    assert codes(stale) == [("FRG125", 8), ("FRG125", 9), ("FRG125", 12)]
+    messages = {d["line"]: d["message"] for d in json.loads(stale.stdout)}
+    assert messages[8].startswith("unused suppression (FRG105)")
+    fixed = run_cli("check", "--fix", "--streamlit-version", "1.67", ".", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    expected = (
+        STALE.replace('"refreshing")  # noqa: FRG105\n', '"refreshing")\n')
+        .replace("# noqa:E501,FRG104 , W291\n", "# noqa:E501,W291\n")  # the separator after E501 stays
+        .replace("# fraglint: ignore[fragment-sidebar-call]  # keep this note\n", "# keep this note\n")
+        .replace("\n", "\r\n")
+    )
+    assert (tmp_path / "app.py").read_bytes() == expected.encode()
+
+
+def test_unused_suppression_leaves_rules_the_configuration_turns_off_and_itself(tmp_path):
+    make(tmp_path, {"app.py": STALE.replace("# noqa: FRG105", "# noqa: FRG105, FRG125")})
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT + 'per-file-ignores = { "app.py" = ["FRG104"] }\n')
+    result = run_main("check", "--output-format", "json", "--streamlit-version", "1.67", ".", cwd=tmp_path)
+    assert codes(result) == [("FRG125", 12)]  # FRG105+FRG125 kept by request, FRG104 is off for app.py
+    ignored = run_main("check", "--output-format", "json", "--ignore", "unused-suppression", "--streamlit-version", "1.67", ".", cwd=tmp_path)
+    assert codes(ignored) == []
+
+
+def test_add_noqa_does_not_suppress_an_unused_suppression(tmp_path):
+    make(tmp_path, {"app.py": STALE})
+    result = run_main("check", "--add-noqa", "--streamlit-version", "1.67", ".", cwd=tmp_path)
+    assert "Added 0 suppression comments." in result.stderr
+    assert (tmp_path / "app.py").read_text() == STALE

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import click
 
-from fraglint.cli import fixing, inputs, output
+import fraglint.cli.fixing as fixing
+import fraglint.cli.inputs as inputs
+import fraglint.cli.output as output
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, EXIT_FINDINGS, error, fail, main, split, warn
 from fraglint.config import ConfigError, Settings
 from fraglint.result import CheckResult

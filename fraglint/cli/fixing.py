@@ -20,6 +20,7 @@ from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.report import RenderOptions
 from fraglint.result import CheckResult
 from fraglint.rules import INPUT_DIAGNOSTICS
+from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_text import printable
 from fraglint.suppressions import noqa_edit_codes
 
@@ -103,9 +104,11 @@ def add_noqa(result: CheckResult, options: RenderOptions) -> int:
     example, is left alone and named); the file is written as `--fix` writes, bytes kept.
     """
     by_line: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    input_codes = {kind.code for kind in INPUT_DIAGNOSTICS.values()}
+    # A file fraglint could not analyse cannot take a comment it would read; an unused suppression is
+    # removed, not suppressed once more.
+    skipped = {kind.code for kind in INPUT_DIAGNOSTICS.values()} | {UnusedSuppression.code}
     for d in result.diagnostics:
-        if d.code not in input_codes:  # a file fraglint could not analyse cannot take a comment it would read
+        if d.code not in skipped:
             by_line[d.path][d.span.line].append(d.code)
     added = 0
     for path, lines in sorted(by_line.items()):

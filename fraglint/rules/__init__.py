@@ -27,6 +27,7 @@ from fraglint.rules.rerun_only_outside_write import RerunOnlyOutsideWrite
 from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragment
 from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
 from fraglint.rules.uncalled_fragment import UncalledFragment
+from fraglint.rules.unused_suppression import UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     NestedFragment,
@@ -49,6 +50,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RerunOnlyOutsideWrite,
     RerunFragmentScopeInCallback,
     RerunInCallbackNoOp,
+    UnusedSuppression,
 )
 
 
