@@ -103,8 +103,9 @@ def _print_rule_table(terminal: bool) -> None:
         from rich.table import Table
 
         table = Table(title="fraglint rules")
-        for column in ("code", "name", "severity", "versions", "summary"):
-            table.add_column(column, no_wrap=column != "summary")
+        for index, column in enumerate(("code", "name", "severity", "versions", "summary")):
+            widest = max(len(row[index]) for row in rows)  # names are pasted into configuration: never cut
+            table.add_column(column, no_wrap=index < 4, min_width=widest if index < 2 else None)
         for row in rows:
             table.add_row(*row)
         Console().print(table)
