@@ -98,16 +98,7 @@ def check(paths: tuple[str, ...], **given) -> None:
         result = _run(names, settings, options, stdin, phases)
     if stdin is not None and options.fix:
         sys.exit(inputs.fix_stdin(result, stdin, settings, options.unsafe_fixes))
-    if options.add_noqa:
-        added = fixing.add_noqa(result, _render_options(options, False))
-        _say(options, f"Added {added} suppression comment{'s' if added != 1 else ''}.")
-        return
-    if options.diff:
-        sys.exit(_diff(result, options))
-    if options.fix:
-        result = _fix_and_check_again(result, names, settings, options, phases)
-    elif options.show_fixes:
-        _echo(fixing.show_fixes(fixing.applicable(result.diagnostics, options.unsafe_fixes), _render_options(options, False), "Would fix"))
+    result = _act_on_fixes(result, names, settings, options, phases)
     _say_what_was_not_checked(result, options.quiet)
     started = time.perf_counter()
     _report(result, options, render)
@@ -117,6 +108,21 @@ def check(paths: tuple[str, ...], **given) -> None:
         sys.exit(EXIT_ERROR)
     if result.diagnostics and not options.exit_zero:
         sys.exit(EXIT_FINDINGS)
+
+
+def _act_on_fixes(result: CheckResult, names: list[str], settings: Settings, options: CheckOptions, phases) -> CheckResult:
+    """--add-noqa and --diff end the command here; --fix changes the files and checks again."""
+    if options.add_noqa:
+        added = fixing.add_noqa(result, _render_options(options, False))
+        _say(options, f"Added {added} suppression comment{'s' if added != 1 else ''}.")
+        sys.exit(0)
+    if options.diff:
+        sys.exit(_diff(result, options))
+    if options.fix:
+        return _fix_and_check_again(result, names, settings, options, phases)
+    if options.show_fixes:
+        _echo(fixing.show_fixes(fixing.applicable(result.diagnostics, options.unsafe_fixes), _render_options(options, False), "Would fix"))
+    return result
 
 
 def _refuse_conflicts(options: CheckOptions, paths: tuple[str, ...]) -> None:
