@@ -1,3 +1,3 @@
 """fraglint: a static analyzer for Streamlit apps that understands the rerun model."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0a1"

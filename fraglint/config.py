@@ -2,8 +2,8 @@
 
 Keys (kebab-case, as in ruff): `streamlit-version` (one release or a specifier such as
 `>=1.45,<1.60`), `select`, `ignore`, `per-file-ignores`, `exclude`, `extend-exclude`,
-`respect-gitignore`, `cache-dir`, and `extend` (another pyproject.toml whose `[tool.fraglint]`
-this one inherits and overrides, as ruff's `extend`; a cycle is an error). A bad key or value is a
+`respect-gitignore`, `force-exclude`, `cache-dir`, and `extend` (another pyproject.toml whose
+`[tool.fraglint]` this one inherits and overrides, as ruff's `extend`; a cycle is an error). A bad key or value is a
 `ConfigError`, which the CLI turns into exit code 2 with the file and key named. So is a
 pyproject.toml that cannot be read as TOML at all (too large, not UTF-8, nested too deeply, a
 FIFO, a symlink out of the project): it is read through `fraglint.safe_read`, like every file of
@@ -29,7 +29,7 @@ from packaging.version import Version
 
 from fraglint.model import versions
 from fraglint.model.target import ReleaseSet, admitted, is_specifier, known_release
-from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS
+from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS, did_you_mean
 from fraglint.safe_read import CONFIG_LIMIT, Unreadable, read_text
 
 DEFAULT_EXCLUDE = (
@@ -39,7 +39,7 @@ DEFAULT_EXCLUDE = (
 )
 KNOWN_KEYS = {
     "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "respect-gitignore", "cache-dir", "extend",
+    "respect-gitignore", "cache-dir", "extend", "force-exclude",
 }
 CACHE_DIR_ENV = "FRAGLINT_CACHE_DIR"
 
@@ -60,6 +60,7 @@ class Settings:
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
+    force_exclude: bool = False  # exclude applies to files named explicitly too (pre-commit names them)
     cache: bool = True
     cache_dir: str | None = None  # absolute; None: .fraglint_cache in the root
     releases: ReleaseSet | None = None  # a specifier or a declared range; None: `streamlit_version` alone
@@ -124,7 +125,7 @@ def validate_selectors(selectors: list[str], where: str) -> None:
             continue
         if any(code.startswith(selector.upper()) for code in all_codes) and selector[:3].upper() == "FRG":
             continue
-        raise ConfigError(f"{where}: unknown rule selector {selector!r} (see `fraglint rule --all`)")
+        raise ConfigError(f"{where}: unknown rule selector {selector!r}{did_you_mean(selector)} (see `fraglint rule --all`)")
 
 
 def gitignore_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
@@ -259,10 +260,11 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
             raise ConfigError(f"{where}: cache-dir must be a path (a string)")
         # Relative to the project root, as ruff's `cache-dir` is.
         settings.cache_dir = os.path.abspath(os.path.join(settings.root, os.path.expanduser(table["cache-dir"])))
-    if "respect-gitignore" in table:
-        if not isinstance(table["respect-gitignore"], bool):
-            raise ConfigError(f"{where}: respect-gitignore must be true or false")
-        settings.respect_gitignore = table["respect-gitignore"]
+    for key in ("respect-gitignore", "force-exclude"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{where}: {key} must be true or false")
+            setattr(settings, key.replace("-", "_"), table[key])
 
 
 def _apply_version(settings: Settings, value: object, where: str) -> None:

@@ -40,11 +40,19 @@ class Edit:
     replacement: str
 
 
+class Applicability(str, enum.Enum):
+    """As ruff's: `--fix` applies SAFE fixes, which keep what the code means (only what the rule
+    reports changes); UNSAFE fixes may change more, and need `--unsafe-fixes`."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Fix:
     message: str
     edits: tuple[Edit, ...]
-    applicability: str = "safe"
+    applicability: Applicability = Applicability.SAFE
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ comments and fixes are resolved afterwards, and only for the files that report s
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Callable
 
@@ -16,20 +17,23 @@ import pathspec
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Diagnostic, Fix, Location, Span
 from fraglint.files import discover, python_files_under
-from fraglint.fixes import edit_replacing
+from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
-from fraglint.index.loader import InputProblem, read_source
+from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
+from fraglint.phases import QUIET, Phases
 from fraglint.release_check import FLOOR, Floor, Ranged, check_releases, declaration_span
 from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.rules import INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_read import leaves_root
 from fraglint.settings import files_by_settings
+from fraglint.unused_suppressions import Used, unused_suppressions
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
 
@@ -41,6 +45,7 @@ def build_project(
     jobs: int | None = None,
     sources: Sources | None = None,
     previous: Project | None = None,
+    phases: Phases = QUIET,
 ) -> Project:
     """Discover, summarise (in parallel) and index; `buffers` are unsaved texts by path.
 
@@ -50,14 +55,19 @@ def build_project(
     only the changed files). `sources` says where files are read from (default: the disk,
     through the summary cache). `previous`, a project built earlier from the same root (the
     language server's last check), lends the resolutions the changes since cannot affect.
+    `phases` is told what is being done, and keeps how long it took (`fraglint.phases`).
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
-    found = discover(paths, settings, unsaved=buffers)
-    sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
-    context = _context_files(settings, set(found.files), buffers)
+    with phases.phase("discover"):
+        found = discover(paths, settings, unsaved=buffers)
+        sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
+        context = _context_files(settings, set(found.files), buffers)
     problems: dict[str, InputProblem] = {}
     summaries: dict[str, ModuleSummary] = {}
-    results = sources.summaries(found.files + (context or []), buffers, jobs)
+    to_read = found.files + (context or [])
+    sources.phases = phases
+    with phases.phase("parse", len(to_read)):
+        results = sources.summaries(to_read, buffers, jobs)
     reported = set(found.files)
     for path, result in results.items():
         if isinstance(result, InputProblem):
@@ -75,14 +85,16 @@ def build_project(
         result = sources.summary(path, buffers)
         return None if isinstance(result, InputProblem) else result
 
-    index = ProjectIndex(summaries, settings.root, load)
-    if context is None:
-        index.load_import_closure()  # with the whole project as context, it is already loaded
-    model = FragmentModel(index)
-    if previous is not None and previous.settings.root == settings.root:
-        changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
-        if changed is not None:
-            model.reuse(previous.model, changed)
+    with phases.phase("index"):
+        index = ProjectIndex(summaries, settings.root, load)
+        if context is None:
+            index.load_import_closure()  # with the whole project as context, it is already loaded
+        model = FragmentModel(index)
+        if previous is not None and previous.settings.root == settings.root:
+            changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
+            if changed is not None:
+                model.reuse(previous.model, changed)
+    sources.phases = QUIET
     return Project(
         settings, found.files, summaries, problems, index, model, found.missing, found.empty_dirs,
         buffers, sources, whole_project=context is not None,
@@ -125,13 +137,14 @@ def run_check(
     jobs: int | None = None,
     sources: Sources | None = None,
     previous: Project | None = None,
+    phases: Phases = QUIET,
 ) -> CheckResult:
     """Check `paths`; `buffers` maps absolute paths to unsaved text that replaces the disk.
 
     `sources` and `previous` are for callers that check again and again (the language
-    server): see `build_project`.
+    server): see `build_project`. `phases` keeps the timings (`fraglint.phases`).
     """
-    project = build_project(paths, settings, buffers, jobs, sources, previous)
+    project = build_project(paths, settings, buffers, jobs, sources, previous, phases)
     mentioned = _MentionChecker(settings, project.summaries, project.problems, project.whole_project)
     groups = files_by_settings(project.files, settings)
     settings_of = {path: group for group, files in groups for path in files}
@@ -139,10 +152,14 @@ def run_check(
     digests: dict[str, str] = {}
     for group, files in groups:
         ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
-        ranged, floor = check_releases(ctx, group)
-        diagnostics += _to_diagnostics(ranged, project, group, jobs, digests)
-        if floor is not None:
-            diagnostics += _floor_diagnostics(floor, project, group, jobs, digests)
+        with phases.phase("rules"):
+            ranged, floor = check_releases(ctx, group)
+        with phases.phase("diagnostics"):
+            used: Used = set()
+            diagnostics += _to_diagnostics(ranged, project, group, jobs, digests, used)
+            if floor is not None:
+                diagnostics += _floor_diagnostics(floor, project, group, jobs, digests, used)
+            diagnostics += _unused_suppressions(project, files, used, group, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
         diagnostics=diagnostics,
@@ -199,13 +216,14 @@ def _fix(finding: Finding, facts: FileFacts | None, span: Span | None, digests: 
         return None
     if facts.digest is not None:
         digests[finding.site.path] = facts.digest
-    return Fix(spec.message, (edit,))
+    return Fix(spec.message, (edit,), spec.applicability)
 
 
 def _to_diagnostics(
-    findings: list[Ranged], project: Project, settings: Settings, jobs: int | None, digests: dict[str, str]
+    findings: list[Ranged], project: Project, settings: Settings, jobs: int | None, digests: dict[str, str], used: Used
 ) -> list[Diagnostic]:
-    """Diagnostics of one group's findings; `digests` gets the digest of each file a fix edits."""
+    """Diagnostics of one group's findings; `digests` gets the digest of each file reported on,
+    `used` each suppression comment that suppressed one (for `unused-suppression`)."""
     ignored_for = _per_file_ignores(settings)
     diagnostics = []
     files = _FileFacts(project, findings, jobs)
@@ -216,17 +234,24 @@ def _to_diagnostics(
             continue
         facts = files.facts(finding.site.path)
         span = files.span(finding.site, finding.part) if facts is not None else None
-        if facts is None or span is None or is_suppressed(facts, span.line, rule.code, rule.name):
+        if facts is None or span is None:
+            continue
+        if is_suppressed(facts, span.line, rule.code, rule.name):
+            used.add((finding.site.path, span.line, rule.code))
             continue
         identity = (finding.site.path, span, rule.code, finding.message)
         if identity not in seen:
             seen.add(identity)
             diagnostic = _finding_diagnostic(rule, finding, span, facts, files, digests)
             diagnostics.append(dataclasses.replace(diagnostic, releases=ranged.range) if ranged.range else diagnostic)
+            if facts.digest is not None:  # `--add-noqa` edits every reported file, only while it is unchanged
+                digests.setdefault(finding.site.path, facts.digest)
     return diagnostics
 
 
-def _floor_diagnostics(floor: Floor, project: Project, settings: Settings, jobs: int | None, digests: dict[str, str]) -> list[Diagnostic]:
+def _floor_diagnostics(
+    floor: Floor, project: Project, settings: Settings, jobs: int | None, digests: dict[str, str], used: Used
+) -> list[Diagnostic]:
     """`streamlit-floor-too-low` at the declaration's line; at the first use when the range has no
     file (it was given on the command line), where it is a finding like any other."""
     release_set = floor.release_set
@@ -234,11 +259,49 @@ def _floor_diagnostics(floor: Floor, project: Project, settings: Settings, jobs:
     if place is None:
         first = min((uses[0] for uses in floor.lacking.values()), key=lambda f: (f.site.path, f.site.site))
         finding = dataclasses.replace(first, message=floor.message(), fix=None, related=(), severity=None)
-        return _to_diagnostics([Ranged(FLOOR, finding, floor.without, floor.range())], project, settings, jobs, digests)
+        return _to_diagnostics([Ranged(FLOOR, finding, floor.without, floor.range())], project, settings, jobs, digests, used)
     path, span = place
     if _per_file_ignores(settings)(path, FLOOR.code):
         return []
     return [Diagnostic(path, span, FLOOR.code, FLOOR.name, FLOOR.severity, floor.message(), releases=floor.range())]
+
+
+def _unused_suppressions(project: Project, paths: list[str], used: Used, settings: Settings, digests: dict[str, str]) -> list[Diagnostic]:
+    """FRG125 for the suppression comments of one group's files that suppressed nothing (see `fraglint.unused_suppressions`)."""
+    enabled = settings.enabled_codes()
+    if UnusedSuppression.code not in enabled:
+        return []
+    ignored_for = _per_file_ignores(settings)
+    found = []
+    for path in paths:
+        if path in project.problems:
+            continue
+        text, digest = _text_of(path, project.buffers)
+        if text is None:
+            continue
+        unused = unused_suppressions(path, text, used, functools.partial(_enabled_for, enabled, ignored_for, path))
+        if unused and digest is not None:
+            digests.setdefault(path, digest)
+        found += unused
+    return found
+
+
+def _enabled_for(enabled: set[str], ignored_for: Callable[[str, str], bool], path: str, code: str) -> bool:
+    return code in enabled and not ignored_for(path, code)
+
+
+def _text_of(path: str, buffers: dict[str, str]) -> tuple[str | None, str | None]:
+    """A file's text as the check read it (the editor's buffer first), and the digest of its bytes."""
+    if path in buffers:
+        return buffers[path], None
+    data = read_source(path)
+    if isinstance(data, InputProblem):
+        return None, None
+    lowered = data.lower()
+    if b"noqa" not in lowered and b"fraglint" not in lowered:
+        return None, None  # most files have no suppression comment: no need to decode them
+    text = decode_source(path, data)
+    return (None, None) if isinstance(text, InputProblem) else (text, source_digest(data))
 
 
 def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:

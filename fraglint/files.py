@@ -108,6 +108,8 @@ def discover(paths: list[str], settings: Settings, unsaved: Collection[str] = ()
     walker = _Walker(settings)
     for given in paths:
         path = os.path.abspath(given)
+        if settings.force_exclude and not os.path.isdir(path) and walker.excluded(path, False):
+            continue  # as ruff's --force-exclude: a path named explicitly (by pre-commit) is excluded as well
         if path in unsaved and not os.path.isdir(path):
             walker.add(path)
         elif not os.path.exists(path):
@@ -170,21 +172,24 @@ class _Walker:
         for directory, subdirs, filenames in os.walk(top, onerror=errors.append):
             subdirs[:] = sorted(d for d in subdirs if not self.excluded(os.path.join(directory, d), True))
             for filename in sorted(filenames):
-                file_path = os.path.join(directory, filename)
-                if not filename.endswith(".py") or file_path in self.seen or self.excluded(file_path, False):
-                    continue
-                found_here += 1
-                reason = _file_problem(file_path, boundary)
-                if reason is None:
-                    self.add(file_path)
-                else:
-                    self.refuse(file_path, reason)
+                found_here += self._take(os.path.join(directory, filename), boundary)
         for error in errors:
             listed = error.filename if isinstance(error.filename, str) else top
             why = "permission denied" if isinstance(error, PermissionError) else (error.strerror or str(error))
             self.refuse(listed, f"directory cannot be read ({why}); its files were not checked")
         if not found_here and not errors:
             self.result.empty_dirs.append(given)
+
+    def _take(self, path: str, boundary: str) -> int:
+        """A file met in a walk: 1 if it is a Python file the check covers (added or refused), else 0."""
+        if not path.endswith(".py") or path in self.seen or self.excluded(path, False):
+            return 0
+        reason = _file_problem(path, boundary)
+        if reason is None:
+            self.add(path)
+        else:
+            self.refuse(path, reason)
+        return 1
 
 
 def _file_problem(path: str, boundary: str | None) -> str | None:

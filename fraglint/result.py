@@ -34,8 +34,8 @@ class CheckResult:
     version: Version | None = None
     version_source: str = ""
     project: Project | None = field(default=None, repr=False)  # what the check was run on
-    # The digest of the bytes each fix was computed from, by path: `--fix` writes a file only
-    # while it still has these bytes (see `fraglint.fixes`).
+    # The digest of the bytes each reported file was read as, by path: `--fix` and `--add-noqa`
+    # write a file only while it still has these bytes (see `fraglint.fixes`).
     source_digests: dict[str, str] = field(default_factory=dict, repr=False)
     # The releases each group of files was checked against, and how many files it holds
     # (one entry unless sub-folders declare their own; see `fraglint.settings`).

@@ -3,7 +3,7 @@
 `# noqa` (every code), `# noqa: FRG104, FRG105` (those codes), `# fraglint: ignore` and
 `# fraglint: ignore[outside-container-write]` (by rule name), as ruff and fixit spell them.
 The engine reads them (`index/facts.py`); the language server's "suppress on this line" action
-writes them (`noqa_edit`), so both agree on what a comment suppresses.
+and `fraglint check --add-noqa` write them (`noqa_edit`), so all agree on what a comment suppresses.
 """
 
 from __future__ import annotations
@@ -33,14 +33,24 @@ def suppression(comment: str) -> tuple[set[str] | None, set[str] | None] | None:
 
 def noqa_edit(line_text: str, line: int, code: str) -> tuple[Span, str] | None:
     """The edit that adds `code` to the line's `# noqa` comment (or adds one); None if covered."""
+    return noqa_edit_codes(line_text, line, [code])
+
+
+def noqa_edit_codes(line_text: str, line: int, codes: list[str]) -> tuple[Span, str] | None:
+    """The edit that adds `codes` to the line's `# noqa` comment (or adds one); None if all are covered.
+
+    Codes of other tools in the comment (`# noqa: E501`) are kept: fraglint's are appended.
+    """
     text = line_text.rstrip("\r\n")
     match = NOQA.search(text)
     if match is None:
         column = len(text) + 1
-        return Span(line, column, line, column), f"  # noqa: {code}"
+        return Span(line, column, line, column), f"  # noqa: {', '.join(codes)}"
     if match.group("codes") is None:
         return None  # a bare noqa comment already suppresses everything
-    if code in {c.strip().upper() for c in match.group("codes").split(",")}:
+    present = {c.strip().upper() for c in match.group("codes").split(",")}
+    new = [code for code in dict.fromkeys(codes) if code not in present]
+    if not new:
         return None
     column = match.end("codes") + 1
-    return Span(line, column, line, column), f", {code}"
+    return Span(line, column, line, column), "".join(f", {code}" for code in new)

@@ -264,17 +264,17 @@ def _app_with(line9: str, line10: str = '    st.sidebar.write("polling")') -> st
     [
         ('    status.write("tick")  # noqa: FRG104', None, ["FRG105", "FRG110"]),
         ('    status.write("tick")  # noqa', '    st.sidebar.write("polling")  # noqa', ["FRG110"]),
-        ('    status.write("tick")  # noqa: FRG105, FRG104', None, ["FRG105", "FRG110"]),
+        ('    status.write("tick")  # noqa: FRG105, FRG104', None, ["FRG105", "FRG110", "FRG125"]),  # FRG105 unused here
         ('    status.write("tick")  # fraglint: ignore[outside-container-write]', None, ["FRG105", "FRG110"]),
         ('    status.write("tick")  # fraglint: ignore', None, ["FRG105", "FRG110"]),
         ('    status.write("tick")  #noqa:FRG104', None, ["FRG105", "FRG110"]),
         ('    status.write("tick")  # NOQA: frg104 -- the log is meant to grow', None, ["FRG105", "FRG110"]),
-        ('    status.write("tick")  # fraglint: ignore[fragment-sidebar-call, outside-container-write]', None, ["FRG105", "FRG110"]),
+        ('    status.write("tick")  # fraglint: ignore[fragment-sidebar-call, outside-container-write]', None, ["FRG105", "FRG110", "FRG125"]),
         ('    status.write("tick")  # type: ignore  # noqa: FRG104', None, ["FRG105", "FRG110"]),
-        # the wrong code or name, or a comment on another line, suppresses nothing
-        ('    status.write("tick")  # noqa: FRG105', None, ["FRG104", "FRG105", "FRG110"]),
-        ('    status.write("tick")  # fraglint: ignore[fragment-sidebar-call]', None, ["FRG104", "FRG105", "FRG110"]),
-        ('    status.write("tick")', '    st.sidebar.write("polling")  # noqa: FRG104', ["FRG104", "FRG105", "FRG110"]),
+        # the wrong code or name, or a comment on another line, suppresses nothing (and is FRG125 unused-suppression)
+        ('    status.write("tick")  # noqa: FRG105', None, ["FRG104", "FRG105", "FRG110", "FRG125"]),
+        ('    status.write("tick")  # fraglint: ignore[fragment-sidebar-call]', None, ["FRG104", "FRG105", "FRG110", "FRG125"]),
+        ('    status.write("tick")', '    st.sidebar.write("polling")  # noqa: FRG104', ["FRG104", "FRG105", "FRG110", "FRG125"]),
     ],
     ids=["noqa-code", "bare-noqa", "noqa-list", "ignore-name", "bare-ignore", "no-space", "case-and-reason",
          "ignore-list", "after-another-comment", "wrong-code", "wrong-name", "other-line"],

@@ -24,6 +24,7 @@ from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
 from fraglint.index.summary import ModuleSummary
+from fraglint.phases import QUIET, Phases
 
 Summary = ModuleSummary | InputProblem
 Buffers = dict[str, str]  # absolute path -> unsaved text
@@ -37,17 +38,23 @@ R = TypeVar("R")
 
 
 def parallel_map(
-    function: Callable[[T], R], items: list[T], jobs: int | None, threshold: int, on_crash: Callable[[T, str], R]
+    function: Callable[[T], R],
+    items: list[T],
+    jobs: int | None,
+    threshold: int,
+    on_crash: Callable[[T, str], R],
+    on_done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """`map` over worker processes when there is enough work for them to pay off.
 
     A worker that dies (libcst's parser can crash its process) breaks the pool: the items of
     every chunk left without a result are then run again one at a time, each in its own
-    child, and an item whose child dies too gets `on_crash(item, why)`.
+    child, and an item whose child dies too gets `on_crash(item, why)`. `on_done(n)` is told
+    as each chunk of `n` items is done (a progress display's hook).
     """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < threshold:
-        return [function(item) for item in items]
+        return _map_chunk(function, items, on_done)
     context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     size = max(1, len(items) // (workers * 4))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
@@ -58,15 +65,22 @@ def parallel_map(
             try:
                 results[index] = future.result()
             except BrokenProcessPool:
-                pass
+                continue
+            if on_done is not None:
+                on_done(len(chunks[index]))
     for index, chunk in enumerate(chunks):
         if results[index] is None:
             results[index] = [_run_alone(function, item, on_crash) for item in chunk]
     return [result for chunk_results in results for result in chunk_results or ()]
 
 
-def _map_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
-    return [function(item) for item in chunk]
+def _map_chunk(function: Callable[[T], R], chunk: list[T], on_done: Callable[[int], None] | None = None) -> list[R]:
+    results = []
+    for item in chunk:
+        results.append(function(item))
+        if on_done is not None:
+            on_done(1)
+    return results
 
 
 def _run_alone(function: Callable[[T], R], item: T, on_crash: Callable[[T, str], R]) -> R:
@@ -103,6 +117,7 @@ class Sources:
 
     def __init__(self, disk_cache: SummaryCache | None = None) -> None:
         self.disk_cache = disk_cache
+        self.phases: Phases = QUIET  # a check that shows progress or timings sets its own
 
     @classmethod
     def for_root(cls, root: str, cache: bool = True, cache_dir: str | None = None) -> Sources:
@@ -145,7 +160,10 @@ class Sources:
                 missing.append((path, data))
             else:
                 found[path] = stored
-        for path, source, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed):
+        self.phases.count("cached", len(paths) - len(missing))
+        self.phases.count("parsed", len(missing))
+        self.phases.advance(len(paths) - len(missing))
+        for path, source, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed, self.phases.advance):
             found[path] = result
             if self.disk_cache is not None and source is not None:  # a crash is not stored: it may not recur
                 self.disk_cache.put(path, source, result)

@@ -15,8 +15,13 @@ Renderer = Callable[[CheckResult, TextIO, "RenderOptions"], None]
 
 
 class RenderOptions:
-    def __init__(self, color: bool = False, cwd: str | None = None) -> None:
+    """How to render: colour, paths relative to `cwd`, `quiet` (no closing summary line) and
+    `unsafe_fixes` (whether unsafe fixes count as applicable in that line)."""
+
+    def __init__(self, color: bool = False, cwd: str | None = None, quiet: bool = False, unsafe_fixes: bool = False) -> None:
         self.color = color
+        self.quiet = quiet
+        self.unsafe_fixes = unsafe_fixes
         try:
             self.cwd = cwd or os.getcwd()
         except OSError:  # the working directory was removed under us: print absolute paths

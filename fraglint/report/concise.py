@@ -14,4 +14,5 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
     for d in result.diagnostics:
         where = f"{printable(options.display_path(d.path))}:{d.span.line}:{d.span.column}"
         out.write(f"{where}: {d.code} [{d.name}] {printable(d.message)}\n")
-    out.write(summary_line(result) + "\n")
+    if not options.quiet:
+        out.write(summary_line(result, options) + "\n")

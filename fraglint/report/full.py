@@ -13,7 +13,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from fraglint.diagnostics import Diagnostic, Severity, Span
+from fraglint.diagnostics import Applicability, Diagnostic, Severity, Span
 from fraglint.report import RenderOptions, SourceLines
 from fraglint.report.summary import summary_line
 from fraglint.result import CheckResult
@@ -69,7 +69,7 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
     said: dict[str, str] = {}  # a scope note -> the finding that said it in full
     for d in result.diagnostics:
         here = f"{printable(options.display_path(d.path))}:{d.span.line}:{d.span.column}"
-        console.print(_header(d, here))
+        console.print(_header(d, here, options))
         source = lines(d.path)
         console.print(frame(d, source), end="")
         width = _gutter(min(len(source), d.span.end_line + _CONTEXT, d.span.line + _MAX_LINES))
@@ -85,16 +85,20 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
                 said[fact] = here
                 console.print(Text.assemble((note + "scope: ", "blue"), printable(fact)))
         if d.fix is not None:
-            console.print(Text.assemble((note + "help: ", "blue"), printable(d.fix.message), " (fix available)"))
+            available = " (unsafe fix available)" if d.fix.applicability is Applicability.UNSAFE else " (fix available)"
+            console.print(Text.assemble((note + "help: ", "blue"), printable(d.fix.message), available))
         console.print()
-    console.print(Text(summary_line(result), style="bold"))
+    if not options.quiet:
+        console.print(Text(summary_line(result, options), style="bold"))
 
 
-def _header(d: Diagnostic, here: str) -> Text:
+def _header(d: Diagnostic, here: str, options: RenderOptions) -> Text:
+    """`app.py:5:2: FRG108 [*] [experimental-fragment] message`; `[*]`: `--fix` fixes it (with
+    `--unsafe-fixes`, an unsafe fix too), as ruff marks it."""
     header = Text()
     header.append(f"{here}: ", style="bold")
     header.append(f"{d.code} ", style="bold red" if d.severity is Severity.ERROR else "bold yellow")
-    if d.fix is not None:
+    if d.fix is not None and (d.fix.applicability is Applicability.SAFE or options.unsafe_fixes):
         header.append("[*] ", style="bold cyan")
     header.append(f"[{d.name}] ", style="cyan")
     header.append(printable(d.message))

@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from fraglint.diagnostics import Severity
+from typing import TYPE_CHECKING
+
+from fraglint.diagnostics import Applicability, Severity
 from fraglint.result import CheckResult
 
+if TYPE_CHECKING:
+    from fraglint.report import RenderOptions
 
-def summary_line(result: CheckResult) -> str:
+
+def summary_line(result: CheckResult, options: RenderOptions | None = None) -> str:
     files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
     target = f"Streamlit {result.version}" if result.version else _targets(result)
+    if not result.diagnostics and result.missing_paths:  # never "All checks passed" for a path that is not there
+        missing = len(result.missing_paths)
+        return f"No problems in the {files} checked, but {missing} path{'s' if missing != 1 else ''} not found (see above)."
     if not result.diagnostics:
         return f"All checks passed ({files} checked, target {target})."
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     warnings = len(result.diagnostics) - errors
-    fixable = sum(1 for d in result.diagnostics if d.fix is not None)
     count = len(result.diagnostics)
     text = (
         f"Found {count} problem{'s' if count != 1 else ''} ({errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}) in {files}, target {target}."
     )
-    if fixable:
-        text += f" {fixable} with a fix (`fraglint check --fix`)."
+    return text + _fixable(result, options is not None and options.unsafe_fixes)
+
+
+def _fixable(result: CheckResult, unsafe_fixes: bool) -> str:
+    """How many findings `--fix` would fix, and how many more `--unsafe-fixes` would (as ruff says it)."""
+    fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+    unsafe = sum(1 for fix in fixes if fix.applicability is Applicability.UNSAFE)
+    fixable = len(fixes) if unsafe_fixes else len(fixes) - unsafe
+    text = f" {fixable} with a fix (`fraglint check --fix`)." if fixable else ""
+    if unsafe and not unsafe_fixes:
+        text += f" {unsafe} more with an unsafe fix (`--unsafe-fixes`)."
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Severity
@@ -29,6 +30,7 @@ from fraglint.rules.rerun_scope_outside_fragment import RerunScopeOutsideFragmen
 from fraglint.rules.stale_fragment_argument import StaleFragmentArgument
 from fraglint.rules.streamlit_floor_too_low import StreamlitFloorTooLow
 from fraglint.rules.uncalled_fragment import UncalledFragment
+from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.rules.widget_key_in_two_fragments import WidgetKeyInTwoFragments
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -56,6 +58,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     WidgetKeyInTwoFragments,
     ForeignWidgetStateWrite,
     StreamlitFloorTooLow,
+    UnusedSuppression,
 )
 
 
@@ -91,3 +94,12 @@ BY_NAME = {rule.name: rule for rule in ALL_RULES}
 
 def find_rule(selector: str) -> type[Rule] | None:
     return BY_CODE.get(selector.upper()) or BY_NAME.get(selector.lower())
+
+
+def did_you_mean(selector: str) -> str:
+    """` (did you mean 'x'?)` with the closest rule name or code, as ruff and git suggest; "" if none is close."""
+    choices = [*BY_NAME, *INPUT_DIAGNOSTICS, *(c.lower() for c in BY_CODE), *(k.code.lower() for k in INPUT_DIAGNOSTICS.values())]
+    close = difflib.get_close_matches(selector.strip().lower(), choices, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {close[0].upper() if close[0].startswith('frg') else close[0]!r}?)"

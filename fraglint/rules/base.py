@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from packaging.version import Version
 
-from fraglint.diagnostics import Severity
+from fraglint.diagnostics import Applicability, Severity
 from fraglint.index.project import ProjectIndex
 from fraglint.index.summary import CALL, ITEM
 from fraglint.model import versions
@@ -112,6 +112,7 @@ class FixSpec:
     new: str
     message: str
     part: str = "secondary"
+    applicability: Applicability = Applicability.SAFE  # UNSAFE where the fix may not be what the author meant
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ class ExperimentalFragment(Rule):
     ```
 
     ## Fix safety
-    The fix renames `experimental_fragment` to `fragment` (`experimental_dialog` to `dialog`);
-    each pair takes the same arguments. It is offered where the target release has the new
-    name (1.37 and later).
+    The fix is safe: it renames `experimental_fragment` to `fragment` (`experimental_dialog` to
+    `dialog`); each pair takes the same arguments. It is offered where the target release has the
+    new name (1.37 and later).
     """
 
     code = "FRG108"

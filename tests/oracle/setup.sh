@@ -10,8 +10,10 @@ PY="${PYTHON:-python3}"
 
 if [ ! -x /usr/bin/chromium ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  # Another apt (unattended-upgrades, a parallel job) may hold the lock: wait for it, do not fail.
+  lock=(-o DPkg::Lock::Timeout="${FRAGLINT_APT_LOCK_TIMEOUT:-600}")
+  apt-get "${lock[@]}" update -qq
+  apt-get "${lock[@]}" install -y -qq --no-install-recommends chromium >/dev/null
 fi
 /usr/bin/chromium --version
 
