@@ -138,6 +138,7 @@ class Tool:
     note: str = ""
     times: list[float] = field(default_factory=list)  # wall seconds per timed round
     cpu: list[float] = field(default_factory=list)  # user+sys seconds of the process tree
+    peak_mb: list[float] = field(default_factory=list)  # peak RSS of its largest process, per run
     findings: int | None = None
     version: str = ""
     wrote: set[str] = field(default_factory=set)  # paths fraglint created in the project
@@ -153,43 +154,49 @@ def run_quiet(argv: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(argv, capture_output=True, text=True, **kw)
 
 
-def fraglint_tools(project: Path) -> list[Tool]:
-    """`fraglint check` if it can run: the installed script, else `python -m fraglint` from this repo.
+def fraglint_tools(project: Path, repo: Path = REPO, label: str = "") -> list[Tool]:
+    """`fraglint` rows for the checkout at `repo` (`python -m fraglint` with it first on the path).
 
-    Cold always; when fraglint has a `--no-cache` flag, also a warm row: the same command
-    without the flag, on a summary cache that its verification run filled.
+    Cold always; when fraglint has a `--no-cache` flag, also: warm (the same command without
+    the flag, on a summary cache that its verification run filled), cold with one worker
+    process, `fraglint scopes --format json` on the warm cache, and a check of one file
+    (`app.py`) with the rest of the project warm in the cache, as pre-commit runs it.
     """
-    env = {}
-    if shutil.which("fraglint"):
-        base = ["fraglint"]
-    else:
-        base = [sys.executable, "-m", "fraglint"]
-        env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    base = [sys.executable, "-m", "fraglint"]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
+    name = "fraglint check" + label
     try:
         help_run = run_quiet(base + ["check", "--help"], env={**os.environ, **env}, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return [Tool("fraglint check", None, "fraglint", note=f"n/a: {exc}")]
+        return [Tool(name, None, "fraglint", note=f"n/a: {exc}")]
     if help_run.returncode != 0:
         last = (help_run.stderr.strip().splitlines() or ["no output"])[-1]
-        return [Tool("fraglint check", None, "fraglint", note=f"n/a: `fraglint check --help` failed ({last})")]
+        return [Tool(name, None, "fraglint", note=f"n/a: `fraglint check --help` failed ({last})")]
     argv = base + ["check", "--exit-zero", "--output-format", "concise"]
     version = run_quiet(base + ["--version"], env={**os.environ, **env}).stdout.strip() or "?"
-    cold = Tool("fraglint check", argv + [str(project)], "fraglint", env=env, version=version,
+    cold = Tool(name, argv + [str(project)], "fraglint", env=env, version=version,
                 note="cold: fresh XDG_CACHE_HOME per run, anything it writes into the project removed")
     if not re.search(r"(?<![\w-])--no-cache(?![\w-])", help_run.stdout):
         return [cold]
     cold.argv.insert(-1, "--no-cache")
     cold.env = {**env, "FRAGLINT_NO_CACHE": "1"}
     cold.note = "cold: --no-cache, fresh XDG_CACHE_HOME per run"
-    warm = Tool("fraglint check (warm cache)", argv + [str(project)], "fraglint-warm", env=env, version=version,
+    one_worker = Tool(f"{name} -j 1", cold.argv[:-1] + ["-j", "1", str(project)], "fraglint", env=cold.env,
+                      version=version, note="cold, one process")
+    warm = Tool(f"{name} (warm cache)", argv + [str(project)], "fraglint-warm", env=env, version=version,
                 note="warm: summary cache filled by its verification run, files unchanged")
-    return [cold, warm]
+    scopes = Tool(f"fraglint scopes --format json{label} (warm)", base + ["scopes", "--format", "json", str(project)],
+                  "fraglint-other", env=env, version=version)
+    one = Tool(f"fraglint check app.py{label} (project warm)", argv + [str(project / "app.py")], "fraglint-other",
+               env=env, version=version, note="one file, as pre-commit passes it; the rest of the project cached")
+    return [cold, one_worker, warm, scopes, one]
 
 
-def tools_for(project: Path, wanted: set[str] | None) -> list[Tool]:
+def tools_for(project: Path, wanted: set[str] | None, baseline: Path | None = None) -> list[Tool]:
     py = sys.executable
     tools = [
         *fraglint_tools(project),
+        *(fraglint_tools(project, baseline, " [baseline]") if baseline else []),
         Tool("fixit lint (default rules)", ["fixit", "lint", str(project)], "fixit"),
         Tool("ruff check --select ALL", ["ruff", "check", "--isolated", "--no-cache", "--select", "ALL",
                                          "--exit-zero", str(project)], "ruff"),
@@ -221,15 +228,30 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def run_measured(argv: list[str], env: dict, cwd: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run `argv`; its CPU seconds (user + sys, waited-for descendants included) and peak RSS
+    in MB (the largest single process of its tree), from `wait4` on that one child."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc = subprocess.CompletedProcess(argv, child.returncode, out.read().decode("utf-8", "replace"),
+                                           err.read().decode("utf-8", "replace"))
+    return proc, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, float, subprocess.CompletedProcess]:
     env = {**os.environ, **tool.env}
     scratch = None
     if tool.kind == "fraglint":  # keep every run cold, whatever fraglint caches and where
         scratch = tempfile.mkdtemp(prefix="fraglint-bench-cache-")
         env["XDG_CACHE_HOME"] = scratch
-    cpu_start, start = children_cpu(), time.perf_counter()
-    proc = subprocess.run(tool.argv, capture_output=True, text=True, env=env, cwd=project)
-    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu_start
+    start = time.perf_counter()
+    proc, cpu, tool_peak = run_measured(tool.argv, env, project)
+    elapsed = time.perf_counter() - start
+    tool.peak_mb.append(tool_peak)
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     if tool.kind == "fraglint":  # (the warm row's cache is part of `before`: it stays)
@@ -273,6 +295,9 @@ def verify(tool: Tool, proc: subprocess.CompletedProcess, project: Path, n_files
     elif tool.kind == "script":
         if proc.returncode != 0 or proc.stdout.strip() != str(n_files):
             tool.problem = f"exit {proc.returncode}, handled {proc.stdout.strip() or '?'} files: {tail(proc.stderr)}"
+    elif tool.kind == "fraglint-other":
+        if proc.returncode != 0:
+            tool.problem = f"exit {proc.returncode}: {tail(proc.stderr or proc.stdout)}"
     elif tool.kind in ("fraglint", "fraglint-warm"):
         # its summary line ends "... in N files, target Streamlit X" or "(N files checked, ...)"
         m = re.search(r"(?:in|\() ?(\d+) files?\b", proc.stdout + proc.stderr)
@@ -370,32 +395,44 @@ def cpu_model() -> str:
     return platform.processor() or "?"
 
 
-def table(tools: list[Tool]) -> str:
-    frag = next((t for t in tools if t.kind == "fraglint" and t.times), None)
-    base = statistics.median(frag.times) if frag else None
-    base_cpu = statistics.median(frag.cpu) if frag else None
-    rows = [("tool", "median s", "min s", "CPU s", "x fraglint", "CPU x fraglint", "findings")]
+def table(tools: list[Tool], lines_of_code: int) -> str:
+    """Median wall and CPU time per row, CPU per 1,000 lines, ratios, peak memory; then the
+    issue-13 ratios, all from this one run (so under the same load)."""
+    def cpu_of(name: str) -> float | None:
+        found = next((t for t in tools if t.name == name and t.cpu), None)
+        return statistics.median(found.cpu) if found else None
+
+    frag_cpu, parse_cpu = cpu_of("fraglint check"), cpu_of("libcst parse (floor)")
+    header = ("tool", "median s", "min s", "CPU s", "CPU ms/1k lines", "CPU x fraglint", "CPU x libcst parse", "peak MB")
+    rows = [header + ("findings",)]
     for t in tools:
         if not t.times:
-            rows.append((t.name, "n/a", "n/a", "n/a", "n/a", "n/a", t.problem or t.note or ""))
+            rows.append((t.name, *["n/a"] * 7, t.problem or t.note or ""))
             continue
         med, cpu = statistics.median(t.times), statistics.median(t.cpu)
-        rows.append((t.name, f"{med:.3f}", f"{min(t.times):.3f}", f"{cpu:.3f}",
-                     f"{med / base:.2f}" if base else "n/a", f"{cpu / base_cpu:.2f}" if base_cpu else "n/a",
-                     "" if t.findings is None else str(t.findings)))
-    widths = [max(len(r[i]) for r in rows) for i in range(6)]
-    lines = []
+        rows.append((t.name, f"{med:.3f}", f"{min(t.times):.3f}", f"{cpu:.3f}", f"{cpu * 1e6 / max(lines_of_code, 1):.1f}",
+                     f"{cpu / frag_cpu:.2f}" if frag_cpu else "n/a", f"{cpu / parse_cpu:.2f}" if parse_cpu else "n/a",
+                     f"{max(t.peak_mb):.0f}" if t.peak_mb else "n/a", "" if t.findings is None else str(t.findings)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    out = []
     for i, r in enumerate(rows):
-        lines.append("  ".join([r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in range(1, 6)] + [r[6]]).rstrip())
+        out.append("  ".join([r[0].ljust(widths[0])] + [r[k].rjust(widths[k]) for k in range(1, len(header))] + [r[-1]]).rstrip())
         if i == 0:
-            lines.append("-" * (sum(widths) + 10 + 10))
-    fixit = next((t for t in tools if t.kind == "fixit" and t.times), None)
-    if frag and fixit:
-        lines.append(f"\nfraglint takes {base / statistics.median(fixit.times):.2f} of fixit's median wall time "
-                     f"({base_cpu / statistics.median(fixit.cpu):.2f} of its CPU time).")
-    else:
-        lines.append("\nfraglint vs fixit: n/a (fraglint did not run)")
-    return "\n".join(lines)
+            out.append("-" * (sum(widths) + 2 * len(header) + 8))
+    out.append("\nRatios of median CPU seconds (issue 13's table):")
+    for label in ("", " [baseline]"):
+        pairs = [
+            ("cold check / libcst bare parse", f"fraglint check{label}", "libcst parse (floor)"),
+            ("cold check / fixit", f"fraglint check{label}", "fixit lint (default rules)"),
+            ("warm check / ruff --select ALL", f"fraglint check{label} (warm cache)", "ruff check --select ALL"),
+            ("scopes --format json / warm check", f"fraglint scopes --format json{label} (warm)", f"fraglint check{label} (warm cache)"),
+            ("cold -j 1 / cold default workers", f"fraglint check{label} -j 1", f"fraglint check{label}"),
+        ]
+        for what, top, bottom in pairs:
+            a, b = cpu_of(top), cpu_of(bottom)
+            if a is not None and b:
+                out.append(f"  {what + label:<48} {a / b:7.2f}")
+    return "\n".join(out)
 
 
 def breakdown_table(data: dict | None) -> str:
@@ -424,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tools", help="comma-separated substrings of tool names to run (default: all)")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the in-process libcst phase breakdown")
     ap.add_argument("--json", type=Path, help="also write all figures and the environment as JSON")
+    ap.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                    help="also time the fraglint of this checkout (e.g. `git archive` of an older commit), same rounds")
     args = ap.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
 
@@ -442,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus.update(files=len(files), lines=sum(len(p.read_text().splitlines()) for p in files),
                       bytes=sum(p.stat().st_size for p in files), path=str(project))
         log(f"project: {corpus['files']} files, {corpus['lines']} lines in {project}")
-        tools = tools_for(project, set(args.tools.split(",")) if args.tools else None)
+        baseline = args.baseline.resolve() if args.baseline else None
+        tools = tools_for(project, set(args.tools.split(",")) if args.tools else None, baseline)
         env = environment(tools)
         measure(tools, project, len(files), args.repeat, log)
         phases = None if args.no_breakdown else breakdown(project)
@@ -454,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{corpus['files']} files, {corpus['lines']} lines; {args.repeat} timed rounds; "
           f"{env['cpu_count']} CPUs, Python {env['python']}, libcst {env['libcst']}, "
           f"{env['fixit']}, {env['ruff']}; load average {env['loadavg_start'][0]:.2f} at start\n")
-    print(table(tools))
+    print(table(tools, corpus["lines"]))
     for t in tools:
         if t.problem:
             print(f"NOT TRUSTED {t.name}: {t.problem}")
@@ -469,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
             "results": [{"tool": t.name, "argv": [a if len(a) < 200 else "<script>" for a in t.argv or []],
                          "times_s": t.times, "median_s": statistics.median(t.times) if t.times else None,
                          "cpu_s": t.cpu, "median_cpu_s": statistics.median(t.cpu) if t.cpu else None,
+                         "peak_mb": t.peak_mb,
                          "min_s": min(t.times) if t.times else None, "findings": t.findings,
                          "note": t.note, "problem": t.problem} for t in tools],
             "libcst_breakdown": phases,

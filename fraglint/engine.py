@@ -126,7 +126,7 @@ def interpret_project(project: Project) -> ScopesReport:
 
     interpretation = interpret(project.index, project.model, project.settings.target_version, project.files)
     files = sorted({key[0] for scope in interpretation.scopes.values() for key in scope.functions})
-    facts = project.sources.facts_of(files, project.buffers, None)
+    facts = project.sources.facts_of(files, project.buffers, None, project.index.summaries)
     return ScopesReport(project.settings.target_version, interpretation, facts, project.index.function)
 
 
@@ -340,12 +340,13 @@ class _FileFacts:
         for finding in (ranged.finding for ranged in findings):
             needed.add(finding.site.path)
             needed.update(site.path for site, _ in finding.related)
-        self._sources, self._buffers = project.sources, project.buffers
-        self._cache = project.sources.facts_of(sorted(needed), project.buffers, jobs)
+        self._sources, self._buffers, self._summaries = project.sources, project.buffers, project.index.summaries
+        self._cache = project.sources.facts_of(sorted(needed), project.buffers, jobs, self._summaries)
 
     def facts(self, path: str) -> FileFacts | None:
         if path not in self._cache:
-            self._cache[path] = self._sources.facts(path, self._buffers)
+            summary = self._summaries.get(path)
+            self._cache[path] = self._sources.facts(path, self._buffers, summary if isinstance(summary, ModuleSummary) else None)
         return self._cache[path]
 
     def span(self, site: Site, part: str = "primary") -> Span | None:

@@ -40,6 +40,7 @@ from pygls.lsp.server import LanguageServer
 from fraglint import __version__, fixes, lsp_io
 from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from fraglint.links import RULES_PAGE, rule_url
+from fraglint.lsp_documents import Document
 from fraglint.rules import BY_NAME as RULES
 from fraglint.suppressions import noqa_edit
 from fraglint.workspace import Workspace
@@ -144,6 +145,7 @@ class FraglintLanguageServer(LanguageServer):
         self.published: dict[str, Published] = {}
         self.tasks: set[asyncio.Task] = set()
         self.rules_page = RULES_PAGE  # where codeDescription links point; `docsUrl` in initializationOptions
+        self.documents: dict[str, Document] = {}  # uri -> open text, on LSP's lines (lsp_documents)
 
     def start_io(self, stdin=None, stdout=None) -> None:
         """Serve on stdio through fraglint's framing (`lsp_io`: pygls's read loop cannot resynchronise)."""
@@ -153,7 +155,7 @@ class FraglintLanguageServer(LanguageServer):
 
     def schedule(self, uri: str, delay: float, leading: bool = True) -> None:
         """Check `uri` after `delay`; with `leading`, at once when no other change came just before."""
-        document = self.workspace.text_documents.get(uri)
+        document = self.documents.get(uri)
         if _checked_path(uri, document) is None:
             return  # pyproject.toml, notebooks, unsaved scratch buffers: nothing to check
         generation = self.generation.get(uri, 0) + 1
@@ -186,14 +188,14 @@ class FraglintLanguageServer(LanguageServer):
             self.report_failure(f"check of {uri}", error)
 
     async def _check_and_publish(self, uri: str, generation: int) -> None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.documents.get(uri)
         path = _checked_path(uri, document)
         if document is None or path is None:
             return
         text, version = document.source, document.version
         others = {
             other_path: other.source
-            for other_uri, other in self.workspace.text_documents.items()
+            for other_uri, other in self.documents.items()
             if other_uri != uri and other_uri.endswith(".py") and (other_path := _checked_path(other_uri, other))
         }
         loop = asyncio.get_running_loop()
@@ -205,7 +207,7 @@ class FraglintLanguageServer(LanguageServer):
             found = error
         for problem in self._drain_problems():
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
-        if found is None or self.generation.get(uri) != generation or uri not in self.workspace.text_documents:
+        if found is None or self.generation.get(uri) != generation or uri not in self.documents:
             return  # the buffer changed meanwhile: a newer check is on its way
         if isinstance(found, Exception):
             # Said in the editor, where the old findings would otherwise stay as if still true.
@@ -239,7 +241,7 @@ class FraglintLanguageServer(LanguageServer):
     def client_range(self, path: str, span: Span, document=None) -> tuple[str, lsp.Range]:
         uri = _uri_of(path)
         if document is None or document.uri != uri:
-            document = self.workspace.get_text_document(uri)
+            document = self.documents.get(uri) or self.workspace.get_text_document(uri)
         try:
             text = document.source
         except (OSError, ValueError):  # gone, or not UTF-8: the columns stay as they are
@@ -280,7 +282,7 @@ class FraglintLanguageServer(LanguageServer):
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
         published = self.published.get(uri)
-        document = self.workspace.text_documents.get(uri)
+        document = self.documents.get(uri)
         if published is None or document is None:
             return []
         wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
@@ -330,13 +332,13 @@ class FraglintLanguageServer(LanguageServer):
 
     async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         uri = params.text_document.uri
-        document = self.workspace.text_documents.get(uri)
+        document = self.documents.get(uri)
         path = uris.to_fs_path(uri) if document is not None else None
         if document is None or path is None:
             return None
-        position = document.position_codec.position_from_client_units(document.lines, params.position)
+        line, column = document.line_and_column(params.position)
         loop = asyncio.get_running_loop()
-        text = await loop.run_in_executor(self.executor, self.analyser.hover, path, document.source, position.line + 1, position.character + 1)
+        text = await loop.run_in_executor(self.executor, self.analyser.hover, path, document.source, line, column)
         if text is None:
             return None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
@@ -372,16 +374,21 @@ def make_server() -> FraglintLanguageServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @_guarded("didOpen")
     async def did_open(ls: FraglintLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        item = params.text_document
+        ls.documents[item.uri] = Document(item.uri, item.text, item.version, item.language_id, ls.workspace.position_codec)
+        ls.schedule(item.uri, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @_guarded("didChange")
     async def did_change(ls: FraglintLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
+        document = ls.documents.get(uri)
+        if document is not None:
+            document.apply(params.content_changes, params.text_document.version)
         ls.schedule(uri, DEBOUNCE_SECONDS)
         # The other open files see this buffer's unsaved text too (a helper made a fragment
         # changes its callers' findings); they are checked again once typing pauses.
-        for other in list(ls.workspace.text_documents):
+        for other in list(ls.documents):
             if other != uri:
                 ls.schedule(other, OTHERS_DELAY_SECONDS, leading=False)
 
@@ -394,7 +401,7 @@ def make_server() -> FraglintLanguageServer:
         ls.schedule(uri, 0)
         # What one file defines can change another's findings (a helper's fragment caller,
         # a container made elsewhere): on save, the other open files are checked again too.
-        for other in list(ls.workspace.text_documents):
+        for other in list(ls.documents):
             if other != uri:
                 ls.schedule(other, DEBOUNCE_SECONDS)
 
@@ -408,6 +415,7 @@ def make_server() -> FraglintLanguageServer:
             timer.cancel()
         ls.published.pop(uri, None)
         ls.last_change.pop(uri, None)
+        ls.documents.pop(uri, None)
         path = uris.to_fs_path(uri)
         if path:
             ls.executor.submit(ls.analyser.sources.forget_buffer, path)
@@ -417,7 +425,7 @@ def make_server() -> FraglintLanguageServer:
     @_guarded("didChangeWatchedFiles")
     async def did_change_watched(ls: FraglintLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         ls.analyser.settings.clear()
-        for uri in list(ls.workspace.text_documents):
+        for uri in list(ls.documents):
             ls.schedule(uri, DEBOUNCE_SECONDS)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))

@@ -37,6 +37,7 @@ from lsprotocol import types as lsp
 from pygls.io_ import StdoutWriter
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
+from pygls.protocol.language_server import lsp_method
 
 log = logging.getLogger("fraglint.lsp")
 
@@ -230,6 +231,15 @@ def envelope_problem(data: Any) -> str | None:
 
 class Protocol(LanguageServerProtocol):
     """pygls's LSP protocol, fed one frame at a time by `serve_stdio`; nothing it is sent goes unanswered."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
+        """Only the server's handler: it keeps the open texts itself (`lsp_documents`). pygls's
+        own update breaks lines at \x0c and U+2028 and, doing so, clamps the change's range
+        in place, so the handler after it would see a range the client never sent."""
+        handler = self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
 
     def receive(self, frame: Frame) -> None:
         if frame.body is None:

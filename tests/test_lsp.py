@@ -513,3 +513,26 @@ async def test_a_line_separator_in_a_comment_does_not_move_columns(client: Langu
     app = Editor(client, client.root / "app.py", text)
     found = await app.codes([("FRG108", 4), ("FRG105", 6)])
     assert [d.range.start.character for d in found if d.code == "FRG105"] == [4]
+
+
+@pytest.mark.asyncio
+async def test_incremental_changes_apply_on_lsp_lines(client: LanguageClient):
+    """An incremental change and a hover after a form feed and a U+2028 in a comment land on
+    LSP's lines (pygls's own buffer breaks lines at both, which put this edit into the comment)."""
+    text = APP.replace("st.experimental_fragment", "st.fragment").replace("\n\n@", "\n# one\x0c two\u2028 three\n@", 1)
+    app = Editor(client, client.root / "app.py", text)
+    await app.codes([])
+    app.version += 1
+    decorator = lsp.Range(start=lsp.Position(line=3, character=4), end=lsp.Position(line=3, character=12))
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=app.uri, version=app.version),
+            content_changes=[lsp.TextDocumentContentChangePartial(range=decorator, text="experimental_fragment")],
+        )
+    )
+    found = await app.codes([("FRG108", 4)])
+    assert (found[0].range.start.character, found[0].range.end.character) == (1, 25)
+    result = await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=app.uri), position=lsp.Position(line=8, character=0))
+    )
+    assert result is not None and "Starts fragment `live`" in result.contents.value

@@ -79,20 +79,23 @@ class EditorSources(Sources):
         if entry is not None:
             entry.summary = result
 
-    def facts(self, path: str, buffers: dict[str, str]) -> FileFacts | None:
+    def facts(self, path: str, buffers: dict[str, str], summary: ModuleSummary | None = None) -> FileFacts | None:
         text = buffers.get(path)
         if text is not None:
             analysis = self.buffer(path, text)
             return analysis.facts if analysis.facts is not None else read_facts(path, text)
         entry = self._disk_entry(path)
         if entry is None:
-            return read_facts(path)
+            return read_facts(path, None, summary)
         if not entry.has_facts:
-            entry.facts, entry.has_facts = read_facts(path), True
+            kept = entry.summary if isinstance(entry.summary, ModuleSummary) else summary
+            entry.facts, entry.has_facts = read_facts(path, None, kept), True
         return entry.facts
 
-    def facts_of(self, paths: list[str], buffers: dict[str, str], jobs: int | None) -> dict[str, FileFacts | None]:
-        return {path: self.facts(path, buffers) for path in paths}
+    def facts_of(
+        self, paths: list[str], buffers: dict[str, str], jobs: int | None, summaries: Mapping | None = None
+    ) -> dict[str, FileFacts | None]:
+        return {path: self.facts(path, buffers, (summaries or {}).get(path)) for path in paths}
 
     # -- internals ------------------------------------------------------------------------
 

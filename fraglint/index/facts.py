@@ -1,20 +1,29 @@
 """Where things are in one file: the spans of its sites and its suppression comments.
 
 Summaries are position-free (a site is a number in walk order), so they stay cheap and
-cacheable. A file that reports something is walked once more with positions; `FileFacts`
-holds what that walk found, and the reports turn sites into lines and columns with it.
+cacheable. A reported site is placed by parsing again only the top-level statement that
+holds it (the summary says where each starts), with libcst's positions for that statement
+alone: libcst computes positions by generating the code of the whole tree, which costs
+twice its parse, so doing it for whole files was most of a warm check. When that cannot be
+done (no statement lines, a statement that does not parse alone) the file is walked once
+more, whole, with positions. `FileFacts` holds the spans; the reports turn sites into lines
+and columns with them.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
+import sys
 import tokenize
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Span
-from fraglint.fixes import source_digest
-from fraglint.index.loader import InputProblem, decode_source, read_source, summarize_source
+from fraglint.fixes import line_starts, source_digest
+from fraglint.index.loader import InputProblem, compute_positions, decode_source, parse_admitted, read_source, summarize_source
+from fraglint.index.summary import ModuleSummary
+from fraglint.index.visitor import STATEMENT_STRIDE, SummaryVisitor
 from fraglint.suppressions import suppression
 
 Suppressions = dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
@@ -28,8 +37,12 @@ class FileFacts:
     digest: str | None = None  # of the bytes `text` was decoded from (`fixes.source_digest`); None for a buffer
 
 
-def read_facts(path: str, text: str | None = None) -> FileFacts | None:
-    """Facts of the file at `path` (`text` overrides the disk); None when it cannot be parsed."""
+def read_facts(path: str, text: str | None = None, summary: ModuleSummary | None = None) -> FileFacts | None:
+    """Facts of the file at `path` (`text` overrides the disk); None when it cannot be parsed.
+
+    With the file's `summary` (of the same text), spans are found statement by statement,
+    when first asked for.
+    """
     digest = None
     if text is None:
         data = read_source(path)
@@ -39,26 +52,112 @@ def read_facts(path: str, text: str | None = None) -> FileFacts | None:
         if isinstance(loaded, InputProblem):
             return None
         text, digest = loaded, source_digest(data)  # a fix is written only while the file has these bytes
+    if summary is not None and summary.statement_lines:
+        spans = StatementSpans(path, text, summary.statement_lines, summary.statement_ends)
+        return FileFacts(text, spans, suppressions_in(text), digest)
+    spans_of_file = whole_file_spans(path, text)
+    if spans_of_file is None:
+        return None
+    return FileFacts(text, spans_of_file, suppressions_in(text), digest)
+
+
+def whole_file_spans(path: str, text: str) -> dict[int, tuple[Span, ...]] | None:
+    """Spans of every site, from a walk of the whole file with positions (None: no parse)."""
     result = summarize_source(path, text, with_positions=True)
     if isinstance(result, InputProblem):
         return None
-    facts = facts_from_visitor(text, result[1])
-    facts.digest = digest
-    return facts
+    return _visitor_spans(result[1], result[1].positions or {})
 
 
 def facts_from_visitor(text: str, visitor) -> FileFacts:
     """Spans of every site and the suppression comments, from a walk made with positions."""
-    positions = visitor.positions or {}
+    return FileFacts(text, _visitor_spans(visitor, visitor.positions or {}), suppressions_in(text))
+
+
+class StatementSpans(Mapping):
+    """Site -> spans, each top-level statement parsed alone with positions when first asked for.
+
+    Statement k holds the sites from where statement k - 1 ended (at least k *
+    `STATEMENT_STRIDE` + 1) to `ends[k]`, and its text runs from `lines[k]` to the next
+    statement's first line (comments between the two parse as its tail). A statement whose
+    text does not parse alone into one statement with exactly its sites, which would mean the
+    lines were not where the summary says, sends every site to one walk of the whole file.
+    """
+
+    def __init__(self, path: str, text: str, lines: tuple[int, ...], ends: tuple[int, ...]) -> None:
+        self._path, self._text, self._lines, self._ends = path, text, lines, ends
+        self._bases = [max(end, index * STATEMENT_STRIDE + 1) for index, end in enumerate((1, *ends[:-1]))]
+        self._done: dict[int, tuple[Span, ...]] = {}
+        self._parsed: set[int] = set()
+        self._whole: dict[int, tuple[Span, ...]] | None = None
+        self._starts: tuple[int, ...] | None = None
+
+    def __getitem__(self, site: int) -> tuple[Span, ...]:
+        if self._whole is not None:
+            return self._whole[site]
+        index = bisect.bisect_right(self._bases, site) - 1
+        if index < 0 or site >= self._ends[index]:
+            raise KeyError(site)
+        if index not in self._parsed:
+            self._parsed.add(index)
+            if not self._place_statement(index):
+                return self._whole_file()[site]
+        return self._done[site]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._whole_file())
+
+    def __len__(self) -> int:
+        return len(self._whole_file())
+
+    def _whole_file(self) -> dict[int, tuple[Span, ...]]:
+        if self._whole is None:
+            self._whole = whole_file_spans(self._path, self._text) or {}
+        return self._whole
+
+    def _place_statement(self, index: int) -> bool:
+        if self._starts is None:
+            self._starts = line_starts(self._text)
+        starts, first = self._starts, self._lines[index]
+        last = self._lines[index + 1] if index + 1 < len(self._lines) else len(starts) + 1
+        if not 1 <= first < last <= len(starts) + 1:
+            return False
+        chunk = self._text[starts[first - 1] : starts[last - 1] if last <= len(starts) else len(self._text)]
+        found = _statement_spans(chunk, index, self._bases[index], self._ends[index], first - 1)
+        if found is None:
+            return False
+        self._done.update(found)
+        return True
+
+
+def _statement_spans(chunk: str, index: int, base: int, end: int, shift: int) -> dict[int, tuple[Span, ...]] | None:
+    """Spans of the sites of `chunk`, top-level statement `index` of its file, whose first line
+    is `shift` + 1; None unless it parses alone into one statement whose sites end at `end`."""
+    module = parse_admitted(chunk)
+    if module is None or len(module.body) != 1:
+        return None
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 6000))  # as loader._RECURSION_LIMIT: the guard bounds the depth
+    try:
+        positions = compute_positions(module)
+        visitor = SummaryVisitor("", positions, base)
+        visitor.walk_top_level(module.body, index)
+    except RecursionError:
+        return None
+    finally:
+        sys.setrecursionlimit(old_limit)
+    return _visitor_spans(visitor, positions, shift) if visitor.next_site == end else None
+
+
+def _visitor_spans(visitor: SummaryVisitor, positions: Mapping, shift: int = 0) -> dict[int, tuple[Span, ...]]:
+    """Site -> spans (1-based) of the nodes the visitor recorded: the node, then its name."""
     spans: dict[int, tuple[Span, ...]] = {}
     for site, nodes in visitor.site_nodes.items():
-        found = []
-        for node in nodes:
-            position = positions.get(node)
-            if position is not None:
-                found.append(Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1))
-        spans[site] = tuple(found)
-    return FileFacts(text, spans, suppressions_in(text))
+        found = (positions.get(node) for node in nodes)
+        spans[site] = tuple(
+            Span(p.start.line + shift, p.start.column + 1, p.end.line + shift, p.end.column + 1) for p in found if p is not None
+        )
+    return spans
 
 
 def suppressions_in(text: str) -> Suppressions:

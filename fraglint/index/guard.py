@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -46,6 +47,30 @@ class Admission:
 
     contained: bool = False
     rejection: InputProblem | None = None
+    statement_lines: tuple[int, ...] = ()  # where each of CPython's top-level statements starts
+
+
+def statement_lines(tree: ast.Module, text: str) -> tuple[int, ...]:
+    """The line of each top-level statement's first token: its first decorator's `@` for a
+    decorated one (`ast` places the decorator's expression, which may start lines later:
+    `@(` on one line, the name on the next)."""
+    found = []
+    lines: list[str] | None = None
+    for statement in tree.body:
+        decorators = getattr(statement, "decorator_list", None)
+        if not decorators:
+            found.append(statement.lineno)
+            continue
+        line = decorators[0].lineno
+        if decorators[0].col_offset != 1:  # not `@name` from column 0
+            lines = lines or _PYTHON_LINES.findall(text)
+            while line > 1 and not lines[line - 1].startswith("@"):
+                line -= 1
+        found.append(line)
+    return tuple(found)
+
+
+_PYTHON_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # not str.splitlines's \x0c, \u2028, ...
 
 
 @dataclass(frozen=True)
@@ -94,7 +119,7 @@ def _admit(path: str, text: str) -> InputProblem | Admission:
             f"the code is nested {shape.depth} levels deep; fraglint analyses up to {MAX_DEPTH} "
             "(its parser, libcst, crashes or stalls on deeper code)",
         )
-    return Admission(contained=shape.cost > CONTAINED_COST)
+    return Admission(contained=shape.cost > CONTAINED_COST, statement_lines=statement_lines(tree, text))
 
 
 def compile_error(path: str, text: str) -> InputProblem | None:

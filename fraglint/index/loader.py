@@ -7,7 +7,9 @@ crash or stall the process: `guard.py` decides what it may parse, and where.
 
 from __future__ import annotations
 
+import gc
 import io
+import itertools
 import re
 import sys
 import tokenize
@@ -20,7 +22,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from fraglint.index import guard, isolation
 from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
-from fraglint.index.visitor import SummaryVisitor
+from fraglint.index.visitor import SummaryVisitor, join_parts
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 
 # libcst's tree and our walks recurse in Python; the guard keeps trees within
@@ -91,7 +93,7 @@ def summarize_source(
         return admitted
     if admitted.contained:
         return _summarize_contained(path, text, with_positions, admitted.rejection)
-    return _summarize_here(path, text, with_positions, admitted.rejection)
+    return _summarize_here(path, text, with_positions, admitted.rejection, admitted.statement_lines)
 
 
 def parse_admitted(text: str) -> cst.Module | None:
@@ -166,10 +168,12 @@ def _summary_only(path: str, text: str, rejection: InputProblem | None) -> Modul
 
 
 def _summarize_here(
-    path: str, text: str, with_positions: bool, rejection: InputProblem | None
+    path: str, text: str, with_positions: bool, rejection: InputProblem | None, cpython_lines: tuple[int, ...] = ()
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+    collecting = gc.isenabled()
+    gc.disable()  # a fresh tree has no garbage cycles; collecting while it grows costs a fifth of the parse
     try:
         try:
             module = cst.parse_module(text)
@@ -177,7 +181,7 @@ def _summarize_here(
             return rejection or _unsupported(path, error)
         positions = compute_positions(module) if with_positions else None
         visitor = SummaryVisitor(path, positions)
-        return visitor.summarize(module), visitor
+        return _summarize_statements(visitor, module, cpython_lines), visitor
     except RecursionError:
         too_deep = "the code is nested too deeply to analyse (recursion limit reached)"
         return rejection or InputProblem(path, "analysis-limit", too_deep)
@@ -185,6 +189,26 @@ def _summarize_here(
         return rejection or InputProblem(path, "analysis-limit", "the file is too large to analyse in memory")
     finally:
         sys.setrecursionlimit(old_limit)
+        if collecting:
+            gc.enable()
+
+
+def _summarize_statements(visitor: SummaryVisitor, module: cst.Module, cpython_lines: tuple[int, ...]) -> ModuleSummary:
+    """`visitor.summarize(module)`, noting where each top-level statement starts: its first
+    line (from CPython's tree) and its first site, so that `facts.py` can later place a
+    site by parsing only the statement that holds it."""
+    ends = []
+    for index, statement in enumerate(module.body):
+        visitor.walk_top_level((statement,), index)
+        ends.append(visitor.next_site)
+    summary = join_parts(visitor.path, [visitor.part()])
+    # CPython counts each statement of `a; b` apart, libcst one line of them.
+    counts = [len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in module.body]
+    if sum(counts) == len(cpython_lines):
+        firsts = [0, *itertools.accumulate(counts)][: len(counts)]  # each statement's first in CPython's count
+        summary.statement_lines = tuple(cpython_lines[first] for first in firsts)
+        summary.statement_ends = tuple(ends)
+    return summary
 
 
 def _unsupported(path: str, error: cst.ParserSyntaxError) -> InputProblem:

@@ -205,6 +205,11 @@ class ModuleSummary:
     functions: dict[str, FunctionSummary]  # includes MODULE_SCOPE
     classes: dict[str, ClassSummary]
     mentions_streamlit: bool = False
+    # Where each top-level statement starts (its first line) and the site after its last one,
+    # so that a reported site is placed by parsing only its statement again (index/facts.py);
+    # empty when not known (a buffer parsed in chunks, a file parsed in a child process).
+    statement_lines: tuple[int, ...] = field(default=(), compare=False)
+    statement_ends: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def module_scope(self) -> FunctionSummary:
