@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -142,6 +143,13 @@ def test_count_fragments_counts_decorators_by_name_even_where_ast_cannot_parse()
     )
     assert ecosystem.count_fragments(source) == 2
     assert ecosystem.count_fragments(b"@st.fragment\ndef a():\n    pass\ndef (:\n") == 1
+
+
+def test_count_fragments_keeps_the_projects_warnings_out_of_the_run():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert ecosystem.count_fragments(b"import re\nr = '\\('\n@st.dialog('x')\ndef d(): pass\n") == 1
+    assert caught == []
 
 
 def test_context_shows_numbered_lines_with_control_characters_escaped(tmp_path):
