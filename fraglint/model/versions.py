@@ -258,6 +258,64 @@ FACTS: dict[str, Fact] = {
 }
 
 
+@dataclass(frozen=True)
+class ExceptionType:
+    """The exception one runtime check raises, whose type name changed between releases.
+
+    Messages name the type the target release raises; `names` lists (first release, type name),
+    oldest first, each holding until the next one's release.
+    """
+
+    id: str
+    names: tuple[tuple[Version, str], ...]
+    evidence: str
+
+    def name(self, version: Version) -> str:
+        current = self.names[0][1]
+        for first, name in self.names:
+            if version >= first:
+                current = name
+        return current
+
+    def range_text(self) -> str:
+        parts = []
+        for (first, name), nxt in zip(self.names, (*self.names[1:], None), strict=True):
+            until = f" to {_before(nxt[0])}" if nxt else " and later"
+            parts.append(f"`{name}` {first}{until}")
+        return "; ".join(parts)
+
+
+def _exception(id: str, evidence: str, *names: tuple[str, str]) -> ExceptionType:
+    return ExceptionType(id, tuple((Version(first), name) for first, name in names), evidence)
+
+
+EXCEPTIONS: dict[str, ExceptionType] = {
+    kind.id: kind
+    for kind in (
+        _exception(
+            "widget-outside-fragment",
+            "oracle: widget_outside",
+            ("1.36.0", "StreamlitAPIException"), ("1.40.0", "StreamlitFragmentWidgetsNotAllowedOutsideError"),
+        ),
+        _exception(
+            "duplicate-widget-id",
+            "oracle: duplicate_widget",
+            ("1.33.0", "DuplicateWidgetID"), ("1.40.0", "StreamlitDuplicateElementId"),
+        ),
+        _exception(
+            "bad-run-every-string",
+            "oracle: run_every_bad_string",
+            ("1.33.0", "BadTimeStringError"), ("1.40.0", "StreamlitBadTimeStringError"),
+        ),
+    )
+}
+
+
+def exception(kind: str, version: Version) -> str:
+    """The exception type name `version` raises for one runtime check (`EXCEPTIONS`)."""
+    return EXCEPTIONS[kind].name(version)
+
+
 def holds(fact_id: str, version: Version) -> bool:
     return FACTS[fact_id].holds(version)
 

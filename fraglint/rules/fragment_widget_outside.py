@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model import versions
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -99,6 +100,7 @@ controls()
                 yield Finding(
                     write.site(),
                     f"widget `{write.element}` inside fragment `{fragment.name}` is drawn into {container.how}, "
-                    "created outside the fragment; Streamlit raises StreamlitAPIException",
+                    "created outside the fragment; Streamlit raises "
+                    f"{versions.exception('widget-outside-fragment', ctx.version)}",
                     related=related,
                 )

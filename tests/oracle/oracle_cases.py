@@ -1,8 +1,8 @@
 """The oracle's cases: which app, how to drive it, what each release is expected to do,
 and which fraglint rules each release range should report for the app's source.
 
-Steps are ``(name, action)`` with action ``("click", label)``, ``("check", label)`` or
-``("wait", seconds)``. The harness always records an ``initial`` step first.
+Steps are ``(name, action)`` with action ``("click", label)``, ``("check", label)``,
+``("wait", seconds)`` or ``("press", key)`` (e.g. Escape, to close a dialog). The harness always records an ``initial`` step first.
 
 Expectations (``expect``) map a version specifier ("<1.37", ">=1.59", "" = all) to a dict
 ``{step_name: {...}}`` where a step may pin:
@@ -39,6 +39,7 @@ class Case:
     count: list[str] = field(default_factory=list)
     sidebar_count: list[str] = field(default_factory=list)
     widget_count: list[str] = field(default_factory=list)  # widgets with this label in the page
+    files: list[str] = field(default_factory=list)  # other files under cases/ the app needs
     expect: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     fraglint: dict[str, set[str]] = field(default_factory=dict)
     doc: str = ""
@@ -768,3 +769,80 @@ case(name="guide_run_every", app="guide_run_every.py", settle_timeout=3.0,
                   "update": {"has": ["full-run", "fragment:auto_function", "fragment:other", "end"],
                              "exc": []}}},
      fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+
+# ---------------------------------------------------------------- dialogs (issue 11)
+OPEN = ("open_dialog", (CLICK, "Open dialog"))
+case(name="dialog_api", app="dialog_api.py",
+     doc="@st.dialog: opened by a button, a widget inside it clicked",
+     count=["dialog-body"],
+     steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))])
+
+case(name="experimental_dialog_api", app="experimental_dialog_api.py",
+     doc="@st.experimental_dialog: opened by a button, a widget inside it clicked",
+     count=["dialog-body"],
+     steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))])
+
+case(name="dialog_sidebar", app="dialog_sidebar.py",
+     doc="st.sidebar.write inside a dialog body",
+     sidebar_count=["pile-sidebar"],
+     steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))])
+
+case(name="dialog_widget_outside", app="dialog_widget_outside.py",
+     doc="a widget written from a dialog into a container created outside it",
+     widget_count=["Outside checkbox"],
+     steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))])
+
+case(name="dialog_rerun_scope", app="dialog_rerun_scope.py",
+     doc='st.rerun(scope="fragment") inside a dialog',
+     count=["dialog-body"],
+     steps=[OPEN, ("click_dialog_rerun", (CLICK, "Dialog rerun"))])
+
+case(name="dialog_from_fragment", app="dialog_from_fragment.py",
+     doc="a dialog opened from a fragment's button; then the dialog's own widget",
+     count=["dialog-body"],
+     steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))])
+
+case(name="dialog_in_dialog", app="dialog_in_dialog.py",
+     doc="a dialog opened from a button inside another dialog",
+     count=["inner-body"],
+     steps=[("open_outer", (CLICK, "Open outer")), ("open_inner", (CLICK, "Open inner"))])
+
+# ---------------------------------------------------------------- widget keys and state across fragments
+case(name="widget_key_two_fragments", app="widget_key_two_fragments.py",
+     doc="two fragments drawing a widget with one key in the same run",
+     widget_count=["First box", "Second box"],
+     steps=[("check_first", ("check", "First box")), ("click_full", (CLICK, "Full rerun"))])
+
+case(name="foreign_widget_state_write", app="foreign_widget_state_write.py",
+     doc="a fragment's widget callback, then its body, writing the session-state key of a "
+         "widget another fragment draws; each followed by a full rerun",
+     steps=[("write_callback", (CLICK, "Write in callback")), ("full_1", (CLICK, "Full rerun")),
+            ("write_body", (CLICK, "Write in body")), ("full_2", (CLICK, "Full rerun"))])
+
+# ---------------------------------------------------------------- rerun scope, timers, stop, pages
+case(name="rerun_scope_invalid", app="rerun_scope_invalid.py",
+     doc='st.rerun(scope="fragmnet") (a misspelt scope) inside a fragment',
+     steps=[("click_bad_rerun", (CLICK, "Bad scope rerun"))])
+
+case(name="orphaned_timer", app="orphaned_timer.py", settle_timeout=3.0,
+     doc="an inner run_every=1 fragment that its outer fragment stops calling",
+     count=["inner-tick"],
+     steps=[("wait_2_5s", ("wait", 2.5)), ("stop_inner", (CLICK, "Stop inner")),
+            ("wait_3s_after_stop", ("wait", 3.0))])
+
+case(name="stop_in_callback", app="stop_in_callback.py",
+     doc="st.stop() in the callback of a widget inside a fragment, then of one outside fragments",
+     count=["frag-body", "app-body"],
+     steps=[("frag_stop", (CLICK, "Frag stop")), ("outside", (CLICK, "Outside button")),
+            ("app_stop", (CLICK, "App stop"))])
+
+case(name="switch_page_fragment", app="switch_page_fragment.py",
+     doc="st.switch_page() from a fragment's button (multipage app with pages/)",
+     files=["pages/switch_target.py"],
+     count=["target-page"],
+     steps=[("click_switch", (CLICK, "Switch page"))])
+
+case(name="fragment_first_run_args", app="fragment_first_run_args.py",
+     doc="a fragment rerun after a full run that called it with a new argument",
+     steps=[("bump", (CLICK, "Bump")), ("click_frag", (CLICK, "Frag button")),
+            ("bump_2", (CLICK, "Bump")), ("click_frag_2", (CLICK, "Frag button"))])
