@@ -111,7 +111,8 @@ FACTS: dict[str, Fact] = {
         ),
         _fact(
             "widget-outside-fragment-raises",
-            "A widget written from a fragment into a container created outside it raises StreamlitAPIException.",
+            "A widget written from a fragment into a container created outside it raises (StreamlitAPIException, "
+            "StreamlitFragmentWidgetsNotAllowedOutsideError from 1.39).",
             "1.36.0", "1.59.0",
             "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.0)",
         ),
@@ -154,9 +155,9 @@ FACTS: dict[str, Fact] = {
             "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn inside a fragment raises "
             "\"Could not find current_fragment_id in fragment_id_queue\": the callback runs before the "
             "fragment and does not know it.",
-            "1.37.0", "1.60.0",
-            "oracle: rerun_in_callback (AssertionError 1.37.0-1.45.0, RuntimeError 1.48.0-1.59.0; 1.60 and "
-            "1.61 not recorded)",
+            "1.37.0", "1.62.0",
+            "oracle: rerun_in_callback (AssertionError 1.37.1-1.45.1, RuntimeError 1.57.0-1.61.1; still raises "
+            "on 1.60.0 and 1.61.1; a no-op with a warning on 1.62.0)",
         ),
         _fact(
             "rerun-fragment-scope-fragment-callback-no-op",
@@ -243,16 +244,17 @@ FACTS: dict[str, Fact] = {
         _fact(
             "run-every-validated",
             "A malformed `run_every` time string raises (BadTimeStringError, StreamlitBadTimeStringError from "
-            "1.45) when the fragment is called; a negative interval is accepted silently and reruns the "
+            "1.39) when the fragment is called; a negative interval is accepted silently and reruns the "
             "fragment in a tight loop.",
             "1.33.0", None,
             "oracle: run_every_bad_string, run_every_negative (30-230 reruns in 2 s), run_every_valid",
         ),
         _fact(
             "duplicate-widget-id-raises",
-            "Two widgets with the same type, label and arguments and no key raise DuplicateWidgetID.",
+            "Two widgets with the same type, label and arguments and no key raise DuplicateWidgetID "
+            "(StreamlitDuplicateElementId from 1.39).",
             "1.33.0", None,
-            "oracle: duplicate_widget (DuplicateWidgetID through 1.37.0, StreamlitDuplicateElementId from 1.45.0)",
+            "oracle: duplicate_widget (DuplicateWidgetID through 1.38.0, StreamlitDuplicateElementId from 1.39.1)",
         ),
     )
 }
@@ -295,17 +297,32 @@ EXCEPTIONS: dict[str, ExceptionType] = {
         _exception(
             "widget-outside-fragment",
             "oracle: widget_outside",
-            ("1.36.0", "StreamlitAPIException"), ("1.40.0", "StreamlitFragmentWidgetsNotAllowedOutsideError"),
+            ("1.36.0", "StreamlitAPIException"), ("1.39.0", "StreamlitFragmentWidgetsNotAllowedOutsideError"),
         ),
         _exception(
             "duplicate-widget-id",
             "oracle: duplicate_widget",
-            ("1.33.0", "DuplicateWidgetID"), ("1.40.0", "StreamlitDuplicateElementId"),
+            ("1.33.0", "DuplicateWidgetID"), ("1.39.0", "StreamlitDuplicateElementId"),
         ),
         _exception(
             "bad-run-every-string",
             "oracle: run_every_bad_string",
-            ("1.33.0", "BadTimeStringError"), ("1.40.0", "StreamlitBadTimeStringError"),
+            ("1.33.0", "BadTimeStringError"), ("1.39.0", "StreamlitBadTimeStringError"),
+        ),
+        _exception(
+            "duplicate-widget-key",
+            "oracle: widget_key_two_fragments",
+            ("1.33.0", "DuplicateWidgetID"), ("1.39.0", "StreamlitDuplicateElementKey"),
+        ),
+        _exception(
+            "rerun-fragment-scope-outside",
+            "oracle: rerun_scope_outside, rerun_scope_full_run, rerun_in_callback",
+            ("1.37.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
+        ),
+        _exception(
+            "nested-dialog",
+            "oracle: dialog_in_dialog",
+            ("1.34.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
         ),
     )
 }

@@ -20,7 +20,8 @@ class FragmentDuplicateWidget(Rule):
     ## Why is this bad?
     Every call of a fragment is its own instance, but a widget's identity comes from its type,
     label and arguments. Two instances drawing `st.button("Refresh")` create the same widget ID
-    and Streamlit raises `DuplicateWidgetID` on the full run.
+    and Streamlit raises `DuplicateWidgetID` (`StreamlitDuplicateElementId` from 1.39) on the
+    full run.
 
     ## Example
     ```python

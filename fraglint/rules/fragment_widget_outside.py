@@ -20,9 +20,10 @@ class FragmentWidgetOutside(Rule):
 
     ## Why is this bad?
     A widget belongs to the scope that reruns when the user touches it. A widget in an outside
-    container would belong to no scope that can redraw it, so Streamlit raises
-    `StreamlitAPIException` ("Fragments cannot write widgets to outside containers") from 1.36
-    until 1.59, where outside writes became supported.
+    container would belong to no scope that can redraw it, so Streamlit raises from 1.36 until
+    1.59, where outside writes became supported: `StreamlitAPIException` ("Fragments cannot write
+    to elements outside of their container."), from 1.39 `StreamlitFragmentWidgetsNotAllowedOutsideError`
+    ("Fragments cannot write widgets to outside containers.").
 
     ## Example
     ```python

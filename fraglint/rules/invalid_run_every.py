@@ -20,8 +20,8 @@ class InvalidRunEvery(Rule):
     positive.
 
     ## Why is this bad?
-    `run_every` reruns the fragment on a timer. A malformed string raises
-    `StreamlitBadTimeStringError` when the fragment is called, stopping the script (an error).
+    `run_every` reruns the fragment on a timer. A malformed string raises `BadTimeStringError`
+    (`StreamlitBadTimeStringError` from 1.39) when the fragment is called, stopping the script (an error).
     A negative interval is accepted without a word and the fragment then reruns in a tight loop,
     30 to 230 times in two seconds in the oracle's runs (a warning).
 

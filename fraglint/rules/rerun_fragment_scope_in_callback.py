@@ -37,8 +37,8 @@ class RerunFragmentScopeInCallback(Rule):
       can only be specified from @st.fragment-decorated functions during fragment reruns', as it
       does in the script body;
     * for a widget inside a fragment the callback cannot find that fragment: `AssertionError`
-      (1.37-1.45) or `RuntimeError` (1.48-1.59) "Could not find current_fragment_id in
-      fragment_id_queue". In 1.62 any `st.rerun` in a callback does nothing but show the
+      or, in later releases, `RuntimeError` "Could not find current_fragment_id in
+      fragment_id_queue" (1.37-1.61). In 1.62 any `st.rerun` in a callback does nothing but show the
       warning "Calling st.rerun() within a callback is a no-op." in the page.
 
     The call is not needed: after a callback returns, Streamlit reruns the widget's own scope
@@ -208,7 +208,8 @@ st.button("Reload all", on_click=refresh)
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget drawn outside every fragment; "
-                "there is no fragment to rerun and Streamlit raises StreamlitAPIException. Drop it: the app "
+                "there is no fragment to rerun and Streamlit raises "
+                f"{versions.exception('rerun-fragment-scope-outside', version)}. Drop it: the app "
                 "reruns after the callback anyway",
                 related=related,
             )

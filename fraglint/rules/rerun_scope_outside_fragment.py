@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
+from fraglint.model import versions
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -108,6 +109,7 @@ ticker()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        raised = versions.exception("rerun-fragment-scope-outside", ctx.version)
         for found in ctx.model.reruns.fragment_scope_in_script:
             rerun, written = found.rerun, found.rerun.request.written()
             if found.fragment is not None:
@@ -115,8 +117,8 @@ ticker()
                 # first draws the fragment, where a fragment-scoped rerun is not allowed (1.37+).
                 message = (
                     f"`{written}` runs unconditionally in fragment `{found.fragment.name}`, so it also "
-                    "runs during the full-app run that draws the fragment, where Streamlit raises "
-                    "StreamlitAPIException; guard it with the fragment's own widget"
+                    f"runs during the full-app run that draws the fragment, where Streamlit raises {raised}; "
+                    "guard it with the fragment's own widget"
                 )
             else:
                 key = rerun.function
@@ -124,5 +126,5 @@ ticker()
                     "at module level" if key.qualname == MODULE_SCOPE
                     else f"in `{key.qualname}`, which runs outside any fragment"
                 )
-                message = f"`{written}` {where}; Streamlit raises StreamlitAPIException there"
+                message = f"`{written}` {where}; Streamlit raises {raised} there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))
