@@ -169,6 +169,14 @@ FACTS: dict[str, Fact] = {
             "from 1.63.0)",
         ),
         _fact(
+            "rerun-invalid-scope-raises",
+            "`st.rerun(scope=...)` with a scope other than \"app\" or \"fragment\" raises StreamlitAPIException "
+            "(\"'x' is not a valid rerun scope\"). 1.37-1.40 accept it silently: the call returns, the body goes "
+            "on and the fragment reruns afterwards; from 1.63 the string is read as a fragment key.",
+            "1.41.0", "1.63.0",
+            "oracle: rerun_scope_invalid (accepted 1.37.1-1.40.2, raises 1.41.1-1.62.x, fragment key from 1.63.0)",
+        ),
+        _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
             "st.bottom included) raises StreamlitInvalidLayoutContextError.",

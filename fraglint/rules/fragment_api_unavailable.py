@@ -42,7 +42,8 @@ class FragmentApiUnavailable(Rule):
     name = "fragment-api-unavailable"
     severity = Severity.ERROR
     facts = ()
-    reads = ('fragment-exists', 'rerun-scope-exists', 'fragment-parallel-exists', 'fragment-key-exists')
+    reads = ('fragment-exists', 'rerun-scope-exists', 'fragment-parallel-exists', 'fragment-key-exists',
+             'rerun-invalid-scope-raises')
 
     VALID = [
         Example(
@@ -132,5 +133,10 @@ live()
                 f"(a positional scope is accepted from {keys_since}); Streamlit raises TypeError"
             )
         if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
+            if request.keyword:
+                invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {version}'
+                if versions.holds("rerun-invalid-scope-raises", version):
+                    return f"{invalid}; Streamlit raises StreamlitAPIException (fragment keys from {keys_since})"
+                return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for"
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
         return None
