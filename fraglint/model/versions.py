@@ -62,13 +62,13 @@ FACTS: dict[str, Fact] = {
             "experimental-fragment-exists",
             "`st.experimental_fragment` exists.",
             "1.33.0", "1.49.0",
-            "oracle: experimental_fragment (works 1.33.0-1.48.0, AttributeError from 1.49.0)",
+            "oracle: experimental_fragment (works 1.33.0-1.48.1, AttributeError from 1.49.1)",
         ),
         _fact(
             "experimental-fragment-deprecated",
             "`st.experimental_fragment` shows a deprecation warning when used.",
             "1.37.0", "1.49.0",
-            "oracle: experimental_fragment (warning alert from 1.37.0; none in 1.33.0-1.36.0)",
+            "oracle: experimental_fragment (warning alert from 1.37.1; none in 1.33.0-1.36.0)",
         ),
         _fact(
             "fragment-exists",
@@ -101,27 +101,27 @@ FACTS: dict[str, Fact] = {
             "call rerun the whole app instead of the fragment.",
             "1.33.0", "1.37.0",
             "docs: 1.33 'Calling fragments within fragments is unsupported'",
-            "oracle: nested_fragments (whole-app rerun from the outer's later widget 1.33.0-1.36.0; outer rerun from 1.37.0)",
+            "oracle: nested_fragments (whole-app rerun from the outer's later widget 1.33.0-1.36.0; outer rerun from 1.37.1)",
         ),
         _fact(
             "sidebar-in-fragment-raises",
             "`st.sidebar` used inside a fragment raises StreamlitAPIException.",
             "1.33.0", "1.59.0",
-            "oracle: sidebar_write_in_fragment, sidebar_with_in_fragment (raise 1.33.0-1.58.0, allowed from 1.59.0)",
+            "oracle: sidebar_write_in_fragment, sidebar_with_in_fragment (raise 1.33.0-1.58.0, allowed from 1.59.2)",
         ),
         _fact(
             "widget-outside-fragment-raises",
             "A widget written from a fragment into a container created outside it raises (StreamlitAPIException, "
             "StreamlitFragmentWidgetsNotAllowedOutsideError from 1.39).",
             "1.36.0", "1.59.0",
-            "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.0)",
+            "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.2)",
         ),
         _fact(
             "outside-writes-pile-up",
             "Elements written from a fragment into a container created outside it are not cleared by the "
             "fragment's reruns: they accumulate until the next full run. `st.empty` placeholders replace instead.",
             "1.33.0", "1.59.0",
-            "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns before 1.59.0; 1 from 1.59.0)",
+            "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns through 1.58.0; 1 from 1.59.2)",
         ),
         _fact(
             "outside-first-write-in-rerun-raises",
@@ -131,8 +131,8 @@ FACTS: dict[str, Fact] = {
             "own writes into the container reserve nothing. StreamlitAPIException, "
             "StreamlitInvalidLayoutContextError from 1.63.",
             "1.59.0", None,
-            "oracle: outside_first_write_in_rerun (piles up through 1.58.0, raises from 1.59.0), "
-            "outside_first_write_app_written, outside_first_write_variants (run on 1.58.0, 1.59.0, 1.67.0)",
+            "oracle: outside_first_write_in_rerun, outside_first_write_app_written, outside_first_write_variants "
+            "(pile up through 1.58.0, raise from 1.59.2)",
             "source: 1.59.0 and 1.67.0 delta_generator._get_or_create_outside_wrapper (slots keyed by "
             "fragment and container, cleared at every full run; st.bottom takes the same path as st.sidebar)",
         ),
@@ -140,14 +140,14 @@ FACTS: dict[str, Fact] = {
             "rerun-fragment-scope-outside-raises",
             "`st.rerun(scope=\"fragment\")` raises when it runs outside a fragment rerun.",
             "1.37.0", None,
-            "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.0)",
+            "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.1)",
         ),
         _fact(
             "rerun-fragment-scope-app-callback-raises",
             "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn outside every fragment raises, "
             "as in the script body.",
             "1.37.0", None,
-            "oracle: rerun_in_callback (StreamlitAPIException 1.37.0-1.62.0, StreamlitInvalidLayoutContextError "
+            "oracle: rerun_in_callback (StreamlitAPIException 1.37.1-1.62.0, StreamlitInvalidLayoutContextError "
             "from 1.63.0)",
         ),
         _fact(
@@ -156,7 +156,7 @@ FACTS: dict[str, Fact] = {
             "\"Could not find current_fragment_id in fragment_id_queue\": the callback runs before the "
             "fragment and does not know it.",
             "1.37.0", "1.62.0",
-            "oracle: rerun_in_callback (AssertionError 1.37.1-1.45.1, RuntimeError 1.57.0-1.61.1; still raises "
+            "oracle: rerun_in_callback (AssertionError 1.37.1-1.45.1, RuntimeError 1.46.1-1.61.1; still raises "
             "on 1.60.0 and 1.61.1; a no-op with a warning on 1.62.0)",
         ),
         _fact(
@@ -182,7 +182,7 @@ FACTS: dict[str, Fact] = {
             "st.bottom included) raises StreamlitInvalidLayoutContextError.",
             "1.58.0", None,
             "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom (initial load from 1.58.0, "
-            "every rerun from 1.59.0)",
+            "every rerun from 1.59.2)",
         ),
         _fact(
             "fragment-key-reserved-raises",
@@ -231,7 +231,35 @@ FACTS: dict[str, Fact] = {
             "whole run (nothing after the fragment call runs); during a fragment rerun it ends that rerun "
             "only, and the rest of the page keeps what it showed.",
             None, None,
-            "oracle: stop_in_fragment, stop_always_in_fragment (the same on all 14 releases, 1.33.0-1.67.0)",
+            "oracle: stop_in_fragment, stop_always_in_fragment (the same on every recorded release, 1.33.0-1.67.0)",
+        ),
+        _fact(
+            "stop-in-callback-cancels-rerun",
+            "`st.stop()` in a widget callback cancels that interaction's rerun: no part of the script runs. For "
+            "a widget outside fragments the page is left empty; for a widget inside a fragment the page keeps "
+            "what it showed (1.33-1.37: the fragment's elements are cleared).",
+            None, None,
+            "oracle: stop_in_callback (fragment elements cleared 1.33.0-1.37.1, kept from 1.38.0)",
+        ),
+        _fact(
+            "switch-page-runs-target-page",
+            "`st.switch_page()` called from a fragment ends the fragment's rerun and runs the whole target page.",
+            None, None,
+            "oracle: switch_page_fragment (the same on every recorded release)",
+        ),
+        _fact(
+            "orphaned-timer-keeps-running",
+            "A `run_every` fragment that its outer fragment stops calling keeps rerunning on its timer, and its "
+            "elements stay on the page; later releases drop the timer and the elements with the outer rerun.",
+            "1.33.0", "1.50.0",
+            "oracle: orphaned_timer (ticks after the outer rerun through 1.49.x; stops from 1.50.0)",
+        ),
+        _fact(
+            "fragment-rerun-first-run-arguments",
+            "A fragment rerun calls the fragment with the arguments of the session's first full run, not the "
+            "last one's.",
+            "1.37.0", "1.38.0",
+            "oracle: fragment_first_run_args (1.37.1 only; the last full run's arguments on every other release)",
         ),
         _fact(
             "cache-plus-fragment-unsupported",
@@ -326,6 +354,11 @@ EXCEPTIONS: dict[str, ExceptionType] = {
             "rerun-fragment-scope-outside",
             "oracle: rerun_scope_outside, rerun_scope_full_run, rerun_in_callback",
             ("1.37.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
+        ),
+        _exception(
+            "fragment-callback-rerun-lookup",
+            "oracle: rerun_in_callback",
+            ("1.37.0", "AssertionError"), ("1.46.0", "RuntimeError"),
         ),
         _exception(
             "nested-dialog",

@@ -37,8 +37,8 @@ class RerunFragmentScopeInCallback(Rule):
       can only be specified from @st.fragment-decorated functions during fragment reruns', as it
       does in the script body;
     * for a widget inside a fragment the callback cannot find that fragment: `AssertionError`
-      or, in later releases, `RuntimeError` "Could not find current_fragment_id in
-      fragment_id_queue" (1.37-1.61). In 1.62 any `st.rerun` in a callback does nothing but show the
+      (1.37-1.45) or `RuntimeError` (1.46-1.61) "Could not find current_fragment_id in
+      fragment_id_queue". In 1.62 any `st.rerun` in a callback does nothing but show the
       warning "Calling st.rerun() within a callback is a no-op." in the page.
 
     The call is not needed: after a callback returns, Streamlit reruns the widget's own scope
@@ -217,7 +217,8 @@ st.button("Reload all", on_click=refresh)
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget in fragment `{use.fragment}`; "
-                "the callback cannot find its fragment and Streamlit raises 'Could not find current_fragment_id "
+                "the callback cannot find its fragment and Streamlit raises "
+                f"{versions.exception('fragment-callback-rerun-lookup', version)} 'Could not find current_fragment_id "
                 "in fragment_id_queue'. Drop it: the fragment reruns after the callback anyway",
                 related=related,
             )

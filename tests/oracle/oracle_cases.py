@@ -357,9 +357,9 @@ case(name="rerun_in_callback", app="rerun_in_callback.py",
                         "app_fragment": {"exc": [NO_SCOPE]}},
          # scope="fragment" from the callback of a fragment's widget raises through 1.59 (the
          # callback does not know its fragment), is a no-op in 1.62, reruns the fragment from 1.63
-         ">=1.37,<1.48": {"frag_fragment": {"markers": ["callback"], "exc": [
+         ">=1.37,<1.46": {"frag_fragment": {"markers": ["callback"], "exc": [
              "AssertionError: Could not find current_fragment_id in fragment_id_queue"]}},
-         ">=1.48,<1.62": {"frag_fragment": {"markers": ["callback"], "exc": [
+         ">=1.46,<1.62": {"frag_fragment": {"markers": ["callback"], "exc": [
              "RuntimeError: Could not find current_fragment_id in fragment_id_queue"]}},
          ">=1.62,<1.63": {"frag_fragment": {"markers": ["callback", F], "exc": [],
                                             "alert": CALLBACK_RERUN_NO_OP}},
@@ -797,13 +797,13 @@ case(name="experimental_dialog_api", app="experimental_dialog_api.py",
      steps=[OPEN, ("click_dialog", (CLICK, "Dialog button"))],
      expect={
          PRE_DIALOG: broken(NO_EXP_DIALOG, "open_dialog", "click_dialog"),
-         ">=1.34,<1.50": _DIALOG_WORKS,
+         ">=1.34,<1.49": _DIALOG_WORKS,
          ">=1.34,<1.37": every_step(("initial", "open_dialog", "click_dialog"), no_alerts=True),
          # the warning shows once the decorated function is called (1.37: from decoration)
-         ">=1.37,<1.50": every_step(("open_dialog", "click_dialog"),
+         ">=1.37,<1.49": every_step(("open_dialog", "click_dialog"),
                                     alert="Please replace st.experimental_dialog with st.dialog"),
          ">=1.37,<1.38": {"initial": {"alert": "Please replace st.experimental_dialog with st.dialog"}},
-         ">=1.50": broken(NO_EXP_DIALOG, "open_dialog", "click_dialog"),
+         ">=1.49": broken(NO_EXP_DIALOG, "open_dialog", "click_dialog"),
      },
      fraglint={PRE_DIALOG: {API}, ">=1.34,<1.37": set(), ">=1.37": {"experimental-fragment"}})
 

@@ -42,7 +42,11 @@ FULL_RELEASES = [
     "1.57.0", "1.58.0", "1.59.2", "1.60.0", "1.61.1", "1.62.0", "1.63.0", "1.64.0",
     "1.65.0", "1.66.1", "1.67.0",
 ]
-CI_RELEASES = ["1.36.0", "1.45.0", "1.67.0"]
+# CI: one release inside each long epoch, so the boundaries most apps meet lie between two of
+# them: 1.37 (st.fragment, scope=, dialogs), 1.39 (exception names), 1.41 (scope validation),
+# 1.50 (experimental_dialog gone, orphaned timers stop) between 1.36.0 and 1.58.0; 1.59
+# (outside writes, sidebar) and 1.63 (keys, callbacks) between 1.58.0 and 1.67.0
+CI_RELEASES = ["1.36.0", "1.58.0", "1.67.0"]
 
 CHROMIUM = os.environ.get("FRAGLINT_ORACLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

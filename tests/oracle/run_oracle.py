@@ -114,7 +114,9 @@ def _merge_results(release: str, cases: dict[str, dict]) -> Path:
     data["cases"] = {k: merged[k] for k in sorted(merged, key=lambda k: (
         order.index(k) if k in order else 999, k))}
     p = harness.RESULTS_DIR / f"{release}.json"
-    p.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+    tmp = p.with_suffix(".json.tmp")  # replaced in one step: a reader never sees half a file
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+    os.replace(tmp, p)
     return p
 
 
