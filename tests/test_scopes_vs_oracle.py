@@ -41,14 +41,25 @@ KNOWN_GAPS = {
     "stop_in_callback": "st.stop() in a widget callback cancels the interaction's rerun and clears its scope",
     "dialog_from_fragment": "a dialog opened from a fragment before 1.37 is a nested fragment",
     "dialog_in_dialog": "a dialog opened inside a dialog raises before drawing anything",
-    "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.46)",
+    "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.58)",
 }
 
 
+_DOCUMENTS: dict[tuple[Path, tuple[bool, ...]], dict] = {}
+
+
 def _document(case_file: Path, release: str) -> dict:
-    settings = Settings(root=str(case_file.parent), streamlit_version=versions.parse_version(release), cache=False)
-    project = build_project([str(case_file)], settings, jobs=1)
-    return scopes_document(interpret_project(project), [str(case_file)], RenderOptions(cwd=str(case_file.parent)))
+    """The scopes document for one case under one release. The interpreter sees a release only
+    through the version facts, so releases with the same facts share one document (the 35
+    recorded releases fall into about a dozen epochs)."""
+    version = versions.parse_version(release)
+    key = (case_file, tuple(fact.holds(version) for fact in versions.FACTS.values()))
+    if key not in _DOCUMENTS:
+        settings = Settings(root=str(case_file.parent), streamlit_version=version, cache=False)
+        project = build_project([str(case_file)], settings, jobs=1)
+        _DOCUMENTS[key] = scopes_document(interpret_project(project), [str(case_file)],
+                                          RenderOptions(cwd=str(case_file.parent)))
+    return _DOCUMENTS[key]
 
 
 def _marker_names(case_file: Path) -> dict[str, str]:

@@ -251,8 +251,8 @@ FACTS: dict[str, Fact] = {
             "orphaned-timer-keeps-running",
             "A `run_every` fragment that its outer fragment stops calling keeps rerunning on its timer, and its "
             "elements stay on the page; later releases drop the timer and the elements with the outer rerun.",
-            "1.33.0", "1.50.0",
-            "oracle: orphaned_timer (ticks after the outer rerun through 1.49.x; stops from 1.50.0)",
+            "1.33.0", "1.58.0",
+            "oracle: orphaned_timer (ticks after the outer rerun 1.33.0-1.57.0; stops from 1.58.0)",
         ),
         _fact(
             "fragment-rerun-first-run-arguments",

@@ -972,9 +972,9 @@ case(name="orphaned_timer", app="orphaned_timer.py", settle_timeout=3.0,
               "stop_inner": {"has": ["fragment:outer"], "lacks": ["full-run"], "exc": []}},
          # the outer rerun no longer calls it, yet the inner timer keeps running it
          # (right after the outer rerun the inner text may be gone until the next tick redraws it)
-         "<1.50": {"wait_3s_after_stop": {"ticks": {"fragment:inner": 2}, "lacks": ["full-run"], "exc": [],
+         "<1.58": {"wait_3s_after_stop": {"ticks": {"fragment:inner": 2}, "lacks": ["full-run"], "exc": [],
                                           "counts": {"inner-tick": 1}}},
-         ">=1.50": {"stop_inner": {"counts": {"inner-tick": 0}},
+         ">=1.58": {"stop_inner": {"counts": {"inner-tick": 0}},
                     "wait_3s_after_stop": {"markers": [], "exc": [], "counts": {"inner-tick": 0}}},
      },
      fraglint={PRE_FRAGMENT: {API, "nested-fragment"}, ">=1.37": set()})
