@@ -171,10 +171,11 @@ FACTS: dict[str, Fact] = {
         _fact(
             "rerun-invalid-scope-raises",
             "`st.rerun(scope=...)` with a scope other than \"app\" or \"fragment\" raises StreamlitAPIException "
-            "(\"'x' is not a valid rerun scope\"). 1.37-1.40 accept it silently: the call returns, the body goes "
-            "on and the fragment reruns afterwards; from 1.63 the string is read as a fragment key.",
+            "(\"'x' is not a valid rerun scope\"; StreamlitValueError \"Invalid scope value\" in 1.62). "
+            "1.37-1.40 accept it silently: the call returns, the body goes on and the fragment reruns "
+            "afterwards; from 1.63 the string is read as a fragment key.",
             "1.41.0", "1.63.0",
-            "oracle: rerun_scope_invalid (accepted 1.37.1-1.40.2, raises 1.41.1-1.62.x, fragment key from 1.63.0)",
+            "oracle: rerun_scope_invalid (accepted 1.37.1-1.40.2, raises 1.41.1-1.62.0, fragment key from 1.63.0)",
         ),
         _fact(
             "parallel-outside-write-raises",
@@ -359,6 +360,11 @@ EXCEPTIONS: dict[str, ExceptionType] = {
             "fragment-callback-rerun-lookup",
             "oracle: rerun_in_callback",
             ("1.37.0", "AssertionError"), ("1.46.0", "RuntimeError"),
+        ),
+        _exception(
+            "invalid-rerun-scope",
+            "oracle: rerun_scope_invalid",
+            ("1.41.0", "StreamlitAPIException"), ("1.62.0", "StreamlitValueError"),
         ),
         _exception(
             "nested-dialog",

@@ -136,7 +136,8 @@ live()
             if request.keyword:
                 invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {version}'
                 if versions.holds("rerun-invalid-scope-raises", version):
-                    return f"{invalid}; Streamlit raises StreamlitAPIException (fragment keys from {keys_since})"
+                    raised = versions.exception("invalid-rerun-scope", version)
+                    return f"{invalid}; Streamlit raises {raised} (fragment keys from {keys_since})"
                 return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for"
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
         return None

@@ -952,8 +952,10 @@ case(name="rerun_scope_invalid", app="rerun_scope_invalid.py",
          # accepted silently: the call returns, the body goes on, then the fragment reruns
          ">=1.37,<1.41": {"click_bad_rerun": {"markers": [F, "calling-rerun-bad", "fragment:frag:after-rerun",
                                                           F, "fragment:frag:after-rerun"], "exc": []}},
-         ">=1.41,<1.63": {"click_bad_rerun": {"markers": [F, "calling-rerun-bad"], "exc": [
+         ">=1.41,<1.62": {"click_bad_rerun": {"markers": [F, "calling-rerun-bad"], "exc": [
              "StreamlitAPIException: 'fragmnet'is not a valid rerun scope. Valid scopes are 'app' and 'fragment'."]}},
+         ">=1.62,<1.63": {"click_bad_rerun": {"markers": [F, "calling-rerun-bad"], "exc": [
+             "StreamlitValueError: Invalid scope value. Supported values: 'app', 'fragment'."]}},
          # from 1.63 a scope other than "app"/"fragment" is a fragment key
          ">=1.63": {"click_bad_rerun": {"markers": [F, "calling-rerun-bad"], "exc": [
              "StreamlitAPIException: Passing a fragment key to st.rerun() is only allowed from a widget callback"]}},
