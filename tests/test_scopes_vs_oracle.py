@@ -203,7 +203,7 @@ def test_drawn_elements_match_the_runtime(results):
     stop_always_in_fragment, and every other case that counts texts)."""
     data = json.loads(results.read_text(encoding="utf-8"))
     release = data["release"]
-    compared = 0
+    compared = examined = 0
     for case in data["cases"].values():
         case_file = ORACLE / "cases" / case["app"]
         if not case_file.exists() or not any(step.get("counts") for step in case["steps"]):
@@ -213,8 +213,11 @@ def test_drawn_elements_match_the_runtime(results):
         if case["steps"][0].get("exceptions"):
             continue
         stops = "st.stop()" in case_file.read_text(encoding="utf-8")
+        examined += 1
         compared += len(_drawn_counts(release, case, _document(case_file, release), stops))
-    assert compared >= 10, f"only {compared} counts compared for {release}"
+    # a release recorded with only some of the cases (see tests/oracle/timing.md) has fewer
+    # counting cases; each of them still yields at least one comparison
+    assert examined and compared >= min(10, examined), f"only {compared} counts compared for {release}"
 
 
 def _disagrees(release: str, case: dict) -> bool:
