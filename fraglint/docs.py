@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from fraglint.model.interpreter import FACTS as INTERPRETER_FACTS
-from fraglint.model.versions import FACTS, NEWEST_KNOWN
+from fraglint.model.versions import EXCEPTIONS, FACTS, NEWEST_KNOWN
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS
 
 
@@ -64,6 +64,17 @@ def semantics_markdown() -> str:
         used_by = ", ".join(users) or "-"
         evidence = "; ".join(fact.evidence)
         lines.append(f"| `{fact.id}` | {fact.range_text()} | {fact.summary} | {evidence} | {used_by} |")
+    lines += [
+        "",
+        "## Exception types by release",
+        "",
+        "The type a runtime check raises changed name between releases; messages name the one the "
+        "target release raises (`EXCEPTIONS` in the same module).",
+        "",
+        "| check | type by release | evidence |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| `{kind.id}` | {kind.range_text()} | {kind.evidence} |" for kind in EXCEPTIONS.values()]
     return "\n".join(lines) + "\n"
 
 

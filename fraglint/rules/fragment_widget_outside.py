@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model import versions
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
 
@@ -20,9 +21,10 @@ class FragmentWidgetOutside(Rule):
 
     ## Why is this bad?
     A widget belongs to the scope that reruns when the user touches it. A widget in an outside
-    container would belong to no scope that can redraw it, so Streamlit raises
-    `StreamlitAPIException` ("Fragments cannot write widgets to outside containers") from 1.36
-    until 1.59, where outside writes became supported.
+    container would belong to no scope that can redraw it, so Streamlit raises from 1.36 until
+    1.59, where outside writes became supported: `StreamlitAPIException` ("Fragments cannot write
+    to elements outside of their container."), from 1.39 `StreamlitFragmentWidgetsNotAllowedOutsideError`
+    ("Fragments cannot write widgets to outside containers.").
 
     ## Example
     ```python
@@ -116,6 +118,7 @@ controls()
                 yield Finding(
                     write.site(),
                     f"widget `{write.element}` inside {fragment.what} is drawn into {container.how}, "
-                    f"created outside the {fragment.word}; Streamlit raises StreamlitAPIException",
+                    f"created outside the {fragment.word}; Streamlit raises "
+                    f"{versions.exception('widget-outside-fragment', ctx.version)}",
                     related=related,
                 )

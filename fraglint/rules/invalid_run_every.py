@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import ValueKind
-from fraglint.model import run_every
+from fraglint.model import run_every, versions
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -20,8 +20,8 @@ class InvalidRunEvery(Rule):
     positive.
 
     ## Why is this bad?
-    `run_every` reruns the fragment on a timer. A malformed string raises
-    `StreamlitBadTimeStringError` when the fragment is called, stopping the script (an error).
+    `run_every` reruns the fragment on a timer. A malformed string raises `BadTimeStringError`
+    (`StreamlitBadTimeStringError` from 1.39) when the fragment is called, stopping the script (an error).
     A negative interval is accepted without a word and the fragment then reruns in a tight loop,
     30 to 230 times in two seconds in the oracle's runs (a warning).
 
@@ -98,7 +98,8 @@ a(); b(); c()
             parsed = run_every.parse(value.kind, value.literal)
             if parsed.problem is not None:
                 message = f"`run_every={value.literal!r}` {parsed.problem}"
-                yield Finding(site, f"{message}; Streamlit raises StreamlitBadTimeStringError")
+                raised = versions.exception("bad-run-every-string", ctx.version)
+                yield Finding(site, f"{message}; Streamlit raises {raised}")
             elif parsed.tight_loop and value.kind == ValueKind.NUM:
                 yield Finding(
                     site,

@@ -37,7 +37,7 @@ class RerunFragmentScopeInCallback(Rule):
       can only be specified from @st.fragment-decorated functions during fragment reruns', as it
       does in the script body;
     * for a widget inside a fragment the callback cannot find that fragment: `AssertionError`
-      (1.37-1.45) or `RuntimeError` (1.48-1.59) "Could not find current_fragment_id in
+      (1.37-1.45) or `RuntimeError` (1.46-1.61) "Could not find current_fragment_id in
       fragment_id_queue". In 1.62 any `st.rerun` in a callback does nothing but show the
       warning "Calling st.rerun() within a callback is a no-op." in the page.
 
@@ -208,7 +208,8 @@ st.button("Reload all", on_click=refresh)
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget drawn outside every fragment; "
-                "there is no fragment to rerun and Streamlit raises StreamlitAPIException. Drop it: the app "
+                "there is no fragment to rerun and Streamlit raises "
+                f"{versions.exception('rerun-fragment-scope-outside', version)}. Drop it: the app "
                 "reruns after the callback anyway",
                 related=related,
             )
@@ -216,7 +217,8 @@ st.button("Reload all", on_click=refresh)
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget in fragment `{use.fragment}`; "
-                "the callback cannot find its fragment and Streamlit raises 'Could not find current_fragment_id "
+                "the callback cannot find its fragment and Streamlit raises "
+                f"{versions.exception('fragment-callback-rerun-lookup', version)} 'Could not find current_fragment_id "
                 "in fragment_id_queue'. Drop it: the fragment reruns after the callback anyway",
                 related=related,
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
+from fraglint.model import versions
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -138,6 +139,7 @@ ticker()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        raised = versions.exception("rerun-fragment-scope-outside", ctx.version)
         for found in ctx.model.reruns.fragment_scope_in_script:
             rerun, written = found.rerun, found.rerun.request.written()
             if found.fragment is not None:
@@ -146,7 +148,7 @@ ticker()
                 message = (
                     f"`{written}` runs unconditionally in {found.fragment.what}, so it also "
                     f"runs during the full-app run that draws the {found.fragment.word}, where Streamlit "
-                    f"raises StreamlitAPIException; guard it with the {found.fragment.word}'s own widget"
+                    f"raises {raised}; guard it with the {found.fragment.word}'s own widget"
                 )
             else:
                 key = rerun.function
@@ -154,5 +156,5 @@ ticker()
                     "at module level" if key.qualname == MODULE_SCOPE
                     else f"in `{key.qualname}`, which runs outside any fragment"
                 )
-                message = f"`{written}` {where}; Streamlit raises StreamlitAPIException there"
+                message = f"`{written}` {where}; Streamlit raises {raised} there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))

@@ -6,7 +6,7 @@
   Both are skipped in a plain ``pytest`` run and run when the oracle is asked for:
   ``pytest -m oracle tests/oracle`` or ``FRAGLINT_ORACLE_RELEASES=...`` set, or
   ``FRAGLINT_ORACLE=1``. Releases: ``FRAGLINT_ORACLE_RELEASES`` (comma list, ``all``; default
-  the CI set 1.36.0,1.45.0,1.67.0).
+  the CI set 1.36.0,1.58.0,1.67.0).
 * Missing browser/playwright: skip locally, fail under ``CI`` (a green CI must not hide a
   missing install step; run ``bash tests/oracle/setup.sh`` first).
 """

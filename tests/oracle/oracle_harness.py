@@ -33,13 +33,20 @@ RESULTS_DIR = ORACLE_DIR / "results"
 CACHE_DIR = Path(os.environ.get("FRAGLINT_ORACLE_CACHE", REPO / ".oracle-cache"))
 VENVS_DIR = CACHE_DIR / "venvs"
 
-# the ten asked for, plus 1.34/1.35 (widget-outside check appears), 1.57 (last without
-# parallel=) and 1.62 (last without key=), so every boundary is pinned on both sides
+# the latest patch of every minor release from 1.33 (before st.fragment) to the newest, so
+# every boundary in fraglint/model/versions.py is pinned on both sides by a recorded release
 FULL_RELEASES = [
-    "1.33.0", "1.34.0", "1.35.0", "1.36.0", "1.37.0", "1.45.0", "1.48.0",
-    "1.49.0", "1.57.0", "1.58.0", "1.59.0", "1.62.0", "1.63.0", "1.67.0",
+    "1.33.0", "1.34.0", "1.35.0", "1.36.0", "1.37.1", "1.38.0", "1.39.1", "1.40.2",
+    "1.41.1", "1.42.2", "1.43.2", "1.44.1", "1.45.1", "1.46.1", "1.47.1", "1.48.1",
+    "1.49.1", "1.50.0", "1.51.0", "1.52.2", "1.53.1", "1.54.0", "1.55.0", "1.56.0",
+    "1.57.0", "1.58.0", "1.59.2", "1.60.0", "1.61.1", "1.62.0", "1.63.0", "1.64.0",
+    "1.65.0", "1.66.1", "1.67.0",
 ]
-CI_RELEASES = ["1.36.0", "1.45.0", "1.67.0"]
+# CI: one release inside each long epoch, so the boundaries most apps meet lie between two of
+# them: 1.37 (st.fragment, scope=, dialogs), 1.39 (exception names), 1.41 (scope validation),
+# 1.50 (experimental_dialog gone, orphaned timers stop) between 1.36.0 and 1.58.0; 1.59
+# (outside writes, sidebar) and 1.63 (keys, callbacks) between 1.58.0 and 1.67.0
+CI_RELEASES = ["1.36.0", "1.58.0", "1.67.0"]
 
 CHROMIUM = os.environ.get("FRAGLINT_ORACLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -202,12 +209,18 @@ def _version_tuple(v: str) -> tuple[int, ...]:
 
 
 def adapt_source(src: str, release: str) -> tuple[str, str | None]:
-    """Cases marked ``# oracle: adapt`` use ``@st.fragment``; before 1.37 they are served with
-    ``st.experimental_fragment`` instead so the behaviour under test can be observed there."""
-    if "# oracle: adapt" in src and _version_tuple(release) < (1, 37, 0):
-        return src.replace("st.fragment", "st.experimental_fragment"), \
-            "st.fragment -> st.experimental_fragment"
-    return src, None
+    """Cases marked ``# oracle: adapt`` use ``@st.fragment`` and ``@st.dialog``; before 1.37
+    they are served with ``st.experimental_fragment`` and ``st.experimental_dialog`` instead
+    so the behaviour under test can be observed there."""
+    if "# oracle: adapt" not in src or _version_tuple(release) >= (1, 37, 0):
+        return src, None
+    done = []
+    for new_api, old_api in (("st.fragment", "st.experimental_fragment"),
+                             ("st.dialog(", "st.experimental_dialog(")):
+        if new_api in src:
+            src = src.replace(new_api, old_api)
+            done.append(f"{new_api.rstrip('(')} -> {old_api.rstrip('(')}")
+    return src, ", ".join(done) or None
 
 
 class Page:
@@ -333,9 +346,20 @@ def _do(page, action: tuple) -> str | None:
         loc.first.click(timeout=5000)
     elif kind == "wait":
         page.wait_for_timeout(int(action[1] * 1000))
+    elif kind == "press":  # a key, e.g. Escape closes an open dialog
+        page.keyboard.press(action[1])
     else:
         raise ValueError(action)
     return None
+
+
+def copy_extra_files(case, dest: Path) -> None:
+    """A case's other files (``Case.files``, paths under cases/, e.g. ``pages/x.py`` for a
+    multipage app), copied to the same relative path beside the app."""
+    for rel in case.files:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CASES_DIR / rel, target)
 
 
 def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
@@ -348,6 +372,7 @@ def run_case(browser: Browser, release: str, case) -> dict[str, Any]:
         app = tmp / case.app
         app.write_text(src)
         shutil.copy(CASES_DIR / "_oracle_mark.py", tmp / "_oracle_mark.py")
+        copy_extra_files(case, tmp)
         if adapted:
             result["adapted"] = adapted
         log_path = tmp / "markers.log"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -50,17 +51,23 @@ def _work(task: tuple[str, str]) -> tuple[str, str, dict]:
     return release, name, res
 
 
-def run_matrix(releases: list[str], names: list[str], jobs: int = 2,
-               log=print) -> dict[str, dict[str, dict]]:
-    """Returns {release: {case: observation}}; creates venvs first."""
+def run_matrix(releases: list[str], names: list[str], jobs: int = 2, log=print,
+               on_result=None, skip=None) -> dict[str, dict[str, dict]]:
+    """Returns {release: {case: observation}}; creates venvs first. ``on_result(release, name,
+    observation)`` is called as each case finishes (so a long run that is stopped keeps what it
+    recorded); ``skip(release, name)`` leaves a pair out."""
     for r in releases:
         harness.ensure_venv(r, log=log)
-    tasks = [(r, n) for r in releases for n in names]
+    tasks = [(r, n) for r in releases for n in names if not (skip and skip(r, n))]
     out: dict[str, dict[str, dict]] = {r: {} for r in releases}
+    if not tasks:
+        return out
     ctx = mp.get_context("fork")
     with ctx.Pool(processes=max(1, jobs), initializer=_worker_init) as pool:
         for release, name, res in pool.imap_unordered(_work, tasks):
             out[release][name] = res
+            if on_result:
+                on_result(release, name, res)
             flag = " HARNESS-ERROR " + res["harness_error"] if "harness_error" in res else ""
             log(f"[oracle] {release} {name} {res.get('seconds')}s{flag}")
     return out
@@ -73,11 +80,32 @@ def load_results(release: str) -> dict:
     return {"release": release, "cases": {}}
 
 
+def recorded(release: str, name: str) -> bool:
+    """The pair is in the committed JSON without a harness error (for ``--missing``)."""
+    obs = load_results(release).get("cases", {}).get(name)
+    return obs is not None and "harness_error" not in obs
+
+
+_PACKAGES: dict[str, dict[str, str]] = {}
+
+
 def save_results(release: str, cases: dict[str, dict]) -> Path:
+    """Merge ``cases`` into results/<release>.json: the cases already recorded for that
+    release and not given here are kept. A lock file serialises concurrent runs (two
+    ``run_oracle.py`` processes recording different cases of the same release)."""
     harness.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    harness.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(harness.CACHE_DIR / "results.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _merge_results(release, cases)
+
+
+def _merge_results(release: str, cases: dict[str, dict]) -> Path:
     data = load_results(release)
     data["release"] = release
-    data["packages"] = harness.installed_versions(release)
+    if release not in _PACKAGES:
+        _PACKAGES[release] = harness.installed_versions(release)
+    data["packages"] = _PACKAGES[release]
     data["browser"] = "Debian chromium (headless) via Playwright"
     data["updated"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     merged = dict(data.get("cases", {}))
@@ -86,7 +114,9 @@ def save_results(release: str, cases: dict[str, dict]) -> Path:
     data["cases"] = {k: merged[k] for k in sorted(merged, key=lambda k: (
         order.index(k) if k in order else 999, k))}
     p = harness.RESULTS_DIR / f"{release}.json"
-    p.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+    tmp = p.with_suffix(".json.tmp")  # replaced in one step: a reader never sees half a file
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
+    os.replace(tmp, p)
     return p
 
 
@@ -240,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--prepare-only", action="store_true", help="only create the release venvs")
     ap.add_argument("--no-report", action="store_true")
+    ap.add_argument("--missing", action="store_true",
+                    help="only the (release, case) pairs not yet recorded without a harness error")
     args = ap.parse_args(argv)
     releases = harness.selected_releases(args.releases)
     if args.prepare_only:
@@ -253,9 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     names = [n.strip() for n in args.cases.split(",") if n.strip()] or [c.name for c in CASES]
     t0 = time.time()
-    results = run_matrix(releases, names, jobs=args.jobs)
-    for r, cases in results.items():
-        print("[oracle] wrote", save_results(r, cases))
+    results = run_matrix(releases, names, jobs=args.jobs,
+                         on_result=lambda r, n, obs: save_results(r, {n: obs}),
+                         skip=recorded if args.missing else None)
     took = time.time() - t0
     print(f"[oracle] {len(releases)} releases x {len(names)} cases in {took:.0f}s")
     if not args.no_report:

@@ -35,6 +35,7 @@ def _run_one(cmd: list[str], release: str, case: Case) -> dict:
     with tempfile.TemporaryDirectory(prefix="oracle-fraglint-") as tmp:
         shutil.copy(harness.CASES_DIR / case.app, Path(tmp) / case.app)
         shutil.copy(harness.CASES_DIR / "_oracle_mark.py", Path(tmp) / "_oracle_mark.py")
+        harness.copy_extra_files(case, Path(tmp))
         env = dict(os.environ)
         env["PYTHONPATH"] = str(harness.REPO) + os.pathsep + env.get("PYTHONPATH", "")
         try:
