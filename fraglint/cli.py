@@ -91,6 +91,7 @@ def check(
     _apply_cache_options(settings, no_cache, cache_dir)
     if show_settings:
         _print_settings(settings, paths)
+        _print_entries(settings, paths, jobs)
         return
     output_format = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
     render = renderers().get(output_format)
@@ -158,6 +159,18 @@ def _print_settings(settings: Settings, paths: list[str]) -> None:
         f"cache dir: {_cache_dir(settings)}{'' if settings.cache else ' (off: --no-cache)'}",
     ):
         click.echo(printable(line))
+
+
+def _print_entries(settings: Settings, paths: list[str], jobs: int | None) -> None:
+    """The files treated as entry scripts (what `streamlit run` would be given), and why."""
+    from fraglint.engine import build_project
+
+    project = build_project(paths, settings, jobs=jobs)
+    entries = project.model.entries.entries
+    click.echo(f"entry patterns: {', '.join(settings.entry) or '(none)'}")
+    click.echo("entry scripts:" + ("" if entries else " (none: only code that fragments reach is judged as app code)"))
+    for path, reason in entries.items():
+        click.echo(printable(f"  {os.path.relpath(path, settings.root)} ({reason})"))
 
 
 def _cache_dir(settings: Settings) -> str:

@@ -1,7 +1,8 @@
 """Settings: `[tool.fraglint]` in pyproject.toml, overridden by the command line.
 
 Keys (kebab-case, as in ruff): `streamlit-version`, `select`, `ignore`, `per-file-ignores`,
-`exclude`, `extend-exclude`, `respect-gitignore`, `cache-dir`. A bad key or value is a
+`exclude`, `extend-exclude`, `respect-gitignore`, `cache-dir`, `entry` (glob patterns of entry
+scripts fraglint cannot find itself, see `model.entries`). A bad key or value is a
 `ConfigError`, which the CLI turns into exit code 2 with the file and key named. So is a
 pyproject.toml that cannot be read as TOML at all (too large, not UTF-8, nested too deeply, a
 FIFO, a symlink out of the project): it is read through `fraglint.safe_read`, like every file of
@@ -36,7 +37,7 @@ DEFAULT_EXCLUDE = (
 )
 KNOWN_KEYS = {
     "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "respect-gitignore", "cache-dir",
+    "respect-gitignore", "cache-dir", "entry",
 }
 CACHE_DIR_ENV = "FRAGLINT_CACHE_DIR"
 
@@ -59,6 +60,7 @@ class Settings:
     respect_gitignore: bool = True
     cache: bool = True
     cache_dir: str | None = None  # absolute; None: .fraglint_cache in the root
+    entry: list[str] = field(default_factory=list)  # glob patterns of more entry scripts (see model.entries)
 
     @property
     def target_version(self) -> Version:
@@ -189,7 +191,9 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
     if "streamlit-version" in table:
         _apply_version(settings, table["streamlit-version"], where)
-    for key, attribute in (("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+    for key, attribute in (
+        ("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude"), ("entry", "entry"),
+    ):
         if key in table:
             setattr(settings, attribute, _string_list(table[key], key, where))
     if "per-file-ignores" in table:

@@ -75,7 +75,7 @@ def build_project(
     index = ProjectIndex(summaries, settings.root, load)
     if context is None:
         index.load_import_closure()  # with the whole project as context, it is already loaded
-    model = FragmentModel(index)
+    model = FragmentModel(index, tuple(settings.entry))
     if previous is not None and previous.settings.root == settings.root:
         changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
         if changed is not None:
@@ -147,7 +147,7 @@ def run_check(
         if not rule.applies(version):
             continue
         for finding in rule.check(ctx):
-            if finding.site.path in analysed:
+            if finding.site.path in analysed and ctx.judges(rule_class, finding):
                 findings.append((rule_class, finding))
     digests: dict[str, str] = {}
     diagnostics = _to_diagnostics(findings, project, enabled, jobs, digests)

@@ -25,6 +25,7 @@ from fraglint.model import versions
 from fraglint.model.call_graph import Chain
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 
@@ -132,6 +133,11 @@ class CheckContext:
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
 
+    def judges(self, rule: type[Rule], finding: Finding) -> bool:
+        """Is the finding's code what the rule judges? Code a Streamlit run never executes
+        (tests, a library nobody runs) gets only the findings that hold wherever it is called."""
+        return rule.judges is CodeScope.ANYWHERE or self.model.entries.runs(finding.site)
+
 
 class Rule:
     code: ClassVar[str]
@@ -139,6 +145,9 @@ class Rule:
     severity: ClassVar[Severity] = Severity.WARNING
     facts: ClassVar[tuple[str, ...]] = ()  # version facts; the rule applies where all hold
     reads: ClassVar[tuple[str, ...]] = ()  # further facts its check consults (for the docs)
+    # Which code it judges: its claim holds wherever the code is called from (ANYWHERE), or
+    # is about a Streamlit run, so only code an entry script or a fragment reaches (APP_RUN).
+    judges: ClassVar[CodeScope]
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.reruns import RerunCall
 from fraglint.model.streamlit_api import RerunScope
@@ -40,6 +41,7 @@ class FragmentApiUnavailable(Rule):
 
     code = "FRG109"
     name = "fragment-api-unavailable"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ()
     reads = ('fragment-exists', 'rerun-scope-exists', 'fragment-parallel-exists', 'fragment-key-exists')

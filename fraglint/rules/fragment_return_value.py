@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index import summary
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -56,6 +57,7 @@ class FragmentReturnValue(Rule):
 
     code = "FRG103"
     name = "fragment-return-value"
+    judges = CodeScope.APP_RUN
     facts = ("fragment-return-ignored",)
 
     VALID = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -44,6 +45,7 @@ class FragmentWidgetOutside(Rule):
 
     code = "FRG106"
     name = "fragment-widget-outside"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("widget-outside-fragment-raises",)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -41,6 +42,7 @@ class UncalledFragment(Rule):
 
     code = "FRG110"
     name = "uncalled-fragment"
+    judges = CodeScope.APP_RUN
     facts = ()
 
     VALID = [
