@@ -97,6 +97,8 @@ live()
         if version < versions.FIRST_WITH_FRAGMENTS:
             missing.add("experimental_fragment")
         for reference in ctx.model.discovery.streamlit_references(missing):
+            if _feature_checked(ctx, reference.site, reference.api):
+                continue  # `if hasattr(st, "fragment"):`, `try: ... except AttributeError:`
             is_fragment = reference.api == "fragment"
             since = versions.since("fragment-exists") if is_fragment else versions.release(versions.FIRST_WITH_FRAGMENTS)
             yield Finding(
@@ -136,3 +138,14 @@ live()
         if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
         return None
+
+
+def _feature_checked(ctx: CheckContext, site: Site, name: str) -> bool:
+    """Is the code at `site` feature detection of Streamlit's `name`: run only where it exists,
+    or with its AttributeError caught? Then a release without it cannot fail there."""
+    summary = ctx.index.module(site.path)
+    return summary is not None and any(
+        first <= site.site <= last and checked in ("*", name)
+        for function in summary.functions.values()
+        for first, last, checked in function.feature_checks
+    )

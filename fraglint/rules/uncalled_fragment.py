@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.index.project import FunctionKey, TargetKind
+from fraglint.index.summary import FunctionSummary, ValueKind
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -88,7 +90,7 @@ def live():  # [uncalled-fragment]
             if fragment.wrapped_by_call or key in called or key in referenced:
                 continue
             function = ctx.index.function(key)
-            if function is None or function.name in unresolved:
+            if function is None or function.name in unresolved or _returned_by_its_maker(ctx, key, function):
                 continue
             if ctx.mentioned_elsewhere(function.name):
                 continue
@@ -97,3 +99,16 @@ def live():  # [uncalled-fragment]
                 f"fragment `{function.qualname}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
+
+
+def _returned_by_its_maker(ctx: CheckContext, key: FunctionKey, function: FunctionSummary) -> bool:
+    """A fragment made inside a function that returns it (a decorator factory's `return
+    wrapper`): returning it passes it on, and whoever gets it calls it."""
+    maker = ctx.index.function(FunctionKey(key.path, function.parent)) if function.parent else None
+    for returned in maker.returns if maker else ():
+        value = returned.value
+        if value is not None and value.kind == ValueKind.REF and value.ref and value.call_site is None:
+            target = ctx.index.resolve(key.path, maker.qualname, value.ref) if maker else None
+            if target is not None and target.kind == TargetKind.FUNCTION and not target.rest and target.name == key.qualname:
+                return True
+    return False
