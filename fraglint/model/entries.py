@@ -117,11 +117,11 @@ class AppEntries:
         return EntryReason.NOT_IMPORTED
 
     def _looks_like_a_script(self, summary: ModuleSummary) -> bool:
-        """A file outside any package that uses Streamlit; in a package (whose modules are
-        imported, as a library's are), only one whose top level runs Streamlit code: it draws,
-        or calls a function of a project module that uses Streamlit (`main()`)."""
+        """A file that uses Streamlit; in a package (whose modules are imported, as a library's
+        are), only one whose top level runs Streamlit code: it draws, or calls a function of a
+        project module that uses Streamlit (`main()`). Anything else: the `entry` setting."""
         package = os.path.join(os.path.dirname(summary.path), "__init__.py")
-        if self.index.module(package) is None:
+        if not summary.mentions_streamlit or self.index.module(package) is None:
             return summary.mentions_streamlit
         key = FunctionKey(summary.path, MODULE_SCOPE)
         for call in summary.module_scope.calls:
