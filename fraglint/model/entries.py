@@ -33,6 +33,15 @@ class CodeScope(Kind):
     ANYWHERE = "anywhere"  # its finding holds wherever the code is called from, tests and libraries too
     APP_RUN = "app-run"  # its claim is about a Streamlit run: only code an entry script or a fragment reaches
 
+    def describe(self) -> str:
+        """For the rule's documentation."""
+        if self is CodeScope.ANYWHERE:
+            return "`anywhere` (the finding holds wherever the code is called from, tests and libraries too)"
+        return (
+            "`app-run` (only code a Streamlit run executes: entry scripts, the modules they import, "
+            "and code fragments run; not test modules, not a library nobody runs)"
+        )
+
 
 class EntryReason(Kind):
     """Why a file is treated as an entry script (shown by `--show-settings`)."""

@@ -199,7 +199,7 @@ class Rule:
     def documentation(cls) -> str:
         doc = inspect.getdoc(cls) or ""
         title = f"# {cls.name} ({cls.code})\n\n"
-        severity = f"Severity: {cls.severity.value}. Versions: {cls.version_range()}.\n\n"
+        severity = f"Severity: {cls.severity.value}. Versions: {cls.version_range()}. Judges: {cls.judges.describe()}.\n\n"
         body = doc.split("\n", 1)[1].strip() if "\n" in doc else ""
         return f"{title}{cls.summary()}\n\n{severity}{body}\n\n## Versions\n{cls.versions_text()}\n"
 
