@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_cli, write_project
+from helpers import REPO, run_cli, write_project
 
 from fraglint.model.entries import CodeScope, is_test_module
 from fraglint.rules import ALL_RULES
@@ -339,3 +339,9 @@ def test_every_rule_declares_which_code_it_judges():
     for rule in ALL_RULES:
         assert isinstance(rule.__dict__.get("judges"), CodeScope), rule.name
         assert rule.judges.value in rule.documentation(), rule.name
+
+
+def test_the_docs_say_which_code_each_rule_judges():
+    table = (REPO / "docs" / "entries.md").read_text(encoding="utf-8")
+    for rule in ALL_RULES:
+        assert f"| `{rule.name}` | {rule.judges.value} |" in table, rule.name
