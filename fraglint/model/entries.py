@@ -126,12 +126,17 @@ class AppEntries:
         return EntryReason.NOT_IMPORTED
 
     def _looks_like_a_script(self, summary: ModuleSummary) -> bool:
-        """A file that uses Streamlit; in a package (whose modules are imported, as a library's
-        are), only one whose top level runs Streamlit code: it draws, or calls a function of a
-        project module that uses Streamlit (`main()`). Anything else: the `entry` setting."""
+        """A file that uses Streamlit or whose top level runs Streamlit code; in a package (whose
+        modules are imported, as a library's are), one that does both. Anything else: the
+        `entry` setting."""
         package = os.path.join(os.path.dirname(summary.path), "__init__.py")
-        if not summary.mentions_streamlit or self.index.module(package) is None:
-            return summary.mentions_streamlit
+        if self.index.module(package) is None:
+            return summary.mentions_streamlit or self._runs_streamlit_code(summary)
+        return summary.mentions_streamlit and self._runs_streamlit_code(summary)
+
+    def _runs_streamlit_code(self, summary: ModuleSummary) -> bool:
+        """Does the module's top level draw, or call a function of a project module that uses
+        Streamlit (`main()`, `render_page()`)?"""
         key = FunctionKey(summary.path, MODULE_SCOPE)
         for call in summary.module_scope.calls:
             target = self.calls.target(key, call)
