@@ -20,7 +20,10 @@ class FragmentApiUnavailable(Rule):
     Flags, against the target release: `st.fragment` before 1.37 (and `st.experimental_fragment`
     before 1.33), `st.rerun(scope=...)` before 1.37, a positional `st.rerun("fragment")` before
     1.63 (the scope is keyword-only until then), `@st.fragment(parallel=...)` before 1.58,
-    `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63.
+    `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63. Feature detection cannot fail
+    and is not flagged: `st.fragment` under `if hasattr(st, "fragment"):` (or in the body of
+    `x if hasattr(st, "fragment") else y`), or in a `try:` whose handler catches
+    `AttributeError` (or `Exception`, or everything).
 
     ## Why is this bad?
     The app fails on the release it is meant to run on: `AttributeError: module 'streamlit' has
@@ -59,6 +62,29 @@ def live():
 live()
 """,
             version="1.37.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+def fragment(func):
+    try:
+        return st.fragment(func)
+    except AttributeError:
+        return func
+
+if hasattr(st, "fragment"):
+    partial = st.fragment
+else:
+    partial = fragment
+
+@fragment
+def live():
+    st.button("Again")
+
+live()
+""",
+            version="1.36.0",
         ),
     ]
     INVALID = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index import summary
-from fraglint.index.project import FunctionKey, TargetKind
-from fraglint.index.summary import FunctionSummary, ValueKind
+from fraglint.model.decorators import passes_on_none
 from fraglint.model.entries import CodeScope
-from fraglint.model.fragments import Site, decorator_scope
+from fraglint.model.fragments import Site
 from fraglint.model.own_reruns import own_reruns
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -27,7 +26,13 @@ class FragmentReturnValue(Rule):
 
     ## What it does
     Flags a call of a fragment whose result is assigned, tested, passed on, returned or
-    formatted, when the fragment returns a value. A bare call statement is fine.
+    formatted, when the fragment returns a value and can rerun on its own: it (or code it
+    calls) draws a widget or a form, it has a `run_every` timer, it calls
+    `st.rerun(scope="fragment")`, or (1.63+) an `st.rerun` names its key. A fragment that
+    nothing reruns alone only runs in full runs, so its callers always get a fresh value. A
+    bare call statement is fine, and so is a transparent decorator whose wrapper returns an
+    inner fragment's value when every decorated function returns None and no caller reads it.
+    Only code a Streamlit run executes is judged: not tests, not a library nobody runs.
 
     ## Why is this bad?
     On a full run the call returns normally, but when a widget inside the fragment (or its
@@ -76,6 +81,43 @@ pick_city()
 _ = pick_city
 """
         ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def build_chart(data):
+    fig = {"data": data}
+    st.json(fig)
+    return fig
+
+fig = build_chart([1, 2])  # nothing reruns it alone: always fresh
+"""
+        ),
+        Example(
+            """
+import functools
+
+import streamlit as st
+
+def partial(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        @st.fragment
+        def _section():
+            return func(*args, **kwargs)
+
+        return _section()  # what filters() returns: None, and nobody reads it
+
+    return wrapper
+
+@partial
+def filters():
+    st.multiselect("Products", ["A", "B"], key="products")
+
+filters()
+"""
+        ),
     ]
     INVALID = [
         Example(
@@ -89,6 +131,19 @@ def pick_city():
 city = pick_city()  # [fragment-return-value]
 if pick_city():  # [fragment-return-value]
     st.write(f"{pick_city()}")  # [fragment-return-value]
+""",
+        ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(run_every="10s")
+def latest_orders():
+    st.metric("Orders", 42)
+    return 42
+
+count = latest_orders()  # [fragment-return-value]
+st.caption(f"{count} orders")
 """,
         ),
     ]
@@ -105,7 +160,7 @@ if pick_city():  # [fragment-return-value]
             causes = own_reruns(ctx.model, fragment, ctx.version)
             if not causes:
                 continue  # only full runs run it: every caller gets a fresh value
-            if use == summary.RETURNED and _passes_on_none(ctx, fragment_call.caller, fragment.function):
+            if use == summary.RETURNED and passes_on_none(ctx.index, ctx.model.graph, fragment_call.caller, fragment.function):
                 continue
             name = fragment.name
             yield Finding(
@@ -118,60 +173,3 @@ if pick_city():  # [fragment-return-value]
                     f"{causes[0]} reruns only `{name}`; `{fragment_call.caller[1]}`, which uses the value, is not re-run",
                 ),
             )
-
-
-def _passes_on_none(ctx: CheckContext, wrapper: FunctionKey, inner: FunctionKey) -> bool:
-    """The transparent decorator idiom: `wrapper`, made and returned by a decorator, ends with
-    `return inner()`, where the fragment `inner` only returns what the decorated function
-    returns. No value is used when every function the decorator decorates returns None and
-    every call of them discards the result."""
-    wrapper_function = ctx.index.function(wrapper)
-    inner_function = ctx.index.function(inner)
-    if wrapper_function is None or inner_function is None or wrapper_function.parent is None:
-        return False
-    decorator = FunctionKey(wrapper.path, wrapper_function.parent)
-    decorator_function = ctx.index.function(decorator)
-    if decorator_function is None or not _returns_function(ctx, decorator, wrapper):
-        return False
-    for returned in inner_function.returns:
-        value = returned.value
-        if returned.has_value and not (value is not None and value.call_site is not None and value.ref):
-            return False
-        if returned.has_value and value is not None and value.ref:
-            target = ctx.index.resolve(inner.path, inner.qualname, value.ref[:1])
-            if target.kind != TargetKind.PARAM or target.scope != decorator.qualname:
-                return False
-    decorated = _decorated_by(ctx, decorator)
-    if not decorated or any(any(r.has_value for r in f.returns) for f in decorated.values()):
-        return False
-    return all(
-        edge.call.use == summary.DISCARDED
-        for edges in ctx.model.graph.edges.values()
-        for edge in edges
-        if edge.callee in decorated or edge.callee == decorator
-    )
-
-
-def _returns_function(ctx: CheckContext, maker: FunctionKey, made: FunctionKey) -> bool:
-    """Does `maker` return the function `made` (`return wrapper`)?"""
-    function = ctx.index.function(maker)
-    for returned in function.returns if function else ():
-        value = returned.value
-        if value is not None and value.kind == ValueKind.REF and value.ref and value.call_site is None:
-            target = ctx.index.resolve(maker.path, maker.qualname, value.ref)
-            if target.kind == TargetKind.FUNCTION and not target.rest and (target.path or maker.path, target.name) == made:
-                return True
-    return False
-
-
-def _decorated_by(ctx: CheckContext, decorator: FunctionKey) -> dict[FunctionKey, FunctionSummary]:
-    """The functions `@decorator` decorates (not called: `@decorator()` is a factory)."""
-    found = {}
-    for path, function in ctx.index.functions():
-        for written in function.decorators:
-            if written.called or not written.ref or written.ref[-1] != decorator.qualname.rsplit(".", 1)[-1]:
-                continue
-            target = ctx.index.resolve(path, decorator_scope(function), written.ref)
-            if target.kind == TargetKind.FUNCTION and not target.rest and (target.path or path, target.name) == decorator:
-                found[FunctionKey(path, function.qualname)] = function
-    return found

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fraglint.index.project import FunctionKey, TargetKind
-from fraglint.index.summary import FunctionSummary, ValueKind
+from fraglint.index.project import FunctionKey
+from fraglint.model.decorators import returns_function
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -15,9 +15,10 @@ class UncalledFragment(Rule):
     """A fragment function that is never called.
 
     ## What it does
-    Flags a function decorated as a fragment that nothing in the project calls, passes on or
-    stores. Functions reached through names fraglint cannot resolve are given the benefit of
-    the doubt.
+    Flags a function decorated as a fragment that nothing in the project calls, passes on,
+    stores or returns (a decorator factory's `return wrapper` passes its fragment on).
+    Functions reached through names fraglint cannot resolve are given the benefit of the doubt,
+    and so are fragments in tests and in a library nobody runs.
 
     ## Why is this bad?
     Decorating defines the fragment; only calling it draws it and registers its partial-rerun
@@ -68,6 +69,25 @@ live()
 Dashboard().render()
 """
         ),
+        Example(
+            """
+import streamlit as st
+
+def live(render):
+    @st.fragment
+    def panel():
+        st.button("Refresh")
+        render()
+
+    return panel
+
+@live
+def revenue():
+    st.line_chart([1, 2])
+
+revenue()
+"""
+        ),
     ]
     INVALID = [
         Example(
@@ -90,8 +110,10 @@ def live():  # [uncalled-fragment]
             if fragment.wrapped_by_call or key in called or key in referenced:
                 continue
             function = ctx.index.function(key)
-            if function is None or function.name in unresolved or _returned_by_its_maker(ctx, key, function):
+            if function is None or function.name in unresolved:
                 continue
+            if function.parent and returns_function(ctx.index, FunctionKey(key.path, function.parent), key):
+                continue  # a decorator factory's `return wrapper`: passed on, called by whoever gets it
             if ctx.mentioned_elsewhere(function.name):
                 continue
             yield Finding(
@@ -99,16 +121,3 @@ def live():  # [uncalled-fragment]
                 f"fragment `{function.qualname}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
-
-
-def _returned_by_its_maker(ctx: CheckContext, key: FunctionKey, function: FunctionSummary) -> bool:
-    """A fragment made inside a function that returns it (a decorator factory's `return
-    wrapper`): returning it passes it on, and whoever gets it calls it."""
-    maker = ctx.index.function(FunctionKey(key.path, function.parent)) if function.parent else None
-    for returned in maker.returns if maker else ():
-        value = returned.value
-        if value is not None and value.kind == ValueKind.REF and value.ref and value.call_site is None:
-            target = ctx.index.resolve(key.path, maker.qualname, value.ref) if maker else None
-            if target is not None and target.kind == TargetKind.FUNCTION and not target.rest and target.name == key.qualname:
-                return True
-    return False
