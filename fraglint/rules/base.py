@@ -147,7 +147,8 @@ class Rule:
     reads: ClassVar[tuple[str, ...]] = ()  # further facts its check consults (for the docs)
     # Which code it judges: its claim holds wherever the code is called from (ANYWHERE), or
     # is about a Streamlit run, so only code an entry script or a fragment reaches (APP_RUN).
-    judges: ClassVar[CodeScope]
+    # Every rule declares it (tests/test_entries.py checks); the default judges all code.
+    judges: ClassVar[CodeScope] = CodeScope.ANYWHERE
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 
