@@ -2,7 +2,8 @@
 
 Keys (kebab-case, as in ruff): `streamlit-version` (one release or a specifier such as
 `>=1.45,<1.60`), `select`, `ignore`, `per-file-ignores`, `exclude`, `extend-exclude`,
-`respect-gitignore`, `force-exclude`, `cache-dir`, and `extend` (another pyproject.toml whose
+`respect-gitignore`, `force-exclude`, `cache-dir`, `entry` (glob patterns of entry scripts
+fraglint cannot find itself, see `model.entries`), and `extend` (another pyproject.toml whose
 `[tool.fraglint]` this one inherits and overrides, as ruff's `extend`; a cycle is an error). A bad key or value is a
 `ConfigError`, which the CLI turns into exit code 2 with the file and key named. So is a
 pyproject.toml that cannot be read as TOML at all (too large, not UTF-8, nested too deeply, a
@@ -39,7 +40,7 @@ DEFAULT_EXCLUDE = (
 )
 KNOWN_KEYS = {
     "streamlit-version", "select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-    "respect-gitignore", "cache-dir", "extend", "force-exclude",
+    "respect-gitignore", "cache-dir", "extend", "force-exclude", "entry",
 }
 CACHE_DIR_ENV = "FRAGLINT_CACHE_DIR"
 
@@ -69,6 +70,7 @@ class Settings:
     # (`fraglint.settings`); None: these settings hold for every file (tests, `--config`).
     request: object | None = field(default=None, repr=False, compare=False)
     resolved_for: str | None = field(default=None, repr=False, compare=False)  # the folder resolved from
+    entry: list[str] = field(default_factory=list)  # glob patterns of more entry scripts (see model.entries)
 
     @property
     def target_version(self) -> Version:
@@ -250,7 +252,9 @@ def apply_table(settings: Settings, table: dict, where: str) -> None:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_KEYS))}")
     if "streamlit-version" in table:
         _apply_version(settings, table["streamlit-version"], where)
-    for key, attribute in (("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+    for key, attribute in (
+        ("select", "select"), ("ignore", "ignore"), ("exclude", "exclude"), ("extend-exclude", "extend_exclude"), ("entry", "entry"),
+    ):
         if key in table:
             setattr(settings, attribute, _string_list(table[key], key, where))
     if "per-file-ignores" in table:

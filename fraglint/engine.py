@@ -89,7 +89,7 @@ def build_project(
         index = ProjectIndex(summaries, settings.root, load)
         if context is None:
             index.load_import_closure()  # with the whole project as context, it is already loaded
-        model = FragmentModel(index)
+        model = FragmentModel(index, tuple(settings.entry))
         if previous is not None and previous.settings.root == settings.root:
             changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
             if changed is not None:

@@ -89,7 +89,7 @@ def _run(rules: list[type[Rule]], ctx: CheckContext) -> list[tuple[type[Rule], F
         if not rule.applies(ctx.version):
             continue
         for finding in rule.check(ctx):
-            if ctx.report_paths is None or finding.site.path in ctx.report_paths:
+            if (ctx.report_paths is None or finding.site.path in ctx.report_paths) and ctx.judges(rule_class, finding):
                 found.append((rule_class, finding))
     return found
 

@@ -474,7 +474,8 @@ async def test_an_unsaved_edit_rechecks_the_other_open_files(client: LanguageCli
     panels_text = FILES["panels.py"]
     panels = Editor(client, client.root / "panels.py", panels_text)
     await panels.codes([("FRG105", 4)])  # app.py's fragment calls side(), which writes to st.sidebar
-    panels.replace(panels_text.replace("def side():", "@st.fragment\ndef side():") + "    return 'menu'\n")
+    # the fragment draws a widget, so its reruns can leave `result` stale
+    panels.replace(panels_text.replace("def side():", "@st.fragment\ndef side():") + "    return st.selectbox('Menu', ['a'])\n")
     found = await report.codes([("FRG103", 4)])
     assert "return value of fragment `side`" in found[0].message
     assert (client.root / "panels.py").read_text(encoding="utf-8") == panels_text  # nothing was saved

@@ -94,12 +94,13 @@ def render():
     return 1
 
 
-shown = st.fragment(render)
+shown = st.fragment(render, run_every="5s")
 shown()
 value = shown()
 render()
 """
-    # render() called directly at line 12 is a plain call, outside any fragment
+    # render() called directly at line 12 is a plain call, outside any fragment; the timer
+    # reruns the fragment alone, so the value read at line 11 goes stale
     assert check(project, {"app.py": source}) == {(SIDEBAR, "app.py", 5), ("fragment-return-value", "app.py", 11)}
 
 
@@ -333,7 +334,7 @@ def test_fragment_defined_in_another_module(project):
     files = {
         "app.py": "from parts import live, quiet\nimport parts\n\nlive()\nvalue = live()\nx = parts.live()\ny = quiet()\n",
         "parts.py": (
-            "import streamlit as st\n\n\n@st.fragment\ndef live():\n    st.sidebar.write('x')\n    return 1\n\n\n"
+            "import streamlit as st\n\n\n@st.fragment(run_every=5)\ndef live():\n    st.sidebar.write('x')\n    return 1\n\n\n"
             "@st.fragment\ndef quiet():\n    st.write('returns nothing')\n"
         ),
     }

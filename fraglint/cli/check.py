@@ -92,6 +92,7 @@ def check(paths: tuple[str, ...], **given) -> None:
     settings = _settings(names, options)
     if options.show_settings:
         _print_settings(settings, names)
+        _print_entries(settings, names, options.jobs)
         return
     render = _renderer(options)
     with output.progress_phases(show=not options.quiet) as phases:
@@ -293,3 +294,13 @@ def _print_settings(settings: Settings, paths: list[str]) -> None:
         click.echo(printable(line))
 
 
+def _print_entries(settings: Settings, paths: list[str], jobs: int | None) -> None:
+    """The files treated as entry scripts (what `streamlit run` would be given), and why."""
+    from fraglint.engine import build_project
+
+    project = build_project(paths, settings, jobs=jobs)
+    entries = project.model.entries.entries
+    click.echo(f"entry patterns: {', '.join(settings.entry) or '(none)'}")
+    click.echo("entry scripts:" + ("" if entries else " (none: only code that fragments reach is judged as app code)"))
+    for path, reason in entries.items():
+        click.echo(printable(f"  {os.path.relpath(path, settings.root)} ({reason})"))

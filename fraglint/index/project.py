@@ -4,98 +4,21 @@
 modules: Streamlit's API under any alias, project functions and methods, classes, modules,
 parameters and local values. Everything the model and the rules know about names comes from
 here, so every rule sees aliases (`import streamlit as stl`, `frag = st.fragment`,
-`from streamlit import fragment`) the same way.
+`from streamlit import fragment`) the same way. What it answers, `Target`, is in `targets`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, NamedTuple
 
 from fraglint.index.memo import LookupMemo
-from fraglint.index.summary import (
-    CALL,
-    ITEM,
-    MODULE_SCOPE,
-    Binding,
-    CallSite,
-    FunctionSummary,
-    Kind,
-    ModuleSummary,
-    Ref,
-    ValueKind,
-    literal_key,
-)
+from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, Binding, CallSite, FunctionSummary, ModuleSummary, Ref, ValueKind, literal_key
+from fraglint.index.targets import UNKNOWN, FunctionKey, Target, TargetKind
+
+__all__ = ["STREAMLIT", "UNKNOWN", "FunctionKey", "ProjectIndex", "Target", "TargetKind"]
 
 STREAMLIT = "streamlit"
-
-
-class TargetKind(Kind):
-    """What kind of thing a name chain refers to (see `Target`)."""
-
-    STREAMLIT = "streamlit"
-    FUNCTION = "function"
-    CLASS = "class"
-    INSTANCE = "instance"
-    MODULE = "module"
-    PARAM = "param"
-    DICT = "dict"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a name chain refers to.
-
-    kind:
-      "streamlit"  name is the API path after `streamlit.` ("sidebar.write", "fragment", "")
-      "function"   a project function or method; name is its qualname in `path`
-      "class"      a project class; "instance" an instance of it
-      "module"     a project module (`path`), or a package directory without `__init__`
-      "param"      a parameter `name` of function `scope` in `path`
-      "dict"       a dict display bound to `name` in function `scope` of `path`, at binding site `call[1]`
-      "unknown"    anything a static reader cannot pin down
-    rest: the part of the chain left after the target (`("()", "write")` for
-    `st.container().write`). origin: (path, scope) where a Streamlit value was created by a call.
-    call: (path, site) of the call that produced the value, when the chain went through one.
-    """
-
-    kind: TargetKind
-    name: str = ""
-    path: str | None = None
-    scope: str | None = None
-    rest: Ref = ()
-    origin: tuple[str, str] | None = None
-    call: tuple[str, int] | None = None
-
-    def but(self, **changes) -> Target:
-        """A copy with some fields changed (dataclasses.replace is several times slower)."""
-        fields: dict[str, Any] = {
-            "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
-            "rest": self.rest, "origin": self.origin, "call": self.call,
-        }
-        fields.update(changes)
-        return Target(**fields)
-
-    @property
-    def is_streamlit(self) -> bool:
-        return self.kind == TargetKind.STREAMLIT
-
-    def api(self) -> str | None:
-        """The Streamlit API path when the chain is a plain attribute path, else None."""
-        return self.name if self.kind == TargetKind.STREAMLIT and not self.rest else None
-
-
-UNKNOWN = Target(TargetKind.UNKNOWN)
-
-
-class FunctionKey(NamedTuple):
-    """A function (or a module's top-level code, `MODULE_SCOPE`) across the project."""
-
-    path: str
-    qualname: str
 
 
 class ProjectIndex:

@@ -187,6 +187,10 @@ class FunctionSummary:
     parent: str | None = None  # qualname of the enclosing function, None at module level
     class_name: str | None = None  # set for methods
     end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
+    # Feature detection: (first site, last site, name) of code that runs only where Streamlit
+    # has the attribute `name` (`if hasattr(st, "fragment"):`), or, for name "*", whose missing
+    # attributes are caught (a `try:` body with `except AttributeError:`).
+    feature_checks: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

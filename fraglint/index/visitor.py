@@ -507,7 +507,9 @@ class SummaryVisitor:
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
+        first = self.next_site
         self.walk(node.body)
+        self.feature_check(first, _hasattr_name(node.test))
         if node.orelse is not None:
             self.guards[-1] = (site, 1)
             self.walk(node.orelse)
@@ -553,8 +555,15 @@ class SummaryVisitor:
         call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
         return (Value(ValueKind.REF, ref=ref, call_site=call_site),)
 
+    def feature_check(self, first: int, name: str | None) -> None:
+        """Sites `first` up to here run only where Streamlit has `name` (see `feature_checks`)."""
+        if name is not None and self.next_site > first:
+            self.scope.feature_checks.append((first, self.next_site - 1, name))
+
     def visit_Try(self, node: cst.Try, use: Use) -> None:
+        first = self.next_site
         self.walk(node.body)
+        self.feature_check(first, "*" if any(_catches_attribute_error(h) for h in node.handlers) else None)
         self.branch_depth += 1
         self.walk_all(node.handlers)
         if node.orelse is not None:
@@ -572,7 +581,9 @@ class SummaryVisitor:
     def visit_IfExp(self, node: cst.IfExp, use: Use) -> None:
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
+        first = self.next_site
         self.walk(node.body, use)
+        self.feature_check(first, _hasattr_name(node.test))
         self.walk(node.orelse, use)
         self.branch_depth -= 1
 
@@ -705,6 +716,7 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
             module_scope.returns.extend(scope.returns)
             module_scope.stores.extend(scope.stores)
             module_scope.globals.update(scope.globals)
+            module_scope.feature_checks.extend(scope.feature_checks)
             functions.update((name, f) for name, f in part.functions.items() if name != MODULE_SCOPE)
             classes.update(part.classes)
     return ModuleSummary(
@@ -713,6 +725,33 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
         classes=classes,
         mentions_streamlit=any(part.mentions_streamlit for part in parts),
     )
+
+
+def _hasattr_name(test: cst.BaseExpression) -> str | None:
+    """`name` when a test holds only where an object has it: `hasattr(st, "name")`, alone or
+    in an `and`."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _hasattr_name(test.left) or _hasattr_name(test.right)
+    if (
+        isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"
+        and len(test.args) == 2 and isinstance(test.args[1].value, cst.SimpleString)
+    ):
+        name = test.args[1].value.evaluated_value
+        return name if isinstance(name, str) else None
+    return None
+
+
+_CATCHES_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def _catches_attribute_error(handler: cst.ExceptHandler) -> bool:
+    """`except:`, `except AttributeError:`, `except (ImportError, AttributeError) as e:`, `except Exception:`."""
+    caught = handler.type
+    if caught is None:
+        return True
+    names = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    refs = [expression_ref(name) for name in names]
+    return any(ref is not None and ref[-1] in _CATCHES_ATTRIBUTE_ERROR for ref in refs)
 
 
 def _literal(node: cst.BaseExpression) -> Value | None:

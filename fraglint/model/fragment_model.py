@@ -1,7 +1,7 @@
 """The fragment model of one check: every analysis over the project index, built lazily, once.
 
 Each concern is its own small class with its own memo (resolution, fragment discovery, call
-graph, containers, session state, callbacks, reruns, full-run guards); `FragmentModel` only
+graph, entry scripts, containers, session state, callbacks, reruns, full-run guards); `FragmentModel` only
 composes them, so the rules, the rerun interpreter and the language server share one set of
 answers. The names below the concerns are shortcuts for the questions asked most.
 """
@@ -13,6 +13,7 @@ from fraglint.index.summary import CallSite
 from fraglint.model.call_graph import CallGraph, Chain, FragmentCall
 from fraglint.model.callbacks import Callbacks
 from fraglint.model.containers import Containers, Write
+from fraglint.model.entries import AppEntries
 from fraglint.model.fragments import Fragment, FragmentDiscovery
 from fraglint.model.guards import FullRunGuards
 from fraglint.model.reruns import Reruns
@@ -23,7 +24,7 @@ from fraglint.model.session_state import SessionState
 class FragmentModel:
     """The fragment-level facts of a project, computed lazily and cached."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, entry_patterns: tuple[str, ...] = ()) -> None:
         self.index = index
         self.calls = CallTargets(index)
         self.discovery = FragmentDiscovery(index, self.calls)
@@ -32,6 +33,7 @@ class FragmentModel:
         self.state = SessionState(index, self.calls, self.graph)
         self.callbacks = Callbacks(index, self.graph, self.discovery)
         self.reruns = Reruns(index, self.calls, self.graph)
+        self.entries = AppEntries(index, self.calls, self.graph, self.discovery, entry_patterns)
         self._guards: dict[FunctionKey, FullRunGuards] = {}
 
     def reuse(self, previous: FragmentModel, changed: set[str]) -> None:

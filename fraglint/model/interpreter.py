@@ -100,42 +100,9 @@ class Interpreter:
     # -- entries ------------------------------------------------------------------------------
 
     def entries(self, paths: list[str]) -> list[str]:
-        """Entry scripts: files not imported by other project modules, plus `pages/` scripts."""
-        imported: set[str] = set()
-        for path, summary in list(self.index.summaries.items()):
-            for function in summary.functions.values():
-                for binding in function.imports.values():
-                    found = self.index.find_module(binding.module, path, binding.level)
-                    if found is not None:
-                        imported.add(found)
-                        if binding.name:
-                            sub = self.index.find_module(
-                                f"{binding.module}.{binding.name}" if binding.module else binding.name, path, binding.level
-                            )
-                            if sub is not None:
-                                imported.add(sub)
-        imported |= self._page_files()
-        entries = []
-        for path in paths:
-            entry = self.index.summaries.get(path)
-            if entry is None or path in imported:
-                continue
-            if entry.mentions_streamlit or os.path.basename(os.path.dirname(path)) == "pages":
-                entries.append(path)
-        return entries
-
-    def _page_files(self) -> set[str]:
-        """Scripts named by `st.Page("x.py")`: they run as pages of their navigation script."""
-        pages = set()
-        for path, function in self.index.functions():
-            for call in function.calls:
-                if (
-                    call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == ValueKind.STR
-                    and self.model.streamlit_call(FunctionKey(path, function.qualname), call) == "Page"
-                ):
-                    name = str(call.args[0].literal)
-                    pages.add(os.path.normpath(os.path.join(os.path.dirname(path), name)))
-        return pages
+        """The entry scripts among `paths` that start runs of their own (see `model.entries`)."""
+        scripts = set(self.model.entries.scripts)
+        return [path for path in paths if path in scripts]
 
     def run(self, paths: list[str]) -> Interpretation:
         entries = self.entries(paths)

@@ -185,7 +185,7 @@ def render_text(document: dict, out: TextIO, options: RenderOptions) -> None:
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, width=160, highlight=False)
     by_id = {scope["id"]: scope for scope in document["scopes"]}
     if not document["entries"]:
-        console.print("No entry script found (a file that is not imported and uses Streamlit).")
+        console.print("No entry script found (an unimported file that uses Streamlit, a `pages/` script, or one named by `entry`).")
         return
     for scope in document["scopes"]:
         if scope["kind"] != "app":

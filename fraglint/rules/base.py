@@ -25,6 +25,7 @@ from fraglint.model import versions
 from fraglint.model.call_graph import Chain
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
@@ -142,6 +143,11 @@ class CheckContext:
             self._interpreted[self.version] = interpret(self.index, self.model, self.version, list(self.index.summaries))
         return self._interpreted[self.version]
 
+    def judges(self, rule: type[Rule], finding: Finding) -> bool:
+        """Is the finding's code what the rule judges? Code a Streamlit run never executes
+        (tests, a library nobody runs) gets only the findings that hold wherever it is called."""
+        return rule.judges is CodeScope.ANYWHERE or self.model.entries.runs(finding.site)
+
 
 def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
     """Fragments, and the dialogs whose API exists in the target release: a dialog's body runs
@@ -158,6 +164,10 @@ class Rule:
     facts: ClassVar[tuple[str, ...]] = ()  # version facts; the rule applies where all hold
     reads: ClassVar[tuple[str, ...]] = ()  # further facts its check consults (for the docs)
     reports_deprecated_api: ClassVar[bool] = False  # editors strike such findings through (LSP `deprecated` tag)
+    # Which code it judges: its claim holds wherever the code is called from (ANYWHERE), or
+    # is about a Streamlit run, so only code an entry script or a fragment reaches (APP_RUN).
+    # Every rule declares it (tests/test_entries.py checks); the default judges all code.
+    judges: ClassVar[CodeScope] = CodeScope.ANYWHERE
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 
@@ -209,7 +219,7 @@ class Rule:
     def documentation(cls) -> str:
         doc = inspect.getdoc(cls) or ""
         title = f"# {cls.name} ({cls.code})\n\n"
-        severity = f"Severity: {cls.severity.value}. Versions: {cls.version_range()}.\n\n"
+        severity = f"Severity: {cls.severity.value}. Versions: {cls.version_range()}. Judges: {cls.judges.describe()}.\n\n"
         body = doc.split("\n", 1)[1].strip() if "\n" in doc else ""
         return f"{title}{cls.summary()}\n\n{severity}{body}\n\n## Versions\n{cls.versions_text()}\n"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -45,6 +46,7 @@ class CachedFragment(Rule):
 
     code = "FRG102"
     name = "cached-fragment"
+    judges = CodeScope.ANYWHERE
     facts = ("cache-plus-fragment-unsupported",)
 
     VALID = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -37,6 +38,7 @@ class DuplicateFragmentKey(Rule):
 
     code = "FRG113"
     name = "duplicate-fragment-key"
+    judges = CodeScope.APP_RUN
     severity = Severity.ERROR
     facts = ("fragment-key-duplicate-raises",)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, FixSpec, Rule
 
 
@@ -42,6 +43,7 @@ class ExperimentalFragment(Rule):
 
     code = "FRG108"
     name = "experimental-fragment"
+    judges = CodeScope.ANYWHERE
     facts = ("fragment-exists",)
     reads = (
         "experimental-fragment-exists", "experimental-fragment-deprecated",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index.project import FunctionKey
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment
 from fraglint.model.session_state import StateWriter, WriteKind
 from fraglint.model.streamlit_api import RerunScope
@@ -46,6 +47,7 @@ class ForeignWidgetStateWrite(Rule):
 
     code = "FRG123"
     name = "foreign-widget-state-write"
+    judges = CodeScope.APP_RUN
     facts = ("foreign-widget-state-write-discarded",)
 
     VALID = [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.reruns import RerunCall
 from fraglint.model.streamlit_api import RerunScope
@@ -35,7 +36,10 @@ class FragmentApiUnavailable(Rule):
     before 1.33), `st.dialog` before 1.37 (and `st.experimental_dialog` before 1.34),
     `st.rerun(scope=...)` before 1.37, a positional `st.rerun("fragment")` before
     1.63 (the scope is keyword-only until then), `@st.fragment(parallel=...)` before 1.58,
-    `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63.
+    `@st.fragment(key=...)` and `st.rerun("<key>")` before 1.63. Feature detection cannot fail
+    and is not flagged: `st.fragment` under `if hasattr(st, "fragment"):` (or in the body of
+    `x if hasattr(st, "fragment") else y`), or in a `try:` whose handler catches
+    `AttributeError` (or `Exception`, or everything).
 
     ## Why is this bad?
     The app fails on the release it is meant to run on: `AttributeError: module 'streamlit' has
@@ -56,6 +60,7 @@ class FragmentApiUnavailable(Rule):
 
     code = "FRG109"
     name = "fragment-api-unavailable"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ()
     reads = (
@@ -87,6 +92,29 @@ def confirm():
 
 if st.button("Delete"):
     confirm()
+""",
+            version="1.36.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+def fragment(func):
+    try:
+        return st.fragment(func)
+    except AttributeError:
+        return func
+
+if hasattr(st, "fragment"):
+    partial = st.fragment
+else:
+    partial = fragment
+
+@fragment
+def live():
+    st.button("Again")
+
+live()
 """,
             version="1.36.0",
         ),
@@ -156,6 +184,8 @@ live()
         if version < _since("experimental-dialog-exists"):
             missing.add("experimental_dialog")  # its removal (1.49) is experimental-fragment's
         for reference in ctx.model.discovery.streamlit_references(missing):
+            if _feature_checked(ctx, reference.site, reference.api):
+                continue  # `if hasattr(st, "fragment"):`, `try: ... except AttributeError:`
             since = versions.release(_ADDED[reference.api]())
             yield Finding(
                 reference.site,
@@ -200,3 +230,14 @@ live()
                 return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for"
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
         return None
+
+
+def _feature_checked(ctx: CheckContext, site: Site, name: str) -> bool:
+    """Is the code at `site` feature detection of Streamlit's `name`: run only where it exists,
+    or with its AttributeError caught? Then a release without it cannot fail there."""
+    summary = ctx.index.module(site.path)
+    return summary is not None and any(
+        first <= site.site <= last and checked in ("*", name)
+        for function in summary.functions.values()
+        for first, last, checked in function.feature_checks
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -46,6 +47,7 @@ class FragmentDuplicateWidget(Rule):
 
     code = "FRG117"
     name = "fragment-duplicate-widget"
+    judges = CodeScope.APP_RUN
     severity = Severity.ERROR
     facts = ("duplicate-widget-id-raises",)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -39,6 +40,7 @@ class FragmentKeyReserved(Rule):
 
     code = "FRG112"
     name = "fragment-key-reserved"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("fragment-key-reserved-raises",)
 

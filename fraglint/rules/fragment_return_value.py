@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index import summary
+from fraglint.model.decorators import passes_on_none
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
+from fraglint.model.own_reruns import own_reruns
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 _USES = {
@@ -23,7 +26,13 @@ class FragmentReturnValue(Rule):
 
     ## What it does
     Flags a call of a fragment whose result is assigned, tested, passed on, returned or
-    formatted, when the fragment returns a value. A bare call statement is fine.
+    formatted, when the fragment returns a value and can rerun on its own: it (or code it
+    calls) draws a widget or a form, it has a `run_every` timer, it calls
+    `st.rerun(scope="fragment")`, or (1.63+) an `st.rerun` names its key. A fragment that
+    nothing reruns alone only runs in full runs, so its callers always get a fresh value. A
+    bare call statement is fine, and so is a transparent decorator whose wrapper returns an
+    inner fragment's value when every decorated function returns None and no caller reads it.
+    Only code a Streamlit run executes is judged: not tests, not a library nobody runs.
 
     ## Why is this bad?
     On a full run the call returns normally, but when a widget inside the fragment (or its
@@ -56,6 +65,7 @@ class FragmentReturnValue(Rule):
 
     code = "FRG103"
     name = "fragment-return-value"
+    judges = CodeScope.APP_RUN
     facts = ("fragment-return-ignored",)
 
     VALID = [
@@ -69,6 +79,43 @@ def pick_city():
 
 pick_city()
 _ = pick_city
+"""
+        ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment
+def build_chart(data):
+    fig = {"data": data}
+    st.json(fig)
+    return fig
+
+fig = build_chart([1, 2])  # nothing reruns it alone: always fresh
+"""
+        ),
+        Example(
+            """
+import functools
+
+import streamlit as st
+
+def partial(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        @st.fragment
+        def _section():
+            return func(*args, **kwargs)
+
+        return _section()  # what filters() returns: None, and nobody reads it
+
+    return wrapper
+
+@partial
+def filters():
+    st.multiselect("Products", ["A", "B"], key="products")
+
+filters()
 """
         ),
     ]
@@ -86,6 +133,19 @@ if pick_city():  # [fragment-return-value]
     st.write(f"{pick_city()}")  # [fragment-return-value]
 """,
         ),
+        Example(
+            """
+import streamlit as st
+
+@st.fragment(run_every="10s")
+def latest_orders():
+    st.metric("Orders", 42)
+    return 42
+
+count = latest_orders()  # [fragment-return-value]
+st.caption(f"{count} orders")
+""",
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -93,17 +153,23 @@ if pick_city():  # [fragment-return-value]
             use = fragment_call.call.use
             if use == summary.DISCARDED or fragment_call.fragment.dialog:
                 continue  # a dialog's call returns None always, on every release
-            function = ctx.index.function(fragment_call.fragment.function)
+            fragment = fragment_call.fragment
+            function = ctx.index.function(fragment.function)
             if function is None or not any(r.has_value for r in function.returns):
                 continue  # it returns nothing: the caller always gets None, nothing vanishes
-            name = fragment_call.fragment.name
+            causes = own_reruns(ctx.model, fragment, ctx.version)
+            if not causes:
+                continue  # only full runs run it: every caller gets a fresh value
+            if use == summary.RETURNED and passes_on_none(ctx.index, ctx.model.graph, fragment_call.caller, fragment.function):
+                continue
+            name = fragment.name
             yield Finding(
                 Site(fragment_call.caller[0], fragment_call.call.site),
                 f"the return value of fragment `{name}` is {_USES.get(use, 'used')}, but Streamlit "
-                "discards it on the fragment's reruns; share data through `st.session_state`",
-                related=((fragment_call.fragment.site, f"fragment `{name}` defined here"),),
+                f"discards it on the fragment's reruns ({causes[0]} reruns it alone); "
+                "share data through `st.session_state`",
+                related=((fragment.site, f"fragment `{name}` defined here"),),
                 scope_facts=(
-                    f"a widget or timer inside `{name}` reruns only `{name}`; "
-                    f"`{fragment_call.caller[1]}`, which uses the value, is not re-run",
+                    f"{causes[0]} reruns only `{name}`; `{fragment_call.caller[1]}`, which uses the value, is not re-run",
                 ),
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
@@ -45,6 +46,7 @@ class FragmentSidebarCall(Rule):
 
     code = "FRG105"
     name = "fragment-sidebar-call"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("sidebar-in-fragment-raises",)
     reads = ("dialog-exists", "experimental-dialog-exists")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
 
@@ -47,6 +48,7 @@ class FragmentWidgetOutside(Rule):
 
     code = "FRG106"
     name = "fragment-widget-outside"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("widget-outside-fragment-raises",)
     reads = ("dialog-exists", "experimental-dialog-exists")

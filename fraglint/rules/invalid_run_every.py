@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import ValueKind
 from fraglint.model import run_every, versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -42,6 +43,7 @@ class InvalidRunEvery(Rule):
 
     code = "FRG115"
     name = "invalid-run-every"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("run-every-validated",)
 

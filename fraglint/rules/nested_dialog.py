@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -54,6 +55,7 @@ class NestedDialog(Rule):
 
     code = "FRG121"
     name = "nested-dialog"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("nested-dialog-raises",)
     reads = ("dialog-exists", "experimental-dialog-exists")

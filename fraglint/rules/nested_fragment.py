@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, chain_text, fragments_and_dialogs
 
@@ -54,6 +55,7 @@ class NestedFragment(Rule):
 
     code = "FRG101"
     name = "nested-fragment"
+    judges = CodeScope.ANYWHERE
     facts = ("nested-fragments-unsupported",)
     reads = ("dialog-in-fragment-nested", "experimental-dialog-exists")
 

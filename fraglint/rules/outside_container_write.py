@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.model import versions
 from fraglint.model.containers import Write
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
 
 
@@ -50,6 +51,7 @@ class OutsideContainerWrite(Rule):
 
     code = "FRG104"
     name = "outside-container-write"
+    judges = CodeScope.ANYWHERE
     facts = ("outside-writes-pile-up",)
     reads = (
         "widget-outside-fragment-raises", "sidebar-in-fragment-raises", "parallel-outside-write-raises",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
@@ -38,6 +39,7 @@ class ParallelFragmentOutsideWrite(Rule):
 
     code = "FRG111"
     name = "parallel-fragment-outside-write"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("parallel-outside-write-raises",)
     reads = ("sidebar-in-fragment-raises",)

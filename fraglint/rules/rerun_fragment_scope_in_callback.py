@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.callbacks import CallbackRerun
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, describe_callback
@@ -71,6 +72,7 @@ class RerunFragmentScopeInCallback(Rule):
 
     code = "FRG119"
     name = "rerun-fragment-scope-in-callback"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("rerun-fragment-scope-app-callback-raises",)
     reads = (

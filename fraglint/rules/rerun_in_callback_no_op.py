@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, describe_callback
@@ -48,6 +49,7 @@ class RerunInCallbackNoOp(Rule):
 
     code = "FRG120"
     name = "rerun-in-callback-no-op"
+    judges = CodeScope.ANYWHERE
     severity = Severity.WARNING
     facts = ("rerun-in-callback-no-op",)
 

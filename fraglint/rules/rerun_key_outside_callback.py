@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
+from fraglint.model.entries import CodeScope
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -37,6 +38,7 @@ class RerunKeyOutsideCallback(Rule):
 
     code = "FRG114"
     name = "rerun-key-outside-callback"
+    judges = CodeScope.APP_RUN
     severity = Severity.ERROR
     facts = ("rerun-key-outside-callback-raises",)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.guards import RerunOnlyWrite
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
@@ -86,6 +87,7 @@ class RerunOnlyOutsideWrite(Rule):
 
     code = "FRG118"
     name = "rerun-only-outside-write"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ("outside-first-write-in-rerun-raises",)
     reads = ("parallel-outside-write-raises", "dialog-exists", "experimental-dialog-exists")

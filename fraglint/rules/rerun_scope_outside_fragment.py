@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE
 from fraglint.model import versions
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
 
@@ -49,6 +50,7 @@ class RerunScopeOutsideFragment(Rule):
 
     code = "FRG107"
     name = "rerun-scope-outside-fragment"
+    judges = CodeScope.APP_RUN
     severity = Severity.ERROR
     facts = ("rerun-fragment-scope-outside-raises",)
 

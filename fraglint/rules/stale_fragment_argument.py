@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index.summary import ValueKind
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -47,6 +48,7 @@ class StaleFragmentArgument(Rule):
 
     code = "FRG116"
     name = "stale-fragment-argument"
+    judges = CodeScope.APP_RUN
 
     VALID = [
         Example(

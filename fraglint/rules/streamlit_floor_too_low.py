@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -43,6 +44,7 @@ class StreamlitFloorTooLow(Rule):
 
     code = "FRG126"
     name = "streamlit-floor-too-low"
+    judges = CodeScope.ANYWHERE
     severity = Severity.ERROR
     facts = ()
     reads = ("fragment-exists", "rerun-scope-exists", "fragment-parallel-exists", "fragment-key-exists")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.index.project import FunctionKey
+from fraglint.model.decorators import returns_function
+from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -12,9 +15,10 @@ class UncalledFragment(Rule):
     """A fragment function that is never called.
 
     ## What it does
-    Flags a function decorated as a fragment that nothing in the project calls, passes on or
-    stores. Functions reached through names fraglint cannot resolve are given the benefit of
-    the doubt.
+    Flags a function decorated as a fragment that nothing in the project calls, passes on,
+    stores or returns (a decorator factory's `return wrapper` passes its fragment on).
+    Functions reached through names fraglint cannot resolve are given the benefit of the doubt,
+    and so are fragments in tests and in a library nobody runs.
 
     ## Why is this bad?
     Decorating defines the fragment; only calling it draws it and registers its partial-rerun
@@ -41,6 +45,7 @@ class UncalledFragment(Rule):
 
     code = "FRG110"
     name = "uncalled-fragment"
+    judges = CodeScope.APP_RUN
     facts = ()
 
     VALID = [
@@ -62,6 +67,25 @@ class Dashboard:
 
 live()
 Dashboard().render()
+"""
+        ),
+        Example(
+            """
+import streamlit as st
+
+def live(render):
+    @st.fragment
+    def panel():
+        st.button("Refresh")
+        render()
+
+    return panel
+
+@live
+def revenue():
+    st.line_chart([1, 2])
+
+revenue()
 """
         ),
     ]
@@ -88,6 +112,8 @@ def live():  # [uncalled-fragment]
             function = ctx.index.function(key)
             if function is None or function.name in unresolved:
                 continue
+            if function.parent and returns_function(ctx.index, FunctionKey(key.path, function.parent), key):
+                continue  # a decorator factory's `return wrapper`: passed on, called by whoever gets it
             if ctx.mentioned_elsewhere(function.name):
                 continue
             yield Finding(

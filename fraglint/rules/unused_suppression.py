@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -46,6 +47,7 @@ class UnusedSuppression(Rule):
 
     code = "FRG125"
     name = "unused-suppression"
+    judges = CodeScope.ANYWHERE
 
     VALID = [
         Example(

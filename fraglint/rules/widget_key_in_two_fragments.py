@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
+from fraglint.model.entries import CodeScope
 from fraglint.model.interpretation import Drawn, DrawnKind, Interpretation, ScopeKind
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
@@ -40,6 +41,7 @@ class WidgetKeyInTwoFragments(Rule):
 
     code = "FRG122"
     name = "widget-key-in-two-fragments"
+    judges = CodeScope.APP_RUN
     severity = Severity.ERROR
     facts = ("duplicate-widget-key-raises",)
     reads = ("nested-fragments-unsupported", "dialog-in-fragment-nested")
