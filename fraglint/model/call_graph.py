@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite
 from fraglint.model.fragments import Fragment, FragmentDiscovery, Site
 from fraglint.model.resolution import CallTargets
@@ -178,6 +178,14 @@ class CallGraph:
         for path, function in self.index.functions():
             key = FunctionKey(path, function.qualname)
             for call in function.calls:
-                if call.func and self.calls.target(key, call).kind == TargetKind.UNKNOWN:
+                if call.func and _on_unknown_object(self.calls.target(key, call)):
                     names.add(call.func[-1])
         return names
+
+
+def _on_unknown_object(target: Target) -> bool:
+    """A call fraglint cannot follow: to nothing it knows, or a method of an object the app keeps
+    in session state (`st.session_state.editor.edit()`: `edit` is the user's, not Streamlit's)."""
+    if target.kind == TargetKind.UNKNOWN:
+        return True
+    return target.kind == TargetKind.STREAMLIT and target.name.startswith("session_state.") and target.name.count(".") >= 2
