@@ -187,6 +187,7 @@ class FunctionSummary:
     parent: str | None = None  # qualname of the enclosing function, None at module level
     class_name: str | None = None  # set for methods
     end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
+    is_async: bool = False  # an `async def`: calling it only makes a coroutine
 
 
 @dataclass(slots=True)

@@ -262,6 +262,7 @@ class SummaryVisitor:
             decorators=decorators,
             parent=self.enclosing_function,
             class_name=class_name,
+            is_async=node.asynchronous is not None,
         )
         self.functions[qualname] = function
         if not in_class:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Severity
+from fraglint.rules.async_fragment import AsyncFragment
 from fraglint.rules.base import Rule
 from fraglint.rules.cached_fragment import CachedFragment
 from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
@@ -48,6 +49,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     RerunOnlyOutsideWrite,
     RerunFragmentScopeInCallback,
     RerunInCallbackNoOp,
+    AsyncFragment,
 )
 
 
