@@ -1,0 +1,74 @@
+"""Mistakes real projects ship (issue 12), each reproduced through the real CLI: reported where
+the code crashes or misbehaves on a real Streamlit, silent where it is fine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import cli_json, write_project
+
+
+def findings(tmp_path: Path, code: str, version: str | None = None, rule: str | None = None) -> list[tuple[str, int]]:
+    """(rule name, line) of each finding of `fraglint check` on an app.py holding `code`."""
+    write_project(tmp_path, {"app.py": code})
+    args = ["--streamlit-version", version] if version else []
+    found = cli_json(*args, str(tmp_path))
+    return sorted((d["name"], d["line"]) for d in found if rule is None or d["name"] == rule)
+
+
+# -- async-fragment (FRG124) ----------------------------------------------------------------
+
+ASYNC_WRAPPED = """
+import asyncio
+import streamlit as st
+
+async def ticker():
+    await asyncio.sleep(0)
+    st.metric("BTC", 42)
+
+live = st.fragment(ticker, run_every=5)
+asyncio.run(live())
+"""
+
+
+def test_async_def_wrapped_by_a_call_is_reported(tmp_path):
+    assert findings(tmp_path, ASYNC_WRAPPED, rule="async-fragment") == [("async-fragment", 8)]
+
+
+def test_async_fragment_silent_before_fragments_exist(tmp_path):
+    assert findings(tmp_path, ASYNC_WRAPPED, version="1.32.0", rule="async-fragment") == []
+
+
+# -- stale-fragment-argument (FRG116) -------------------------------------------------------
+
+STALE_GET = """
+import streamlit as st
+
+def apply():
+    st.rerun()
+
+@st.fragment
+def controls():
+    st.slider("Days", 1, 30, key="days", on_change=apply)
+    st.selectbox("Region", ["EU", "US"], key="region")
+
+@st.fragment
+def chart(days, region):
+    st.write(days, region)
+
+controls()
+chart(st.session_state.get("days", 7), region=st.session_state.get("region", "EU"))
+"""
+
+
+def test_session_state_get_passed_straight_is_reported(tmp_path):
+    # `region` has no callback: stale on every release; `days` only before 1.63
+    assert findings(tmp_path, STALE_GET, version="1.62.0", rule="stale-fragment-argument") == [
+        ("stale-fragment-argument", 16), ("stale-fragment-argument", 16),
+    ]
+
+
+def test_callback_rerun_makes_the_argument_fresh_from_1_63(tmp_path):
+    assert findings(tmp_path, STALE_GET, version="1.63.0", rule="stale-fragment-argument") == [
+        ("stale-fragment-argument", 16),
+    ]
