@@ -72,3 +72,59 @@ def test_callback_rerun_makes_the_argument_fresh_from_1_63(tmp_path):
     assert findings(tmp_path, STALE_GET, version="1.63.0", rule="stale-fragment-argument") == [
         ("stale-fragment-argument", 16),
     ]
+
+
+# -- rerun-scope-outside-fragment (FRG107): a guard that is true on a full run --------------
+
+GUARDED_RERUN = """
+import streamlit as st
+
+AGENT = {"llm": "gpt-4o"}
+
+@st.fragment
+def picker():
+    selected = st.selectbox("Model", ["gpt-4o", "claude"])
+    if selected != OTHER:
+        UPDATE
+        st.rerun(scope="fragment")
+
+picker()
+"""
+
+
+def guarded_rerun(other: str, update: str) -> str:
+    return GUARDED_RERUN.replace("OTHER", other).replace("UPDATE", update)
+
+
+def test_widget_compared_with_module_dict_is_reported(tmp_path):
+    code = guarded_rerun('AGENT["llm"]', 'AGENT["llm"] = selected')
+    assert findings(tmp_path, code, rule="rerun-scope-outside-fragment") == [("rerun-scope-outside-fragment", 10)]
+
+
+def test_widget_compared_with_a_constant_is_reported(tmp_path):
+    code = guarded_rerun('"gpt-4o"', "pass")
+    assert findings(tmp_path, code, rule="rerun-scope-outside-fragment") == [("rerun-scope-outside-fragment", 10)]
+
+
+def test_widget_kept_in_step_with_session_state_is_silent(tmp_path):
+    code = guarded_rerun('st.session_state.get("llm")', 'st.session_state["llm"] = selected')
+    assert findings(tmp_path, code, rule="rerun-scope-outside-fragment") == []
+
+
+def test_flag_set_by_the_fragments_callback_is_silent(tmp_path):
+    code = """
+import streamlit as st
+
+def ask():
+    st.session_state.refresh = True
+
+@st.fragment
+def panel():
+    st.button("Refresh", on_click=ask)
+    if st.session_state.get("refresh"):
+        st.session_state.refresh = False
+        st.rerun(scope="fragment")
+
+panel()
+"""
+    assert findings(tmp_path, code, rule="rerun-scope-outside-fragment") == []

@@ -123,6 +123,9 @@ class Condition:
 
     site: int
     requires: tuple[Value, ...] = ()
+    # The two sides of a test that is one comparison (`a != b`, `a in b`, also under `not`):
+    # (left, right), or () for a test of any other shape.
+    compares: tuple[Value, ...] = ()
 
 
 @dataclass(slots=True)

@@ -519,8 +519,27 @@ class SummaryVisitor:
         """Walk an `if`/`while` test and record what its body requires (see `Condition`)."""
         site = self.new_site(test)
         self.walk(test, CONDITION)
-        self.scope.conditions[site] = Condition(site, self.requirements(test))
+        self.scope.conditions[site] = Condition(site, self.requirements(test), self.comparison_sides(test))
         return site
+
+    def comparison_sides(self, node: cst.BaseExpression) -> tuple[Value, ...]:
+        """(left, right) of a test that is a single comparison, possibly negated (see `Condition`)."""
+        while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            node = node.expression
+        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
+            return ()
+        return (self.side_value(node.left), self.side_value(node.comparisons[0].comparator))
+
+    def side_value(self, node: cst.BaseExpression) -> Value:
+        """One side of a comparison, already walked: a literal, a name chain, or other."""
+        literal = _literal(node)
+        if literal is not None:
+            return literal
+        ref = expression_ref(node)
+        if ref is None:
+            return Value(ValueKind.OTHER)
+        call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
+        return Value(ValueKind.REF, ref=ref, call_site=call_site)
 
     def requirements(self, node: cst.BaseExpression) -> tuple[Value, ...]:
         if isinstance(node, cst.BooleanOperation):

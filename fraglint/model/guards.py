@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from fraglint.index.project import FunctionKey, TargetKind
 from fraglint.index.summary import CALL, CallSite, Condition, Value, ValueKind
 from fraglint.model import streamlit_api as api
+from fraglint.model.call_graph import Chain
 from fraglint.model.containers import Write
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.session_state import WriteKind
@@ -224,6 +225,72 @@ class FullRunGuards:
         included, may well set it before the condition reads it."""
         function = self.index.function(key)
         return function is not None and any(guards for at, _, guards, _ in function.stores if at == site.site)
+
+    # -- conditions a full run can take (rerun-scope-outside-fragment) --------------------
+
+    def true_on_full_run(self, function: FunctionKey, call: CallSite, chain: Chain) -> tuple[Site, str] | None:
+        """(condition, why) when every `if`/`while` body around `call`, in `function` and on the
+        chain from the fragment, has a test that can be true on a full run; None when any may
+        not be (false on full runs, an `else`, a `try` handler, or a test no reader can judge)."""
+        found: tuple[Site, str] | None = None
+        for key, site_call in [(function, call), *((step.caller, step.call) for step in chain)]:
+            if site_call.in_branch and not site_call.guards:
+                return None  # a `try` handler or a `match` case: not a test we read
+            for condition_site, arm in site_call.guards:
+                why = self._true_reason(key, condition_site) if arm == 0 else None
+                if why is None:
+                    return None
+                found = found or (Site(key.path, condition_site), why)
+        return found
+
+    def _true_reason(self, key: FunctionKey, condition_site: int) -> str | None:
+        """Why a test can be true on a full run: it compares a widget's value, which the widget
+        keeps across full runs, with a value a full run reads afresh (a constant, a module
+        dict, a config) and not with session state the fragment keeps in step with it."""
+        if self._reason(key, condition_site) is not None:
+            return None  # false on every full run
+        function = self.index.function(key)
+        condition = function.conditions.get(condition_site) if function else None
+        if condition is None or len(condition.compares) != 2:
+            return None
+        for mine, other in (condition.compares, reversed(condition.compares)):
+            widget = self._kept_widget(key, mine)
+            if widget is not None and not self._kept_in_step(key, other):
+                return (
+                    f"`{_shown(mine)}` ({widget}, which keeps its value across full runs) is compared "
+                    f"with `{_shown(other)}`, which no session-state update keeps in step with it"
+                )
+        return None
+
+    def _kept_widget(self, key: FunctionKey, value: Value) -> str | None:
+        """The widget (not a button) whose value `value` is: `st.selectbox(...)` or a name bound to one."""
+        if value.kind != ValueKind.REF or value.ref is None:
+            return None
+        path, qualname = key
+        if value.call_site is not None:
+            found = self.index.call_at(path, value.call_site)
+            name = self.model.calls.streamlit_call(key, found[1]) if found else None
+        else:
+            target = self.index.resolve(path, qualname, value.ref)
+            name = target.name if target.kind == TargetKind.STREAMLIT and target.rest == (CALL,) else None
+        widget = api.method_name(name) if name else ""
+        if not api.is_widget(widget) or widget in api.MOMENTARY_WIDGETS:
+            return None
+        return f"a {widget}"
+
+    def _kept_in_step(self, key: FunctionKey, value: Value) -> bool:
+        """Session state that code the fragment runs writes (a store, a widget's key): the
+        fragment keeps it equal to its widget, so a full run finds the two agree."""
+        state = self.model.state.value_key(key.path, key.qualname, value)
+        if state is None:
+            return False
+        return any(writer.function in self.reach for writer in self.model.state.writers.get(state, ()))
+
+
+def _shown(value: Value) -> str:
+    if value.kind == ValueKind.REF and value.ref:
+        return _spelled(value.ref)
+    return repr(value.literal) if value.kind in (ValueKind.STR, ValueKind.NUM, ValueKind.BOOL) else "..."
 
 
 def _starting_value(call: CallSite, widget: str) -> Value | None:
