@@ -128,3 +128,40 @@ def panel():
 panel()
 """
     assert findings(tmp_path, code, rule="rerun-scope-outside-fragment") == []
+
+
+# -- rerun-only-outside-write (FRG118): a first draw kept off the full run by data ----------
+
+LOOP_DRAW = """
+import streamlit as st
+
+log = st.container()
+
+@st.fragment(run_every="1s")
+def tail_log():
+    HEADER
+    for line in st.session_state.get("pending", []):
+        with log:
+            st.write(line)
+
+tail_log()
+"""
+
+
+def test_loop_over_state_the_full_run_lacks_is_reported(tmp_path):
+    code = LOOP_DRAW.replace("HEADER", "pass")
+    assert findings(tmp_path, code, version="1.59.0", rule="rerun-only-outside-write") == [
+        ("rerun-only-outside-write", 10),
+    ]
+
+
+def test_loop_after_an_unconditional_draw_is_silent(tmp_path):
+    code = LOOP_DRAW.replace("HEADER", 'log.caption("Log")')
+    assert findings(tmp_path, code, version="1.59.0", rule="rerun-only-outside-write") == []
+
+
+def test_loop_over_state_preset_with_entries_is_silent(tmp_path):
+    code = LOOP_DRAW.replace("HEADER", "pass").replace(
+        'log = st.container()', 'log = st.container()\nst.session_state.setdefault("pending", ["ready"])'
+    )
+    assert findings(tmp_path, code, version="1.59.0", rule="rerun-only-outside-write") == []

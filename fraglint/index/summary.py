@@ -59,6 +59,7 @@ class ValueKind(Kind):
     LAMBDA = "lambda"
     TIMEDELTA = "timedelta"
     DICT = "dict"
+    EMPTY = "empty"  # an empty list or tuple display: `[]`, `()`
     OTHER = "other"
 
 
@@ -126,6 +127,8 @@ class Condition:
     # The two sides of a test that is one comparison (`a != b`, `a in b`, also under `not`):
     # (left, right), or () for a test of any other shape.
     compares: tuple[Value, ...] = ()
+    # A `for` loop: `requires` is its iterable, which must be non-empty for the body to run.
+    loop: bool = False
 
 
 @dataclass(slots=True)

@@ -484,11 +484,19 @@ class SummaryVisitor:
     def visit_For(self, node: cst.For, use: Use) -> None:
         iterable = self.value_of(node.iter)
         self.bind_target(node.target, iterable, iterated=True)
+        # The body runs only if the iterable is not empty: a guard like an `if` (arm 0 the
+        # body, 1 the `else`), whose condition holds the iterable.
+        site = self.new_site(node.iter)
+        self.scope.conditions[site] = Condition(site, (iterable,), loop=True)
         self.loop_depth += 1
+        self.guards.append((site, 0))
         self.walk(node.body)
+        self.guards.pop()
         self.loop_depth -= 1
         if node.orelse is not None:
+            self.guards.append((site, 1))
             self.walk(node.orelse)
+            self.guards.pop()
 
     def visit_While(self, node: cst.While, use: Use) -> None:
         site = self.condition(node.test)
@@ -753,6 +761,8 @@ def _literal(node: cst.BaseExpression) -> Value | None:
         return Value(ValueKind.BOOL, literal=node.value == "True")
     if isinstance(node, cst.Name) and node.value == "None":
         return Value(ValueKind.NONE)
+    if isinstance(node, (cst.List, cst.Tuple)) and not node.elements:
+        return Value(ValueKind.EMPTY)
     return None
 
 

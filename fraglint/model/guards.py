@@ -7,6 +7,20 @@ of condition that are false on every full run and can turn true in a rerun of th
 a momentary widget of the fragment (a button: true only in the rerun its click starts), a
 widget of the fragment that starts out false or empty, and session state that only changes
 between full runs (set in a fragment's branch, or by a callback of a fragment's widget).
+A `for` loop is a branch too (its body runs only over data): looping over session state that
+starts out empty, in a fragment whose `run_every` timer reruns it, keeps the draws off the
+full run that finds no entries yet (a worker thread or a queue fills them between runs).
+
+The opposite question serves `st.rerun(scope="fragment")`, which raises on a full run (1.37+,
+`rerun-fragment-scope-outside-raises`): can a test be TRUE on a full run? A static reader can
+say so when the test compares a widget's value with something a full run reads afresh: the
+widget keeps the user's choice across full runs, while a module-level dict, a constant or a
+config loaded from a file starts over, so `selected != AGENT["llm"]` holds on the next full
+run. It cannot hold when the other side is session state that code the fragment runs keeps
+in step with the widget (`st.session_state.model = selected` before the rerun), and a test
+that is false on every full run (the kinds above) never holds. Tests of any other shape are
+left undecided, and undecided means silent: a finding needs every test on the way to the
+call to be one that can hold.
 """
 
 from __future__ import annotations
@@ -134,8 +148,39 @@ class FullRunGuards:
             function = self.index.function(key)
             condition: Condition | None = function.conditions.get(condition_site) if function else None
             reasons = (self._value_reason(key, value) for value in (condition.requires if condition else ()))
-            self._reasons[cache_key] = next((r for r in reasons if r is not None), None)
+            found = next((r for r in reasons if r is not None), None)
+            if found is None and condition is not None and condition.loop and condition.requires:
+                found = self._loop_reason(key, condition.requires[0])
+            self._reasons[cache_key] = found
         return self._reasons[cache_key]
+
+    def _loop_reason(self, key: FunctionKey, iterable: Value) -> str | None:
+        """A `run_every` fragment looping over session state that starts out empty: entries that
+        arrive between runs (from a worker thread, a queue, a callback) are drawn by a tick of
+        the timer, not by the full run, which finds none."""
+        every = self.fragment.kwarg("run_every")
+        if every is None or every.kind == ValueKind.NONE:
+            return None
+        state = self.model.state.value_key(key.path, key.qualname, iterable)
+        if state is None or self._preset_true(state) or not self._empty_default(key, iterable):
+            return None
+        return (
+            f"`{_shown(iterable)}` is empty on a full run that finds no entries yet, and the "
+            f"`run_every` timer of `{self.fragment.name}` reruns it once they arrive"
+        )
+
+    def _empty_default(self, key: FunctionKey, value: Value) -> bool:
+        """`st.session_state.get("k")` or `.get("k", [])` (also through a name bound to it), or a
+        plain `st.session_state.k`: what a full run reads when nothing filled the key."""
+        site = value.call_site
+        if site is None and value.kind == ValueKind.REF:
+            target = self.index.resolve(key.path, key.qualname, value.ref)
+            site = target.call[1] if target.call is not None and target.call[0] == key.path else None
+        found = self.index.call_at(key.path, site) if site is not None else None
+        if found is None or self.model.calls.streamlit_call(key, found[1]) != "session_state.get":
+            return True
+        call = found[1]
+        return falsy(call.args[1] if len(call.args) > 1 else call.kwargs.get("default"))
 
     def _value_reason(self, key: FunctionKey, value: Value) -> str | None:
         """Why one value a condition requires is false on a full run, or None if it may be true."""
@@ -306,8 +351,8 @@ def _starting_value(call: CallSite, widget: str) -> Value | None:
 
 
 def falsy(value: Value | None) -> bool:
-    """No value given, or a literal False, None, 0 or ""."""
-    if value is None or value.kind == ValueKind.NONE:
+    """No value given, or a literal False, None, 0, "", [] or ()."""
+    if value is None or value.kind in (ValueKind.NONE, ValueKind.EMPTY):
         return True
     return value.kind in (ValueKind.BOOL, ValueKind.NUM, ValueKind.STR) and not value.literal
 
