@@ -165,3 +165,66 @@ def test_loop_over_state_preset_with_entries_is_silent(tmp_path):
         'log = st.container()', 'log = st.container()\nst.session_state.setdefault("pending", ["ready"])'
     )
     assert findings(tmp_path, code, version="1.59.0", rule="rerun-only-outside-write") == []
+
+
+# -- fragments declared in ways plain resolution does not see (model.declarations) ----------
+
+HIDDEN = """
+import os
+import streamlit as st
+
+DECLARATION
+
+@deco
+def panel():
+    st.sidebar.write("filters")
+
+panel()
+"""
+
+
+def hidden(declaration: str) -> str:
+    return HIDDEN.replace("DECLARATION", declaration)
+
+
+def sidebar_findings(tmp_path: Path, declaration: str) -> list[tuple[str, int]]:
+    return findings(tmp_path, hidden(declaration), version="1.45.0", rule="fragment-sidebar-call")
+
+
+def test_conditional_alias_is_a_fragment(tmp_path):
+    declaration = 'deco = st.fragment if hasattr(st, "fragment") else st.experimental_fragment'
+    assert sidebar_findings(tmp_path, declaration) == [("fragment-sidebar-call", 8)]
+
+
+def test_try_except_alias_is_a_fragment(tmp_path):
+    declaration = "try:\n    deco = st.fragment\nexcept AttributeError:\n    deco = st.experimental_fragment"
+    assert sidebar_findings(tmp_path, declaration) == [("fragment-sidebar-call", 11)]
+
+
+def test_getattr_is_a_fragment(tmp_path):
+    assert sidebar_findings(tmp_path, 'deco = getattr(st, "fragment")') == [("fragment-sidebar-call", 8)]
+
+
+def test_wrapper_function_is_a_fragment(tmp_path):
+    declaration = "def deco(func):\n    return st.fragment(func)"
+    assert sidebar_findings(tmp_path, declaration) == [("fragment-sidebar-call", 9)]
+
+
+def test_decorator_factory_is_a_fragment(tmp_path):
+    declaration = "def live(every):\n    return st.fragment(run_every=every)\ndeco = live(5)"
+    assert sidebar_findings(tmp_path, declaration) == [("fragment-sidebar-call", 10)]
+
+
+def test_dict_of_fragment_decorators_is_a_fragment(tmp_path):
+    declaration = 'DECOS = {"live": st.fragment(run_every=5), "static": st.fragment}\ndeco = DECOS[os.environ["MODE"]]'
+    # `deco = DECOS[...]` binds an item of the dict: the name's one binding is judged by the dict's entries
+    code = hidden(declaration).replace("@deco", '@DECOS[os.environ["MODE"]]')
+    assert findings(tmp_path, code, version="1.45.0", rule="fragment-sidebar-call") == [("fragment-sidebar-call", 9)]
+
+
+def test_may_fragment_reports_only_claims_true_either_way(tmp_path):
+    declaration = 'deco = st.fragment if os.environ.get("FRAGMENTS") else (lambda f: f)'
+    code = hidden(declaration).replace(
+        'st.sidebar.write("filters")', 'st.sidebar.write("filters")\n    if st.button("Reload"):\n        st.rerun(scope="fragment")'
+    )
+    assert findings(tmp_path, code, version="1.45.0") == []

@@ -94,6 +94,7 @@ class Value:
     call_site: int | None = None  # site id when the value is itself a call
     site: int = 0  # the argument's own site, when the value is a call argument
     items: dict[str, Value] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
+    choices: tuple[Value, ...] | None = None  # `a if flag else b`: (a, b)
 
 
 @dataclass(slots=True)

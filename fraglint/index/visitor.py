@@ -202,6 +202,8 @@ class SummaryVisitor:
             return Value(ValueKind.LAMBDA, ref=(name,))
         if isinstance(node, cst.Dict):
             return self.dict_value(node)
+        if isinstance(node, cst.IfExp):
+            return self.choice_value(node, use)
         literal = _literal(node)
         call_site = None
         if isinstance(node, cst.Call):
@@ -214,6 +216,14 @@ class SummaryVisitor:
         if ref is not None:
             return Value(ValueKind.REF, ref=ref, call_site=call_site)
         return Value(ValueKind.OTHER, call_site=call_site)
+
+    def choice_value(self, node: cst.IfExp, use: Use) -> Value:
+        """`a if flag else b`, walked as `visit_IfExp` walks it, keeping both values."""
+        self.walk(node.test, CONDITION)
+        self.branch_depth += 1
+        choices = (self.value_of(node.body, use), self.value_of(node.orelse, use))
+        self.branch_depth -= 1
+        return Value(ValueKind.OTHER, choices=choices)
 
     def dict_value(self, node: cst.Dict) -> Value:
         """A dict display, with its string-keyed entries (walked in the usual order)."""

@@ -65,7 +65,9 @@ class Reruns:
             if rerun.request.scope is not RerunScope.FRAGMENT:
                 continue
             if rerun.function in self.graph.app_reach:
-                found.append(FragmentRerunInScript(rerun, self.graph.app_reach[rerun.function], None))
+                chain = self.graph.app_reach[rerun.function]
+                if not self._through_possible_fragment(rerun.function, chain):
+                    found.append(FragmentRerunInScript(rerun, chain, None))
                 continue
             unguarded = self._unguarded_in(rerun)
             if unguarded is not None:
@@ -89,6 +91,12 @@ class Reruns:
                     found.append(FragmentRerunInScript(rerun, chain, fragment))
                 break
         return found
+
+    def _through_possible_fragment(self, function: FunctionKey, chain: Chain) -> bool:
+        """Is the code reached through a may-fragment (`model.declarations`)? Then it may run
+        inside a fragment, and "outside any fragment" is not a claim that holds either way."""
+        possible = self.graph.discovery.possible_fragments
+        return bool(possible) and any(key in possible for key in (function, *(step.caller for step in chain)))
 
     def _unguarded_in(self, rerun: RerunCall) -> FragmentRerunInScript | None:
         """The first called fragment that reaches the call through no branch at all."""
