@@ -228,3 +228,23 @@ def test_may_fragment_reports_only_claims_true_either_way(tmp_path):
         'st.sidebar.write("filters")', 'st.sidebar.write("filters")\n    if st.button("Reload"):\n        st.rerun(scope="fragment")'
     )
     assert findings(tmp_path, code, version="1.45.0") == []
+
+
+def test_queue_drained_by_the_timer_is_reported(tmp_path):
+    code = """
+import queue
+import streamlit as st
+
+log = st.container()
+events = queue.Queue()
+
+@st.fragment(run_every=1)
+def drain():
+    while not events.empty():
+        log.write(events.get())
+
+drain()
+"""
+    assert findings(tmp_path, code, version="1.59.0", rule="rerun-only-outside-write") == [
+        ("rerun-only-outside-write", 10),
+    ]

@@ -130,6 +130,8 @@ class Condition:
     compares: tuple[Value, ...] = ()
     # A `for` loop: `requires` is its iterable, which must be non-empty for the body to run.
     loop: bool = False
+    # `not x` (also `while not q.empty():`): the value that must be falsy for the body to run.
+    forbids: tuple[Value, ...] = ()
 
 
 @dataclass(slots=True)

@@ -537,7 +537,10 @@ class SummaryVisitor:
         """Walk an `if`/`while` test and record what its body requires (see `Condition`)."""
         site = self.new_site(test)
         self.walk(test, CONDITION)
-        self.scope.conditions[site] = Condition(site, self.requirements(test), self.comparison_sides(test))
+        condition = Condition(site, self.requirements(test), self.comparison_sides(test))
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            condition.forbids = (self.side_value(test.expression),)
+        self.scope.conditions[site] = condition
         return site
 
     def comparison_sides(self, node: cst.BaseExpression) -> tuple[Value, ...]:

@@ -9,7 +9,8 @@ widget of the fragment that starts out false or empty, and session state that on
 between full runs (set in a fragment's branch, or by a callback of a fragment's widget).
 A `for` loop is a branch too (its body runs only over data): looping over session state that
 starts out empty, in a fragment whose `run_every` timer reruns it, keeps the draws off the
-full run that finds no entries yet (a worker thread or a queue fills them between runs).
+full run that finds no entries yet (a worker thread or a queue fills them between runs), and
+so does `while not q.empty():` draining a queue in such a fragment.
 
 The opposite question serves `st.rerun(scope="fragment")`, which raises on a full run (1.37+,
 `rerun-fragment-scope-outside-raises`): can a test be TRUE on a full run? A static reader can
@@ -151,6 +152,8 @@ class FullRunGuards:
             found = next((r for r in reasons if r is not None), None)
             if found is None and condition is not None and condition.loop and condition.requires:
                 found = self._loop_reason(key, condition.requires[0])
+            if found is None and condition is not None and condition.forbids:
+                found = self._drain_reason(key, condition.forbids[0])
             self._reasons[cache_key] = found
         return self._reasons[cache_key]
 
@@ -167,6 +170,22 @@ class FullRunGuards:
         return (
             f"`{_shown(iterable)}` is empty on a full run that finds no entries yet, and the "
             f"`run_every` timer of `{self.fragment.name}` reruns it once they arrive"
+        )
+
+    def _drain_reason(self, key: FunctionKey, value: Value) -> str | None:
+        """`while not q.empty():` in a `run_every` fragment: a queue (anything but `st.empty`)
+        that a worker fills between runs may hold nothing yet on the full run."""
+        every = self.fragment.kwarg("run_every")
+        if every is None or every.kind == ValueKind.NONE or value.call_site is None:
+            return None
+        if not value.ref or value.ref[-2:] != ("empty", CALL):
+            return None
+        found = self.index.call_at(key.path, value.call_site)
+        if found is None or self.model.calls.target(key, found[1]).kind == TargetKind.STREAMLIT:
+            return None
+        return (
+            f"`{_shown(value)}` may hold on the full run, before anything is queued, and the "
+            f"`run_every` timer of `{self.fragment.name}` drains the queue on later ticks"
         )
 
     def _empty_default(self, key: FunctionKey, value: Value) -> bool:

@@ -38,7 +38,9 @@ class RerunOnlyOutsideWrite(Rule):
     between runs: session state (`st.session_state.get("k", [])`, `.get("k")`, or a key only
     ever set to `[]`, `()` or a false value outside the fragment's branches) looped over in a
     fragment with a `run_every` timer, or one of the values above (a file uploader taking many
-    files starts out empty).
+    files starts out empty). So does `while not q.empty():` (or `if not ...`) in a fragment
+    with a `run_every` timer, for anything but Streamlit's `st.empty()`: a queue a worker fills
+    between runs may hold nothing on the full run.
 
     `a and b`, `x is not None` and `(x := ...)` count when one part is such a value. A draw in
     an `else` branch, under `not` or `or`, under any other condition or under none may happen
@@ -60,7 +62,7 @@ class RerunOnlyOutsideWrite(Rule):
 
     Limits: fraglint does not know values. A condition that is in fact true on every full run
     for another reason (session state set from a loaded file, say) is still reported; draws kept off
-    the full run in other ways (an early `return`, a `while` draining a queue, a condition on
+    the full run in other ways (an early `return`, a `try` around `q.get_nowait()`, a condition on
     data the fragment loads) are not. Columns or tabs made by one call count as one container,
     so a draw into one of them on every run hides the others, and a helper that draws into its
     parameter counts as drawing on the full run if any of its calls does.
