@@ -202,8 +202,8 @@ class SummaryVisitor:
             return Value(ValueKind.LAMBDA, ref=(name,))
         if isinstance(node, cst.Dict):
             return self.dict_value(node)
-        if isinstance(node, cst.IfExp):
-            return self.choice_value(node, use)
+        if isinstance(node, cst.IfExp) and not isinstance(node.body, cst.IfExp) and not isinstance(node.orelse, cst.IfExp):
+            return self.choice_value(node, use)  # one choice only: a chain of them is walked as before
         literal = _literal(node)
         call_site = None
         if isinstance(node, cst.Call):
