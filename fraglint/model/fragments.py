@@ -21,7 +21,7 @@ from fraglint.index.summary import (
     ValueKind,
 )
 from fraglint.model import streamlit_api as api
-from fraglint.model.declarations import HiddenDeclarations
+from fraglint.model.hidden_fragments import HiddenDeclarations
 from fraglint.model.resolution import CallTargets
 
 
