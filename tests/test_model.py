@@ -254,7 +254,7 @@ def test_session_state_keys_writers_and_defaults(tmp_path):
     assert [(w.function[1], w.how) for w in writers["region"]] == [("controls", WriteKind.ASSIGNMENT)]
     assert [d.literal if d else None for d in state.defaults["days"]] == [7]
     assert state.defaults["shown"] == [None]
-    assert state.fragments_alone_writing("days", found.key("<module>"), set()) == {"controls"}
+    assert state.fragments_alone_writing("days", found.key("<module>"), {}) == {"controls"}
 
 
 def test_literal_subscript_keys():

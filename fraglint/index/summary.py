@@ -59,6 +59,7 @@ class ValueKind(Kind):
     LAMBDA = "lambda"
     TIMEDELTA = "timedelta"
     DICT = "dict"
+    EMPTY = "empty"  # an empty list or tuple display: `[]`, `()`
     OTHER = "other"
 
 
@@ -93,6 +94,7 @@ class Value:
     call_site: int | None = None  # site id when the value is itself a call
     site: int = 0  # the argument's own site, when the value is a call argument
     items: dict[str, Value] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
+    choices: tuple[Value, ...] | None = None  # `a if flag else b`: (a, b)
 
 
 @dataclass(slots=True)
@@ -123,6 +125,13 @@ class Condition:
 
     site: int
     requires: tuple[Value, ...] = ()
+    # The two sides of a test that is one comparison (`a != b`, `a in b`, also under `not`):
+    # (left, right), or () for a test of any other shape.
+    compares: tuple[Value, ...] = ()
+    # A `for` loop: `requires` is its iterable, which must be non-empty for the body to run.
+    loop: bool = False
+    # `not x` (also `while not q.empty():`): the value that must be falsy for the body to run.
+    forbids: tuple[Value, ...] = ()
 
 
 @dataclass(slots=True)
@@ -191,6 +200,7 @@ class FunctionSummary:
     # has the attribute `name` (`if hasattr(st, "fragment"):`), or, for name "*", whose missing
     # attributes are caught (a `try:` body with `except AttributeError:`).
     feature_checks: list[tuple[int, int, str]] = field(default_factory=list)
+    is_async: bool = False  # an `async def`: calling it only makes a coroutine
 
 
 @dataclass(slots=True)

@@ -202,6 +202,8 @@ class SummaryVisitor:
             return Value(ValueKind.LAMBDA, ref=(name,))
         if isinstance(node, cst.Dict):
             return self.dict_value(node)
+        if isinstance(node, cst.IfExp) and not isinstance(node.body, cst.IfExp) and not isinstance(node.orelse, cst.IfExp):
+            return self.choice_value(node, use)  # one choice only: a chain of them is walked as before
         literal = _literal(node)
         call_site = None
         if isinstance(node, cst.Call):
@@ -214,6 +216,14 @@ class SummaryVisitor:
         if ref is not None:
             return Value(ValueKind.REF, ref=ref, call_site=call_site)
         return Value(ValueKind.OTHER, call_site=call_site)
+
+    def choice_value(self, node: cst.IfExp, use: Use) -> Value:
+        """`a if flag else b`, walked as `visit_IfExp` walks it, keeping both values."""
+        self.walk(node.test, CONDITION)
+        self.branch_depth += 1
+        choices = (self.value_of(node.body, use), self.value_of(node.orelse, use))
+        self.branch_depth -= 1
+        return Value(ValueKind.OTHER, choices=choices)
 
     def dict_value(self, node: cst.Dict) -> Value:
         """A dict display, with its string-keyed entries (walked in the usual order)."""
@@ -262,6 +272,7 @@ class SummaryVisitor:
             decorators=decorators,
             parent=self.enclosing_function,
             class_name=class_name,
+            is_async=node.asynchronous is not None,
         )
         self.functions[qualname] = function
         if not in_class:
@@ -483,11 +494,19 @@ class SummaryVisitor:
     def visit_For(self, node: cst.For, use: Use) -> None:
         iterable = self.value_of(node.iter)
         self.bind_target(node.target, iterable, iterated=True)
+        # The body runs only if the iterable is not empty: a guard like an `if` (arm 0 the
+        # body, 1 the `else`), whose condition holds the iterable.
+        site = self.new_site(node.iter)
+        self.scope.conditions[site] = Condition(site, (iterable,), loop=True)
         self.loop_depth += 1
+        self.guards.append((site, 0))
         self.walk(node.body)
+        self.guards.pop()
         self.loop_depth -= 1
         if node.orelse is not None:
+            self.guards.append((site, 1))
             self.walk(node.orelse)
+            self.guards.pop()
 
     def visit_While(self, node: cst.While, use: Use) -> None:
         site = self.condition(node.test)
@@ -520,8 +539,30 @@ class SummaryVisitor:
         """Walk an `if`/`while` test and record what its body requires (see `Condition`)."""
         site = self.new_site(test)
         self.walk(test, CONDITION)
-        self.scope.conditions[site] = Condition(site, self.requirements(test))
+        condition = Condition(site, self.requirements(test), self.comparison_sides(test))
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            condition.forbids = (self.side_value(test.expression),)
+        self.scope.conditions[site] = condition
         return site
+
+    def comparison_sides(self, node: cst.BaseExpression) -> tuple[Value, ...]:
+        """(left, right) of a test that is a single comparison, possibly negated (see `Condition`)."""
+        while isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            node = node.expression
+        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
+            return ()
+        return (self.side_value(node.left), self.side_value(node.comparisons[0].comparator))
+
+    def side_value(self, node: cst.BaseExpression) -> Value:
+        """One side of a comparison, already walked: a literal, a name chain, or other."""
+        literal = _literal(node)
+        if literal is not None:
+            return literal
+        ref = expression_ref(node)
+        if ref is None:
+            return Value(ValueKind.OTHER)
+        call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
+        return Value(ValueKind.REF, ref=ref, call_site=call_site)
 
     def requirements(self, node: cst.BaseExpression) -> tuple[Value, ...]:
         if isinstance(node, cst.BooleanOperation):
@@ -772,6 +813,8 @@ def _literal(node: cst.BaseExpression) -> Value | None:
         return Value(ValueKind.BOOL, literal=node.value == "True")
     if isinstance(node, cst.Name) and node.value == "None":
         return Value(ValueKind.NONE)
+    if isinstance(node, (cst.List, cst.Tuple)) and not node.elements:
+        return Value(ValueKind.EMPTY)
     return None
 
 

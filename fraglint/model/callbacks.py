@@ -84,6 +84,11 @@ class Callbacks:
         """Functions passed as a callback to some call."""
         return set(self.owners)
 
+    def rerunning_app(self, reruns: list[RerunCall]) -> set[FunctionKey]:
+        """Callbacks that reach an `st.rerun()` of the whole app (no scope, or `scope="app"`)."""
+        app = {rerun.function for rerun in reruns if rerun.request.scope is api.RerunScope.APP}
+        return {callback for callback in self.functions if not app.isdisjoint(self.graph.reach(callback))}
+
     def reruns_reached(self, reruns: list[RerunCall]) -> Iterator[CallbackRerun]:
         """Each (rerun call, widget) pair where the widget's callback reaches one of `reruns`.
 

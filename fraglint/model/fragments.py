@@ -23,6 +23,7 @@ from fraglint.index.summary import (
     ValueKind,
 )
 from fraglint.model import streamlit_api as api
+from fraglint.model.hidden_fragments import HiddenDeclarations
 from fraglint.model.resolution import CallTargets
 
 
@@ -41,6 +42,9 @@ class Fragment:
     site: Site  # the decorator, or the wrapping call
     kwargs: dict = field(hash=False, compare=False)  # name -> Value of the decorator's arguments
     wrapped_by_call: bool = False
+    # False for a may-fragment: declared by an expression only some of whose alternatives are
+    # fragment decorators (see `model.declarations`); such a fragment is not in `fragments`.
+    certain: bool = True
 
     @property
     def name(self) -> str:
@@ -122,6 +126,9 @@ class FragmentDiscovery:
                     found.setdefault(key, Fragment(key, fragment_api, Site(path, decorator.site), kwargs))
         for wrap in self.wraps:
             found.setdefault(wrap.function, wrap)
+        for key, hidden in self.hidden_fragments.items():
+            if hidden.certain:
+                found.setdefault(key, hidden)
         return found
 
     @cached_property
@@ -268,7 +275,78 @@ class FragmentDiscovery:
 
     @cached_property
     def _wraps_by_site(self) -> dict[Site, Fragment]:
-        return {wrap.site: wrap for wrap in self.wraps}
+        hidden_wraps = [f for f in self.hidden_fragments.values() if f.wrapped_by_call and f.certain]
+        return {wrap.site: wrap for wrap in [*self.wraps, *hidden_wraps]}
+
+    # -- hidden declarations (model.declarations) -------------------------------------------
+
+    @cached_property
+    def possible_fragments(self) -> dict[FunctionKey, Fragment]:
+        """May-fragments: functions that are fragments on some of the ways their declaration
+        can go (`certain` False). Rules whose claims need a fragment, or need code to run
+        outside every fragment, leave their code alone."""
+        return {key: f for key, f in self.hidden_fragments.items() if not f.certain and key not in self.fragments}
+
+    @cached_property
+    def hidden_fragments(self) -> dict[FunctionKey, Fragment]:
+        """Fragments declared in forms plain resolution does not see: conditional aliases,
+        `getattr(st, "fragment")`, wrapper functions, decorator factories, dicts of decorators."""
+        judge = HiddenDeclarations(self.index, self.calls, self._fragment_decorator)
+        found: dict[FunctionKey, Fragment] = {}
+        for path, function in self.index.functions():
+            key = FunctionKey(path, function.qualname)
+            for decorator in function.decorators:
+                if not self._may_hide(path, function, decorator.ref):
+                    continue
+                declared = judge.decorator(
+                    path, decorator_scope(function), decorator.ref, decorator.called, decorator.args, decorator.kwargs
+                )
+                if declared is not None:
+                    site = Site(path, decorator.site)
+                    found.setdefault(key, Fragment(key, declared.api, site, declared.kwargs, certain=declared.must))
+        for wrap in self._hidden_wraps(judge):
+            found.setdefault(wrap.function, wrap)
+        return found
+
+    def _may_hide(self, path: str, function: FunctionSummary, ref) -> bool:
+        """A decorator plain resolution does not already call a fragment (or anything Streamlit)."""
+        if not ref:
+            return False
+        target = self.index.resolve(path, decorator_scope(function), ref)
+        return target.kind in (TargetKind.UNKNOWN, TargetKind.FUNCTION) or ref == ("getattr",)
+
+    def _hidden_wraps(self, judge: HiddenDeclarations) -> list[Fragment]:
+        """`panel = as_fragment(render)`: project wrapper functions called on a function."""
+        wrappers = {name for name in self._wrapper_names}
+        found = []
+        for path, function in self.index.functions():
+            for call in function.calls:
+                if not (call.func and call.args and call.args[0].kind == ValueKind.REF and call.func[-1] in wrappers):
+                    continue
+                key = FunctionKey(path, function.qualname)
+                declared = judge.wrapper_call(key, call)
+                wrapped = self.index.resolve(path, function.qualname, call.args[0].ref)
+                if declared is None or wrapped.kind != TargetKind.FUNCTION or wrapped.rest:
+                    continue
+                target = FunctionKey(wrapped.path or path, wrapped.name)
+                found.append(Fragment(target, declared.api, Site(path, call.site), declared.kwargs, True, declared.must))
+        return found
+
+    @cached_property
+    def _wrapper_names(self) -> frozenset[str]:
+        """Names of project functions that return a call on a fragment decorator name (cheap, textual)."""
+        spellings = set(self._decorator_names)
+        for _, function in self.index.functions():  # names bound to a choice or to `getattr(...)`
+            for local, bindings in function.bindings.items():
+                if any(b.value.choices is not None or (b.value.ref or ())[:1] == ("getattr",) for b in bindings):
+                    spellings.add(local)
+        names = set()
+        for _, function in self.index.functions():
+            for returned in function.returns:
+                ref = returned.value.ref if returned.value is not None else None
+                if ref and last_name(ref) in spellings:
+                    names.add(function.name)
+        return frozenset(names)
 
     # -- mentions -------------------------------------------------------------------------
 

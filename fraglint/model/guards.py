@@ -7,6 +7,21 @@ of condition that are false on every full run and can turn true in a rerun of th
 a momentary widget of the fragment (a button: true only in the rerun its click starts), a
 widget of the fragment that starts out false or empty, and session state that only changes
 between full runs (set in a fragment's branch, or by a callback of a fragment's widget).
+A `for` loop is a branch too (its body runs only over data): looping over session state that
+starts out empty, in a fragment whose `run_every` timer reruns it, keeps the draws off the
+full run that finds no entries yet (a worker thread or a queue fills them between runs), and
+so does `while not q.empty():` draining a queue in such a fragment.
+
+The opposite question serves `st.rerun(scope="fragment")`, which raises on a full run (1.37+,
+`rerun-fragment-scope-outside-raises`): can a test be TRUE on a full run? A static reader can
+say so when the test compares a widget's value with something a full run reads afresh: the
+widget keeps the user's choice across full runs, while a module-level dict, a constant or a
+config loaded from a file starts over, so `selected != AGENT["llm"]` holds on the next full
+run. It cannot hold when the other side is session state that code the fragment runs keeps
+in step with the widget (`st.session_state.model = selected` before the rerun), and a test
+that is false on every full run (the kinds above) never holds. Tests of any other shape are
+left undecided, and undecided means silent: a finding needs every test on the way to the
+call to be one that can hold.
 """
 
 from __future__ import annotations
@@ -19,6 +34,7 @@ from typing import TYPE_CHECKING
 from fraglint.index.project import FunctionKey, TargetKind
 from fraglint.index.summary import CALL, CallSite, Condition, Value, ValueKind
 from fraglint.model import streamlit_api as api
+from fraglint.model.call_graph import Chain
 from fraglint.model.containers import Write
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.session_state import WriteKind
@@ -133,8 +149,57 @@ class FullRunGuards:
             function = self.index.function(key)
             condition: Condition | None = function.conditions.get(condition_site) if function else None
             reasons = (self._value_reason(key, value) for value in (condition.requires if condition else ()))
-            self._reasons[cache_key] = next((r for r in reasons if r is not None), None)
+            found = next((r for r in reasons if r is not None), None)
+            if found is None and condition is not None and condition.loop and condition.requires:
+                found = self._loop_reason(key, condition.requires[0])
+            if found is None and condition is not None and condition.forbids:
+                found = self._drain_reason(key, condition.forbids[0])
+            self._reasons[cache_key] = found
         return self._reasons[cache_key]
+
+    def _loop_reason(self, key: FunctionKey, iterable: Value) -> str | None:
+        """A `run_every` fragment looping over session state that starts out empty: entries that
+        arrive between runs (from a worker thread, a queue, a callback) are drawn by a tick of
+        the timer, not by the full run, which finds none."""
+        every = self.fragment.kwarg("run_every")
+        if every is None or every.kind == ValueKind.NONE:
+            return None
+        state = self.model.state.value_key(key.path, key.qualname, iterable)
+        if state is None or self._preset_true(state) or not self._empty_default(key, iterable):
+            return None
+        return (
+            f"`{_shown(iterable)}` is empty on a full run that finds no entries yet, and the "
+            f"`run_every` timer of `{self.fragment.name}` reruns it once they arrive"
+        )
+
+    def _drain_reason(self, key: FunctionKey, value: Value) -> str | None:
+        """`while not q.empty():` in a `run_every` fragment: a queue (anything but `st.empty`)
+        that a worker fills between runs may hold nothing yet on the full run."""
+        every = self.fragment.kwarg("run_every")
+        if every is None or every.kind == ValueKind.NONE or value.call_site is None:
+            return None
+        if not value.ref or value.ref[-2:] != ("empty", CALL):
+            return None
+        found = self.index.call_at(key.path, value.call_site)
+        if found is None or self.model.calls.target(key, found[1]).kind == TargetKind.STREAMLIT:
+            return None
+        return (
+            f"`{_shown(value)}` may hold on the full run, before anything is queued, and the "
+            f"`run_every` timer of `{self.fragment.name}` drains the queue on later ticks"
+        )
+
+    def _empty_default(self, key: FunctionKey, value: Value) -> bool:
+        """`st.session_state.get("k")` or `.get("k", [])` (also through a name bound to it), or a
+        plain `st.session_state.k`: what a full run reads when nothing filled the key."""
+        site = value.call_site
+        if site is None and value.kind == ValueKind.REF:
+            target = self.index.resolve(key.path, key.qualname, value.ref)
+            site = target.call[1] if target.call is not None and target.call[0] == key.path else None
+        found = self.index.call_at(key.path, site) if site is not None else None
+        if found is None or self.model.calls.streamlit_call(key, found[1]) != "session_state.get":
+            return True
+        call = found[1]
+        return falsy(call.args[1] if len(call.args) > 1 else call.kwargs.get("default"))
 
     def _value_reason(self, key: FunctionKey, value: Value) -> str | None:
         """Why one value a condition requires is false on a full run, or None if it may be true."""
@@ -225,6 +290,72 @@ class FullRunGuards:
         function = self.index.function(key)
         return function is not None and any(guards for at, _, guards, _ in function.stores if at == site.site)
 
+    # -- conditions a full run can take (rerun-scope-outside-fragment) --------------------
+
+    def true_on_full_run(self, function: FunctionKey, call: CallSite, chain: Chain) -> tuple[Site, str] | None:
+        """(condition, why) when every `if`/`while` body around `call`, in `function` and on the
+        chain from the fragment, has a test that can be true on a full run; None when any may
+        not be (false on full runs, an `else`, a `try` handler, or a test no reader can judge)."""
+        found: tuple[Site, str] | None = None
+        for key, site_call in [(function, call), *((step.caller, step.call) for step in chain)]:
+            if site_call.in_branch and not site_call.guards:
+                return None  # a `try` handler or a `match` case: not a test we read
+            for condition_site, arm in site_call.guards:
+                why = self._true_reason(key, condition_site) if arm == 0 else None
+                if why is None:
+                    return None
+                found = found or (Site(key.path, condition_site), why)
+        return found
+
+    def _true_reason(self, key: FunctionKey, condition_site: int) -> str | None:
+        """Why a test can be true on a full run: it compares a widget's value, which the widget
+        keeps across full runs, with a value a full run reads afresh (a constant, a module
+        dict, a config) and not with session state the fragment keeps in step with it."""
+        if self._reason(key, condition_site) is not None:
+            return None  # false on every full run
+        function = self.index.function(key)
+        condition = function.conditions.get(condition_site) if function else None
+        if condition is None or len(condition.compares) != 2:
+            return None
+        for mine, other in (condition.compares, reversed(condition.compares)):
+            widget = self._kept_widget(key, mine)
+            if widget is not None and not self._kept_in_step(key, other):
+                return (
+                    f"`{_shown(mine)}` ({widget}, which keeps its value across full runs) is compared "
+                    f"with `{_shown(other)}`, which no session-state update keeps in step with it"
+                )
+        return None
+
+    def _kept_widget(self, key: FunctionKey, value: Value) -> str | None:
+        """The widget (not a button) whose value `value` is: `st.selectbox(...)` or a name bound to one."""
+        if value.kind != ValueKind.REF or value.ref is None:
+            return None
+        path, qualname = key
+        if value.call_site is not None:
+            found = self.index.call_at(path, value.call_site)
+            name = self.model.calls.streamlit_call(key, found[1]) if found else None
+        else:
+            target = self.index.resolve(path, qualname, value.ref)
+            name = target.name if target.kind == TargetKind.STREAMLIT and target.rest == (CALL,) else None
+        widget = api.method_name(name) if name else ""
+        if not api.is_widget(widget) or widget in api.MOMENTARY_WIDGETS:
+            return None
+        return f"a {widget}"
+
+    def _kept_in_step(self, key: FunctionKey, value: Value) -> bool:
+        """Session state that code the fragment runs writes (a store, a widget's key): the
+        fragment keeps it equal to its widget, so a full run finds the two agree."""
+        state = self.model.state.value_key(key.path, key.qualname, value)
+        if state is None:
+            return False
+        return any(writer.function in self.reach for writer in self.model.state.writers.get(state, ()))
+
+
+def _shown(value: Value) -> str:
+    if value.kind == ValueKind.REF and value.ref:
+        return _spelled(value.ref)
+    return repr(value.literal) if value.kind in (ValueKind.STR, ValueKind.NUM, ValueKind.BOOL) else "..."
+
 
 def _starting_value(call: CallSite, widget: str) -> Value | None:
     """The argument that sets a widget's starting value (`value=`, `default=`), if given."""
@@ -239,8 +370,8 @@ def _starting_value(call: CallSite, widget: str) -> Value | None:
 
 
 def falsy(value: Value | None) -> bool:
-    """No value given, or a literal False, None, 0 or ""."""
-    if value is None or value.kind == ValueKind.NONE:
+    """No value given, or a literal False, None, 0, "", [] or ()."""
+    if value is None or value.kind in (ValueKind.NONE, ValueKind.EMPTY):
         return True
     return value.kind in (ValueKind.BOOL, ValueKind.NUM, ValueKind.STR) and not value.literal
 

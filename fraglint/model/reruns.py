@@ -65,12 +65,38 @@ class Reruns:
             if rerun.request.scope is not RerunScope.FRAGMENT:
                 continue
             if rerun.function in self.graph.app_reach:
-                found.append(FragmentRerunInScript(rerun, self.graph.app_reach[rerun.function], None))
+                chain = self.graph.app_reach[rerun.function]
+                if not self._through_possible_fragment(rerun.function, chain):
+                    found.append(FragmentRerunInScript(rerun, chain, None))
                 continue
             unguarded = self._unguarded_in(rerun)
             if unguarded is not None:
                 found.append(unguarded)
         return found
+
+    @cached_property
+    def fragment_scope_in_branches(self) -> list[FragmentRerunInScript]:
+        """Fragment-scoped reruns a called fragment reaches only through `if`/`while` bodies (or
+        other branches): whether a full run takes them depends on the tests on the way
+        (`FullRunGuards.true_on_full_run`)."""
+        found = []
+        for rerun in self.all:
+            if rerun.request.scope is not RerunScope.FRAGMENT or rerun.function in self.graph.app_reach:
+                continue
+            for fragment in self.graph.fragment_reach.get(rerun.function, []):
+                chain = self.graph.reach(fragment.function)[rerun.function]
+                if fragment.function not in self.graph.called_fragments:
+                    continue
+                if rerun.call.in_branch or any(step.call.in_branch for step in chain):
+                    found.append(FragmentRerunInScript(rerun, chain, fragment))
+                break
+        return found
+
+    def _through_possible_fragment(self, function: FunctionKey, chain: Chain) -> bool:
+        """Is the code reached through a may-fragment (`model.declarations`)? Then it may run
+        inside a fragment, and "outside any fragment" is not a claim that holds either way."""
+        possible = self.graph.discovery.possible_fragments
+        return bool(possible) and any(key in possible for key in (function, *(step.caller for step in chain)))
 
     def _unguarded_in(self, rerun: RerunCall) -> FragmentRerunInScript | None:
         """The first called fragment that reaches the call through no branch at all."""

@@ -8,6 +8,7 @@ true only in a fragment rerun (`rerun-only-outside-write`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -16,6 +17,7 @@ from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import CALL, Value, ValueKind, literal_key
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
+from fraglint.model.callbacks import callback_functions
 from fraglint.model.fragments import Site
 from fraglint.model.resolution import CallTargets
 
@@ -106,21 +108,66 @@ class SessionState:
             return False
         return api.is_widget(api.method_name(name))
 
-    def fragments_alone_writing(self, state: str, caller: FunctionKey, callbacks: set[FunctionKey]) -> set[str]:
+    def value_key(self, path: str, scope: str, value: Value) -> str | None:
+        """The key a value reads: a name chain (`state_key`), or a call written in place,
+        `st.session_state.get("k", default)`, whose value is not bound to any name."""
+        if value.call_site is not None:
+            found = self.index.call_at(path, value.call_site)
+            if found is not None and self.calls.streamlit_call(FunctionKey(path, scope), found[1]) == "session_state.get":
+                args = found[1].args
+                return str(args[0].literal) if args and args[0].kind == ValueKind.STR else None
+        if value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
+            return None
+        return self.state_key(path, scope, value.ref)
+
+    def fragments_alone_writing(
+        self,
+        state: str,
+        caller: FunctionKey,
+        owners: Mapping[FunctionKey, Sequence[FunctionKey]],
+        app_rerunning: Set[FunctionKey] = frozenset(),
+    ) -> set[str]:
         """Names of the fragments whose reruns alone write `state`, none of which reruns `caller`.
 
-        Empty when any writer runs on a full run, in a widget callback (`callbacks`), outside
-        every fragment, or inside a fragment whose rerun re-evaluates `caller` too.
+        `owners`: each widget callback with the functions that draw its widgets; a callback's
+        write is made just before the rerun of the scope that draws its widget, so it counts as
+        a write of those functions. `app_rerunning`: callbacks that call `st.rerun()`, which
+        (from 1.63, `callback-rerun-reruns-app`) reruns the whole app after the write.
+        Empty when any writer runs on a full run, outside every fragment, inside a fragment
+        whose rerun re-evaluates `caller` too, or is followed by a whole-app rerun.
         """
         names: set[str] = set()
         for writer in self.writers.get(state, ()):
-            if writer.function in callbacks or writer.function in self.graph.app_reach:
+            if writer.function in self.graph.app_reach or writer.function in app_rerunning:
                 return set()
-            inside = self.graph.fragment_reach.get(writer.function)
-            if not inside or any(fragment.dialog for fragment in inside):
-                return set()  # a dialog's write is mostly followed by st.rerun(): not recorded
-            for fragment in inside:
-                if caller in self.graph.reach(fragment.function):
-                    return set()  # that fragment's reruns re-evaluate the call
-                names.add(fragment.name)
+            if writer.function in owners:
+                drawers: Sequence[FunctionKey] = owners[writer.function]
+            elif self._widget_reruns_app(writer, app_rerunning):
+                return set()
+            else:
+                drawers = (writer.function,)
+            for function in drawers:
+                alone = self._fragments_alone(function, caller)
+                if alone is None:
+                    return set()
+                names |= alone
         return names
+
+    def _fragments_alone(self, function: FunctionKey, caller: FunctionKey) -> set[str] | None:
+        """The fragments that run `function` when none reruns `caller` and no full run runs it."""
+        inside = self.graph.fragment_reach.get(function)
+        if function in self.graph.app_reach or not inside or any(fragment.dialog for fragment in inside):
+            return None  # a dialog's write is mostly followed by st.rerun(): not recorded
+        for fragment in inside:
+            if caller in self.graph.reach(fragment.function):
+                return None  # that fragment's reruns re-evaluate the call
+        return {fragment.name for fragment in inside}
+
+    def _widget_reruns_app(self, writer: StateWriter, app_rerunning: Set[FunctionKey]) -> bool:
+        """A widget whose callback reruns the whole app after its change."""
+        if writer.how is not WriteKind.WIDGET or not app_rerunning:
+            return False
+        found = self.index.call_at(writer.site.path, writer.site.site)
+        if found is None:
+            return False
+        return any(callback in app_rerunning for callback in callback_functions(self.index, writer.function, found[1]))

@@ -339,6 +339,15 @@ FACTS: dict[str, Fact] = {
             "oracle: cache_over_fragment, fragment_over_cache, cache_over_fragment_timer, fragment_over_cache_timer",
         ),
         _fact(
+            "async-fragment-unsupported",
+            "A fragment or dialog made from an `async def` only creates its coroutine: the body runs, if "
+            "anything awaits it, after the fragment's scope has ended, and a fragment rerun gets back a "
+            "coroutine nobody awaits, so it draws nothing.",
+            "1.33.0", None,
+            "source: runtime/fragment.py of 1.33.0-1.48.1 and 1.67.0 (wrapped_fragment returns "
+            "`non_optional_func(*args, **kwargs)` unawaited; no release checks for a coroutine function)",
+        ),
+        _fact(
             "fragment-return-ignored",
             "The return value of a fragment is discarded during fragment reruns.",
             "1.33.0", None,

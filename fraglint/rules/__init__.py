@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Severity
+from fraglint.rules.async_fragment import AsyncFragment
 from fraglint.rules.base import Rule
 from fraglint.rules.cached_fragment import CachedFragment
 from fraglint.rules.duplicate_fragment_key import DuplicateFragmentKey
@@ -59,6 +60,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ForeignWidgetStateWrite,
     StreamlitFloorTooLow,
     UnusedSuppression,
+    AsyncFragment,
 )
 
 

@@ -35,6 +35,14 @@ class RerunOnlyOutsideWrite(Rule):
       of a widget drawn in a fragment, or the `key=` of a widget of the first two kinds drawn
       in a fragment.
 
+    A `for` loop counts as such a branch when its data can be empty on a full run and fill up
+    between runs: session state (`st.session_state.get("k", [])`, `.get("k")`, or a key only
+    ever set to `[]`, `()` or a false value outside the fragment's branches) looped over in a
+    fragment with a `run_every` timer, or one of the values above (a file uploader taking many
+    files starts out empty). So does `while not q.empty():` (or `if not ...`) in a fragment
+    with a `run_every` timer, for anything but Streamlit's `st.empty()`: a queue a worker fills
+    between runs may hold nothing on the full run.
+
     `a and b`, `x is not None` and `(x := ...)` count when one part is such a value. A draw in
     an `else` branch, under `not` or `or`, under any other condition or under none may happen
     on the full run and reserve the fragment's slot: then nothing is reported for that
@@ -56,7 +64,7 @@ class RerunOnlyOutsideWrite(Rule):
 
     Limits: fraglint does not know values. A condition that is in fact true on every full run
     for another reason (session state set from a loaded file, say) is still reported; draws kept off
-    the full run in other ways (an early `return`, a loop over an empty list, a condition on
+    the full run in other ways (an early `return`, a `try` around `q.get_nowait()`, a condition on
     data the fragment loads) are not. Columns or tabs made by one call count as one container,
     so a draw into one of them on every run hides the others, and a helper that draws into its
     parameter counts as drawing on the full run if any of its calls does.
@@ -156,6 +164,30 @@ details([1, 2])
 """,
         ),
         Example(
+            # the header reserves the slot on every full run; a loop over data the full run
+            # has (no timer refills it) is like any other condition
+            """
+import streamlit as st
+
+log = st.container()
+done = st.container()
+
+@st.fragment(run_every="1s")
+def tail_log():
+    log.caption("Log")
+    for line in st.session_state.get("lines", []):
+        log.text(line)
+
+@st.fragment
+def finished(files):
+    for name in files:
+        done.write(name)
+
+tail_log()
+finished(["a.csv"])
+""",
+        ),
+        Example(
             """
 import streamlit as st
 
@@ -195,6 +227,22 @@ def search():
 
 search()
 box.write("the app's own write reserves nothing for the fragment")
+""",
+        ),
+        Example(
+            # a worker thread fills `lines`; the full run finds it empty, the first tick raises
+            """
+import streamlit as st
+
+log = st.container()
+
+@st.fragment(run_every="1s")
+def tail_log():
+    for line in st.session_state.get("lines", []):
+        with log:
+            st.text(line)  # [rerun-only-outside-write]
+
+tail_log()
 """,
         ),
     ]

@@ -18,7 +18,11 @@ class RerunScopeOutsideFragment(Rule):
     Flags `st.rerun(scope="fragment")` at module level, or in a function that the script calls
     outside any fragment (directly or through helpers), and, inside a fragment, a call that is
     not guarded by a condition (such as the fragment's own widget), since it then also runs
-    during the full-app run that first draws the fragment. A function that runs only as a widget
+    during the full-app run that first draws the fragment. A call guarded by a test that can
+    be true on a full run is flagged too: a test comparing a widget's value (which the widget
+    keeps across full runs) with a value the full run reads afresh, such as a module-level
+    dict, a constant or a loaded config, and not with session state the fragment keeps in step
+    with the widget. Tests no static reader can judge are left alone. A function that runs only as a widget
     callback is not script code: `rerun-fragment-scope-in-callback` (FRG119) covers it, and a call
     site that both rules would flag is reported once, here.
     An `@st.dialog` body runs as a fragment: a guarded `scope="fragment"` rerun there reruns
@@ -101,6 +105,21 @@ if st.button("Rename"):
     rename()
 """
         ),
+        Example(
+            # the fragment keeps session state in step with its widget: equal on every full run
+            """
+import streamlit as st
+
+@st.fragment
+def voice_picker():
+    voice = st.selectbox("Voice", ["alloy", "echo"])
+    if voice != st.session_state.get("voice"):
+        st.session_state["voice"] = voice
+        st.rerun(scope="fragment")
+
+voice_picker()
+"""
+        ),
     ]
     INVALID = [
         Example(
@@ -138,6 +157,23 @@ def ticker():
 ticker()
 """,
         ),
+        Example(
+            # a full run re-creates AGENT while the selectbox keeps the user's choice
+            """
+import streamlit as st
+
+AGENT = {"llm": "gpt-4o"}
+
+@st.fragment
+def model_picker():
+    selected = st.selectbox("Model", ["gpt-4o", "claude"])
+    if selected != AGENT["llm"]:
+        AGENT["llm"] = selected
+        st.rerun(scope="fragment")  # [rerun-scope-outside-fragment]
+
+model_picker()
+""",
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -160,3 +196,15 @@ ticker()
                 )
                 message = f"`{written}` {where}; Streamlit raises {raised} there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))
+        for found in ctx.model.reruns.fragment_scope_in_branches:
+            fragment, rerun = found.fragment, found.rerun
+            taken = ctx.model.guards(fragment).true_on_full_run(rerun.function, rerun.call, found.chain) if fragment else None
+            if fragment is None or taken is None:
+                continue
+            condition, why = taken
+            yield Finding(
+                rerun.site,
+                f"`{rerun.request.written()}` in fragment `{fragment.name}` can also run during the full-app "
+                f"run that draws the fragment, where Streamlit raises StreamlitAPIException: {why}",
+                related=((condition, "this test can be true on a full run"), *chain_related(found.chain)),
+            )

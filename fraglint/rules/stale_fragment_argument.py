@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fraglint.index.summary import ValueKind
+from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -14,9 +14,12 @@ class StaleFragmentArgument(Rule):
     """A fragment argument is read from session state that only a fragment's rerun changes.
 
     ## What it does
-    Flags an argument of a fragment call that reads `st.session_state` (directly or through a
-    local variable) when every write of that key (a widget's `key=`, an assignment) happens
-    inside a fragment whose reruns do not rerun the calling code.
+    Flags an argument of a fragment call that reads `st.session_state` (directly, through
+    `st.session_state.get("k", default)` written in place, or through a local variable) when
+    every write of that key (a widget's `key=`, an assignment, a callback of a widget) happens
+    inside a fragment whose reruns do not rerun the calling code. From 1.63 a widget callback
+    that calls `st.rerun()` reruns the whole app after the change, so an argument that callback
+    (or its widget) updates is fresh and not reported.
 
     ## Why is this bad?
     Arguments are evaluated by the caller. When a widget inside a fragment changes the key,
@@ -49,6 +52,7 @@ class StaleFragmentArgument(Rule):
     code = "FRG116"
     name = "stale-fragment-argument"
     judges = CodeScope.APP_RUN
+    reads = ("callback-rerun-reruns-app",)
 
     VALID = [
         Example(
@@ -62,6 +66,26 @@ def chart(days):
     st.write(days)
 
 chart(st.session_state.days)
+"""
+        ),
+        Example(
+            # 1.63+: the callback's st.rerun() reruns the whole app after the change
+            """
+import streamlit as st
+
+def apply_days():
+    st.rerun()
+
+@st.fragment
+def controls():
+    st.slider("Days", 1, 30, key="days", on_change=apply_days)
+
+@st.fragment
+def chart(days):
+    st.write(days)
+
+controls()
+chart(st.session_state.get("days", 7))
 """
         ),
     ]
@@ -89,23 +113,44 @@ def pick():
 pick()
 """,
         ),
+        Example(
+            """
+import streamlit as st
+
+def next_page():
+    st.session_state.page = st.session_state.get("page", 0) + 1
+
+@st.fragment
+def pager():
+    st.button("Next", on_click=next_page)
+
+@st.fragment
+def table(page):
+    st.write(page)
+
+pager()
+table(st.session_state.get("page", 0))  # [stale-fragment-argument]
+""",
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
         writers = model.state.writers
+        app_rerunning = (
+            model.callbacks.rerunning_app(model.reruns.all)
+            if versions.holds("callback-rerun-reruns-app", ctx.version) else set()
+        )
         for fragment_call in model.fragment_calls:
             if fragment_call.fragment.dialog:
                 continue  # not recorded for dialogs on real releases
             caller = fragment_call.caller
             values = list(fragment_call.call.args) + list(fragment_call.call.kwargs.values())
             for value in values:
-                if value.kind != ValueKind.REF or value.ref is None or value.ref[0].startswith("<"):
-                    continue
-                key = model.state.state_key(caller[0], caller[1], value.ref)
+                key = model.state.value_key(caller.path, caller.qualname, value)
                 if key is None or key not in writers:
                     continue
-                writer_fragments = model.state.fragments_alone_writing(key, caller, model.callbacks.functions)
+                writer_fragments = model.state.fragments_alone_writing(key, caller, model.callbacks.owners, app_rerunning)
                 if not writer_fragments:
                     continue
                 names = ", ".join(f"`{name}`" for name in sorted(writer_fragments))
