@@ -60,6 +60,7 @@ class ValueKind(Kind):
     TIMEDELTA = "timedelta"
     DICT = "dict"
     EMPTY = "empty"  # an empty list or tuple display: `[]`, `()`
+    UNPACKED = "unpacked"  # `*args` in a call: any number of positional values, maybe none
     OTHER = "other"
 
 

@@ -704,8 +704,10 @@ class SummaryVisitor:
             value.site = site
             if arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
+            elif arg.star == "**":
+                continue  # `**kwargs`: keywords nobody can name here, not a positional value
             elif arg.star:
-                args.append(Value(ValueKind.OTHER, site=site))
+                args.append(Value(ValueKind.UNPACKED, site=site))
             else:
                 args.append(value)
         return args, kwargs

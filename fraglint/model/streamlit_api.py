@@ -219,6 +219,8 @@ def rerun_request(call: CallSite) -> RerunRequest:
     """
     keyword = "scope" in call.kwargs
     value = call.kwargs["scope"] if keyword else (call.args[0] if call.args else None)
+    if value is not None and value.kind == ValueKind.UNPACKED:  # `st.rerun(*args, **kwargs)` forwards
+        return RerunRequest(RerunScope.UNKNOWN, None, value, keyword, positional=False)
     positional = bool(call.args)
     if value is None:
         return RerunRequest(RerunScope.APP, keyword=keyword, positional=positional)

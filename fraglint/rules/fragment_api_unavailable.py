@@ -70,6 +70,19 @@ class FragmentApiUnavailable(Rule):
 
     VALID = [
         Example(
+            # forwarding: `*args` may hold nothing; every caller passes `scope=` by keyword
+            """
+import streamlit as st
+
+def rerun_now(*args, **kwargs):
+    return st.rerun(*args, **kwargs)
+
+if st.button("again"):
+    rerun_now(scope="app")
+""",
+            version="1.52.0",
+        ),
+        Example(
             """
 import streamlit as st
 

@@ -50,6 +50,26 @@ class UncalledFragment(Rule):
 
     VALID = [
         Example(
+            # called on an object the app keeps in session state, which fraglint cannot follow
+            """
+import streamlit as st
+
+class Editor:
+    @st.fragment
+    def edit(self):
+        st.text_input("name")
+
+@st.dialog("Edit")
+def edit_dialog():
+    st.session_state.editor.edit()
+
+st.session_state.editor = Editor()
+if st.button("edit"):
+    edit_dialog()
+""",
+            version="1.52.0",
+        ),
+        Example(
             """
 import streamlit as st
 
