@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,7 +47,7 @@ class Floor:
     """What the oldest admitted releases lack: one line per API, the uses, and the floor to raise to."""
 
     release_set: ReleaseSet
-    lacking: dict[str, list[Finding]]  # an API's description -> its uses
+    lacking: dict[str, list[Finding]]  # what is lacking ("without `st.fragment`") -> its uses
     floor: Version
     without: tuple[Version, ...]  # the admitted releases that lack them
 
@@ -57,7 +56,7 @@ class Floor:
         return ReleaseRange(self.release_set.written, holds_on, str(self.without[0]), str(self.without[-1]), False)
 
     def message(self) -> str:
-        lacks = " and ".join(f"{_without(api)} (used at {_sites(len(uses))})" for api, uses in self.lacking.items())
+        lacks = " and ".join(f"{lacking} (used at {_sites(len(uses))})" for lacking, uses in self.lacking.items())
         return f"`{self.release_set.written}` admits releases {lacks}; raise the floor to >={_floor_text(self.floor)}"
 
 
@@ -139,12 +138,12 @@ def _describe(ranged: Ranged, release_set: ReleaseSet) -> None:
 
 
 def _floor(release_set: ReleaseSet, runs: list, lacking: list) -> Floor:
-    """The APIs the lacking epochs miss (by the messages of `fragment-api-unavailable`) and the floor."""
+    """What the lacking epochs miss (`Finding.lacks` of `fragment-api-unavailable`) and the floor."""
     uses: dict[str, dict[tuple, Finding]] = {}
     for _, found in runs:
         for rule, finding in found:
             if rule is API:
-                uses.setdefault(_api_of(finding.message), {})[(finding.site, finding.part)] = finding
+                uses.setdefault(finding.lacks or "without an API the code uses", {})[(finding.site, finding.part)] = finding
     last_lacking = max(epoch.releases[-1] for epoch in lacking)
     floor = min(release for epoch, _ in runs for release in epoch.releases if release > last_lacking)
     ordered = {api: sorted(found.values(), key=lambda f: (f.site.path, f.site.site)) for api, found in uses.items()}
@@ -162,17 +161,6 @@ def declaration_span(path: str | None, line: int | None, root: str) -> tuple[str
     content = lines[number - 1] if lines else ""
     start = len(content) - len(content.lstrip()) + 1
     return path, Span(number, start, number, max(len(content.rstrip()) + 1, start + 1))
-
-
-def _api_of(message: str) -> str:
-    """`st.fragment` does not exist in Streamlit 1.36.0 (added in 1.37) -> `st.fragment` does not exist."""
-    return re.split(r" in Streamlit | needs Streamlit | \(", message, maxsplit=1)[0]
-
-
-def _without(api: str) -> str:
-    if api.endswith(" does not exist"):
-        return f"without {api[: -len(' does not exist')]}"
-    return f"where {api}"
 
 
 def _sites(count: int) -> str:

@@ -125,6 +125,9 @@ class Finding:
     part: str = "primary"  # which span of the site to report: "primary" or "secondary"
     severity: Severity | None = None  # overrides the rule's default (e.g. deprecated vs removed)
     scope_facts: tuple[str, ...] = ()
+    # For a release that lacks an API the code uses: what it lacks, as the floor diagnostic says it
+    # ("without `st.fragment`"), so releases lacking the same thing are told in one phrase.
+    lacks: str | None = None
 
 
 @dataclass

@@ -204,6 +204,7 @@ live()
                 reference.site,
                 f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",
                 part=reference.part,
+                lacks=f"without `st.{reference.api}`",
             )
         for fragment in ctx.model.fragments.values():
             for argument, fact in (("parallel", "fragment-parallel-exists"), ("key", "fragment-key-exists")):
@@ -213,35 +214,39 @@ live()
                         Site(fragment.site.path, value.site or fragment.site.site),
                         f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {version} "
                         f"(added in {versions.since(fact)})",
+                        lacks=f"without `{argument}=` of `st.{fragment.api}`",
                     )
         for rerun in ctx.model.reruns.all:
-            message = self._rerun_problem(rerun, version)
-            if message is not None:
-                yield Finding(rerun.site, message)
+            problem = self._rerun_problem(rerun, version)
+            if problem is not None:
+                message, lacks = problem
+                yield Finding(rerun.site, message, lacks=lacks)
 
     @staticmethod
-    def _rerun_problem(rerun: RerunCall, version) -> str | None:
+    def _rerun_problem(rerun: RerunCall, version) -> tuple[str, str] | None:
+        """The message, and what the release lacks (for the floor diagnostic)."""
         request = rerun.request
         if request.value is None:
             return None
         if not versions.holds("rerun-scope-exists", version):
             scope_since = versions.since("rerun-scope-exists")
-            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {scope_since})"
+            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {scope_since})", "without `st.rerun(scope=...)`"
         keys_since = versions.since("fragment-key-exists")
         if request.positional and not request.keyword and not versions.holds("fragment-key-exists", version):
             # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError
             return (
                 f"`st.rerun` takes its scope only as `scope=` in Streamlit {version} "
                 f"(a positional scope is accepted from {keys_since}); Streamlit raises TypeError"
-            )
+            ), "where `st.rerun` takes its scope only as `scope=`"
         if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
             if request.keyword:
                 invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {version}'
+                lacks = "without fragment keys for `st.rerun`"
                 if versions.holds("rerun-invalid-scope-raises", version):
                     raised = versions.exception("invalid-rerun-scope", version)
-                    return f"{invalid}; Streamlit raises {raised} (fragment keys from {keys_since})"
-                return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for"
-            return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})"
+                    return f"{invalid}; Streamlit raises {raised} (fragment keys from {keys_since})", lacks
+                return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for", lacks
+            return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})", "without fragment keys for `st.rerun`"
         return None
 
 
