@@ -207,13 +207,22 @@ def test_action_yml_runs_fraglint_with_github_annotations(tmp_path):
     install = next(step for step in steps if step.get("name") == "Install fraglint")
     assert "${{ github.action_path }}" in install["env"]["ACTION_PATH"]
     check = next(step for step in steps if step.get("name") == "fraglint check")
-    assert check["shell"] == "bash" and "--output-format github" in check["run"]
+    assert check["shell"] == "bash" and "action/check.sh" in check["run"]
+    assert "--output-format github" in (REPO / "action" / "check.sh").read_text(encoding="utf-8")
 
     write_project(tmp_path, {**PROJECT, "app.py": BROKEN_APP})
-    script = check["run"].replace("python3 -m fraglint", f'"{sys.executable}" -m fraglint')
+    # The action's venv, standing in for the one action/install.sh builds (tests/test_action.py builds it).
+    venv = tmp_path / "venv" / "bin"
+    venv.mkdir(parents=True)
+    (venv / "fraglint").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m fraglint "$@"\n')
+    (venv / "fraglint").chmod(0o755)
+    (venv / "python").symlink_to(sys.executable)
     runner_temp = tmp_path / "runner-temp"
-    env = {**os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104", "RUNNER_TEMP": str(runner_temp)}
-    result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ, "INPUT_PATHS": "app.py components", "INPUT_ARGS": "--select FRG104", "RUNNER_TEMP": str(runner_temp),
+        "FRAGLINT_VENV": str(venv.parent), "ACTION_PATH": str(REPO),
+    }
+    result = subprocess.run(["bash", str(REPO / "action" / "check.sh")], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("::warning file=app.py,line=8,"), result.stdout
     assert "title=FRG104 outside-container-write::" in result.stdout
