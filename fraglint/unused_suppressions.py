@@ -144,7 +144,7 @@ def _drop_items(text: str, match: re.Match[str], group: str, unused: list[tuple[
     kept = [item for item in items if item not in unused]
     if len(kept) == len(items):
         return text
-    if not kept:  # the whole `# noqa: ...` or `# fraglint: ignore[...]` goes
+    if not kept:  # the whole suppression comment goes
         return text[: match.start()] + text[match.end() :]
     pieces = [text[: items[0][0]]]
     for index, (begin, end) in enumerate(kept):
