@@ -62,19 +62,11 @@ def build_project(
         found = discover(paths, settings, unsaved=buffers)
         sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
         context = _context_files(settings, set(found.files), buffers)
-    problems: dict[str, InputProblem] = {}
-    summaries: dict[str, ModuleSummary] = {}
     to_read = found.files + (context or [])
     sources.phases = phases
     with phases.phase("parse", len(to_read)):
         results = sources.summaries(to_read, buffers, jobs)
-    reported = set(found.files)
-    for path, result in results.items():
-        if isinstance(result, InputProblem):
-            if path in reported:
-                problems[path] = result
-        else:
-            summaries[path] = result
+    summaries, problems = _split_results(results, set(found.files))
     problems.update(found.problems)  # files found but not read: FIFOs, symlinks out, unlistable directories
 
     def load(path: str) -> ModuleSummary | None:
@@ -99,6 +91,22 @@ def build_project(
         settings, found.files, summaries, problems, index, model, found.missing, found.empty_dirs,
         buffers, sources, whole_project=context is not None,
     )
+
+
+def _split_results(
+    results: dict[str, ModuleSummary | InputProblem], reported: set[str]
+) -> tuple[dict[str, ModuleSummary], dict[str, InputProblem]]:
+    """The summaries read, and the problems of the files reported on: a context file that
+    cannot be read is no finding (it is only missing as context)."""
+    summaries: dict[str, ModuleSummary] = {}
+    problems: dict[str, InputProblem] = {}
+    for path, result in results.items():
+        if isinstance(result, InputProblem):
+            if path in reported:
+                problems[path] = result
+        else:
+            summaries[path] = result
+    return summaries, problems
 
 
 _CONTEXT_LIMIT = 5000

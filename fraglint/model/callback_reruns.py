@@ -79,6 +79,19 @@ class CallbackReruns:
     def _apply_callback(self, fired: Trigger | None, called: Trigger, keyed: bool, to_app: bool) -> None:
         """One widget's callback: its sure `st.rerun` moves both triggers, a branch's the callback's."""
         reruns, _ = self._reruns_in(called.callback, ())
+        first_change = self._follow_reruns(fired, called, reruns, keyed, to_app)
+        if first_change is not None and called.rerun_call is None:
+            rerun, target = first_change
+            called.scope, called.rerun_call = target.id, rerun.site
+            called.note = _callback_note(rerun, target, "callback")
+            if fired is not None and fired.rerun_call is None:
+                fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
+
+    def _follow_reruns(
+        self, fired: Trigger | None, called: Trigger, reruns: tuple[ReachedRerun, ...], keyed: bool, to_app: bool
+    ) -> tuple[ReachedRerun, Scope] | None:
+        """The callback's reruns in order, up to the first it surely reaches: that one moves both
+        triggers when it changes the scope. Returns the first rerun that changes it, sure or not."""
         own = self.scopes[called.scope]
         first_change = None
         for rerun in reruns:
@@ -93,17 +106,9 @@ class CallbackReruns:
                 first_change = (rerun, changed)
             if not rerun.conditional:
                 if changed is not None:
-                    for trigger in (fired, called):
-                        if trigger is not None:
-                            trigger.scope, trigger.rerun_call = changed.id, rerun.site
-                            trigger.note = _callback_note(rerun, changed, trigger.kind)
+                    _move_triggers((fired, called), rerun, changed)
                 break
-        if first_change is not None and called.rerun_call is None:
-            rerun, target = first_change
-            called.scope, called.rerun_call = target.id, rerun.site
-            called.note = _callback_note(rerun, target, "callback")
-            if fired is not None and fired.rerun_call is None:
-                fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
+        return first_change
 
     def _callback_target(self, rerun: ReachedRerun, own: Scope, keyed: bool, to_app: bool) -> Scope | None:
         """The scope a callback's `st.rerun` reruns instead of the widget's; None when it does not
@@ -147,6 +152,14 @@ class CallbackReruns:
             reached = tuple(ReachedRerun(r.site, r.scope, r.key, r.conditional or branch) for r in inner)
             return reached, inner_certain and not branch
         return (), False
+
+
+def _move_triggers(triggers: tuple[Trigger | None, Trigger], rerun: ReachedRerun, changed: Scope) -> None:
+    """A sure `st.rerun` in the callback: the interaction reruns `changed`, not the widget's scope."""
+    for trigger in triggers:
+        if trigger is not None:
+            trigger.scope, trigger.rerun_call = changed.id, rerun.site
+            trigger.note = _callback_note(rerun, changed, trigger.kind)
 
 
 def _rerun_text(rerun: ReachedRerun) -> str:

@@ -10,6 +10,7 @@ are kept apart in `dialogs`; `scopes` holds both, for the questions the runtime 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -376,30 +377,46 @@ class FragmentDiscovery:
         return found
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
-        found = []
-        scope = function.qualname
+        """One function's literal spellings of `names`, in the order a reader meets their kinds."""
+        return [
+            *self._decorator_references(path, function, names),
+            *self._call_references(path, function, names),
+            *self._alias_references(path, function, names),
+            *_import_references(path, function, names),
+        ]
+
+    def _decorator_references(self, path: str, function: FunctionSummary, names) -> Iterator[Reference]:
+        """`@st.fragment`: a decorator that spells the API."""
         for decorator in function.decorators:
             if decorator.ref and decorator.ref[-1] in names:
                 target = self.index.resolve(path, decorator_scope(function), decorator.ref)
                 if target.api() in names:
-                    found.append(Reference(Site(path, decorator.site), target.name, "decorator", "secondary"))
+                    yield Reference(Site(path, decorator.site), target.name, "decorator", "secondary")
+
+    def _call_references(self, path: str, function: FunctionSummary, names) -> Iterator[Reference]:
+        """`st.fragment(draw)`: a call of the API."""
         for call in function.calls:
             if call.func and call.func[-1] in names:
-                target = self.calls.target(FunctionKey(path, scope), call)
+                target = self.calls.target(FunctionKey(path, function.qualname), call)
                 if target.api() in names:
-                    found.append(Reference(Site(path, call.site), target.name, "call", "secondary", call))
+                    yield Reference(Site(path, call.site), target.name, "call", "secondary", call)
+
+    def _alias_references(self, path: str, function: FunctionSummary, names) -> Iterator[Reference]:
+        """`frag = st.fragment`: a name bound to the API."""
         for bindings in function.bindings.values():
             for binding in bindings:
                 value = binding.value
                 if value.kind == ValueKind.REF and value.ref and value.ref[-1] in names and value.site:
-                    target = self.index.resolve(path, scope, value.ref)
+                    target = self.index.resolve(path, function.qualname, value.ref)
                     if target.api() in names:
-                        found.append(Reference(Site(path, value.site), target.name, "alias", "primary"))
-        for imported in function.imports.values():
-            if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
-                found.append(Reference(Site(path, imported.site), imported.name, "import", "primary"))
-        return found
+                        yield Reference(Site(path, value.site), target.name, "alias", "primary")
 
+
+def _import_references(path: str, function: FunctionSummary, names) -> Iterator[Reference]:
+    """`from streamlit import fragment`: the API imported by its own name."""
+    for imported in function.imports.values():
+        if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
+            yield Reference(Site(path, imported.site), imported.name, "import", "primary")
 
 def _aliases(value: Value, names: set[str]) -> bool:
     """`frag = st.fragment` or `frag = fragment(run_every=5)`: a binding to a known spelling."""

@@ -92,17 +92,33 @@ class HiddenDeclarations:
         fragment_api, kwargs = self.direct(target, None)
         if fragment_api is not None:
             yield fragment_api, kwargs
-        elif target.kind == TargetKind.FUNCTION and not target.rest:
-            yield from self._wrapper(FunctionKey(target.path or path, target.name), depth - 1)
-        elif target.kind == TargetKind.FUNCTION and target.rest == (CALL,) and target.call is not None:
-            yield from self._factory_call(target, depth - 1)
-        elif target.kind == TargetKind.UNKNOWN and len(ref) == 1:
-            yield from self._bound(path, scope, ref[0], depth - 1)
-        elif target.kind == TargetKind.UNKNOWN and len(ref) == 2 and ref[1] == CALL and call_site is not None:
+        elif target.kind == TargetKind.FUNCTION:
+            yield from self._applied_function(path, target, depth - 1)
+        elif target.kind == TargetKind.UNKNOWN:
+            yield from self._applied_local(path, scope, ref, depth - 1, call_site)
+        else:
+            yield None
+
+    def _applied_function(self, path: str, target: Target, depth: int) -> Iterator[Alternative]:
+        """A project function applied as a decorator: a wrapper itself (`@as_fragment`),
+        or what a factory's call returns (`@make_fragment()`)."""
+        if not target.rest:
+            yield from self._wrapper(FunctionKey(target.path or path, target.name), depth)
+        elif target.rest == (CALL,) and target.call is not None:
+            yield from self._factory_call(target, depth)
+        else:
+            yield None
+
+    def _applied_local(self, path: str, scope: str, ref, depth: int, call_site: int | None) -> Iterator[Alternative]:
+        """A name the index leaves unresolved, so bound in code: the name (`@frag`), its call
+        (`@frag(run_every=5)`) or an entry of the dict it names (`@DECORATORS[mode]`)."""
+        if len(ref) == 1:
+            yield from self._bound(path, scope, ref[0], depth)
+        elif len(ref) == 2 and ref[1] == CALL and call_site is not None:
             made = self.index.call_at(path, call_site)
-            yield from self._bound(path, scope, ref[0], depth - 1, made[1] if made else None)
-        elif target.kind == TargetKind.UNKNOWN and len(ref) == 2 and ref[1] == ITEM:
-            yield from self._dict_entries(path, scope, ref[0], depth - 1)
+            yield from self._bound(path, scope, ref[0], depth, made[1] if made else None)
+        elif len(ref) == 2 and ref[1] == ITEM:
+            yield from self._dict_entries(path, scope, ref[0], depth)
         else:
             yield None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import CALL, Value, ValueKind, literal_key
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
@@ -59,7 +59,13 @@ class SessionState:
             return parts[1] if not target.rest or target.rest[0] != CALL else None
         if len(parts) == 1 and target.rest and target.rest[0].startswith("["):
             return literal_key(target.rest[0])
-        if len(parts) == 2 and parts[1] == "get" and target.rest[:1] == (CALL,) and target.call is not None:
+        if parts[1:] == ["get"]:
+            return self._get_key(target)
+        return None
+
+    def _get_key(self, target: Target) -> str | None:
+        """`st.session_state.get("k")`: the literal key of the call the chain makes."""
+        if target.rest[:1] == (CALL,) and target.call is not None:
             made = self.index.call_at(*target.call)
             if made and made[1].args and made[1].args[0].kind == ValueKind.STR:
                 return str(made[1].args[0].literal)
