@@ -109,9 +109,12 @@ class ProjectIndex:
                             continue
                         found = self.find_module(binding.module, path, binding.level)
                         if found is not None and binding.name and binding.name != "*":
-                            base = found if os.path.isdir(found) else os.path.dirname(found)
-                            if found.endswith("__init__.py") or os.path.isdir(found):
-                                self._probe(base, [binding.name])
+                            self._probe_submodule(found, binding.name)
+
+    def _probe_submodule(self, found: str, name: str) -> None:
+        """`from package import name` may name a submodule of the package: load it too."""
+        if found.endswith("__init__.py") or os.path.isdir(found):
+            self._probe(found if os.path.isdir(found) else os.path.dirname(found), [name])
 
     def functions(self) -> Iterator[tuple[str, FunctionSummary]]:
         for path, summary in list(self.summaries.items()):
@@ -332,6 +335,10 @@ class ProjectIndex:
         found = self._lookup_in_scope(path, function, name)
         if found is not None or function is not summary.module_scope:
             return found or UNKNOWN
+        return self._star_imported(path, function, name)
+
+    def _star_imported(self, path: str, function: FunctionSummary, name: str) -> Target:
+        """What `name` is through the module's `from x import *` imports (if any names it)."""
         for key, binding in function.imports.items():
             if key.startswith("*"):
                 star = self._import_target(path, binding.module, None, binding.level)
@@ -396,12 +403,7 @@ class ProjectIndex:
         target = self.resolve(path, function.qualname, ref)
         if value.call_site is not None and target.kind != TargetKind.UNKNOWN:
             target = target.but(call=(path, value.call_site))
-        if binding.unpack is not None or binding.iterated:
-            if (target.kind == TargetKind.STREAMLIT and target.rest) or target.kind == TargetKind.PARAM:
-                target = target.but(rest=target.rest + (ITEM,))
-            else:
-                return UNKNOWN
-        return target
+        return target.one_item() if binding.unpack is not None or binding.iterated else target
 
     def _import_target(self, path: str, module: str, name: str | None, level: int) -> Target:
         if level == 0 and (module == STREAMLIT or module.startswith(STREAMLIT + ".")):

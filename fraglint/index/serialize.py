@@ -81,26 +81,39 @@ class Codec:
         def inner(sub: Any) -> Coder:
             return self._coder(sub, memo, encode)
 
-        origin, args = typing.get_origin(kind), typing.get_args(kind)
-        if kind is Any or kind is object:
-            return _scalar(_SCALARS)
-        if kind is None or kind is type(None):
-            return _scalar((type(None),))
-        if kind in (bool, int, float, str):
-            return _scalar((kind,))
-        if isinstance(kind, type) and issubclass(kind, enum.Enum):
-            return _enum_encoder(kind) if encode else _enum_decoder(kind)
+        leaf = _leaf_coder(kind, encode)
+        if leaf is not None:
+            return leaf
         if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             return _dataclass_coder(kind, inner, self.compact, encode)
-        if origin in (types.UnionType, typing.Union):
-            return _union_coder(args, inner, encode)
-        if origin in (list, set, frozenset) or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
-            return _sequence_coder(origin, inner(args[0]), encode)
-        if origin is tuple:
-            return _fixed_tuple_coder([inner(arg) for arg in args], encode)
-        if origin is dict:
-            return _dict_coder(args[0], inner(args[0]), inner(args[1]), encode)
-        raise TypeError(f"no JSON form for {kind!r}")
+        return _generic_coder(kind, inner, encode)
+
+
+def _leaf_coder(kind: Any, encode: bool) -> Coder | None:
+    """The coder of a scalar or an enum kind; None for any other kind."""
+    if kind is Any or kind is object:
+        return _scalar(_SCALARS)
+    if kind is None or kind is type(None):
+        return _scalar((type(None),))
+    if kind in (bool, int, float, str):
+        return _scalar((kind,))
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _enum_encoder(kind) if encode else _enum_decoder(kind)
+    return None
+
+
+def _generic_coder(kind: Any, inner: Callable[[Any], Coder], encode: bool) -> Coder:
+    """The coder of a union, a collection or a dict, built from its arguments' coders."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (types.UnionType, typing.Union):
+        return _union_coder(args, inner, encode)
+    if origin in (list, set, frozenset) or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
+        return _sequence_coder(origin, inner(args[0]), encode)
+    if origin is tuple:
+        return _fixed_tuple_coder([inner(arg) for arg in args], encode)
+    if origin is dict:
+        return _dict_coder(args[0], inner(args[0]), inner(args[1]), encode)
+    raise TypeError(f"no JSON form for {kind!r}")
 
 
 def _fail(expected: str, value: Any) -> typing.NoReturn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from fraglint.index.summary import Kind, Ref
+from fraglint.index.summary import ITEM, Kind, Ref
 
 
 class TargetKind(Kind):
@@ -67,6 +67,12 @@ class Target:
     def api(self) -> str | None:
         """The Streamlit API path when the chain is a plain attribute path, else None."""
         return self.name if self.kind == TargetKind.STREAMLIT and not self.rest else None
+
+    def one_item(self) -> Target:
+        """One item of what this names (`a, b = x`, `for a in x`): known for a Streamlit result or a parameter."""
+        if (self.kind == TargetKind.STREAMLIT and self.rest) or self.kind == TargetKind.PARAM:
+            return self.but(rest=self.rest + (ITEM,))
+        return UNKNOWN
 
 
 UNKNOWN = Target(TargetKind.UNKNOWN)

@@ -32,6 +32,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from fraglint.model.conda_grammar import conda_specifiers, environment_items, join_operators
 from fraglint.safe_read import CONFIG_LIMIT, Unreadable, leaves_root, read_text
 
 STREAMLIT = "streamlit"
@@ -248,13 +249,9 @@ def _poetry_specifiers(constraint: str) -> list[SpecifierSet]:
     """Poetry's constraint syntax (`^`, `~`, `1.45.*`, bare versions, `||`) as PEP 440 sets."""
     alternatives = []
     for alternative in re.split(r"\|\|?", constraint):
-        parts = [part for part in re.split(r"[,\s]+", _join_operators(alternative)) if part]
+        parts = [part for part in re.split(r"[,\s]+", join_operators(alternative)) if part]
         alternatives.append(SpecifierSet(",".join(_poetry_clause(part) for part in parts if part != "*")))
     return alternatives
-
-
-def _join_operators(text: str) -> str:
-    return re.sub(r"(\^|~=|~|===|==|!=|>=|<=|>|<|=)\s+", r"\1", text.strip())
 
 
 def _poetry_clause(part: str) -> str:
@@ -348,7 +345,7 @@ def _lock_line(text: str, version: str, key: str = r'name\s*=\s*"streamlit"\s*$'
 
 def _read_environment(path: str, text: str, findings: Findings) -> None:
     """A conda environment file, read line by line: only `dependencies:` and its `pip:` list."""
-    for number, item, in_pip in _environment_items(text):
+    for number, item, in_pip in environment_items(text):
         if in_pip:
             if item.startswith("-"):
                 include = _include_target(item)
@@ -360,48 +357,6 @@ def _read_environment(path: str, text: str, findings: Findings) -> None:
             _conda_requirement(path, number, item, findings)
 
 
-def _environment_items(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(line, item, inside the pip list) for each item of the top-level `dependencies` list."""
-    in_dependencies, pip_indent = False, None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip())
-        content = line.strip()
-        if indent == 0 and not content.startswith("-"):
-            key, _, rest = content.partition(":")
-            in_dependencies, pip_indent = key.strip().strip("'\"") == "dependencies", None
-            if in_dependencies and rest.strip().startswith("["):
-                for item in _flow_items(rest):
-                    yield number, item, False
-            continue
-        if not in_dependencies or not content.startswith("-"):
-            continue
-        item = _unquote(content[1:].strip())
-        if pip_indent is not None and indent <= pip_indent:
-            pip_indent = None
-        if pip_indent is None and re.fullmatch(r"[\"']?pip[\"']?\s*:.*", item):
-            pip_indent = indent
-            for flow in _flow_items(item.partition(":")[2]):
-                yield number, flow, True
-            continue
-        yield number, item, pip_indent is not None
-
-
-def _flow_items(text: str) -> list[str]:
-    text = text.strip()
-    if not (text.startswith("[") and text.endswith("]")):
-        return []
-    return [_unquote(item.strip()) for item in text[1:-1].split(",") if item.strip()]
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
-
-
 def _conda_requirement(path: str, line: int, item: str, findings: Findings) -> None:
     """A conda match spec: `streamlit`, `streamlit=1.45`, `streamlit>=1.40,<2`, `streamlit 1.45.0 py_0`."""
     spec = item.split("::", 1)[-1]
@@ -410,42 +365,11 @@ def _conda_requirement(path: str, line: int, item: str, findings: Findings) -> N
         return
     rest = match.group(2).strip()
     try:
-        alternatives = _conda_specifiers(rest)
+        alternatives = conda_specifiers(rest)
     except (InvalidSpecifier, InvalidVersion, ValueError):
         findings.warn(path, line, f"malformed conda requirement `{item}`")
         return
     findings.declare(Declaration(path, line, item, alternatives=alternatives))
-
-
-def _conda_specifiers(rest: str) -> list[SpecifierSet]:
-    if rest.startswith("["):  # streamlit[version='>=1.40', build=...]
-        match = re.search(r"""version\s*=\s*(?:['"]([^'"]+)['"]|([^,\]]+))""", rest)
-        if not match:
-            raise ValueError(rest)
-        rest = (match.group(1) or match.group(2)).strip()
-    if rest.startswith("=") and not rest.startswith("=="):
-        # `=1.45` is conda's fuzzy match (1.45.*); a trailing `=build` names a build.
-        version = rest[1:].split("=", 1)[0].strip()
-        exact = version.count(".") >= 2 and not version.endswith("*")
-        rest = version if exact else _wildcard(version)
-    version_spec = re.sub(r"\s*([,|])\s*", r"\1", _join_operators(rest)).split(" ", 1)[0]
-    alternatives = []
-    for alternative in version_spec.split("|"):
-        clauses = [_conda_clause(clause) for clause in alternative.split(",") if clause and clause != "*"]
-        alternatives.append(SpecifierSet(",".join(clauses)))
-    return alternatives
-
-
-def _wildcard(version: str) -> str:
-    version = version.rstrip("*").rstrip(".")
-    Version(version)  # raises on nonsense
-    return f"{version}.*"
-
-
-def _conda_clause(clause: str) -> str:
-    if re.match(r"(~=|===|==|!=|>=|<=|>|<)", clause):
-        return clause
-    return f"=={_wildcard(clause)}" if clause.endswith("*") else f"=={clause}"
 
 
 # --- small helpers ---------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Plain readers of libcst nodes: the literal, name chain or names an expression spells.
+
+They walk nothing and record nothing, so every part of the visitor (values, bindings,
+conditions, scopes) reads a node the same way.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fraglint.index.summary import CALL, ITEM, Ref, Value, ValueKind, key_part
+
+
+def expression_ref(node: cst.BaseExpression) -> Ref | None:
+    """The name chain an expression spells, or None for anything else."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, cst.Name):
+            parts.append(node.value)
+            parts.reverse()
+            return tuple(parts)
+        if isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            parts.append(_subscript_part(node))
+            node = node.value
+        elif isinstance(node, cst.Call):
+            parts.append(CALL)
+            node = node.func
+        else:
+            return None
+
+
+def _subscript_part(node: cst.Subscript) -> str:
+    """`x["k"]` -> `['k']` (a literal key, as session state is read); any other index -> `[]`."""
+    if len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            try:
+                key = index.value.evaluated_value
+            except Exception:
+                return ITEM
+            if isinstance(key, str):
+                return key_part(key)
+    return ITEM
+
+
+def _number(node: cst.BaseExpression) -> object:
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value, 0)
+        except ValueError:
+            return None
+    if isinstance(node, cst.Float):
+        return float(node.value.replace("_", ""))
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = _number(node.expression)
+        return -inner if isinstance(inner, (int, float)) else None
+    return None
+
+
+def literal_value(node: cst.BaseExpression) -> Value | None:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            text = node.evaluated_value
+        except Exception:  # an odd literal is just "other"
+            return None
+        if isinstance(text, bytes):
+            return None
+        return Value(ValueKind.STR, literal=text)
+    if isinstance(node, cst.FormattedString):
+        return None
+    number = _number(node)
+    if number is not None:
+        return Value(ValueKind.NUM, literal=number)
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return Value(ValueKind.BOOL, literal=node.value == "True")
+    if isinstance(node, cst.Name) and node.value == "None":
+        return Value(ValueKind.NONE)
+    if isinstance(node, (cst.List, cst.Tuple)) and not node.elements:
+        return Value(ValueKind.EMPTY)
+    return None
+
+
+def hasattr_name(test: cst.BaseExpression) -> str | None:
+    """`name` when a test holds only where an object has it: `hasattr(st, "name")`, alone or
+    in an `and`."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return hasattr_name(test.left) or hasattr_name(test.right)
+    if (
+        isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"
+        and len(test.args) == 2 and isinstance(test.args[1].value, cst.SimpleString)
+    ):
+        name = test.args[1].value.evaluated_value
+        return name if isinstance(name, str) else None
+    return None
+
+
+_CATCHES_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
+
+
+def catches_attribute_error(handler: cst.ExceptHandler) -> bool:
+    """`except:`, `except AttributeError:`, `except (ImportError, AttributeError) as e:`, `except Exception:`."""
+    caught = handler.type
+    if caught is None:
+        return True
+    names = [element.value for element in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    refs = [expression_ref(name) for name in names]
+    return any(ref is not None and ref[-1] in _CATCHES_ATTRIBUTE_ERROR for ref in refs)
+
+
+def param_names(params: cst.Parameters) -> list[str]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        names.append("*" + params.star_arg.name.value)
+    names.extend(p.name.value for p in params.kwonly_params)
+    if params.star_kwarg is not None:
+        names.append("**" + params.star_kwarg.name.value)
+    return names
+
+
+def target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in target_names(e.value)]
+    return []
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,133 @@
+"""Values and calls: what an expression is worth to the model, and every call site in it.
+
+`value_of` summarises an expression as a `Value` while walking it for the calls inside;
+`visit_Call` records a `CallSite` with its arguments and the context it runs in.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fraglint.index.cst_reading import expression_ref, literal_value
+from fraglint.index.summary import ARGUMENT, CONDITION, EXPRESSION, FORMATTED, CallSite, Ref, Use, Value, ValueKind
+from fraglint.index.walk_core import WalkCore
+
+
+class CallsWalker(WalkCore):
+    """Expressions as values, calls as call sites."""
+
+    def value_of(self, node: cst.BaseExpression | None, use: Use = EXPRESSION) -> Value:
+        """Summarise an expression as a Value and walk it for the calls inside."""
+        if node is None:
+            return Value(ValueKind.NONE)
+        if isinstance(node, cst.Lambda):
+            name = self.walk_lambda(node)
+            return Value(ValueKind.LAMBDA, ref=(name,))
+        if isinstance(node, cst.Dict):
+            return self.dict_value(node)
+        if isinstance(node, cst.IfExp) and not isinstance(node.body, cst.IfExp) and not isinstance(node.orelse, cst.IfExp):
+            return self.choice_value(node, use)  # one choice only: a chain of them is walked as before
+        literal = literal_value(node)
+        call_site = None
+        if isinstance(node, cst.Call):
+            call_site = self.visit_Call(node, use)
+        else:
+            self.walk(node, use)
+        if literal is not None:
+            return literal
+        ref = expression_ref(node)
+        if ref is not None:
+            return Value(ValueKind.REF, ref=ref, call_site=call_site)
+        return Value(ValueKind.OTHER, call_site=call_site)
+
+    def choice_value(self, node: cst.IfExp, use: Use) -> Value:
+        """`a if flag else b`, walked as `visit_IfExp` walks it, keeping both values."""
+        self.walk(node.test, CONDITION)
+        self.branch_depth += 1
+        choices = (self.value_of(node.body, use), self.value_of(node.orelse, use))
+        self.branch_depth -= 1
+        return Value(ValueKind.OTHER, choices=choices)
+
+    def dict_value(self, node: cst.Dict) -> Value:
+        """A dict display, with its string-keyed entries (walked in the usual order)."""
+        items: dict[str, Value] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                self.walk(element)
+                continue
+            self.walk(element.key)
+            value = self.value_of(element.value)
+            key = literal_value(element.key)
+            if key is not None and key.kind == ValueKind.STR:
+                items[str(key.literal)] = value  # a STR literal is its text
+        return Value(ValueKind.DICT, items=items)
+
+    def visit_Call(self, node: cst.Call, use: Use = EXPRESSION) -> int:
+        func_ref = expression_ref(node.func)
+        self.note_streamlit(func_ref)
+        site = self.new_site(node, node.func)
+        receiver_call = None
+        if func_ref is None:
+            self.walk(node.func)
+        else:
+            receiver_call = self.walk_ref_calls(node.func)
+        args, kwargs = self.call_arguments(node)
+        call = CallSite(
+            site=site,
+            func=func_ref,
+            args=args,
+            kwargs=kwargs,
+            use=use,
+            withs=tuple(self.with_stack),
+            in_loop=self.loop_depth > 0,
+            in_branch=self.branch_depth > 0,
+            receiver_call=receiver_call,
+            guards=tuple(self.guards),
+        )
+        self.scope.calls.append(call)
+        self.call_site_of_node[id(node)] = site
+        return site
+
+    def walk_ref_calls(self, node: cst.BaseExpression) -> int | None:
+        """Walk the inner calls and subscripts of a name chain like `st.container().write`.
+
+        Returns the site of the nearest inner call (`st.container()` there), if any.
+        """
+        while True:
+            if isinstance(node, cst.Attribute):
+                node = node.value
+            elif isinstance(node, cst.Subscript):
+                for element in node.slice:
+                    self.walk(element)
+                node = node.value
+            elif isinstance(node, cst.Call):
+                return self.visit_Call(node, EXPRESSION)
+            else:
+                return None
+
+    def call_arguments(self, node: cst.Call) -> tuple[list[Value], dict[str, Value]]:
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in node.args:
+            site = self.new_site(arg.value, arg)
+            value = self.value_of(arg.value, ARGUMENT)
+            value.site = site
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            elif arg.star == "**":
+                continue  # `**kwargs`: keywords nobody can name here, not a positional value
+            elif arg.star:
+                args.append(Value(ValueKind.UNPACKED, site=site))
+            else:
+                args.append(value)
+        return args, kwargs
+
+    def note_streamlit(self, ref: Ref | None) -> None:
+        if ref and ref[0] in ("st", "streamlit"):
+            self.mentions_streamlit = True
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression, use: Use) -> None:
+        self.walk(node.expression, FORMATTED)
+
+    def visit_Await(self, node: cst.Await, use: Use) -> None:
+        self.walk(node.expression, use)
