@@ -56,11 +56,22 @@ def parallel_map(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < threshold:
         return _map_chunk(function, items, on_done)
-    context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     size = max(1, len(items) // (workers * 4))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    results = _map_chunks_in_pool(function, chunks, min(workers, len(items)), on_done)
+    for index, chunk in enumerate(chunks):
+        if results[index] is None:
+            results[index] = [_run_alone(function, item, on_crash) for item in chunk]
+    return [result for chunk_results in results for result in chunk_results or ()]
+
+
+def _map_chunks_in_pool(
+    function: Callable[[T], R], chunks: list[list[T]], workers: int, on_done: Callable[[int], None] | None
+) -> list[list[R] | None]:
+    """Each chunk's results from a pool of `workers` processes; None for a chunk a broken pool left undone."""
+    context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     results: list[list[R] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_map_chunk, function, chunk) for chunk in chunks]
         for index, future in enumerate(futures):
             try:
@@ -69,10 +80,7 @@ def parallel_map(
                 continue
             if on_done is not None:
                 on_done(len(chunks[index]))
-    for index, chunk in enumerate(chunks):
-        if results[index] is None:
-            results[index] = [_run_alone(function, item, on_crash) for item in chunk]
-    return [result for chunk_results in results for result in chunk_results or ()]
+    return results
 
 
 def _map_chunk(function: Callable[[T], R], chunk: list[T], on_done: Callable[[int], None] | None = None) -> list[R]:
