@@ -126,6 +126,40 @@ def _text_edits(document, fix_list: list[Fix]) -> list[lsp.TextEdit]:
     return [lsp.TextEdit(lsp.Range(position(r.start), position(r.end)), r.new) for r in plan.replacements]
 
 
+def _quick_fixes(uri: str, document, published: Published, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """The rule fixes, then the `# noqa` suppressions, of the diagnostics asked about or in the range."""
+    wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
+    actions: list[lsp.CodeAction] = []
+    suppress: list[lsp.CodeAction] = []
+    for item, d in published.items:
+        asked = (item.code, item.range.start.line, item.range.start.character) in wanted
+        if not asked and not _overlaps(item.range, params.range):
+            continue
+        edits = _text_edits(document, [d.fix]) if d.fix is not None else []
+        if edits and d.fix is not None:
+            actions.append(
+                lsp.CodeAction(
+                    title=f"{d.fix.message} ({d.code})",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[item],
+                    is_preferred=True,
+                    edit=lsp.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
+        found = noqa_edit(fixes.line_text(document.source, d.span.line), d.span.line, d.code)
+        edits = _text_edits(document, [Fix("noqa", (Edit(*found),))]) if found is not None else []
+        if edits:
+            suppress.append(
+                lsp.CodeAction(
+                    title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[item],
+                    edit=lsp.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
+    return actions + suppress
+
+
 @dataclass
 class Published:
     version: int | None
@@ -277,6 +311,58 @@ class FraglintLanguageServer(LanguageServer):
             data={"name": d.name, "fixable": d.fix is not None, **({"releases": d.releases.as_dict()} if d.releases else {})},
         )
 
+    # -- document notifications ------------------------------------------------------------
+
+    def initialize_options(self, params: lsp.InitializeParams) -> None:
+        self.rules_page = _rules_page(params.initialization_options, self.rules_page)
+
+    def did_open(self, params: lsp.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        self.documents[item.uri] = Document(item.uri, item.text, item.version, item.language_id, self.workspace.position_codec)
+        self.schedule(item.uri, 0)
+
+    def did_change(self, params: lsp.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = self.documents.get(uri)
+        if document is not None:
+            document.apply(params.content_changes, params.text_document.version)
+        self.schedule(uri, DEBOUNCE_SECONDS)
+        # The other open files see this buffer's unsaved text too (a helper made a fragment
+        # changes its callers' findings); they are checked again once typing pauses.
+        for other in list(self.documents):
+            if other != uri:
+                self.schedule(other, OTHERS_DELAY_SECONDS, leading=False)
+
+    def did_save(self, params: lsp.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if not uri.endswith(".py"):
+            self.analyser.settings.clear()  # pyproject.toml or a lock file: re-read settings
+        self.schedule(uri, 0)
+        # What one file defines can change another's findings (a helper's fragment caller,
+        # a container made elsewhere): on save, the other open files are checked again too.
+        for other in list(self.documents):
+            if other != uri:
+                self.schedule(other, DEBOUNCE_SECONDS)
+
+    def did_close(self, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        self.generation[uri] = self.generation.get(uri, 0) + 1
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.published.pop(uri, None)
+        self.last_change.pop(uri, None)
+        self.documents.pop(uri, None)
+        path = uris.to_fs_path(uri)
+        if path:
+            self.executor.submit(self.analyser.sources.forget_buffer, path)
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def did_change_watched(self, params: lsp.DidChangeWatchedFilesParams) -> None:
+        self.analyser.settings.clear()
+        for uri in list(self.documents):
+            self.schedule(uri, DEBOUNCE_SECONDS)
+
     # -- features ---------------------------------------------------------------------------
 
     def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
@@ -285,38 +371,10 @@ class FraglintLanguageServer(LanguageServer):
         document = self.documents.get(uri)
         if published is None or document is None:
             return []
-        wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
         current = published.version == document.version  # the fixes' spans are of that text
-        actions: list[lsp.CodeAction] = []
-        suppress: list[lsp.CodeAction] = []
-        for item, d in published.items:
-            asked = (item.code, item.range.start.line, item.range.start.character) in wanted
-            if not current or (not asked and not _overlaps(item.range, params.range)):
-                continue
-            edits = _text_edits(document, [d.fix]) if d.fix is not None else []
-            if edits and d.fix is not None:
-                actions.append(
-                    lsp.CodeAction(
-                        title=f"{d.fix.message} ({d.code})",
-                        kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[item],
-                        is_preferred=True,
-                        edit=lsp.WorkspaceEdit(changes={uri: edits}),
-                    )
-                )
-            found = noqa_edit(fixes.line_text(document.source, d.span.line), d.span.line, d.code)
-            edits = _text_edits(document, [Fix("noqa", (Edit(*found),))]) if found is not None else []
-            if edits:
-                suppress.append(
-                    lsp.CodeAction(
-                        title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
-                        kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[item],
-                        edit=lsp.WorkspaceEdit(changes={uri: edits}),
-                    )
-                )
         only = params.context.only
-        found_actions = actions + suppress if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
+        quick_fixes = _quick_fixes(uri, document, published, params) if current else []
+        found_actions = quick_fixes if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
         if _kind_wanted(FIX_ALL, only) and current:
             fix_all = self._fix_all(uri, published, document)
             if fix_all is not None:
@@ -344,100 +402,40 @@ class FraglintLanguageServer(LanguageServer):
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
 
-def _guarded(what: str, fallback: Callable[[], object] = lambda: None):
+def _guarded(server: FraglintLanguageServer, what: str, handler: Callable, fallback: Callable[[], object] = lambda: None):
     """A feature handler whose failure is logged and answered with `fallback()` (None, or no
     actions), so that one bad request or buffer never costs more than its own answer."""
 
-    def decorate(handler):
-        @functools.wraps(handler)
-        async def guarded(ls: FraglintLanguageServer, params):
-            try:
-                result = handler(ls, params)
-                return await result if inspect.isawaitable(result) else result
-            except Exception as error:  # see the docstring
-                ls.report_failure(what, error)
-                return fallback()
+    @functools.wraps(handler)
+    async def guarded(params):
+        try:
+            result = handler(params)
+            return await result if inspect.isawaitable(result) else result
+        except Exception as error:  # see the docstring
+            server.report_failure(what, error)
+            return fallback()
 
-        return guarded
-
-    return decorate
+    return guarded
 
 
 def make_server() -> FraglintLanguageServer:
     server = FraglintLanguageServer()
-
-    @server.feature(lsp.INITIALIZE)
-    def initialize(ls: FraglintLanguageServer, params: lsp.InitializeParams) -> None:
-        # Synchronous: pygls runs it inside its own initialize handler, before answering.
-        ls.rules_page = _rules_page(params.initialization_options, ls.rules_page)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    @_guarded("didOpen")
-    async def did_open(ls: FraglintLanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        item = params.text_document
-        ls.documents[item.uri] = Document(item.uri, item.text, item.version, item.language_id, ls.workspace.position_codec)
-        ls.schedule(item.uri, 0)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    @_guarded("didChange")
-    async def did_change(ls: FraglintLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        document = ls.documents.get(uri)
-        if document is not None:
-            document.apply(params.content_changes, params.text_document.version)
-        ls.schedule(uri, DEBOUNCE_SECONDS)
-        # The other open files see this buffer's unsaved text too (a helper made a fragment
-        # changes its callers' findings); they are checked again once typing pauses.
-        for other in list(ls.documents):
-            if other != uri:
-                ls.schedule(other, OTHERS_DELAY_SECONDS, leading=False)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
-    @_guarded("didSave")
-    async def did_save(ls: FraglintLanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        if not uri.endswith(".py"):
-            ls.analyser.settings.clear()  # pyproject.toml or a lock file: re-read settings
-        ls.schedule(uri, 0)
-        # What one file defines can change another's findings (a helper's fragment caller,
-        # a container made elsewhere): on save, the other open files are checked again too.
-        for other in list(ls.documents):
-            if other != uri:
-                ls.schedule(other, DEBOUNCE_SECONDS)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    @_guarded("didClose")
-    async def did_close(ls: FraglintLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.generation[uri] = ls.generation.get(uri, 0) + 1
-        timer = ls.timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        ls.published.pop(uri, None)
-        ls.last_change.pop(uri, None)
-        ls.documents.pop(uri, None)
-        path = uris.to_fs_path(uri)
-        if path:
-            ls.executor.submit(ls.analyser.sources.forget_buffer, path)
-        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @_guarded("didChangeWatchedFiles")
-    async def did_change_watched(ls: FraglintLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
-        ls.analyser.settings.clear()
-        for uri in list(ls.documents):
-            ls.schedule(uri, DEBOUNCE_SECONDS)
-
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
-    @_guarded("code action", list)
-    def code_action(ls: FraglintLanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        return ls.code_actions(params)
-
-    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    @_guarded("hover")
-    async def hover(ls: FraglintLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        return await ls.hover(params)
-
+    # Synchronous and unguarded: pygls runs it inside its own initialize handler, before answering.
+    # (A function, not the bound method: pygls marks its handlers with attributes.)
+    server.feature(lsp.INITIALIZE)(lambda params: server.initialize_options(params))
+    features: list[tuple[str, object, str, Callable, Callable[[], object]]] = [
+        # (LSP method, its registration options, name in a failure's log, handler, answer on failure)
+        (lsp.TEXT_DOCUMENT_DID_OPEN, None, "didOpen", server.did_open, lambda: None),
+        (lsp.TEXT_DOCUMENT_DID_CHANGE, None, "didChange", server.did_change, lambda: None),
+        (lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False), "didSave", server.did_save, lambda: None),
+        (lsp.TEXT_DOCUMENT_DID_CLOSE, None, "didClose", server.did_close, lambda: None),
+        (lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, None, "didChangeWatchedFiles", server.did_change_watched, lambda: None),
+        (lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]),
+         "code action", server.code_actions, list),
+        (lsp.TEXT_DOCUMENT_HOVER, None, "hover", server.hover, lambda: None),
+    ]
+    for method, options, what, handler, fallback in features:
+        server.feature(method, options)(_guarded(server, what, handler, fallback))
     return server
 
 

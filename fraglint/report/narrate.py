@@ -30,35 +30,43 @@ def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_o
         found = lines_of(key)
         return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
 
-    def effect(plan) -> str:
-        parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
-        if plan.scope.kind == "fragment":
-            parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
-        if plan.piled:
-            parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
-        return "; ".join(parts)
-
     started = [scope for scope in interpretation.scopes.values() if scope.kind == "fragment" and scope.call == site]
-    lines: list[str] = []
-    for scope in started:
-        fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
-        kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
-        lines.append(
-            f"**{'Opens' if scope.dialog else 'Starts'} {scope.what}**{where(scope.function)}\n\n"
-            f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
-            "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
-        )
+    lines = [_started_scope(scope, interpretation, where) for scope in started]
     for trigger in interpretation.triggers:
-        if trigger.site != site or trigger.kind not in ("widget", "form", "callback", "rerun"):
-            continue
-        plan = interpretation.rerun_plan(trigger)
-        label = f" `{trigger.label}`" if trigger.label else ""
-        what = "reruns the whole app"
-        if plan.scope.kind == "fragment":
-            what = f"reruns {plan.scope.what}{where(plan.scope.function)}, not the whole app"
-        verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
-        lines.append(f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({effect(plan)}).")
+        if trigger.site == site and trigger.kind in ("widget", "form", "callback", "rerun"):
+            lines.append(_fired_trigger(trigger, interpretation.rerun_plan(trigger), where))
     return "\n\n".join(dict.fromkeys(lines)) or None
+
+
+def _started_scope(scope, interpretation, where) -> str:
+    """A fragment (or dialog) call: what starts here and what reruns it on its own."""
+    fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
+    kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
+    return (
+        f"**{'Opens' if scope.dialog else 'Starts'} {scope.what}**{where(scope.function)}\n\n"
+        f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
+        "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
+    )
+
+
+def _fired_trigger(trigger, plan, where) -> str:
+    """A widget, form, callback or st.rerun call: what its rerun covers and does to the page."""
+    label = f" `{trigger.label}`" if trigger.label else ""
+    what = "reruns the whole app"
+    if plan.scope.kind == "fragment":
+        what = f"reruns {plan.scope.what}{where(plan.scope.function)}, not the whole app"
+    verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
+    return f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({_plan_effect(plan)})."
+
+
+def _plan_effect(plan) -> str:
+    """`3 elements redrawn; 2 elsewhere stay as drawn`: the hover's account of a rerun plan."""
+    parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
+    if plan.scope.kind == "fragment":
+        parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
+    if plan.piled:
+        parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
+    return "; ".join(parts)
 
 
 def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:

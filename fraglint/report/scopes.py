@@ -33,97 +33,111 @@ SCHEMA_VERSION = 1
 
 def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptions) -> dict:
     """The interpreter's answer as JSON-ready data (the `--format json` output)."""
-    version, interpretation, facts = report.version, report.interpretation, report.facts
-    line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in facts.items()}
+    interpretation = report.interpretation
+    locate = _Locator(report, options)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "streamlit_version": str(report.version),
+        "entries": [options.display_path(e) for e in interpretation.entries],
+        "scopes": [_scope_entry(scope, locate) for scope in interpretation.scopes.values()],
+        "triggers": [_trigger_entry(trigger, locate) for trigger in interpretation.triggers],
+    }
 
-    def where(site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
+
+class _Locator:
+    """Turns the interpreter's sites and function keys into display paths and lines."""
+
+    def __init__(self, report: ScopesReport, options: RenderOptions) -> None:
+        self.report, self.options, self.facts = report, options, report.facts
+        self.line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in self.facts.items()}
+
+    def where(self, site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
         if site is None:
             return None, None
-        span = span_of(facts.get(site.path), site.site, part)
-        return options.display_path(site.path), span.line if span else None
+        span = span_of(self.facts.get(site.path), site.site, part)
+        return self.options.display_path(site.path), span.line if span else None
 
-    def function_range(key) -> dict:
+    def location(self, site: Site | None) -> dict | None:
+        if site is None:
+            return None
+        path, line = self.where(site)
+        return {"path": path, "line": line}
+
+    def function_range(self, key) -> dict:
         path, qualname = key
+        display = self.options.display_path(path)
         if qualname == "<module>":
-            return {"name": "<module>", "path": options.display_path(path), "start_line": 1, "end_line": line_counts.get(path, 0)}
-        function = report.function(key)
-        span = span_of(facts.get(path), function.site, "secondary") if function else None
+            return {"name": "<module>", "path": display, "start_line": 1, "end_line": self.line_counts.get(path, 0)}
+        function = self.report.function(key)
+        span = span_of(self.facts.get(path), function.site, "secondary") if function else None
         return {
             "name": qualname,
-            "path": options.display_path(path),
+            "path": display,
             "start_line": span.line if span else None,
             "end_line": span.end_line if span else None,
         }
 
-    def scope_ref(scope: Scope) -> dict:
-        path, line = where(scope.call) if scope.kind == "fragment" else (options.display_path(scope.entry), None)
+    def scope_ref(self, scope: Scope) -> dict:
+        if scope.kind == "fragment":
+            path, line = self.where(scope.call)
+        else:
+            path, line = self.options.display_path(scope.entry), None
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
-    def drawn_ref(drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
-        path, line = where(drawn.site)
+    def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
+        path, line = self.where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
             "container": drawn.container, "after_stop": drawn.id in cut_short, "conditional": drawn.conditional,
         }
 
-    def location(site: Site | None) -> dict | None:
-        if site is None:
+    def definition(self, scope: Scope) -> dict | None:
+        if scope.kind != "fragment":
             return None
-        path, line = where(site)
+        function = self.report.function(scope.function)
+        if function is None:
+            return None
+        path, line = self.where(Site(scope.function[0], function.site))
         return {"path": path, "line": line}
 
-    scopes = []
-    for scope in interpretation.scopes.values():
-        definition = None
-        if scope.kind == "fragment":
-            function = report.function(scope.function)
-            if function is not None:
-                def_path, def_line = where(Site(scope.function[0], function.site))
-                definition = {"path": def_path, "line": def_line}
-        scopes.append(
-            {
-                **scope_ref(scope),
-                "dialog": scope.dialog,
-                "parent": scope.parent,
-                "definition": definition,
-                "run_every": _run_every_text(scope),
-                "interval_seconds": scope.interval_seconds,
-                "functions": [function_range(key) for key in scope.functions],
-                "children": list(scope.children),
-                "stops": [{**(location(stop.site) or {}), "conditional": stop.conditional} for stop in scope.stops],
-                "after_stop": location(scope.after_stop.site) if scope.after_stop else None,
-            }
-        )
-    triggers = []
-    for trigger in interpretation.triggers:
-        plan = interpretation.rerun_plan(trigger)
-        path, line = where(trigger.site)
-        triggers.append(
-            {
-                "kind": trigger.kind,
-                "widget": trigger.widget,
-                "label": trigger.label,
-                "key": trigger.key,
-                "path": path,
-                "line": line,
-                "scope": scope_ref(plan.scope),
-                "interval_seconds": trigger.interval_seconds,
-                "callback": trigger.callback[1] if trigger.callback else None,
-                "note": trigger.note or None,
-                "reruns": [function_range(key) for key in plan.functions],
-                "redraws": [drawn_ref(d, plan.cut_short) for d in plan.redrawn],
-                "frozen": len(plan.frozen),
-                "piles_up": [drawn_ref(d, plan.cut_short) for d in plan.piled],
-                "after_stop": location(trigger.after_stop.site) if trigger.after_stop else None,
-                "rerun_call": location(trigger.rerun_call),
-            }
-        )
+
+def _scope_entry(scope: Scope, locate: _Locator) -> dict:
+    """One scope of the document: where it starts, what it runs, where st.stop() ends it."""
     return {
-        "schema_version": SCHEMA_VERSION,
-        "streamlit_version": str(version),
-        "entries": [options.display_path(e) for e in interpretation.entries],
-        "scopes": scopes,
-        "triggers": triggers,
+        **locate.scope_ref(scope),
+        "dialog": scope.dialog,
+        "parent": scope.parent,
+        "definition": locate.definition(scope),
+        "run_every": _run_every_text(scope),
+        "interval_seconds": scope.interval_seconds,
+        "functions": [locate.function_range(key) for key in scope.functions],
+        "children": list(scope.children),
+        "stops": [{**(locate.location(stop.site) or {}), "conditional": stop.conditional} for stop in scope.stops],
+        "after_stop": locate.location(scope.after_stop.site) if scope.after_stop else None,
+    }
+
+
+def _trigger_entry(trigger, locate: _Locator) -> dict:
+    """One trigger of the document with its rerun plan: what reruns, redraws, freezes, piles up."""
+    plan = locate.report.interpretation.rerun_plan(trigger)
+    path, line = locate.where(trigger.site)
+    return {
+        "kind": trigger.kind,
+        "widget": trigger.widget,
+        "label": trigger.label,
+        "key": trigger.key,
+        "path": path,
+        "line": line,
+        "scope": locate.scope_ref(plan.scope),
+        "interval_seconds": trigger.interval_seconds,
+        "callback": trigger.callback[1] if trigger.callback else None,
+        "note": trigger.note or None,
+        "reruns": [locate.function_range(key) for key in plan.functions],
+        "redraws": [locate.drawn_ref(d, plan.cut_short) for d in plan.redrawn],
+        "frozen": len(plan.frozen),
+        "piles_up": [locate.drawn_ref(d, plan.cut_short) for d in plan.piled],
+        "after_stop": locate.location(trigger.after_stop.site) if trigger.after_stop else None,
+        "rerun_call": locate.location(trigger.rerun_call),
     }
 
 
@@ -208,17 +222,21 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
         stops = ", ".join(f"{s['path']}:{s['line']}{' (conditional)' if s['conditional'] else ''}" for s in scope["stops"])
         branch.add(Text(f"st.stop() ends the run at: {stops}", style="dim"))
     for trigger in document["triggers"]:
-        if trigger["scope"]["id"] != scope["id"]:
-            continue
-        verdict = f"-> reruns {_rerun_target(trigger, by_id)}"
-        detail = f"; {rerun_effect(trigger)}"
-        if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
-            detail += f"; {trigger['note']}"
-        if trigger.get("after_stop"):
-            detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
-        branch.add(Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail))
+        if trigger["scope"]["id"] == scope["id"]:
+            branch.add(_trigger_line(trigger, by_id))
     for child in scope["children"]:
         _add_scope(branch, by_id[child], by_id, document)
+
+
+def _trigger_line(trigger: dict, by_id: dict) -> Text:
+    """`widget: button 'Apply' (app.py:23) -> reruns the whole app; redraws 6, 5 frozen`."""
+    verdict = f"-> reruns {_rerun_target(trigger, by_id)}"
+    detail = f"; {rerun_effect(trigger)}"
+    if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
+        detail += f"; {trigger['note']}"
+    if trigger.get("after_stop"):
+        detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
+    return Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail)
 
 
 def _mermaid_text(text: str) -> str:
@@ -277,20 +295,47 @@ _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#
 def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
     """One self-contained page: each file's source shaded by scope, widgets annotated."""
     colors = {scope["id"]: _PALETTE[i % len(_PALETTE)] for i, scope in enumerate(document["scopes"])}
-    by_id = {scope["id"]: scope for scope in document["scopes"]}
+    line_scope = _line_scopes(document)
+    notes = _line_notes(document)
+    files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
+    parts = _html_head(document)
+    for scope in document["scopes"]:
+        parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(_scope_chip(scope))}</span>")
+    parts.append("</div>")
+    for path in files:
+        parts.append(f"<h2>{_html(path)}</h2><div class='file'>")
+        for number, text in enumerate(_read(path, options), start=1):
+            parts.append(_html_line(text, number, line_scope.get((path, number)), colors, notes.get((path, number), [])))
+        parts.append("</div>")
+    parts.append("</body></html>\n")
+    out.write("".join(parts))
+
+
+def _line_scopes(document: dict) -> dict[tuple[str, int], str]:
+    """(path, line) -> the scope that runs it; a fragment's lines win over its entry's full run."""
     line_scope: dict[tuple[str, int], str] = {}
     for scope in sorted(document["scopes"], key=lambda s: s["kind"] != "app"):
         for function in scope["functions"]:
             if function["start_line"] and function["end_line"]:
                 for line in range(function["start_line"], function["end_line"] + 1):
                     line_scope[(function["path"], line)] = scope["id"]
+    return line_scope
+
+
+def _line_notes(document: dict) -> dict[tuple[str, int], list[str]]:
+    """(path, line) -> the badges of the triggers on that line."""
+    by_id = {scope["id"]: scope for scope in document["scopes"]}
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
         # The badge sits on the trigger's own line: it does not repeat the file and line.
         text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger, by_id)}: {rerun_effect(trigger)}"
         notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
-    files = sorted({path for path, _ in line_scope} | {path for path, _ in notes if path})
-    parts = [
+    return notes
+
+
+def _html_head(document: dict) -> list[str]:
+    """The page up to the open legend: style sheet, title, target release and entries."""
+    return [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>fraglint scopes</title><style>",
         "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}pre{margin:0}",
         # The gutter and the code never shrink; badges wrap after them instead of squeezing them.
@@ -304,24 +349,17 @@ def render_html(document: dict, out: TextIO, options: RenderOptions) -> None:
         f"<h1>What reruns when the user acts</h1><p>Target: Streamlit {_html(document['streamlit_version'])}. "
         f"Entries: {_html(', '.join(document['entries']))}.</p><div class='legend'>",
     ]
-    for scope in document["scopes"]:
-        parts.append(f"<span style='background:{colors[scope['id']]}'>{_html(_scope_chip(scope))}</span>")
-    parts.append("</div>")
-    for path in files:
-        source = _read(path, options)
-        parts.append(f"<h2>{_html(path)}</h2><div class='file'>")
-        for number, text in enumerate(source, start=1):
-            scope_id = line_scope.get((path, number))
-            background = colors.get(scope_id, "#fff") if scope_id else "#fff"
-            badges = "".join(f"<span class='note'>{_html(n)}</span>" for n in notes.get((path, number), []))
-            note = f"<span class='notes'>{badges}</span>" if badges else ""
-            parts.append(
-                f"<div class='line' style='background:{background}' data-scope='{scope_id or ''}'>"
-                f"<span class='no'>{number}</span><code>{_html(text) or ' '}</code>{note}</div>"
-            )
-        parts.append("</div>")
-    parts.append("</body></html>\n")
-    out.write("".join(parts))
+
+
+def _html_line(text: str, number: int, scope_id: str | None, colors: dict, notes: list[str]) -> str:
+    """One source line, shaded by the scope that runs it, with its trigger badges."""
+    background = colors.get(scope_id, "#fff") if scope_id else "#fff"
+    badges = "".join(f"<span class='note'>{_html(n)}</span>" for n in notes)
+    note = f"<span class='notes'>{badges}</span>" if badges else ""
+    return (
+        f"<div class='line' style='background:{background}' data-scope='{scope_id or ''}'>"
+        f"<span class='no'>{number}</span><code>{_html(text) or ' '}</code>{note}</div>"
+    )
 
 
 def _html(text: str) -> str:
