@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fraglint.model.scope_notes import ScopeNote
 
 
 class Severity(str, enum.Enum):
@@ -84,7 +88,7 @@ class Diagnostic:
     message: str
     related: tuple[Location, ...] = ()
     fix: Fix | None = None
-    scope_facts: tuple[str, ...] = field(default=(), compare=False)
+    scope_facts: tuple[ScopeNote, ...] = field(default=(), compare=False)  # phrased by report.narrate
     releases: ReleaseRange | None = field(default=None, compare=False)  # None: a one-release target
 
     @property

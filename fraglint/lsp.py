@@ -12,8 +12,9 @@ What an editor gets:
 
 The analysis is the engine's: `workspace.Workspace` is the long-lived check session (sources
 kept in memory, incremental parsing of buffers, the last project per root, settings per file).
-This module is the protocol over it: scheduling, conversions between our spans and LSP ranges
-in the client's position encoding, and code actions. Checks run one at a time on a worker
+This module is the protocol over it: scheduling, and conversions between our spans and LSP
+ranges in the client's position encoding; code actions are built in `lsp_actions` from what
+was published. Checks run one at a time on a worker
 thread, so the server keeps answering while one runs, and a check whose buffer has changed
 since it was scheduled is dropped before it starts. No request, buffer or engine failure ends
 the server: a failure is logged to the client and the server goes on; the wire under it
@@ -28,21 +29,20 @@ import inspect
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
 
-from fraglint import __version__, fixes, lsp_io
-from fraglint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
+from fraglint import __version__, fixes, lsp_actions, lsp_io
+from fraglint.diagnostics import Diagnostic, Severity, Span
 from fraglint.links import RULES_PAGE, rule_url
+from fraglint.lsp_actions import Published
 from fraglint.lsp_documents import Document
 from fraglint.rules import BY_NAME as RULES
-from fraglint.suppressions import noqa_edit
 from fraglint.workspace import Workspace
 
 log = logging.getLogger("fraglint.lsp")
@@ -59,7 +59,6 @@ DEBOUNCE_SECONDS = 0.02
 # without another change, so that they never hold up the checks of the one being typed in.
 OTHERS_DELAY_SECONDS = 0.5
 SOURCE = "fraglint"
-FIX_ALL = "source.fixAll.fraglint"  # the code action kind that applies every fix of a document
 
 
 # -- LSP conversion -------------------------------------------------------------------------
@@ -94,76 +93,6 @@ def _is_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
-    """Is a code action of `kind` asked for? (`only` lists kinds, or their parents: "source")."""
-    return not only or any(kind == asked or kind.startswith(asked + ".") for asked in only)
-
-
-def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
-    def key(p: lsp.Position) -> tuple[int, int]:
-        return (p.line, p.character)
-
-    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
-
-
-def _text_edits(document, fix_list: list[Fix]) -> list[lsp.TextEdit]:
-    """The fixes as LSP edits of the buffer, planned by `fixes.plan_fixes` as `--fix` plans them.
-
-    Offsets become positions on LSP's own lines (broken at \\n, \\r\\n and \\r, as the spans'
-    are; pygls's `document.lines` also breaks at form feeds and \\u2028) in the client's
-    position units (UTF-16 by default: an emoji counts twice).
-    """
-    text = document.source
-    plan = fixes.plan_fixes(text, fix_list)
-
-    def position(offset: int) -> lsp.Position:
-        line, column = fixes.position_of(text, offset)
-        before = text[offset - column + 1 : offset]
-        return lsp.Position(line=line - 1, character=document.position_codec.client_num_units(before))
-
-    return [lsp.TextEdit(lsp.Range(position(r.start), position(r.end)), r.new) for r in plan.replacements]
-
-
-def _quick_fixes(uri: str, document, published: Published, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    """The rule fixes, then the `# noqa` suppressions, of the diagnostics asked about or in the range."""
-    wanted = {(c.code, c.range.start.line, c.range.start.character) for c in params.context.diagnostics}
-    actions: list[lsp.CodeAction] = []
-    suppress: list[lsp.CodeAction] = []
-    for item, d in published.items:
-        asked = (item.code, item.range.start.line, item.range.start.character) in wanted
-        if not asked and not _overlaps(item.range, params.range):
-            continue
-        edits = _text_edits(document, [d.fix]) if d.fix is not None else []
-        if edits and d.fix is not None:
-            actions.append(
-                lsp.CodeAction(
-                    title=f"{d.fix.message} ({d.code})",
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[item],
-                    is_preferred=True,
-                    edit=lsp.WorkspaceEdit(changes={uri: edits}),
-                )
-            )
-        found = noqa_edit(fixes.line_text(document.source, d.span.line), d.span.line, d.code)
-        edits = _text_edits(document, [Fix("noqa", (Edit(*found),))]) if found is not None else []
-        if edits:
-            suppress.append(
-                lsp.CodeAction(
-                    title=f"Suppress {d.code} ({d.name}) on this line with `# noqa: {d.code}`",
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[item],
-                    edit=lsp.WorkspaceEdit(changes={uri: edits}),
-                )
-            )
-    return actions + suppress
-
-
-@dataclass
-class Published:
-    version: int | None
-    items: list[tuple[lsp.Diagnostic, Diagnostic]]
 
 
 class FraglintLanguageServer(LanguageServer):
@@ -369,24 +298,9 @@ class FraglintLanguageServer(LanguageServer):
         uri = params.text_document.uri
         published = self.published.get(uri)
         document = self.documents.get(uri)
-        if published is None or document is None:
-            return []
-        current = published.version == document.version  # the fixes' spans are of that text
-        only = params.context.only
-        quick_fixes = _quick_fixes(uri, document, published, params) if current else []
-        found_actions = quick_fixes if _kind_wanted(lsp.CodeActionKind.QuickFix, only) else []
-        if _kind_wanted(FIX_ALL, only) and current:
-            fix_all = self._fix_all(uri, published, document)
-            if fix_all is not None:
-                found_actions.append(fix_all)
-        return found_actions
-
-    def _fix_all(self, uri: str, published: Published, document) -> lsp.CodeAction | None:
-        """Every fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers)."""
-        edits = _text_edits(document, [d.fix for _, d in published.items if d.fix is not None])
-        if not edits:
-            return None
-        return lsp.CodeAction(title="fraglint: fix all auto-fixable problems", kind=FIX_ALL, edit=lsp.WorkspaceEdit(changes={uri: edits}))
+        if published is None or document is None or published.version != document.version:
+            return []  # the fixes' spans are of the published text
+        return lsp_actions.code_actions(uri, document, published, params)
 
     async def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         uri = params.text_document.uri
@@ -430,7 +344,7 @@ def make_server() -> FraglintLanguageServer:
         (lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False), "didSave", server.did_save, lambda: None),
         (lsp.TEXT_DOCUMENT_DID_CLOSE, None, "didClose", server.did_close, lambda: None),
         (lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, None, "didChangeWatchedFiles", server.did_change_watched, lambda: None),
-        (lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]),
+        (lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=lsp_actions.KINDS),
          "code action", server.code_actions, list),
         (lsp.TEXT_DOCUMENT_HOVER, None, "hover", server.hover, lambda: None),
     ]

@@ -110,3 +110,15 @@ def test_rules_do_not_import_each_other():
 def test_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_language_server_uses_the_engine_not_the_index():
+    """The language server's modules (protocol, actions, documents, framing) ask the engine's
+    public API (`workspace`, `diagnostics`, `fixes`, ...), never `fraglint.index` internals."""
+    graph = _graph()
+    server = {name for name in graph if name == "fraglint.lsp" or name.startswith("fraglint.lsp_")}
+    assert {"fraglint.lsp", "fraglint.lsp_actions"} <= server
+    assert "fraglint.lsp_actions" in graph["fraglint.lsp"]
+    for module in sorted(server):
+        internals = {name for name in graph[module] if name == "fraglint.index" or name.startswith("fraglint.index.")}
+        assert not internals, f"{module} imports {sorted(internals)}"

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fraglint.diagnostics import Applicability, Diagnostic, Severity, Span
-from fraglint.report import RenderOptions, SourceLines
+from fraglint.report import RenderOptions, SourceLines, narrate
 from fraglint.report.summary import summary_line
 from fraglint.result import CheckResult
 from fraglint.safe_text import printable
@@ -78,7 +78,7 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
             where = f"{printable(options.display_path(related.path))}:{related.span.line}:{related.span.column}"
             console.print(Text.assemble((note, "blue"), (where, "bold"), f": {printable(related.message)}"))
             console.print(_frame(related.span, lines(related.path), 0, "-", "blue", width), end="")
-        for fact in d.scope_facts:
+        for fact in map(narrate.scope_note, d.scope_facts):
             if fact in said:
                 console.print(Text.assemble((note + "scope: ", "blue"), f"as for {said[fact]} above"))
             else:

@@ -1,94 +1,154 @@
-"""Narration: what reruns when a call fires, said in words (the editor's hover).
+"""The narrator: what reruns when a widget, timer, callback or `st.rerun` fires, said in words.
 
-A renderer like the other report modules: it is handed the interpreter's plans (or the
-fragment model) and a way to name a function's lines, and only phrases them.
+One module owns these sentences, so that the editor's hover, the `scopes` text and HTML formats
+and the `full` format's `= scope:` lines say a rerun the same way. Each phrase is a function of
+the interpreter's typed results (`Scope`, `Trigger`, `RerunPlan`), of the model's rerun causes
+(`OwnRerun`), or of a finding's `ScopeNote`; a new plan element gets its phrase here, beside
+the others. Like the other report modules it only phrases: what it is handed is already known.
+
+* `effect(Effect.of(plan))`: what one rerun does to the page (`redraws 3 elements, keeps 2
+  others as drawn`); `reruns(scope.what)`: which scope it reruns;
+* `reruns_alone(name, causes)`: what reruns a fragment on its own;
+* `describe_from_interpreter` / `describe_rerun`: the hover's Markdown;
+* `scope_note(note)`: a finding's scope line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
 from fraglint.index.summary import CALL, ITEM, CallSite
+from fraglint.model.fragments import Site
+from fraglint.model.interpretation import Interpretation, RerunPlan, Scope, ScopeKind, Trigger, TriggerKind
+from fraglint.model.own_reruns import OwnRerun
+from fraglint.model.scope_notes import CallerNotRerun, OutsideContainerKept, OutsideSlotNeedsFullRun, ScopeNote
+
+# `lines_of(function_key)`: (relative path, first line, last line) of a function, or None.
+LinesOf = Callable[[object], "tuple[str, int, int] | None"]
+
+_FIRED = {TriggerKind.WIDGET: "Interacting", TriggerKind.FORM: "Submitting", TriggerKind.CALLBACK: "Its callback", TriggerKind.RERUN: "This call"}
+_OWN_CAUSE = {TriggerKind.WIDGET: OwnRerun.WIDGET, TriggerKind.FORM: OwnRerun.FORM, TriggerKind.TIMER: OwnRerun.TIMER}
 
 
-def rerun_effect(trigger: dict) -> str:
-    """`redraws 6, 5 frozen, 1 pile up`: what one trigger's rerun does to the page, as the
-    `scopes` text and HTML formats say it (from a trigger of `scopes_document`)."""
-    text = f"redraws {len(trigger['redraws'])}, {trigger['frozen']} frozen"
-    return text + (f", {len(trigger['piles_up'])} pile up" if trigger["piles_up"] else "")
+class Effect(NamedTuple):
+    """What one rerun does to the page, counted: the part of a `RerunPlan` the words say."""
+
+    redrawn: int
+    frozen: int  # elements of the same page left as drawn (a fragment's rerun only)
+    piled: int  # outside writes that add a copy instead of replacing theirs
+    fragment: bool  # the rerun is a fragment's (else the whole app's)
+
+    @classmethod
+    def of(cls, plan: RerunPlan) -> Effect:
+        return cls(len(plan.redrawn), len(plan.frozen), len(plan.piled), plan.scope.kind == ScopeKind.FRAGMENT)
 
 
-def describe_from_interpreter(interpretation, path: str, call: CallSite, lines_of) -> str | None:
-    """The hover text from the interpreter: the triggers at this call and what each reruns.
-
-    Used when the buffer is an entry script; a helper module (imported elsewhere) falls back
-    to `describe_rerun`.
-    """
-    from fraglint.model.fragments import Site
-
-    site = Site(path, call.site)
-
-    def where(key) -> str:
-        found = lines_of(key)
-        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
-
-    started = [scope for scope in interpretation.scopes.values() if scope.kind == "fragment" and scope.call == site]
-    lines = [_started_scope(scope, interpretation, where) for scope in started]
-    for trigger in interpretation.triggers:
-        if trigger.site == site and trigger.kind in ("widget", "form", "callback", "rerun"):
-            lines.append(_fired_trigger(trigger, interpretation.rerun_plan(trigger), where))
-    return "\n\n".join(dict.fromkeys(lines)) or None
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
-def _started_scope(scope, interpretation, where) -> str:
+def effect(counts: Effect) -> str:
+    """`redraws 3 elements, keeps 2 others as drawn, 1 piles up outside the fragment`."""
+    parts = [f"redraws {_count(counts.redrawn, 'element', 'elements')}"]
+    if counts.fragment:
+        parts.append(f"keeps {_count(counts.frozen, 'other', 'others')} as drawn")
+    if counts.piled:
+        parts.append(f"{_count(counts.piled, 'piles', 'pile')} up outside the fragment")
+    return ", ".join(parts)
+
+
+def reruns(what: str) -> str:
+    """`reruns the whole app`, `reruns fragment `x``: `what` is how the scope is named (`Scope.what`)."""
+    return f"reruns {what}"
+
+
+def reruns_alone(name: str, causes: Iterable[OwnRerun]) -> str:
+    """`only `x` reruns when a widget inside it or its `run_every` timer fires`."""
+    said = list(dict.fromkeys(causes))
+    if not said:
+        return f"nothing reruns `{name}` alone: only a full run of the app runs it"
+    return f"only `{name}` reruns when {' or '.join(said)} fires"
+
+
+def scope_note(note: ScopeNote) -> str:
+    """A finding's scope line (the `full` format's `= scope:`)."""
+    if isinstance(note, OutsideContainerKept):
+        return (
+            f"a rerun of `{note.fragment}` clears and redraws only its own container; {note.container} belongs "
+            "to the scope that created it and is cleared only when that scope reruns"
+        )
+    if isinstance(note, OutsideSlotNeedsFullRun):
+        return (
+            f"a rerun of `{note.fragment}` may draw into {note.container} only if `{note.fragment}` drew there "
+            "during the last full run"
+        )
+    if isinstance(note, CallerNotRerun):
+        return f"{reruns_alone(note.fragment, [note.cause])}; `{note.caller}`, which uses the value, is not re-run"
+    names = ", ".join(f"`{name}`" for name in note.writers)  # ArgumentsNotReevaluated, the last kind
+    alone = f"fragment {names} reruns alone" if len(note.writers) == 1 else f"fragments {names} rerun alone"
+    return f"arguments of `{note.fragment}` are evaluated in `{note.caller}`, which reruns only on a full run; {alone}"
+
+
+# -- hover --------------------------------------------------------------------------------------
+
+
+def _where(lines_of: LinesOf, key) -> str:
+    found = lines_of(key)
+    return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
+
+
+def _started(what: str, name: str, dialog: bool, causes: Iterable[OwnRerun], where: str) -> str:
     """A fragment (or dialog) call: what starts here and what reruns it on its own."""
-    fired_by = [t for t in interpretation.triggers if t.scope == scope.id and t.kind in ("widget", "form", "timer")]
-    kinds = sorted({"its `run_every` timer" if t.kind == "timer" else "a widget inside it" for t in fired_by})
     return (
-        f"**{'Opens' if scope.dialog else 'Starts'} {scope.what}**{where(scope.function)}\n\n"
-        f"Reruns only `{scope.name}` when {' or '.join(kinds) or 'it is rerun'} fires; "
-        "the rest of the page keeps what it drew. A full rerun of the app runs this call again."
+        f"**{'Opens' if dialog else 'Starts'} {what}**{where}\n\n"
+        f"{_sentence(reruns_alone(name, causes))}; the rest of the page keeps what it drew. "
+        "A full rerun of the app runs this call again."
     )
 
 
-def _fired_trigger(trigger, plan, where) -> str:
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _fired(trigger: Trigger, plan: RerunPlan, lines_of: LinesOf) -> str:
     """A widget, form, callback or st.rerun call: what its rerun covers and does to the page."""
     label = f" `{trigger.label}`" if trigger.label else ""
-    what = "reruns the whole app"
-    if plan.scope.kind == "fragment":
-        what = f"reruns {plan.scope.what}{where(plan.scope.function)}, not the whole app"
-    verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
-    return f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({_plan_effect(plan)})."
+    what = reruns(plan.scope.what)
+    if plan.scope.kind == ScopeKind.FRAGMENT:
+        what += f"{_where(lines_of, plan.scope.function)}, not the whole app"
+    return f"**`st.{trigger.widget or 'rerun'}`{label}**: {_FIRED[trigger.kind]} {what}: {effect(Effect.of(plan))}."
 
 
-def _plan_effect(plan) -> str:
-    """`3 elements redrawn; 2 elsewhere stay as drawn`: the hover's account of a rerun plan."""
-    parts = [f"{len(plan.redrawn)} element{'s' if len(plan.redrawn) != 1 else ''} redrawn"]
-    if plan.scope.kind == "fragment":
-        parts.append(f"{len(plan.frozen)} elsewhere {'stay' if len(plan.frozen) != 1 else 'stays'} as drawn")
-    if plan.piled:
-        parts.append(f"{len(plan.piled)} {'pile' if len(plan.piled) != 1 else 'piles'} up in a container outside the fragment")
-    return "; ".join(parts)
+def describe_from_interpreter(interpretation: Interpretation, path: str, call: CallSite, lines_of: LinesOf) -> str | None:
+    """The hover text at a call of an entry script (the buffer at `path`): the scopes it starts,
+    the triggers it is. A helper module (imported elsewhere) falls back to `describe_rerun`."""
+    site = Site(path, call.site)
+    lines = [
+        _started(scope.what, scope.name or "", scope.dialog, _own_causes(interpretation, scope), _where(lines_of, scope.function))
+        for scope in interpretation.scopes.values()
+        if scope.kind == ScopeKind.FRAGMENT and scope.call == site
+    ]
+    for trigger in interpretation.triggers:
+        if trigger.site == site and trigger.kind in _FIRED:
+            lines.append(_fired(trigger, interpretation.rerun_plan(trigger), lines_of))
+    return "\n\n".join(dict.fromkeys(lines)) or None
 
 
-def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
-    """The hover text for a call: what reruns when it fires. The one place to switch to the interpreter.
+def _own_causes(interpretation: Interpretation, scope: Scope) -> list[OwnRerun]:
+    kinds = {t.kind for t in interpretation.triggers if t.scope == scope.id}
+    return [cause for kind, cause in _OWN_CAUSE.items() if kind in kinds]
 
-    `lines_of(function_key)` gives (relative path, first line, last line) of a function.
-    """
+
+def describe_rerun(model, key, call: CallSite, lines_of: LinesOf) -> str | None:
+    """The hover text from the fragment model, for a call the interpreter does not reach (a
+    helper module imported elsewhere): the fragment it starts, or the scopes a widget reruns."""
     from fraglint.model import streamlit_api as api
-
-    def where(fragment_key) -> str:
-        found = lines_of(fragment_key)
-        return f" ({found[0]}, lines {found[1]}-{found[2]})" if found else ""
 
     fragment = model.called_scope(key, call)
     if fragment is not None:
-        timer = " or its `run_every` timer fires" if fragment.kwarg("run_every") is not None else ""
-        return (
-            f"**{'Opens' if fragment.dialog else 'Starts'} {fragment.what}**{where(fragment.function)}\n\n"
-            f"When a widget inside `{fragment.name}` is used{timer}, Streamlit reruns only "
-            f"`{fragment.name}`; the rest of the page keeps what it drew. A full rerun of the app "
-            "runs this call again."
-        )
+        causes = [OwnRerun.WIDGET] + ([OwnRerun.TIMER] if fragment.kwarg("run_every") is not None else [])
+        return _started(fragment.what, fragment.name, fragment.dialog, causes, _where(lines_of, fragment.function))
     target = model.target(key, call)
     if target.kind != "streamlit":
         return None
@@ -96,13 +156,8 @@ def describe_rerun(model, key, call: CallSite, lines_of) -> str | None:
     if element in (CALL, ITEM) or not api.is_widget(element):
         return None
     inside = model.fragment_reach.get(key, [])
-    outside = key in model.app_reach
-    lines = []
-    for fragment in inside:
-        lines.append(f"Interacting reruns {fragment.what}{where(fragment.function)}, not the whole app.")
-    if outside or not inside:
-        lines.append(
-            "Interacting reruns the whole app"
-            + (" when this runs outside a fragment." if inside else ": this widget is outside every fragment.")
-        )
+    lines = [f"Interacting {reruns(fragment.what)}{_where(lines_of, fragment.function)}, not the whole app." for fragment in inside]
+    if key in model.app_reach or not inside:
+        where = " when this runs outside a fragment." if inside else ": this widget is outside every fragment."
+        lines.append(f"Interacting {reruns('the whole app')}{where}")
     return f"**`st.{element}`**\n\n" + "\n\n".join(lines)

@@ -23,7 +23,7 @@ from fraglint.index.facts import span_of
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
-from fraglint.report.narrate import rerun_effect
+from fraglint.report.narrate import Effect, effect, reruns
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
@@ -174,9 +174,15 @@ def _trigger_title(trigger: dict, located: bool = True) -> str:
 
 
 def _rerun_target(trigger: dict, by_id: dict) -> str:
-    """`the whole app`, `fragment 'filters'` or `dialog 'confirm'`: what a trigger reruns."""
+    """`the whole app`, ``fragment `filters` `` or ``dialog `confirm` ``: what a trigger reruns, named as
+    `Scope.what` names it (the narrator phrases the rest)."""
     target = trigger["scope"]
-    return "the whole app" if target["kind"] == "app" else f"{_word(by_id[target['id']])} {target['name']!r}"
+    return "the whole app" if target["kind"] == "app" else f"{_word(by_id[target['id']])} `{target['name']}`"
+
+
+def _effect(trigger: dict) -> Effect:
+    """The counts of a trigger's rerun plan, read back from the document (see `_trigger_entry`)."""
+    return Effect(len(trigger["redraws"]), trigger["frozen"], len(trigger["piles_up"]), trigger["scope"]["kind"] == "fragment")
 
 
 def _scope_chip(scope: dict) -> str:
@@ -230,8 +236,8 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
 
 def _trigger_line(trigger: dict, by_id: dict) -> Text:
     """`widget: button 'Apply' (app.py:23) -> reruns the whole app; redraws 6, 5 frozen`."""
-    verdict = f"-> reruns {_rerun_target(trigger, by_id)}"
-    detail = f"; {rerun_effect(trigger)}"
+    verdict = f"-> {reruns(_rerun_target(trigger, by_id))}"
+    detail = f"; {effect(_effect(trigger))}"
     if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
         detail += f"; {trigger['note']}"
     if trigger.get("after_stop"):
@@ -328,7 +334,7 @@ def _line_notes(document: dict) -> dict[tuple[str, int], list[str]]:
     notes: dict[tuple[str, int], list[str]] = {}
     for trigger in document["triggers"]:
         # The badge sits on the trigger's own line: it does not repeat the file and line.
-        text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger, by_id)}: {rerun_effect(trigger)}"
+        text = f"{_trigger_title(trigger, located=False)} {reruns(_rerun_target(trigger, by_id))}: {effect(_effect(trigger))}"
         notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
     return notes
 

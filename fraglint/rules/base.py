@@ -30,6 +30,7 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
 from fraglint.model.interpreter import interpret
+from fraglint.model.scope_notes import ScopeNote
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
 # `box.write("x")  # [outside-container-write]`: pylint's functional-test marker, at a line's end.
@@ -124,7 +125,7 @@ class Finding:
     fix: FixSpec | None = None
     part: str = "primary"  # which span of the site to report: "primary" or "secondary"
     severity: Severity | None = None  # overrides the rule's default (e.g. deprecated vs removed)
-    scope_facts: tuple[str, ...] = ()
+    scope_facts: tuple[ScopeNote, ...] = ()  # what reruns, as data: the `full` format's scope lines
     # For a release that lacks an API the code uses: what it lacks, as the floor diagnostic says it
     # ("without `st.fragment`"), so releases lacking the same thing are told in one phrase.
     lacks: str | None = None

@@ -9,6 +9,7 @@ from fraglint.model.decorators import passes_on_none
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.own_reruns import own_reruns
+from fraglint.model.scope_notes import CallerNotRerun
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 _USES = {
@@ -169,7 +170,5 @@ st.caption(f"{count} orders")
                 f"discards it on the fragment's reruns ({causes[0]} reruns it alone); "
                 "share data through `st.session_state`",
                 related=((fragment.site, f"fragment `{name}` defined here"),),
-                scope_facts=(
-                    f"{causes[0]} reruns only `{name}`; `{fragment_call.caller[1]}`, which uses the value, is not re-run",
-                ),
+                scope_facts=(CallerNotRerun(name, causes[0], fragment_call.caller[1]),),
             )

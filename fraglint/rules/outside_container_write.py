@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.model import versions
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
+from fraglint.model.scope_notes import OutsideContainerKept
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
 
 
@@ -158,10 +159,7 @@ poll(st.container())
         related = outside_write_related(write, word)
         return Finding(
             write.site(),
-            scope_facts=(
-                f"a rerun of `{fragment.name}` clears and redraws only its own container; "
-                f"{container.how} belongs to the scope that created it and is cleared only when that scope reruns",
-            ),
+            scope_facts=(OutsideContainerKept(fragment.name, container.how),),
             message=f"`{write.element}` inside {fragment.what} draws into {container.how}, "
             f"created outside the {word}; each {word} rerun adds another copy until the next full run "
             "(use `st.empty()` to replace instead)",

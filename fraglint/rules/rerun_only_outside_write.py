@@ -9,6 +9,7 @@ from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.guards import RerunOnlyWrite
+from fraglint.model.scope_notes import OutsideSlotNeedsFullRun
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
 
 
@@ -270,8 +271,5 @@ tail_log()
             f"there after such a full run raises, as the {word} reserved no slot in that container (draw into "
             "it on every run, e.g. `slot = container.empty()` before the condition, then fill `slot`)",
             related=related,
-            scope_facts=(
-                f"a rerun of `{fragment.name}` may draw into {container.how} only if `{fragment.name}` drew "
-                "there during the last full run",
-            ),
+            scope_facts=(OutsideSlotNeedsFullRun(fragment.name, container.how),),
         )

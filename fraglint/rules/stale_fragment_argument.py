@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
+from fraglint.model.scope_notes import ArgumentsNotReevaluated
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
 
 
@@ -160,8 +161,5 @@ table(st.session_state.get("page", 0))  # [stale-fragment-argument]
                     f"which only fragment {names} changes; those reruns do not re-evaluate this call, so the "
                     "fragment keeps the old value until the next full run (read session state inside the fragment)",
                     related=tuple((w.site, f"`{key}` written here ({w.how.value})") for w in writers[key]),
-                    scope_facts=(
-                        f"arguments of `{fragment_call.fragment.name}` are evaluated in `{caller[1]}`, "
-                        f"which reruns only on a full run; {names} rerun alone",
-                    ),
+                    scope_facts=(ArgumentsNotReevaluated(fragment_call.fragment.name, caller[1], tuple(sorted(writer_fragments))),),
                 )
