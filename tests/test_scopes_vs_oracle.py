@@ -12,6 +12,8 @@ which scope the widget or timer reruns, and compares:
 A widget with a callback may have two answers: its own trigger (the path through the callback
 that takes no branch) and its callback trigger (the first `st.rerun` in the callback that changes
 the scope, from 1.63); the runtime must match one of them, and when the two agree, that one.
+A widget whose callback surely calls `st.stop()` reruns nothing: no scope may have run, what
+the interpreter says the cancelled rerun clears must be gone and the rest of the page kept.
 Steps where the runtime raised are left out; the count of compared steps is asserted so the test
 cannot silently compare nothing.
 """
@@ -37,12 +39,7 @@ SCOPE_MARKERS = ("fragment:", "dialog:")
 # Cases whose recorded behaviour the interpreter does not model yet (issue 11). They are left out
 # of the two comparisons below, and `test_known_gaps_still_disagree` fails once one of them
 # agrees on every release, so the entry is removed when the model learns the behaviour.
-KNOWN_GAPS = {
-    "stop_in_callback": "st.stop() in a widget callback cancels the interaction's rerun and clears its scope",
-    "dialog_from_fragment": "a dialog opened from a fragment before 1.37 is a nested fragment",
-    "dialog_in_dialog": "a dialog opened inside a dialog raises before drawing anything",
-    "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.58)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 _DOCUMENTS: dict[tuple[Path, tuple[bool, ...]], dict] = {}
@@ -113,6 +110,11 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
         if trigger is None or not markers:
             continue
         observed = "app" if "full-run" in markers else f"fragments {sorted(ran)}"
+        if _cancelled(trigger):
+            # st.stop() in the callback: no part of the script reruns
+            compared.append((step["step"], "cancelled", observed))
+            assert "full-run" not in markers and not ran, (release, case["case"], step["step"], markers)
+            continue
         callback = callbacks.get(label)
         if callback is not None and callback["scope"]["id"] != trigger["scope"]["id"]:
             answers = [trigger["scope"], callback["scope"]]
@@ -162,6 +164,26 @@ def test_interpreter_matches_the_runtime(results):
     assert compared >= 10, f"only {compared} steps compared for {release}"
 
 
+def _cancelled(trigger: dict) -> bool:
+    stop = trigger.get("callback_stop")
+    return bool(stop) and not stop["conditional"]
+
+
+def _cancelled_counts(release: str, case: dict, step: dict, trigger: dict, before: dict) -> list[tuple[str, str, str]]:
+    """After a rerun `st.stop()` cancelled: what the interpreter says it clears is gone, the rest
+    of the page keeps what it showed."""
+    cleared = {d["label"] for d in trigger["clears"]}
+    compared = []
+    for text, seen in (step.get("counts") or {}).items():
+        if text in cleared:
+            compared.append((step["step"], f"{text} cleared", str(seen)))
+            assert seen == 0, (release, case["case"], step["step"], text, seen)
+        elif before.get(text):
+            compared.append((step["step"], f"{text} kept", str(seen)))
+            assert seen >= 1, (release, case["case"], step["step"], text, seen)
+    return compared
+
+
 def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list[tuple[str, str, str]]:
     """Texts the oracle counted after each click, against what the interpreter says is drawn.
 
@@ -175,10 +197,12 @@ def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list
     drawn = {d["label"] for t in document["triggers"] for d in t["redraws"] + t["piles_up"]}
     widgets = {t["label"]: t for t in document["triggers"] if t["kind"] in ("widget", "form") and t["label"]}
     compared = []
+    before: dict = {}
     for step in case["steps"]:
         if step.get("exceptions"):
             break
         counts = step.get("counts") or {}
+        previous, before = before, counts
         shown = {**counts, **(step.get("widget_counts") or {})}
         for text, seen in shown.items():
             if stops and text not in drawn:
@@ -187,6 +211,9 @@ def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list
         action = step.get("action")
         trigger = widgets.get(action[1]) if action and action[0] != "wait" else None
         if trigger is None or step.get("markers") == []:
+            continue
+        if _cancelled(trigger):
+            compared.extend(_cancelled_counts(release, case, step, trigger, previous))
             continue
         for element in trigger["redraws"]:
             if element["label"] in counts:

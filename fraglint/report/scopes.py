@@ -20,6 +20,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from fraglint.index.facts import span_of
+from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
@@ -29,6 +30,8 @@ from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
 
 SCHEMA_VERSION = 1
+FIRST_RUN_ARGUMENTS = "fragment-rerun-first-run-arguments"
+ORPHANED_TIMER = "orphaned-timer-keeps-running"
 
 
 def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptions) -> dict:
@@ -84,11 +87,12 @@ class _Locator:
             path, line = self.options.display_path(scope.entry), None
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
-    def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
+    def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset(), skipped: AbstractSet[int] = frozenset()) -> dict:
         path, line = self.where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
-            "container": drawn.container, "after_stop": drawn.id in cut_short, "conditional": drawn.conditional,
+            "container": drawn.container, "after_stop": drawn.id in cut_short,
+            "conditional": drawn.conditional or drawn.id in skipped,
         }
 
     def definition(self, scope: Scope) -> dict | None:
@@ -114,7 +118,22 @@ def _scope_entry(scope: Scope, locate: _Locator) -> dict:
         "children": list(scope.children),
         "stops": [{**(locate.location(stop.site) or {}), "conditional": stop.conditional} for stop in scope.stops],
         "after_stop": locate.location(scope.after_stop.site) if scope.after_stop else None,
+        "rerun_by_parent": scope.rerun_by_parent,
+        "switches": [_switch_entry(switch, locate) for switch in scope.switches],
+        "nested_dialogs": [
+            {**(locate.location(nested.call) or {}), "dialog": nested.inner.name} for nested in scope.nested_dialogs
+        ],
+        "first_run_arguments": (
+            scope.has_arguments and not scope.dialog and versions.holds(FIRST_RUN_ARGUMENTS, locate.report.version)
+        ),
     }
+
+
+def _switch_entry(switch, locate: _Locator) -> dict:
+    """`st.switch_page(...)` in a scope: the page that then runs in full."""
+    target = locate.options.display_path(switch.target) if switch.target else None
+    return {**(locate.location(switch.site) or {}), "page": switch.label, "target": target,
+            "conditional": switch.conditional}
 
 
 def _trigger_entry(trigger, locate: _Locator) -> dict:
@@ -133,12 +152,31 @@ def _trigger_entry(trigger, locate: _Locator) -> dict:
         "callback": trigger.callback[1] if trigger.callback else None,
         "note": trigger.note or None,
         "reruns": [locate.function_range(key) for key in plan.functions],
-        "redraws": [locate.drawn_ref(d, plan.cut_short) for d in plan.redrawn],
+        "redraws": [locate.drawn_ref(d, plan.cut_short, plan.skipped) for d in plan.redrawn],
         "frozen": len(plan.frozen),
         "piles_up": [locate.drawn_ref(d, plan.cut_short) for d in plan.piled],
         "after_stop": locate.location(trigger.after_stop.site) if trigger.after_stop else None,
         "rerun_call": locate.location(trigger.rerun_call),
+        "callback_stop": _callback_stop(trigger, locate),
+        "clears": [locate.drawn_ref(d) for d in plan.cleared],
+        "orphaned": _orphaned(trigger, locate),
     }
+
+
+def _callback_stop(trigger, locate: _Locator) -> dict | None:
+    """The `st.stop()` the callback reaches: `conditional` false when it cancels the rerun for sure."""
+    stop = trigger.callback_stop
+    return {**(locate.location(stop.site) or {}), "conditional": stop.conditional} if stop else None
+
+
+def _orphaned(trigger, locate: _Locator) -> dict | None:
+    """A timer whose outer fragment's rerun may stop starting it, and whether it then keeps ticking."""
+    if trigger.orphan_of is None:
+        return None
+    outer = locate.report.interpretation.scopes[trigger.orphan_of]
+    fact = versions.FACTS[ORPHANED_TIMER]
+    return {"outer": locate.scope_ref(outer), "keeps_running": fact.holds(locate.report.version),
+            "releases": fact.range_text()}
 
 
 def _run_every_text(scope: Scope) -> str | None:
