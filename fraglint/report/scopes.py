@@ -24,7 +24,7 @@ from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
-from fraglint.report.narrate import rerun_effect
+from fraglint.report.narrate import rerun_effect, scope_effects, trigger_effects
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
@@ -259,6 +259,8 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     if scope.get("stops"):
         stops = ", ".join(f"{s['path']}:{s['line']}{' (conditional)' if s['conditional'] else ''}" for s in scope["stops"])
         branch.add(Text(f"st.stop() ends the run at: {stops}", style="dim"))
+    for effect in scope_effects(scope, by_id):
+        branch.add(Text(effect, style="yellow"))
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] == scope["id"]:
             branch.add(_trigger_line(trigger, by_id))
@@ -270,11 +272,21 @@ def _trigger_line(trigger: dict, by_id: dict) -> Text:
     """`widget: button 'Apply' (app.py:23) -> reruns the whole app; redraws 6, 5 frozen`."""
     verdict = f"-> reruns {_rerun_target(trigger, by_id)}"
     detail = f"; {rerun_effect(trigger)}"
+    if _cancelled(trigger):
+        verdict, detail = "-> reruns nothing", ""
     if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
         detail += f"; {trigger['note']}"
+    for effect in trigger_effects(trigger):
+        detail += f"; {effect}"
     if trigger.get("after_stop"):
         detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
     return Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail)
+
+
+def _cancelled(trigger: dict) -> bool:
+    """A callback's sure `st.stop()` cancels the trigger's rerun."""
+    stop = trigger.get("callback_stop")
+    return stop is not None and not stop["conditional"]
 
 
 def _mermaid_text(text: str) -> str:
@@ -301,6 +313,9 @@ def render_mermaid(document: dict, out: TextIO) -> None:
         lines.append(f"{indent}  direction TB")
         for index, trigger in by_scope.get(scope["id"], []):
             lines.append(f'{indent}  T{index}(["{_mermaid_text(_short_trigger(trigger))}"])')
+        for number, switch in enumerate(scope.get("switches", ())):
+            page = os.path.basename(str(switch["target"] or switch["page"]))
+            lines.append(f'{indent}  {ids[scope["id"]]}P{number}[/"{_mermaid_text(f"switch_page runs {page} in full")}"/]')
         for child in scope["children"]:
             subgraph(by_id[child], indent + "  ")
         lines.append(f"{indent}end")
@@ -324,7 +339,8 @@ def _short_trigger(trigger: dict) -> str:
         if trigger["label"]:
             label = str(trigger["label"])
             what += f" {label[:24]}{'...' if len(label) > 24 else ''}"
-    return f"{what} {os.path.basename(str(trigger['path']))}:{trigger['line']}"
+    cancelled = ", cancelled by st.stop()" if _cancelled(trigger) else ""
+    return f"{what} {os.path.basename(str(trigger['path']))}:{trigger['line']}{cancelled}"
 
 
 _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#f1f8e9", "#ede7f6"]
@@ -367,8 +383,21 @@ def _line_notes(document: dict) -> dict[tuple[str, int], list[str]]:
     for trigger in document["triggers"]:
         # The badge sits on the trigger's own line: it does not repeat the file and line.
         text = f"{_trigger_title(trigger, located=False)} reruns {_rerun_target(trigger, by_id)}: {rerun_effect(trigger)}"
+        if _cancelled(trigger):
+            text = f"{_trigger_title(trigger, located=False)} reruns nothing"
+        text = "; ".join([text, *trigger_effects(trigger)])
         notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
+    for scope in document["scopes"]:
+        for effect, where in _scope_effect_places(scope, by_id):
+            notes.setdefault((where["path"], where["line"]), []).append(effect)
     return notes
+
+
+def _scope_effect_places(scope: dict, by_id: dict) -> list[tuple[str, dict]]:
+    """Each scope effect with the line it belongs on: the call it is about, or the scope's call."""
+    places = [*scope.get("switches", ()), *scope.get("nested_dialogs", ())]
+    effects = scope_effects(scope, by_id)
+    return [(effect, places[i] if i < len(places) else scope) for i, effect in enumerate(effects)]
 
 
 def _html_head(document: dict) -> list[str]:
