@@ -233,3 +233,17 @@ def test_a_fragment_called_with_arguments_is_marked(tmp_path):
         plain()
     """, "1.37")
     assert _scope(found, "frag").has_arguments and not _scope(found, "plain").has_arguments
+
+
+def test_the_hover_of_a_widget_whose_callback_stops_says_the_rerun_is_cancelled(tmp_path):
+    from fraglint.report import narrate
+
+    found = _interpret(tmp_path, STOPPER)
+    trigger = _trigger(found, "widget", "App stop")
+    project = build_project([str(tmp_path)], Settings(root=str(tmp_path), cache=False), jobs=1)
+    module = project.index.function((trigger.site.path, "<module>"))
+    assert module is not None
+    (call,) = [c for c in module.calls if c.site == trigger.site.site]
+    text = narrate.describe_from_interpreter(found, trigger.site.path, call, lambda key: None)
+    assert text is not None and "`st.button` `App stop`**: Its callback calls `st.stop()`" in text
+    assert "reruns the whole app" not in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import CallSite
 from fraglint.model import streamlit_api as api
 from fraglint.model import versions
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH
@@ -58,17 +59,19 @@ class CallbackStops:
         for call in function.calls if function is not None else ():
             self.steps += 1
             branch = call.in_branch or call.in_loop
-            target = self.model.target(key, call)
-            if target.kind == TargetKind.STREAMLIT and target.api() == api.STOP:
-                reached: tuple[Site | None, Site | None] = (Site(key.path, call.site), None)
-            elif target.kind == TargetKind.FUNCTION and not target.rest:
-                reached = self._stops_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
-            else:
-                continue
-            inner_sure, inner_maybe = reached
-            maybe = maybe or (inner_sure if branch else inner_maybe) or inner_maybe
+            inner_sure, inner_maybe = self._stops_at(key, call, stack)
+            maybe = maybe or (inner_sure if branch else None) or inner_maybe
             if inner_sure is not None and not branch:
                 sure = inner_sure
                 break
         self._stops[key] = (sure, maybe)
         return sure, maybe
+
+    def _stops_at(self, key: FunctionKey, call: CallSite, stack: tuple) -> tuple[Site | None, Site | None]:
+        """What one call of a callback reaches: an `st.stop()`, or the stops of a helper it calls."""
+        target = self.model.target(key, call)
+        if target.kind == TargetKind.STREAMLIT and target.api() == api.STOP:
+            return Site(key.path, call.site), None
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            return self._stops_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
+        return None, None

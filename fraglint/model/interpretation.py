@@ -204,15 +204,7 @@ class Interpretation:
             for key in self.scopes[scope_id].functions:
                 if key not in functions:
                     functions.append(key)
-        redrawn, frozen, piled = [], [], []
-        for drawn in self._drawn_in_app(app):
-            if drawn.scope in inside:
-                if drawn.outside and scope.kind == ScopeKind.FRAGMENT and piles and drawn.kind != DrawnKind.WIDGET:
-                    piled.append(drawn)
-                else:
-                    redrawn.append(drawn)
-            else:
-                frozen.append(drawn)
+        redrawn, frozen, piled = self._split(app, inside, piles and scope.kind == ScopeKind.FRAGMENT)
         # a conditional st.stop() counts only when this rerun runs it: a fragment rerun does
         # not run the stops of the script around the fragment
         cut_short = {d.id for d in redrawn if d.after_stop is not None and d.after_stop.scope in inside}
@@ -220,6 +212,18 @@ class Interpretation:
         return RerunPlan(
             trigger, scope, functions, _in_order(redrawn), _in_order(frozen), _in_order(piled), cut_short, skipped
         )
+
+    def _split(self, app: str, inside: set[str], piles: bool) -> tuple[list[Drawn], list[Drawn], list[Drawn]]:
+        """What the app run draws, as (redrawn, frozen, piled up) by a rerun of the scopes `inside`."""
+        redrawn, frozen, piled = [], [], []
+        for drawn in self._drawn_in_app(app):
+            if drawn.scope not in inside:
+                frozen.append(drawn)
+            elif drawn.outside and piles and drawn.kind != DrawnKind.WIDGET:
+                piled.append(drawn)
+            else:
+                redrawn.append(drawn)
+        return redrawn, frozen, piled
 
     def _drawn_in_app(self, app: str) -> list[Drawn]:
         return [d for scope_id in self.descendants(app) for d in self.drawn_by_scope.get(scope_id, ())]

@@ -52,11 +52,19 @@ def _started_scope(scope, interpretation, where) -> str:
 def _fired_trigger(trigger, plan, where) -> str:
     """A widget, form, callback or st.rerun call: what its rerun covers and does to the page."""
     label = f" `{trigger.label}`" if trigger.label else ""
+    if plan.trigger.callback_stop is not None and not plan.trigger.callback_stop.conditional:
+        return _cancelled_trigger(trigger, label)
     what = "reruns the whole app"
     if plan.scope.kind == "fragment":
         what = f"reruns {plan.scope.what}{where(plan.scope.function)}, not the whole app"
     verb = {"widget": "Interacting", "form": "Submitting", "callback": "Its callback", "rerun": "This call"}[trigger.kind]
     return f"**`st.{trigger.widget or 'rerun'}`{label}**: {verb} {what} ({_plan_effect(plan)})."
+
+
+def _cancelled_trigger(trigger, label: str) -> str:
+    """The hover of a widget whose callback surely calls `st.stop()`."""
+    return (f"**`st.{trigger.widget}`{label}**: Its callback calls `st.stop()`: the interaction's rerun is "
+            "cancelled, no part of the script reruns.")
 
 
 def _plan_effect(plan) -> str:
