@@ -247,3 +247,14 @@ def test_the_hover_of_a_widget_whose_callback_stops_says_the_rerun_is_cancelled(
     text = narrate.describe_from_interpreter(found, trigger.site.path, call, lambda key: None)
     assert text is not None and "`st.button` `App stop`**: Its callback calls `st.stop()`" in text
     assert "reruns the whole app" not in text
+
+
+def test_switch_page_from_a_page_resolves_from_the_main_script_folder(tmp_path):
+    found = _interpret(tmp_path, {
+        "app.py": "import streamlit as st\nst.write('home')\n",
+        "pages/first.py": "import streamlit as st\nif st.button('Next'):\n    st.switch_page('pages/second.py')\n",
+        "pages/second.py": "import streamlit as st\nst.write('second')\n",
+    })
+    (page,) = [s for s in found.scopes.values() if s.entry.endswith("first.py") and s.kind == "app"]
+    (switch,) = page.switches
+    assert switch.target == str(tmp_path / "pages" / "second.py")

@@ -197,7 +197,7 @@ class Interpreter:
             if target.api() == api.STOP and self._stops_end_runs:
                 return self._stop(key, call, self._lost_to or scope, conditional)
             if target.api() == "switch_page":
-                (self._lost_to or scope).switches.append(switch_page(self.index, key, call, scope, conditional))
+                self._switch_page(key, call, self._lost_to or scope, conditional)
             self._streamlit_call(key, call, target, scope, container, in_form, conditional)
             self._navigation_pages(key, call, target, scope, frame.stack)
             return None
@@ -212,6 +212,11 @@ class Interpreter:
         if all(known.site != stop.site for known in scope.stops):
             scope.stops.append(stop)
         return stop
+
+    def _switch_page(self, key: FunctionKey, call: CallSite, scope: Scope, conditional: bool) -> None:
+        switch = switch_page(self.index, key, call, scope, conditional)
+        if all(known.site != switch.site for known in scope.switches):
+            scope.switches.append(switch)
 
     def _ends_run(self, stop: Stop, branch: bool) -> bool:
         """A stop reached through an unconditional statement ends the caller's run too; through a

@@ -3,7 +3,7 @@
 Called from a fragment (or the script), the switch ends the current run and Streamlit runs the
 whole target page, not the fragment (fact `switch-page-runs-target-page`, oracle:
 switch_page_fragment, every recorded release). The target is read from a string literal, a
-path relative to the entry script's folder as Streamlit resolves it; an `st.Page` object or a
+path relative to the main script's folder as Streamlit resolves it; an `st.Page` object or a
 computed value is kept as written.
 """
 
@@ -25,8 +25,15 @@ def switch_page(index: ProjectIndex, key: FunctionKey, call: CallSite, scope: Sc
     label, target = "?", None
     if page is not None and page.kind == ValueKind.STR and isinstance(page.literal, str):
         label = page.literal
-        path = os.path.normpath(os.path.join(os.path.dirname(scope.entry or key.path), page.literal))
-        target = path if index.module(path) is not None else None
+        paths = [os.path.normpath(os.path.join(folder, label)) for folder in _main_folders(scope.entry or key.path)]
+        target = next((path for path in paths if index.module(path) is not None), None)
     elif page is not None and page.ref is not None:
         label = ".".join(part for part in page.ref if part not in (CALL, ITEM))
     return SwitchPage(Site(key.path, call.site), target, label, conditional)
+
+
+def _main_folders(entry: str) -> list[str]:
+    """Where the main script may be: Streamlit reads the path relative to the main script's
+    folder, so a script in `pages/` switches relative to the folder above it."""
+    folder = os.path.dirname(entry)
+    return [os.path.dirname(folder), folder] if os.path.basename(folder) == "pages" else [folder]
