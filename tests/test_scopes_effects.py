@@ -118,3 +118,9 @@ def test_a_dialog_opened_from_a_fragment_before_1_37_is_a_nested_fragment():
     later = _scopes(DIALOGS, "pages/legacy.py", "1.37.0")
     assert _trigger(later, "widget", "Restock")["scope"]["name"] == "restock"
     assert _scope(later, "restock")["rerun_by_parent"] is False
+
+
+def test_json_a_cancelled_trigger_keeps_no_stale_note():
+    document = _scopes(BOARD, "app.py", "1.45.0")
+    assert _trigger(document, "callback", "Sign out")["note"] is None
+    assert _trigger(document, "callback", "Pause feed")["note"] == "the callback runs first, then the scope reruns"

@@ -43,6 +43,7 @@ class CallbackStops:
                 for trigger in (fired, called):
                     if trigger is not None:
                         trigger.callback_stop = Stop(sure, trigger.scope, False)
+                        trigger.note = ""  # "then the scope reruns" no longer holds; callback_stop says why
             elif maybe is not None:
                 called.callback_stop = Stop(maybe, called.scope, True)
 
