@@ -12,6 +12,8 @@ which scope the widget or timer reruns, and compares:
 A widget with a callback may have two answers: its own trigger (the path through the callback
 that takes no branch) and its callback trigger (the first `st.rerun` in the callback that changes
 the scope, from 1.63); the runtime must match one of them, and when the two agree, that one.
+A widget whose callback surely calls `st.stop()` reruns nothing: no scope may have run, what
+the interpreter says the cancelled rerun clears must be gone and the rest of the page kept.
 Steps where the runtime raised are left out; the count of compared steps is asserted so the test
 cannot silently compare nothing.
 """
@@ -37,12 +39,7 @@ SCOPE_MARKERS = ("fragment:", "dialog:")
 # Cases whose recorded behaviour the interpreter does not model yet (issue 11). They are left out
 # of the two comparisons below, and `test_known_gaps_still_disagree` fails once one of them
 # agrees on every release, so the entry is removed when the model learns the behaviour.
-KNOWN_GAPS = {
-    "stop_in_callback": "st.stop() in a widget callback cancels the interaction's rerun and clears its scope",
-    "dialog_from_fragment": "a dialog opened from a fragment before 1.37 is a nested fragment",
-    "dialog_in_dialog": "a dialog opened inside a dialog raises before drawing anything",
-    "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.58)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 _DOCUMENTS: dict[tuple[Path, tuple[bool, ...]], dict] = {}
@@ -113,6 +110,11 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
         if trigger is None or not markers:
             continue
         observed = "app" if "full-run" in markers else f"fragments {sorted(ran)}"
+        if _cancelled(trigger):
+            # st.stop() in the callback: no part of the script reruns
+            compared.append((step["step"], "cancelled", observed))
+            assert "full-run" not in markers and not ran, (release, case["case"], step["step"], markers)
+            continue
         callback = callbacks.get(label)
         if callback is not None and callback["scope"]["id"] != trigger["scope"]["id"]:
             answers = [trigger["scope"], callback["scope"]]
@@ -162,11 +164,38 @@ def test_interpreter_matches_the_runtime(results):
     assert compared >= 10, f"only {compared} steps compared for {release}"
 
 
+def _cuts_drawing(case_file: Path, document: dict) -> bool:
+    """Does the interpreter leave something of this app undrawn on purpose? After an `st.stop()`,
+    and in a dialog opened inside a dialog (it raises before drawing anything)."""
+    nested = any(scope.get("nested_dialogs") for scope in document["scopes"])
+    return nested or "st.stop()" in case_file.read_text(encoding="utf-8")
+
+
+def _cancelled(trigger: dict) -> bool:
+    stop = trigger.get("callback_stop")
+    return bool(stop) and not stop["conditional"]
+
+
+def _cancelled_counts(release: str, case: dict, step: dict, trigger: dict, before: dict) -> list[tuple[str, str, str]]:
+    """After a rerun `st.stop()` cancelled: what the interpreter says it clears is gone, the rest
+    of the page keeps what it showed."""
+    cleared = {d["label"] for d in trigger["clears"]}
+    compared = []
+    for text, seen in (step.get("counts") or {}).items():
+        if text in cleared:
+            compared.append((step["step"], f"{text} cleared", str(seen)))
+            assert seen == 0, (release, case["case"], step["step"], text, seen)
+        elif before.get(text):
+            compared.append((step["step"], f"{text} kept", str(seen)))
+            assert seen >= 1, (release, case["case"], step["step"], text, seen)
+    return compared
+
+
 def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list[tuple[str, str, str]]:
     """Texts the oracle counted after each click, against what the interpreter says is drawn.
 
-    * in an app that calls `st.stop()`, a text the interpreter never draws (after an
-      unconditional stop) is never shown (elsewhere a text the interpreter cannot place, such as
+    * in an app that calls `st.stop()` or opens a dialog in a dialog, a text the interpreter never
+      draws (after an unconditional stop, in the inner dialog) is never shown (elsewhere a text the interpreter cannot place, such as
       a write into a container passed as an argument, is not drawn either);
     * a text the rerun redraws for sure (not under a branch or loop) is shown after the click;
     * a text the rerun redraws but the oracle found missing must be marked `after_stop` (a
@@ -175,10 +204,12 @@ def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list
     drawn = {d["label"] for t in document["triggers"] for d in t["redraws"] + t["piles_up"]}
     widgets = {t["label"]: t for t in document["triggers"] if t["kind"] in ("widget", "form") and t["label"]}
     compared = []
+    before: dict = {}
     for step in case["steps"]:
         if step.get("exceptions"):
             break
         counts = step.get("counts") or {}
+        previous, before = before, counts
         shown = {**counts, **(step.get("widget_counts") or {})}
         for text, seen in shown.items():
             if stops and text not in drawn:
@@ -187,6 +218,9 @@ def _drawn_counts(release: str, case: dict, document: dict, stops: bool) -> list
         action = step.get("action")
         trigger = widgets.get(action[1]) if action and action[0] != "wait" else None
         if trigger is None or step.get("markers") == []:
+            continue
+        if _cancelled(trigger):
+            compared.extend(_cancelled_counts(release, case, step, trigger, previous))
             continue
         for element in trigger["redraws"]:
             if element["label"] in counts:
@@ -212,9 +246,10 @@ def test_drawn_elements_match_the_runtime(results):
             continue
         if case["steps"][0].get("exceptions"):
             continue
-        stops = "st.stop()" in case_file.read_text(encoding="utf-8")
+        document = _document(case_file, release)
+        stops = _cuts_drawing(case_file, document)
         examined += 1
-        compared += len(_drawn_counts(release, case, _document(case_file, release), stops))
+        compared += len(_drawn_counts(release, case, document, stops))
     # a release recorded with only some of the cases (see tests/oracle/timing.md) has fewer
     # counting cases; each of them still yields at least one comparison
     assert examined and compared >= min(10, examined), f"only {compared} counts compared for {release}"
@@ -226,7 +261,7 @@ def _disagrees(release: str, case: dict) -> bool:
     try:
         _compare(release, case, document, _marker_names(case_file))
         if any(step.get("counts") for step in case["steps"]) and not case["steps"][0].get("exceptions"):
-            _drawn_counts(release, case, document, "st.stop()" in case_file.read_text(encoding="utf-8"))
+            _drawn_counts(release, case, document, _cuts_drawing(case_file, document))
     except AssertionError:
         return True
     return False

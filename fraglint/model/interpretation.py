@@ -65,6 +65,11 @@ class Scope:
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before this instance
     dialog: bool = False  # an `@st.dialog` opened here: its body runs as a fragment
     conditional: bool = False  # started under a branch or loop (here or around its parent): a full run may skip it
+    branch_call: bool = False  # its own call is under a branch or loop of the parent's run: a parent rerun may skip it
+    rerun_by_parent: bool = False  # a dialog opened from a fragment before 1.37: its widgets rerun the parent
+    has_arguments: bool = False  # its call passes arguments (1.37.x reruns it with the first full run's)
+    switches: list[SwitchPage] = field(default_factory=list)  # st.switch_page calls this scope's code runs
+    nested_dialogs: list[NestedDialog] = field(default_factory=list)  # dialogs opened here that raise
 
     @property
     def what(self) -> str:
@@ -110,6 +115,8 @@ class Trigger:
     note: str = ""
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before the trigger
     rerun_call: Site | None = None  # the callback's st.rerun that decides the scope
+    callback_stop: Stop | None = None  # an st.stop() the callback reaches: the interaction's rerun is cancelled
+    orphan_of: str | None = None  # (a timer) the fragment whose rerun may stop calling it
 
 
 @dataclass
@@ -121,6 +128,18 @@ class RerunPlan:
     frozen: list[Drawn]
     piled: list[Drawn]
     cut_short: set[int] = field(default_factory=set)  # ids of redrawn elements a stop in this rerun may skip
+    skipped: set[int] = field(default_factory=set)  # ids of redrawn elements of scopes this rerun may not start
+    cleared: list[Drawn] = field(default_factory=list)  # removed from the page by a cancelled rerun
+
+
+@dataclass(frozen=True)
+class SwitchPage:
+    """An `st.switch_page(...)` call: it ends the run and runs the target page in full."""
+
+    site: Site
+    target: str | None  # the page's path when the argument names a file of the project
+    label: str  # the argument as written (a path, or the name of an `st.Page`)
+    conditional: bool
 
 
 @dataclass(frozen=True)
@@ -177,30 +196,63 @@ class Interpretation:
         scope = self.scopes[trigger.scope]
         inside = set(self.descendants(scope.id))
         app = self.app_of(scope.id)
-        same_app = set(self.descendants(app))
+        if trigger.callback_stop is not None and not trigger.callback_stop.conditional:
+            return self._cancelled_plan(trigger, scope, inside, app)
         piles = versions.holds("outside-writes-pile-up", self.version)
         functions: list[FunctionKey] = []
         for scope_id in sorted(inside, key=_scope_order):
             for key in self.scopes[scope_id].functions:
                 if key not in functions:
                     functions.append(key)
-        redrawn, frozen, piled = [], [], []
-        for drawn in (d for scope_id in same_app for d in self.drawn_by_scope.get(scope_id, ())):
-            if drawn.scope in inside:
-                if drawn.outside and scope.kind == ScopeKind.FRAGMENT and piles and drawn.kind != DrawnKind.WIDGET:
-                    piled.append(drawn)
-                else:
-                    redrawn.append(drawn)
-            else:
-                frozen.append(drawn)
-        by_id = lambda d: d.id  # noqa: E731 - drawing order
+        redrawn, frozen, piled = self._split(app, inside, piles and scope.kind == ScopeKind.FRAGMENT)
         # a conditional st.stop() counts only when this rerun runs it: a fragment rerun does
         # not run the stops of the script around the fragment
         cut_short = {d.id for d in redrawn if d.after_stop is not None and d.after_stop.scope in inside}
+        skipped = {d.id for d in redrawn if self._started_in_branch(d.scope, scope.id)}
         return RerunPlan(
-            trigger, scope, functions, sorted(redrawn, key=by_id), sorted(frozen, key=by_id), sorted(piled, key=by_id),
-            cut_short,
+            trigger, scope, functions, _in_order(redrawn), _in_order(frozen), _in_order(piled), cut_short, skipped
         )
+
+    def _split(self, app: str, inside: set[str], piles: bool) -> tuple[list[Drawn], list[Drawn], list[Drawn]]:
+        """What the app run draws, as (redrawn, frozen, piled up) by a rerun of the scopes `inside`."""
+        redrawn, frozen, piled = [], [], []
+        for drawn in self._drawn_in_app(app):
+            if drawn.scope not in inside:
+                frozen.append(drawn)
+            elif drawn.outside and piles and drawn.kind != DrawnKind.WIDGET:
+                piled.append(drawn)
+            else:
+                redrawn.append(drawn)
+        return redrawn, frozen, piled
+
+    def _drawn_in_app(self, app: str) -> list[Drawn]:
+        return [d for scope_id in self.descendants(app) for d in self.drawn_by_scope.get(scope_id, ())]
+
+    def _started_in_branch(self, scope_id: str, rerun: str) -> bool:
+        """Is a scope between `scope_id` and the rerunning scope started under a branch or loop?
+        Then the rerun may not call it (nor draw what it draws)."""
+        while scope_id != rerun and scope_id in self.scopes:
+            scope = self.scopes[scope_id]
+            if scope.branch_call:
+                return True
+            if scope.parent is None:
+                break
+            scope_id = scope.parent
+        return False
+
+    def _cancelled_plan(self, trigger: Trigger, scope: Scope, inside: set[str], app: str) -> RerunPlan:
+        """`st.stop()` in the callback: nothing reruns. A widget outside fragments leaves the page
+        empty; one in a fragment keeps the page (its fragment's elements are cleared before 1.38)."""
+        drawn = self._drawn_in_app(app)
+        clears = scope.kind == ScopeKind.APP or versions.holds("stop-in-fragment-callback-clears-fragment", self.version)
+        cleared = [d for d in drawn if clears and d.scope in inside]
+        gone = {d.id for d in cleared}
+        frozen = [d for d in drawn if d.id not in gone]
+        return RerunPlan(trigger, scope, [], [], _in_order(frozen), [], cleared=_in_order(cleared))
+
+
+def _in_order(drawn: list[Drawn]) -> list[Drawn]:
+    return sorted(drawn, key=lambda d: d.id)  # drawing order
 
 
 def _scope_order(scope_id: str) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
 from fraglint.model import run_every, versions
 from fraglint.model import streamlit_api as api
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
+from fraglint.model.callback_stops import CallbackStops
 from fraglint.model.callbacks import callback_functions
 from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel
@@ -47,7 +48,9 @@ from fraglint.model.interpretation import (
     Trigger,
     TriggerKind,
 )
+from fraglint.model.orphaned_timers import mark_orphaned_timers
 from fraglint.model.streamlit_api import RerunScope
+from fraglint.model.switch_pages import switch_page
 
 # The version facts (fraglint/model/versions.py) the interpreter reads; listed in docs/semantics.md.
 FACTS = (
@@ -58,6 +61,11 @@ FACTS = (
     "stop-ends-current-run",
     "callback-keyed-rerun-replaces-rerun",
     "callback-rerun-reruns-app",
+    "stop-in-callback-cancels-rerun",
+    "stop-in-fragment-callback-clears-fragment",
+    "switch-page-runs-target-page",
+    "orphaned-timer-keeps-running",
+    "fragment-rerun-first-run-arguments",
 )
 
 
@@ -113,7 +121,10 @@ class Interpreter:
         self._collect_fragment_triggers()
         followed = CallbackReruns(self.index, self.model, self.version, self.scopes)
         followed.apply(self._callbacks)
-        self.steps += followed.steps
+        stops = CallbackStops(self.index, self.model, self.version)
+        stops.apply(self._callbacks)
+        mark_orphaned_timers(self.scopes, self.triggers)
+        self.steps += followed.steps + stops.steps
         return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version, self.nested_dialogs)
 
     def _new_app_scope(self, entry: str) -> Scope:
@@ -185,6 +196,8 @@ class Interpreter:
         if target.kind == TargetKind.STREAMLIT:
             if target.api() == api.STOP and self._stops_end_runs:
                 return self._stop(key, call, self._lost_to or scope, conditional)
+            if target.api() == "switch_page":
+                self._switch_page(key, call, self._lost_to or scope, conditional)
             self._streamlit_call(key, call, target, scope, container, in_form, conditional)
             self._navigation_pages(key, call, target, scope, frame.stack)
             return None
@@ -199,6 +212,11 @@ class Interpreter:
         if all(known.site != stop.site for known in scope.stops):
             scope.stops.append(stop)
         return stop
+
+    def _switch_page(self, key: FunctionKey, call: CallSite, scope: Scope, conditional: bool) -> None:
+        switch = switch_page(self.index, key, call, scope, conditional)
+        if all(known.site != switch.site for known in scope.switches):
+            scope.switches.append(switch)
 
     def _ends_run(self, stop: Stop, branch: bool) -> bool:
         """A stop reached through an unconditional statement ends the caller's run too; through a
@@ -228,6 +246,8 @@ class Interpreter:
             after_stop=self._maybe_stopped,
             dialog=fragment.dialog,
             conditional=conditional or scope.conditional,
+            branch_call=conditional,
+            has_arguments=bool(call.args or call.kwargs),
         )
         self.scopes[scope_id] = child
         scope.children.append(scope_id)
@@ -258,11 +278,16 @@ class Interpreter:
         site = Site(key.path, call.site)
         outer = self._dialog_open
         if outer is not None and outer[2] == container:
-            self.nested_dialogs.append(NestedDialog(site, dialog, outer[0], outer[1], frame.chain + (site,)))
+            nested = NestedDialog(site, dialog, outer[0], outer[1], frame.chain + (site,))
+            self.nested_dialogs.append(nested)
+            if versions.holds("nested-dialog-raises", self.version):
+                scope.nested_dialogs.append(nested)  # it raises before its body draws anything
+                return None
         self._dialog_open = (dialog, site, container)
         if scope.kind == ScopeKind.FRAGMENT and versions.holds("dialog-in-fragment-nested", self.version):
+            self._dialog_in_fragment(dialog, site, scope, conditional)
             chain = frame.chain + (site,)
-            stop = self._run_function(dialog.function, scope, container, chain, frame.stack, frame.in_form, frame.guarded)
+            stop = self._run_function(dialog.function, scope, container, chain, frame.stack, frame.in_form, conditional)
             self._lost_to = self._app_scope(scope)  # as after any nested fragment before 1.37
         else:
             stop = self._enter_fragment(
@@ -270,6 +295,19 @@ class Interpreter:
             )
         self._dialog_open = outer
         return stop
+
+    def _dialog_in_fragment(self, dialog: Fragment, site: Site, scope: Scope, conditional: bool) -> None:
+        """Before 1.37 a dialog opened from a fragment is a fragment nested in it: its body runs
+        in the outer fragment's scope (whose rerun its widgets trigger); the dialog is kept as a
+        child scope so that reports show where it opens."""
+        self._fragment_count += 1
+        child = Scope(
+            f"fragment:{self._fragment_count}", ScopeKind.FRAGMENT, dialog.function, name=dialog.name, call=site,
+            parent=scope.id, chain=(site,), entry=scope.entry, dialog=True, conditional=conditional or scope.conditional,
+            branch_call=conditional, rerun_by_parent=True, functions=[dialog.function],
+        )
+        self.scopes[child.id] = child
+        scope.children.append(child.id)
 
     def _outside(self, scope: Scope, key: FunctionKey, site: int) -> bool:
         """Is the element at `site` drawn into a container created outside the scope's fragment?"""

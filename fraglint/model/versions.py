@@ -309,6 +309,13 @@ FACTS: dict[str, Fact] = {
             "oracle: stop_in_callback (fragment elements cleared 1.33.0-1.37.1, kept from 1.38.0)",
         ),
         _fact(
+            "stop-in-fragment-callback-clears-fragment",
+            "`st.stop()` in the callback of a widget inside a fragment clears that fragment's elements from the "
+            "page (the rest of the page keeps what it showed); later releases keep the fragment's elements too.",
+            "1.33.0", "1.38.0",
+            "oracle: stop_in_callback (`frag-body` gone after the click on 1.33.0-1.37.1, kept from 1.38.0)",
+        ),
+        _fact(
             "switch-page-runs-target-page",
             "`st.switch_page()` called from a fragment ends the fragment's rerun and runs the whole target page.",
             None, None,

@@ -114,10 +114,18 @@ def _sentence(text: str) -> str:
 def _fired(trigger: Trigger, plan: RerunPlan, lines_of: LinesOf) -> str:
     """A widget, form, callback or st.rerun call: what its rerun covers and does to the page."""
     label = f" `{trigger.label}`" if trigger.label else ""
+    if plan.trigger.callback_stop is not None and not plan.trigger.callback_stop.conditional:
+        return _cancelled_trigger(trigger, label)
     what = reruns(plan.scope.what)
     if plan.scope.kind == ScopeKind.FRAGMENT:
         what += f"{_where(lines_of, plan.scope.function)}, not the whole app"
     return f"**`st.{trigger.widget or 'rerun'}`{label}**: {_FIRED[trigger.kind]} {what}: {effect(Effect.of(plan))}."
+
+
+def _cancelled_trigger(trigger: Trigger, label: str) -> str:
+    """The hover of a widget whose callback surely calls `st.stop()`."""
+    return (f"**`st.{trigger.widget}`{label}**: Its callback calls `st.stop()`: the interaction's rerun is "
+            "cancelled, no part of the script reruns.")
 
 
 def describe_from_interpreter(interpretation: Interpretation, path: str, call: CallSite, lines_of: LinesOf) -> str | None:
@@ -161,3 +169,81 @@ def describe_rerun(model, key, call: CallSite, lines_of: LinesOf) -> str | None:
         where = " when this runs outside a fragment." if inside else ": this widget is outside every fragment."
         lines.append(f"Interacting {reruns('the whole app')}{where}")
     return f"**`st.{element}`**\n\n" + "\n\n".join(lines)
+
+
+# -- what a rerun does beyond rerunning a scope (`scopes` text, HTML and Mermaid; from the document) --
+
+
+def _at(where: dict) -> str:
+    return f"{where['path']}:{where['line']}"
+
+
+def callback_stop_effect(trigger: dict) -> str | None:
+    """A callback's `st.stop()`: the interaction's rerun is cancelled, and what stays on the page."""
+    stop = trigger.get("callback_stop")
+    if not stop:
+        return None
+    if stop["conditional"]:
+        return f"its callback may call st.stop() ({_at(stop)}): then the interaction's rerun is cancelled"
+    if trigger["scope"]["kind"] == "app":
+        kept = "the page is left empty"
+    elif trigger["clears"]:
+        kept = f"fragment `{trigger['scope']['name']}`'s elements are cleared, the rest of the page stays"
+    else:
+        kept = "the page keeps what it showed"
+    whose = "this" if trigger["kind"] == "callback" else "its"
+    return f"{whose} callback calls st.stop() ({_at(stop)}): the interaction's rerun is cancelled; {kept}"
+
+
+def orphaned_timer_effect(trigger: dict, timer_name: str) -> str | None:
+    """A timer an outer fragment's rerun may stop starting: does it keep ticking?"""
+    orphaned = trigger.get("orphaned")
+    if not orphaned:
+        return None
+    outer = orphaned["outer"]["name"]
+    if orphaned["keeps_running"]:
+        return (f"the timer of `{timer_name}` keeps ticking after `{outer}` stops calling it, and its elements stay "
+                f"({orphaned['releases']})")
+    return f"the timer of `{timer_name}` stops, and its elements go, when a rerun of `{outer}` does not call it"
+
+
+def switch_page_effect(switch: dict) -> str:
+    """`st.switch_page(...)`: the run ends there and the target page runs in full."""
+    page = switch["target"] or switch["page"]
+    when = " when reached" if switch["conditional"] else ""
+    return f"switch_page at {_at(switch)} ends this run{when}: it runs {page} in full"
+
+
+def nested_dialog_effect(nested: dict) -> str:
+    """A dialog opened while a dialog's body runs."""
+    return (f"opening dialog `{nested['dialog']}` at {_at(nested)} raises before drawing anything "
+            "(\"Dialogs may not be nested inside other dialogs.\")")
+
+
+def dialog_in_fragment_effect(parent_name: str | None) -> str:
+    """A dialog opened from a fragment before 1.37 is a fragment nested in it."""
+    return (f"opened from fragment `{parent_name}` before 1.37: a nested fragment, its widgets rerun "
+            f"`{parent_name}` and its body is not drawn again")
+
+
+def first_run_arguments_effect() -> str:
+    """1.37.x reruns a fragment with the arguments of the session's first full run."""
+    return "its reruns use the arguments of the session's first full run, not the last one's (1.37.x)"
+
+
+def scope_effects(scope: dict, by_id: dict) -> list[str]:
+    """What the scopes text and HTML say about one scope besides its triggers."""
+    lines = [switch_page_effect(switch) for switch in scope.get("switches", ())]
+    lines += [nested_dialog_effect(nested) for nested in scope.get("nested_dialogs", ())]
+    if scope.get("rerun_by_parent") and scope.get("parent") in by_id:
+        lines.append(dialog_in_fragment_effect(by_id[scope["parent"]]["name"]))
+    if scope.get("first_run_arguments"):
+        lines.append(first_run_arguments_effect())
+    return lines
+
+
+def trigger_effects(trigger: dict) -> list[str]:
+    """What the scopes text and HTML add to one trigger's line."""
+    timer_name = trigger["scope"]["name"] or ""
+    found = [callback_stop_effect(trigger), orphaned_timer_effect(trigger, timer_name)]
+    return [text for text in found if text]

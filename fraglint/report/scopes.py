@@ -20,15 +20,18 @@ from rich.text import Text
 from rich.tree import Tree
 
 from fraglint.index.facts import span_of
+from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions
-from fraglint.report.narrate import Effect, effect, reruns
+from fraglint.report.narrate import Effect, effect, reruns, scope_effects, trigger_effects
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data, valid_unicode_data
 
 SCHEMA_VERSION = 1
+FIRST_RUN_ARGUMENTS = "fragment-rerun-first-run-arguments"
+ORPHANED_TIMER = "orphaned-timer-keeps-running"
 
 
 def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptions) -> dict:
@@ -84,11 +87,12 @@ class _Locator:
             path, line = self.options.display_path(scope.entry), None
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
-    def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset()) -> dict:
+    def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset(), skipped: AbstractSet[int] = frozenset()) -> dict:
         path, line = self.where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
-            "container": drawn.container, "after_stop": drawn.id in cut_short, "conditional": drawn.conditional,
+            "container": drawn.container, "after_stop": drawn.id in cut_short,
+            "conditional": drawn.conditional or drawn.id in skipped,
         }
 
     def definition(self, scope: Scope) -> dict | None:
@@ -114,7 +118,22 @@ def _scope_entry(scope: Scope, locate: _Locator) -> dict:
         "children": list(scope.children),
         "stops": [{**(locate.location(stop.site) or {}), "conditional": stop.conditional} for stop in scope.stops],
         "after_stop": locate.location(scope.after_stop.site) if scope.after_stop else None,
+        "rerun_by_parent": scope.rerun_by_parent,
+        "switches": [_switch_entry(switch, locate) for switch in scope.switches],
+        "nested_dialogs": [
+            {**(locate.location(nested.call) or {}), "dialog": nested.inner.name} for nested in scope.nested_dialogs
+        ],
+        "first_run_arguments": (
+            scope.has_arguments and not scope.dialog and versions.holds(FIRST_RUN_ARGUMENTS, locate.report.version)
+        ),
     }
+
+
+def _switch_entry(switch, locate: _Locator) -> dict:
+    """`st.switch_page(...)` in a scope: the page that then runs in full."""
+    target = locate.options.display_path(switch.target) if switch.target else None
+    return {**(locate.location(switch.site) or {}), "page": switch.label, "target": target,
+            "conditional": switch.conditional}
 
 
 def _trigger_entry(trigger, locate: _Locator) -> dict:
@@ -133,12 +152,31 @@ def _trigger_entry(trigger, locate: _Locator) -> dict:
         "callback": trigger.callback[1] if trigger.callback else None,
         "note": trigger.note or None,
         "reruns": [locate.function_range(key) for key in plan.functions],
-        "redraws": [locate.drawn_ref(d, plan.cut_short) for d in plan.redrawn],
+        "redraws": [locate.drawn_ref(d, plan.cut_short, plan.skipped) for d in plan.redrawn],
         "frozen": len(plan.frozen),
         "piles_up": [locate.drawn_ref(d, plan.cut_short) for d in plan.piled],
         "after_stop": locate.location(trigger.after_stop.site) if trigger.after_stop else None,
         "rerun_call": locate.location(trigger.rerun_call),
+        "callback_stop": _callback_stop(trigger, locate),
+        "clears": [locate.drawn_ref(d) for d in plan.cleared],
+        "orphaned": _orphaned(trigger, locate),
     }
+
+
+def _callback_stop(trigger, locate: _Locator) -> dict | None:
+    """The `st.stop()` the callback reaches: `conditional` false when it cancels the rerun for sure."""
+    stop = trigger.callback_stop
+    return {**(locate.location(stop.site) or {}), "conditional": stop.conditional} if stop else None
+
+
+def _orphaned(trigger, locate: _Locator) -> dict | None:
+    """A timer whose outer fragment's rerun may stop starting it, and whether it then keeps ticking."""
+    if trigger.orphan_of is None:
+        return None
+    outer = locate.report.interpretation.scopes[trigger.orphan_of]
+    fact = versions.FACTS[ORPHANED_TIMER]
+    return {"outer": locate.scope_ref(outer), "keeps_running": fact.holds(locate.report.version),
+            "releases": fact.range_text()}
 
 
 def _run_every_text(scope: Scope) -> str | None:
@@ -227,6 +265,8 @@ def _add_scope(node: Tree, scope: dict, by_id: dict, document: dict) -> None:
     if scope.get("stops"):
         stops = ", ".join(f"{s['path']}:{s['line']}{' (conditional)' if s['conditional'] else ''}" for s in scope["stops"])
         branch.add(Text(f"st.stop() ends the run at: {stops}", style="dim"))
+    for extra in scope_effects(scope, by_id):
+        branch.add(Text(extra, style="yellow"))
     for trigger in document["triggers"]:
         if trigger["scope"]["id"] == scope["id"]:
             branch.add(_trigger_line(trigger, by_id))
@@ -238,11 +278,21 @@ def _trigger_line(trigger: dict, by_id: dict) -> Text:
     """`widget: button 'Apply' (app.py:23) -> reruns the whole app; redraws 6, 5 frozen`."""
     verdict = f"-> {reruns(_rerun_target(trigger, by_id))}"
     detail = f"; {effect(_effect(trigger))}"
+    if _cancelled(trigger):
+        verdict, detail = "-> reruns nothing", ""
     if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
         detail += f"; {trigger['note']}"
+    for extra in trigger_effects(trigger):
+        detail += f"; {extra}"
     if trigger.get("after_stop"):
         detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
     return Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail)
+
+
+def _cancelled(trigger: dict) -> bool:
+    """A callback's sure `st.stop()` cancels the trigger's rerun."""
+    stop = trigger.get("callback_stop")
+    return stop is not None and not stop["conditional"]
 
 
 def _mermaid_text(text: str) -> str:
@@ -269,6 +319,9 @@ def render_mermaid(document: dict, out: TextIO) -> None:
         lines.append(f"{indent}  direction TB")
         for index, trigger in by_scope.get(scope["id"], []):
             lines.append(f'{indent}  T{index}(["{_mermaid_text(_short_trigger(trigger))}"])')
+        for number, switch in enumerate(scope.get("switches", ())):
+            page = os.path.basename(str(switch["target"] or switch["page"]))
+            lines.append(f'{indent}  {ids[scope["id"]]}P{number}[/"{_mermaid_text(f"switch_page runs {page} in full")}"/]')
         for child in scope["children"]:
             subgraph(by_id[child], indent + "  ")
         lines.append(f"{indent}end")
@@ -292,7 +345,8 @@ def _short_trigger(trigger: dict) -> str:
         if trigger["label"]:
             label = str(trigger["label"])
             what += f" {label[:24]}{'...' if len(label) > 24 else ''}"
-    return f"{what} {os.path.basename(str(trigger['path']))}:{trigger['line']}"
+    cancelled = ", cancelled by st.stop()" if _cancelled(trigger) else ""
+    return f"{what} {os.path.basename(str(trigger['path']))}:{trigger['line']}{cancelled}"
 
 
 _PALETTE = ["#e8f5e9", "#f3e5f5", "#e3f2fd", "#fff3e0", "#fce4ec", "#e0f7fa", "#f1f8e9", "#ede7f6"]
@@ -335,8 +389,21 @@ def _line_notes(document: dict) -> dict[tuple[str, int], list[str]]:
     for trigger in document["triggers"]:
         # The badge sits on the trigger's own line: it does not repeat the file and line.
         text = f"{_trigger_title(trigger, located=False)} {reruns(_rerun_target(trigger, by_id))}: {effect(_effect(trigger))}"
+        if _cancelled(trigger):
+            text = f"{_trigger_title(trigger, located=False)} reruns nothing"
+        text = "; ".join([text, *trigger_effects(trigger)])
         notes.setdefault((trigger["path"], trigger["line"]), []).append(text)
+    for scope in document["scopes"]:
+        for extra, where in _scope_effect_places(scope, by_id):
+            notes.setdefault((where["path"], where["line"]), []).append(extra)
     return notes
+
+
+def _scope_effect_places(scope: dict, by_id: dict) -> list[tuple[str, dict]]:
+    """Each scope effect with the line it belongs on: the call it is about, or the scope's call."""
+    places = [*scope.get("switches", ()), *scope.get("nested_dialogs", ())]
+    effects = scope_effects(scope, by_id)
+    return [(effect, places[i] if i < len(places) else scope) for i, effect in enumerate(effects)]
 
 
 def _html_head(document: dict) -> list[str]:

@@ -1,0 +1,78 @@
+"""`st.stop()` in a widget callback: it cancels the interaction's rerun.
+
+The callback runs before the script; `st.stop()` there ends the interaction before any part of
+the script reruns (oracle: stop_in_callback, every recorded release). This module follows each
+callback, and the helpers it calls, to the `st.stop()` calls it reaches, and records on the
+widget's triggers the one that cancels their rerun. A stop under a branch or loop only may: the
+callback's trigger says so and the widget's own trigger keeps its scope. Kept apart from the
+walk of the full run, like `callback_reruns`: it reads the callbacks and changes only triggers.
+"""
+
+from __future__ import annotations
+
+from packaging.version import Version
+
+from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.summary import CallSite
+from fraglint.model import streamlit_api as api
+from fraglint.model import versions
+from fraglint.model.callback_reruns import MAX_CALL_DEPTH
+from fraglint.model.fragment_model import FragmentModel
+from fraglint.model.fragments import Site
+from fraglint.model.interpretation import Stop, Trigger
+
+FACT = "stop-in-callback-cancels-rerun"
+
+
+class CallbackStops:
+    """Marks the widget and callback triggers whose callback calls `st.stop()`."""
+
+    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version) -> None:
+        self.index = index
+        self.model = model
+        self.version = version
+        self._stops: dict[FunctionKey, tuple[Site | None, Site | None]] = {}
+        self.steps = 0  # calls followed: the cost, for tests (linear in the code)
+
+    def apply(self, callbacks: list[tuple[Trigger | None, Trigger]]) -> None:
+        if not versions.holds(FACT, self.version):
+            return
+        for fired, called in callbacks:
+            sure, maybe = self._stops_in(called.callback, ())
+            if sure is not None:
+                for trigger in (fired, called):
+                    if trigger is not None:
+                        trigger.callback_stop = Stop(sure, trigger.scope, False)
+                        trigger.note = ""  # "then the scope reruns" no longer holds; callback_stop says why
+            elif maybe is not None:
+                called.callback_stop = Stop(maybe, called.scope, True)
+
+    def _stops_in(self, key: FunctionKey | None, stack: tuple) -> tuple[Site | None, Site | None]:
+        """The `st.stop()` a function surely reaches, and the first it may reach (under a branch
+        or loop). Memoised per function; a call back into the stack adds nothing."""
+        if key is None or key in stack or len(stack) > MAX_CALL_DEPTH:
+            return None, None
+        if key in self._stops:
+            return self._stops[key]
+        function = self.index.function(key)
+        sure: Site | None = None
+        maybe: Site | None = None
+        for call in function.calls if function is not None else ():
+            self.steps += 1
+            branch = call.in_branch or call.in_loop
+            inner_sure, inner_maybe = self._stops_at(key, call, stack)
+            maybe = maybe or (inner_sure if branch else None) or inner_maybe
+            if inner_sure is not None and not branch:
+                sure = inner_sure
+                break
+        self._stops[key] = (sure, maybe)
+        return sure, maybe
+
+    def _stops_at(self, key: FunctionKey, call: CallSite, stack: tuple) -> tuple[Site | None, Site | None]:
+        """What one call of a callback reaches: an `st.stop()`, or the stops of a helper it calls."""
+        target = self.model.target(key, call)
+        if target.kind == TargetKind.STREAMLIT and target.api() == api.STOP:
+            return Site(key.path, call.site), None
+        if target.kind == TargetKind.FUNCTION and not target.rest:
+            return self._stops_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
+        return None, None
