@@ -319,7 +319,7 @@ class FullRunGuards:
             return None
         for mine, other in (condition.compares, reversed(condition.compares)):
             widget = self._kept_widget(key, mine)
-            if widget is not None and not self._kept_in_step(key, other) and not self._handed_on(key, condition_site, mine):
+            if widget is not None and not self._kept_in_step(key, other):
                 return (
                     f"`{_shown(mine)}` ({widget}, which keeps its value across full runs) is compared "
                     f"with `{_shown(other)}`, which no session-state update keeps in step with it"
@@ -341,22 +341,6 @@ class FullRunGuards:
         if not api.is_widget(widget) or widget in api.MOMENTARY_WIDGETS:
             return None
         return f"a {widget}"
-
-    def _handed_on(self, key: FunctionKey, condition_site: int, widget: Value) -> bool:
-        """The test's body passes the widget's value to code outside Streamlit
-        (`agent.next_llm(selected)`, `save_choice(selected)`): that code may keep the other side
-        in step (a cached object, a database), which no static reader can see, so the test
-        stays undecided."""
-        function = self.index.function(key)
-        if function is None or widget.ref is None:
-            return False
-        for call in function.calls:
-            if (condition_site, 0) not in call.guards or self.model.calls.streamlit_call(key, call) is not None:
-                continue
-            values = [*call.args, *call.kwargs.values()]
-            if any(value.kind == ValueKind.REF and value.ref == widget.ref for value in values):
-                return True
-        return False
 
     def _kept_in_step(self, key: FunctionKey, value: Value) -> bool:
         """Session state that code the fragment runs writes (a store, a widget's key): the

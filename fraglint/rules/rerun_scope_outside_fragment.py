@@ -120,28 +120,6 @@ def voice_picker():
 voice_picker()
 """
         ),
-        Example(
-            # the branch hands the choice to a cached object, which keeps it across full runs
-            """
-import streamlit as st
-
-@st.cache_resource
-def engine():
-    return Engine()
-
-eng = engine()
-
-@st.fragment
-def engine_picker():
-    current = eng.mode
-    chosen = st.selectbox("Mode", ["fast", "exact"])
-    if chosen != current:
-        eng.switch(chosen)
-        st.rerun(scope="fragment")
-
-engine_picker()
-"""
-        ),
     ]
     INVALID = [
         Example(
