@@ -40,6 +40,7 @@ class Ranged:
     finding: Finding
     releases: tuple[Version, ...]
     range: ReleaseRange | None = None
+    raising: tuple[Version, ...] = ()  # the releases where its epoch's finding is an error
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,13 @@ def _merge(runs: list, release_set: ReleaseSet, enabled: set[str], drop_api: boo
             place = (rule.code, finding.site, finding.part)
             seen[place] = seen.get(place, 0) + 1
             key = (*place, seen[place])  # two findings at one place in one epoch stay two
+            raising = epoch.releases if (finding.severity or rule.severity) is Severity.ERROR else ()
             if key not in merged:
-                merged[key] = Ranged(rule, finding, epoch.releases)
+                merged[key] = Ranged(rule, finding, epoch.releases, raising=raising)
                 continue
             ranged = merged[key]
             ranged.releases = tuple(sorted(ranged.releases + epoch.releases))
+            ranged.raising = tuple(sorted(ranged.raising + raising))
             ranged.finding = _worse(ranged.finding, finding, rule)
     if not release_set.single:
         for ranged in merged.values():
@@ -131,10 +134,20 @@ def _describe(ranged: Ranged, release_set: ReleaseSet) -> None:
     first, last = ranged.releases[0], ranged.releases[-1]
     ranged.range = ReleaseRange(release_set.written, holds_on, str(first), str(last), everywhere)
     if not everywhere:
-        severity = ranged.finding.severity or ranged.rule.severity
-        verb = "raises" if severity is Severity.ERROR else "holds"
-        message = f"{ranged.finding.message} ({verb} on {holds_on} of the releases `{release_set.written}` admits)"
+        message = f"{ranged.finding.message} ({_where(ranged, release_set)} of the releases `{release_set.written}` admits)"
         ranged.finding = dataclasses.replace(ranged.finding, message=message)
+
+
+def _where(ranged: Ranged, release_set: ReleaseSet) -> str:
+    """`raises on 1.49-1.67`, or, where older epochs only warn (a deprecation before a removal),
+    `raises on 1.49-1.67, warns on 1.37-1.48`: a range never claims an exception it lacks."""
+    holds_on = epochs_of.runs(release_set, ranged.releases)
+    if not ranged.raising:
+        return f"holds on {holds_on}"
+    warning = tuple(release for release in ranged.releases if release not in set(ranged.raising))
+    if not warning:
+        return f"raises on {holds_on}"
+    return f"raises on {epochs_of.runs(release_set, ranged.raising)}, warns on {epochs_of.runs(release_set, warning)}"
 
 
 def _floor(release_set: ReleaseSet, runs: list, lacking: list) -> Floor:

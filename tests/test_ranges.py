@@ -206,3 +206,14 @@ def test_runs_name_whole_minors_briefly_and_partial_ones_in_full():
     wide = ReleaseSet(KNOWN_RELEASES, "all")
     subset = tuple(r for r in KNOWN_RELEASES if Version("1.37.1") <= r <= Version("1.40.2") or r == Version("1.45.0"))
     assert runs(wide, subset) == "1.37.1-1.40, 1.45.0"
+
+
+def test_a_range_says_where_a_deprecation_only_warns_and_where_the_removal_raises(tmp_path):
+    # a real app pinned `streamlit>=1.33` with `@st.experimental_fragment`: 1.37-1.48 only warn
+    app = "import streamlit as st\n\n@st.experimental_fragment\ndef panel():\n    st.write('x')\n\npanel()\n"
+    write_project(tmp_path, {"requirements.txt": "streamlit>=1.33\n", "app.py": app})
+    (found,) = check_json(tmp_path, ".")
+    assert found["name"] == "experimental-fragment"
+    assert found["message"].endswith(
+        "(raises on 1.49-1.67, warns on 1.37-1.48 of the releases `streamlit>=1.33` admits)"
+    )

@@ -252,6 +252,18 @@ FACTS: dict[str, Fact] = {
             "every rerun from 1.59.2)",
         ),
         _fact(
+            "parallel-unsafe-api-raises",
+            "`@st.dialog` and `st.switch_page` called from a `parallel=True` fragment on the full run that "
+            "draws it raise StreamlitInvalidLayoutContextError; behind a widget interaction they run in a "
+            "sequential rerun and work.",
+            "1.58.0", None,
+            "source: runtime/fragment.py `_check_not_parallel_worker`, called by elements/dialog_decorator.py "
+            "and commands/execution_control.py (switch_page), 1.58.0-1.67.0; Streamlit's own e2e app "
+            "e2e_playwright/st_fragment_parallel_restrictions.py",
+            "ran: AppTest on 1.58.0 and 1.67.0, a dialog opened in a parallel fragment raises on the first run, "
+            "behind `if st.button(...)` it does not",
+        ),
+        _fact(
             "fragment-key-reserved-raises",
             "The fragment keys \"app\" and \"fragment\" are reserved: the decorator raises.",
             "1.63.0", None,

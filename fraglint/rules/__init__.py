@@ -23,6 +23,7 @@ from fraglint.rules.nested_dialog import NestedDialog
 from fraglint.rules.nested_fragment import NestedFragment
 from fraglint.rules.outside_container_write import OutsideContainerWrite
 from fraglint.rules.parallel_fragment_outside_write import ParallelFragmentOutsideWrite
+from fraglint.rules.parallel_fragment_unsafe_call import ParallelFragmentUnsafeCall
 from fraglint.rules.rerun_fragment_scope_in_callback import RerunFragmentScopeInCallback
 from fraglint.rules.rerun_in_callback_no_op import RerunInCallbackNoOp
 from fraglint.rules.rerun_key_outside_callback import RerunKeyOutsideCallback
@@ -61,6 +62,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StreamlitFloorTooLow,
     UnusedSuppression,
     AsyncFragment,
+    ParallelFragmentUnsafeCall,
 )
 
 

@@ -174,6 +174,28 @@ def model_picker():
 model_picker()
 """,
         ),
+        Example(
+            # a cached engine is shared by every session: when another session switches it, the
+            # keyed selectbox disagrees with it on this session's next full run (a real startup crash)
+            """
+import streamlit as st
+
+@st.cache_resource
+def engine():
+    return Engine()
+
+eng = engine()
+
+@st.fragment
+def engine_picker():
+    chosen = st.selectbox("Mode", ["fast", "exact"], key="mode")
+    if chosen != eng.mode:
+        eng.switch(chosen)
+        st.rerun(scope="fragment")  # [rerun-scope-outside-fragment]
+
+engine_picker()
+""",
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:

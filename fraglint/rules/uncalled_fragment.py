@@ -108,6 +108,27 @@ def revenue():
 revenue()
 """
         ),
+        Example(
+            # one name defined in two branches: fraglint keeps the last body, the first calls `inner`
+            """
+import streamlit as st
+
+if st.query_params.get("mode") == "nested":
+    @st.fragment
+    def inner():
+        st.write("inner")
+
+    @st.fragment
+    def outer():
+        inner()
+else:
+    @st.fragment
+    def outer():
+        st.write("flat")
+
+outer()
+"""
+        ),
     ]
     INVALID = [
         Example(
@@ -134,10 +155,21 @@ def live():  # [uncalled-fragment]
                 continue
             if function.parent and returns_function(ctx.index, FunctionKey(key.path, function.parent), key):
                 continue  # a decorator factory's `return wrapper`: passed on, called by whoever gets it
-            if ctx.mentioned_elsewhere(function.name):
+            if ctx.mentioned_elsewhere(function.name) or _redefines(ctx, key.path):
                 continue
             yield Finding(
                 Site(key.path, function.site),
                 f"fragment `{function.qualname}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
+
+
+def _redefines(ctx: CheckContext, path: str) -> bool:
+    """The module defines one name twice in a scope (in two branches, say): the index keeps the
+    last body only, and an earlier one may be what calls the fragment."""
+    summary = ctx.index.module(path)
+    for function in summary.functions.values() if summary else ():
+        for bindings in function.bindings.values():
+            if sum(1 for b in bindings if b.value.ref and b.value.ref[0] == "<def>") > 1:
+                return True
+    return False

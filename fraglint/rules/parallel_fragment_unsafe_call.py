@@ -1,0 +1,148 @@
+"""FRG127 parallel-fragment-unsafe-call."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+from fraglint.diagnostics import Severity
+from fraglint.index.project import FunctionKey
+from fraglint.index.summary import CallSite
+from fraglint.model.call_graph import Chain, ChainStep
+from fraglint.model.entries import CodeScope
+from fraglint.model.fragments import Fragment, Site
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+
+
+class ParallelFragmentUnsafeCall(Rule):
+    """A `parallel=True` fragment opens a dialog or calls `st.switch_page` on its first run.
+
+    ## What it does
+    Flags a dialog function or `st.switch_page` called, with no condition on the way, from a
+    fragment declared with `parallel=True`, directly, through helpers or through fragments it
+    calls. A call behind a widget interaction (`if st.button(...):`) is not flagged: it runs in
+    a fragment rerun, which is sequential.
+
+    ## Why is this bad?
+    On the full run that draws it, a parallel fragment (Streamlit 1.58+) runs on a worker
+    thread, where opening a dialog or switching pages is not safe. Streamlit raises
+    `StreamlitInvalidLayoutContextError`: "`@st.dialog` cannot be called from a parallel
+    fragment during the initial page load".
+
+    ## Example
+    ```python
+    @st.fragment(parallel=True)
+    def report():
+        confirm()  # an @st.dialog function
+    ```
+
+    ## Use instead
+    Gate the call behind a widget of the fragment:
+    ```python
+    @st.fragment(parallel=True)
+    def report():
+        if st.button("Confirm"):
+            confirm()
+    ```
+    """
+
+    code = "FRG127"
+    name = "parallel-fragment-unsafe-call"
+    judges = CodeScope.ANYWHERE
+    severity = Severity.ERROR
+    facts = ("parallel-unsafe-api-raises",)
+
+    VALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.dialog("Confirm")
+def confirm():
+    st.write("sure?")
+
+@st.fragment(parallel=True)
+def report():
+    st.write("ready")
+    if st.button("Confirm"):
+        confirm()
+
+report()
+""",
+        ),
+    ]
+    INVALID = [
+        Example(
+            """
+import streamlit as st
+
+@st.dialog("Confirm")
+def confirm():
+    st.write("sure?")
+
+@st.fragment
+def inner():
+    confirm()  # [parallel-fragment-unsafe-call]
+
+@st.fragment(parallel=True)
+def report():
+    st.switch_page("pages/done.py")  # [parallel-fragment-unsafe-call]
+    inner()
+
+report()
+""",
+        ),
+    ]
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        seen: set[Site] = set()
+        called = ctx.model.graph.called_fragments
+        for fragment in ctx.model.fragments.values():
+            if not fragment.parallel or fragment.function not in called:
+                continue
+            for key, call, chain, what in _unsafe_calls(ctx, fragment):
+                site = Site(key.path, call.site)
+                if site in seen:
+                    continue
+                seen.add(site)
+                yield Finding(
+                    site,
+                    f"{what} runs unconditionally in parallel fragment `{fragment.name}`, so also on the full "
+                    "run that draws it, on a worker thread; Streamlit raises StreamlitInvalidLayoutContextError "
+                    "(gate it behind a widget of the fragment)",
+                    related=chain_related(chain),
+                )
+
+
+def _unsafe_calls(ctx: CheckContext, fragment: Fragment) -> Iterator[tuple[FunctionKey, CallSite, Chain, str]]:
+    """Dialog openings and `st.switch_page` calls the fragment's first run always makes, with
+    the chain of unconditional calls that leads there (into nested fragments too: they run on
+    the same worker)."""
+    chains: dict[FunctionKey, Chain] = {fragment.function: ()}
+    queue = deque(chains)
+    while queue:
+        key = queue.popleft()
+        function = ctx.index.function(key)
+        if function is None:
+            continue
+        first_return = min((r.site for r in function.returns), default=None)
+        for edge in ctx.model.graph.edges.get(key, ()):
+            call = edge.call
+            if _conditional(call, first_return):
+                continue
+            inner = edge.fragment
+            if inner is not None and inner.dialog:
+                yield key, call, chains[key], f"dialog `{inner.name}`"
+                continue
+            callee = inner.function if inner is not None else edge.callee
+            if callee is not None and callee not in chains:
+                chains[callee] = chains[key] + (ChainStep(key, call),)
+                queue.append(callee)
+        for call in function.calls:
+            if ctx.model.streamlit_call(key, call) == "switch_page" and not _conditional(call, first_return):
+                yield key, call, chains[key], "`st.switch_page`"
+
+
+def _conditional(call: CallSite, first_return: int | None) -> bool:
+    """A call some run may skip: in a branch or loop, or after a `return` that may come first."""
+    return call.in_branch or call.in_loop or bool(call.guards) or (first_return is not None and first_return < call.site)
