@@ -54,6 +54,25 @@ class FragmentSidebarCall(Rule):
     with st.sidebar:
         filters()
     ```
+
+    ## Fix safety
+    The fix puts the whole fragment in the sidebar: it wraps the fragment's call in
+    `with st.sidebar:` and takes the sidebar out of the body, where a body that is one
+    `with st.sidebar:` block loses the block (its body is dedented) and each
+    `st.sidebar.<element>(...)` becomes `st.<element>(...)`. The widgets stay in the fragment, so
+    they still rerun only it, and what it draws lands at the same place in the sidebar, inside
+    the fragment's own container. It is offered only where the sidebar is all the fragment draws
+    and the call is its only use:
+    - the fragment is a plain module-level `def` (not a dialog) called exactly once in the project,
+      by a statement of its own file's module-level code that is only the call (`f(...)` or
+      `x = f(...)`, not in a loop, with arguments that call nothing), and its name is read nowhere
+      else (no other module imports it);
+    - its body, after a docstring, is one `with st.sidebar:` block (no `as`, no comment after the
+      colon), or statements that each draw with `st.sidebar.<element>(...)` (or assign what one
+      returns) or call nothing at all.
+
+    The fix is safe, but unsafe where an argument of a moved `st.sidebar.<element>(...)` calls
+    something: whatever that call draws would move into the sidebar too.
     """
 
     code = "FRG105"

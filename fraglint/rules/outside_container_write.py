@@ -62,6 +62,20 @@ class OutsideContainerWrite(Rule):
     def poll():
         status.write(f"Last update: {time.time()}")
     ```
+
+    ## Fix safety
+    The fix makes the container a placeholder: `status = st.container()` becomes
+    `status = st.empty()`. It is offered only where the fragment is the container's only writer
+    and draws one element into it per run: a module-level `name = st.container()` without
+    arguments (outside any loop, the name's only assignment) in the fragment's file; the fragment
+    called once, by module-level code; and `name` read in exactly one place, an element call in
+    the fragment's own body (`name.write(x)`: not in a loop, not a container such as
+    `name.columns(2)`, at most one positional argument to `write`), with no other module
+    importing it. `st.sidebar.container()` is left alone: where elements pile up, a fragment's
+    sidebar writes raise (see `fragment-sidebar-call`).
+
+    The fix is unsafe: an `st.empty()` holds one element, so a container meant to collect what
+    each rerun adds (a growing log) would show only the latest one.
     """
 
     code = "FRG104"
