@@ -117,6 +117,20 @@ poll()
 """
 CONTAINER_FIXED = CONTAINER.replace("status = st.container()", "status = st.empty()")
 
+SIDEBAR_AROUND_ALREADY = """\
+import streamlit as st
+
+@st.fragment
+def f():
+    with st.sidebar:
+        st.write(1)
+
+with st.sidebar:
+    st.title("x")
+    f()
+"""
+SIDEBAR_AROUND_ALREADY_FIXED = SIDEBAR_AROUND_ALREADY.replace("    with st.sidebar:\n        st.write(1)", "    st.write(1)")
+
 # name -> (source, fixed source, rule, whether the fix is safe, the lines (1-based) it may change)
 FIXED = {
     "sidebar-with-block": (SIDEBAR_WITH, SIDEBAR_WITH_FIXED, "FRG105", True, set(range(10, 18)) | {22}),
@@ -129,6 +143,7 @@ FIXED = {
         SIDEBAR_CALLS_FIXED.replace('["EU", "US"]', 'sorted(["US", "EU"])'),
         "FRG105", False, {5, 7, 10},
     ),
+    "sidebar-already-around-the-call": (SIDEBAR_AROUND_ALREADY, SIDEBAR_AROUND_ALREADY_FIXED, "FRG105", True, {5, 6}),
     "container-to-empty": (CONTAINER, CONTAINER_FIXED, "FRG104", False, {6}),
 }
 

@@ -108,7 +108,7 @@ def _tree(text: str) -> _Tree | None:
         positions = dict(wrapper.resolve(PositionProvider))
         parents = dict(wrapper.resolve(ParentNodeProvider))
         scopes = dict(wrapper.resolve(ScopeProvider))
-    except RecursionError:
+    except Exception:  # nesting too deep, or code libcst's scope analysis does not take: no fix
         return None
     finally:
         sys.setrecursionlimit(old_limit)
@@ -221,9 +221,18 @@ def _sidebar_around_call(tree: _Tree, name_span: Span, call_span: Span, uses: se
     rewritten = _sidebar_calls(tree, rest, uses)
     if rewritten is None:
         return None
-    replacements, certain, header_ref = rewritten
-    around = _with_around(header_ref, statement)
-    return _replaced(tree, {**replacements, statement: around}), certain
+    replacements, certain, sidebar = rewritten
+    if not _inside(tree, statement, sidebar):
+        replacements[statement] = _with_around(sidebar, statement)
+    return _replaced(tree, replacements), certain
+
+
+def _inside(tree: _Tree, statement: cst.CSTNode, sidebar: cst.BaseExpression) -> bool:
+    """Is the statement already in a `with` block on the same `st.sidebar`?"""
+    return any(
+        isinstance(block, cst.With) and any(item.item.deep_equals(sidebar) for item in block.items)
+        for block in tree.ancestors(statement)
+    )
 
 
 def _call_statement(tree: _Tree, call: cst.Call) -> cst.SimpleStatementLine | None:
@@ -277,11 +286,13 @@ def _move_with(tree: _Tree, function: cst.FunctionDef, statement: cst.SimpleStat
     assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
     inner[0] = first.with_changes(leading_lines=[*block.leading_lines, *first.leading_lines])
     new_body = function.body.with_changes(body=[*docstring, *inner], footer=[*block.body.footer, *function.body.footer])
-    around = block.with_changes(
-        body=block.body.with_changes(body=[statement.with_changes(leading_lines=[])], footer=[]),
-        leading_lines=statement.leading_lines,
-    )
-    return _replaced(tree, {function: function.with_changes(body=new_body), statement: around})
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {function: function.with_changes(body=new_body)}
+    if not _inside(tree, statement, block.items[0].item):
+        replacements[statement] = block.with_changes(
+            body=block.body.with_changes(body=[statement.with_changes(leading_lines=[])], footer=[]),
+            leading_lines=statement.leading_lines,
+        )
+    return _replaced(tree, replacements)
 
 
 def _sidebar_calls(

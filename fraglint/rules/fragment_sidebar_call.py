@@ -59,7 +59,8 @@ class FragmentSidebarCall(Rule):
     The fix puts the whole fragment in the sidebar: it wraps the fragment's call in
     `with st.sidebar:` and takes the sidebar out of the body, where a body that is one
     `with st.sidebar:` block loses the block (its body is dedented) and each
-    `st.sidebar.<element>(...)` becomes `st.<element>(...)`. The widgets stay in the fragment, so
+    `st.sidebar.<element>(...)` becomes `st.<element>(...)` (a call already in
+    `with st.sidebar:` is left as it is). The widgets stay in the fragment, so
     they still rerun only it, and what it draws lands at the same place in the sidebar, inside
     the fragment's own container. It is offered only where the sidebar is all the fragment draws
     and the call is its only use:
