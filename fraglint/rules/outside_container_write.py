@@ -228,19 +228,28 @@ def _fix(ctx: CheckContext, fragment: Fragment, write: Write) -> RewriteSpec | N
     """`box = st.container()` -> `box = st.empty()`, where the fragment, called once, is the only
     writer of `box` and draws exactly one element into it per run (the rewrite checks that the
     name is read nowhere else)."""
-    container, path = write.container, fragment.function.path
-    if container is None or container.api != "container" or container.origin != (path, MODULE_SCOPE):
-        return None
-    if container.origin_site is None or fragment.dialog or not fragment.certain:
-        return None
-    if write.function != fragment.function or write.chain or write.call.in_loop or not _one_element(write):
+    container = write.container
+    if container is None or container.origin_site is None or not _candidate(fragment, write):
         return None
     writes = [w for w in ctx.model.writes(fragment) if w.container is not None and w.container.origin_site == container.origin_site]
     name = _bound_name(ctx, container.origin_site)
-    if len(writes) != 1 or name is None or only_call(ctx, fragment) is None or not unseen_elsewhere(ctx, path, name):
+    if len(writes) != 1 or name is None or only_call(ctx, fragment) is None:
+        return None
+    if not unseen_elsewhere(ctx, fragment.function.path, name):
         return None
     message = f"Make `{name}` an `st.empty()` placeholder (it then holds only the latest element)"
     return RewriteSpec(Rewrite.CONTAINER_TO_EMPTY, (container.origin_site, write.site()), message, Applicability.UNSAFE)
+
+
+def _candidate(fragment: Fragment, write: Write) -> bool:
+    """A fragment's own body drawing one element, once a run, into a module-level `st.container()`
+    of the fragment's file."""
+    container = write.container
+    if container is None or container.api != "container" or container.origin != (fragment.function.path, MODULE_SCOPE):
+        return False
+    if fragment.dialog or not fragment.certain or write.function != fragment.function or write.chain:
+        return False
+    return not write.call.in_loop and _one_element(write)
 
 
 def _one_element(write: Write) -> bool:
