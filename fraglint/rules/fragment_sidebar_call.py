@@ -62,7 +62,8 @@ class FragmentSidebarCall(Rule):
     `st.sidebar.<element>(...)` becomes `st.<element>(...)` (a call already in
     `with st.sidebar:` is left as it is). The widgets stay in the fragment, so
     they still rerun only it, and what it draws lands at the same place in the sidebar, inside
-    the fragment's own container. It is offered only where the sidebar is all the fragment draws
+    the fragment's own container (from 1.59, where the original runs, the page looks the same;
+    before, the original raised). It is offered only where the sidebar is all the fragment draws
     and the call is its only use:
     - the fragment is a plain module-level `def` (not a dialog) called exactly once in the project,
       by a statement of its own file's module-level code that is only the call (`f(...)` or
