@@ -15,12 +15,13 @@ from collections.abc import Callable
 import pathspec
 
 from fraglint.config import Settings, _matches
-from fraglint.diagnostics import Diagnostic, Fix, Location, Span
+from fraglint.diagnostics import Applicability, Diagnostic, Fix, Location, Span
 from fraglint.files import discover, python_files_under
 from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
+from fraglint.index.rewrites import rewrite
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
@@ -29,7 +30,7 @@ from fraglint.phases import QUIET, Phases
 from fraglint.release_check import FLOOR, Floor, Ranged, check_releases, declaration_span
 from fraglint.result import CheckResult, Project, ScopesReport
 from fraglint.rules import INPUT_DIAGNOSTICS
-from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.rules.base import CheckContext, Finding, RewriteSpec, Rule
 from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_read import leaves_root
 from fraglint.settings import files_by_settings
@@ -209,22 +210,37 @@ class _MentionChecker:
 # -- spans, suppressions, fixes -------------------------------------------------------------
 
 
-def _fix(finding: Finding, facts: FileFacts | None, span: Span | None, digests: dict[str, str]) -> Fix | None:
-    """The finding's fix as an edit of the text the check read; its file's digest goes to `digests`.
+def _fix(finding: Finding, facts: FileFacts | None, files: _FileFacts, digests: dict[str, str]) -> Fix | None:
+    """The finding's fix as edits of the text the check read; its file's digest goes to `digests`.
 
     A fix edits the file it is reported in (a fix of another file would be applied to the
-    wrong one), at a span found in that file's text by `fixes.edit_replacing`, the same
-    line and column arithmetic that applies it.
+    wrong one): a renaming at a span found in that file's text by `fixes.edit_replacing`, the
+    same line and column arithmetic that applies it; a rewrite where `index/rewrites.py` finds
+    the code in the shape it understands.
     """
     spec = finding.fix
-    if spec is None or facts is None or span is None or spec.site.path != finding.site.path:
+    if spec is None or facts is None:
         return None
-    edit = edit_replacing(facts.text, span, spec.old, spec.new)
-    if edit is None:
-        return None
-    if facts.digest is not None:
+    if isinstance(spec, RewriteSpec):
+        fix = _rewrite_fix(spec, finding.site.path, facts, files)
+    else:
+        span = files.span(spec.site, spec.part)
+        edit = edit_replacing(facts.text, span, spec.old, spec.new) if span is not None and spec.site.path == finding.site.path else None
+        fix = Fix(spec.message, (edit,), spec.applicability) if edit is not None else None
+    if fix is not None and facts.digest is not None:
         digests[finding.site.path] = facts.digest
-    return Fix(spec.message, (edit,), spec.applicability)
+    return fix
+
+
+def _rewrite_fix(spec: RewriteSpec, path: str, facts: FileFacts, files: _FileFacts) -> Fix | None:
+    spans = [files.span(site) if site.path == path else None for site in spec.sites]
+    if any(span is None for span in spans):
+        return None
+    found = rewrite(spec.kind, facts.text, [span for span in spans if span is not None])
+    if found is None or not found.edits:
+        return None
+    certain = found.certain and spec.applicability is Applicability.SAFE
+    return Fix(spec.message, found.edits, Applicability.SAFE if certain else Applicability.UNSAFE)
 
 
 def _to_diagnostics(
@@ -376,7 +392,7 @@ def _finding_diagnostic(
 ) -> Diagnostic:
     fix = None
     if finding.fix is not None:
-        fix = _fix(finding, facts, files.span(finding.fix.site, finding.fix.part), digests)
+        fix = _fix(finding, facts, files, digests)
     return Diagnostic(
         path=finding.site.path,
         span=span,

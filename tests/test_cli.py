@@ -317,7 +317,9 @@ def test_json_format_fields(tmp_path):
         assert set(d) == keys
         assert d["path"] == "app.py"
         assert d["severity"] in ("error", "warning")
-        assert isinstance(d["related"], list) and d["fix"] is None
+        assert isinstance(d["related"], list)
+        # `status` is written by `poll` alone, once a run: an unsafe fix makes it an st.empty()
+        assert d["fix"] is None if d["code"] != "FRG104" else d["fix"]["applicability"] == "unsafe"
         for location in d["related"]:
             assert {"path", "line", "column", "end_line", "end_column", "message"} <= set(location)
             assert location["line"] >= 1 and location["column"] >= 1

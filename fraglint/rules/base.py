@@ -10,6 +10,7 @@ names, so the docs cannot drift from the version table.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterator
@@ -20,9 +21,10 @@ from packaging.version import Version
 
 from fraglint.diagnostics import Applicability, Severity
 from fraglint.index.project import ProjectIndex
-from fraglint.index.summary import CALL, ITEM
+from fraglint.index.rewrites import Rewrite
+from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, ModuleSummary
 from fraglint.model import versions
-from fraglint.model.call_graph import Chain
+from fraglint.model.call_graph import Chain, FragmentCall
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
@@ -118,11 +120,23 @@ class FixSpec:
 
 
 @dataclass(frozen=True)
+class RewriteSpec:
+    """A structural fix at `sites` (the order `Rewrite` names), offered only where the engine finds
+    the code in exactly the shape the rewrite understands (`index/rewrites.py`); unsafe when the
+    rewrite is, or when its `applicability` says so."""
+
+    kind: Rewrite
+    sites: tuple[Site, ...]
+    message: str
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True)
 class Finding:
     site: Site
     message: str
     related: tuple[tuple[Site, str], ...] = ()
-    fix: FixSpec | None = None
+    fix: FixSpec | RewriteSpec | None = None
     part: str = "primary"  # which span of the site to report: "primary" or "secondary"
     severity: Severity | None = None  # overrides the rule's default (e.g. deprecated vs removed)
     scope_facts: tuple[ScopeNote, ...] = ()  # what reruns, as data: the `full` format's scope lines
@@ -159,6 +173,29 @@ def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
     for fragment in ctx.model.scopes.values():
         if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):
             yield fragment
+
+
+def only_call(ctx: CheckContext, fragment: Fragment) -> FragmentCall | None:
+    """The fragment's one call, when it has exactly one in the project, made once per run by the
+    module-level code of its own file (what a fix that moves things to the call site needs)."""
+    calls = [call for call in ctx.model.fragment_calls if call.fragment.function == fragment.function]
+    if len(calls) != 1 or calls[0].caller != (fragment.function.path, MODULE_SCOPE) or calls[0].call.in_loop:
+        return None
+    return calls[0]
+
+
+def unseen_elsewhere(ctx: CheckContext, path: str, name: str) -> bool:
+    """Can a module-level `name` of `path` be read only in its own file? No other module imports
+    the name (or the module), and no project file outside the check mentions it."""
+    module = os.path.splitext(os.path.basename(path))[0]
+    for other, summary in ctx.index.summaries.items():
+        if other == path or not isinstance(summary, ModuleSummary):
+            continue
+        for function in summary.functions.values():
+            for imported in function.imports.values():
+                if name == imported.name or module in (imported.name, imported.module.rsplit(".", 1)[-1]):
+                    return False
+    return not ctx.mentioned_elsewhere(name)
 
 
 class Rule:

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fraglint.diagnostics import Applicability
+from fraglint.index.rewrites import Rewrite
+from fraglint.index.summary import MODULE_SCOPE, ModuleSummary, ValueKind
+from fraglint.model import streamlit_api as api
 from fraglint.model import versions
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
+from fraglint.model.fragments import Fragment, Site
 from fraglint.model.scope_notes import OutsideContainerKept
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, fragments_and_dialogs, outside_write_related
+from fraglint.rules.base import (
+    CheckContext,
+    Example,
+    Finding,
+    RewriteSpec,
+    Rule,
+    fragments_and_dialogs,
+    only_call,
+    outside_write_related,
+    unseen_elsewhere,
+)
 
 
 class OutsideContainerWrite(Rule):
@@ -48,6 +63,20 @@ class OutsideContainerWrite(Rule):
     def poll():
         status.write(f"Last update: {time.time()}")
     ```
+
+    ## Fix safety
+    The fix makes the container a placeholder: `status = st.container()` becomes
+    `status = st.empty()`. It is offered only where the fragment is the container's only writer
+    and draws one element into it per run: a module-level `name = st.container()` without
+    arguments (outside any loop, the name's only assignment) in the fragment's file; the fragment
+    called once, by module-level code; and `name` read in exactly one place, an element call in
+    the fragment's own body (`name.write(x)`: not in a loop, not a container such as
+    `name.columns(2)`, at most one positional argument to `write`), with no other module
+    importing it. `st.sidebar.container()` is left alone: where elements pile up, a fragment's
+    sidebar writes raise (see `fragment-sidebar-call`).
+
+    The fix is unsafe: an `st.empty()` holds one element, so a container meant to collect what
+    each rerun adds (a growing log) would show only the latest one.
     """
 
     code = "FRG104"
@@ -111,7 +140,7 @@ greet("ada", st.empty())
             """
 import streamlit as st
 
-box = st.container()
+box = st.container(border=True)
 left, right = st.columns(2)
 
 def show(target):
@@ -128,6 +157,31 @@ def poll(area):
 poll(st.container())
 """,
             version="1.45.0",
+        ),
+        Example(
+            """
+import streamlit as st
+
+status = st.container()
+
+@st.fragment(run_every="5s")
+def poll():
+    status.write("tick")  # [outside-container-write]
+
+poll()
+""",
+            version="1.45.0",
+            fixed="""
+import streamlit as st
+
+status = st.empty()
+
+@st.fragment(run_every="5s")
+def poll():
+    status.write("tick")
+
+poll()
+""",
         ),
     ]
 
@@ -150,9 +204,9 @@ poll(st.container())
                 if write.site() in seen:
                     continue
                 seen.add(write.site())
-                yield self.finding(fragment, write)
+                yield self.finding(fragment, write, _fix(ctx, fragment, write))
 
-    def finding(self, fragment, write: Write) -> Finding:
+    def finding(self, fragment, write: Write, fix: RewriteSpec | None = None) -> Finding:
         container = write.container
         assert container is not None  # the rule only reports writes into a known outside container
         word = fragment.word
@@ -164,4 +218,55 @@ poll(st.container())
             f"created outside the {word}; each {word} rerun adds another copy until the next full run "
             "(use `st.empty()` to replace instead)",
             related=related,
+            fix=fix,
         )
+
+
+def _fix(ctx: CheckContext, fragment: Fragment, write: Write) -> RewriteSpec | None:
+    """`box = st.container()` -> `box = st.empty()`, where the fragment, called once, is the only
+    writer of `box` and draws exactly one element into it per run (the rewrite checks that the
+    name is read nowhere else)."""
+    container = write.container
+    if container is None or container.origin_site is None or not _candidate(fragment, write):
+        return None
+    writes = [w for w in ctx.model.writes(fragment) if w.container is not None and w.container.origin_site == container.origin_site]
+    name = _bound_name(ctx, container.origin_site)
+    if len(writes) != 1 or name is None or only_call(ctx, fragment) is None:
+        return None
+    if not unseen_elsewhere(ctx, fragment.function.path, name):
+        return None
+    message = f"Make `{name}` an `st.empty()` placeholder (it then holds only the latest element)"
+    return RewriteSpec(Rewrite.CONTAINER_TO_EMPTY, (container.origin_site, write.site()), message, Applicability.UNSAFE)
+
+
+def _candidate(fragment: Fragment, write: Write) -> bool:
+    """A fragment's own body drawing one element, once a run, into a module-level `st.container()`
+    of the fragment's file."""
+    container = write.container
+    if container is None or container.api != "container" or container.origin != (fragment.function.path, MODULE_SCOPE):
+        return False
+    if fragment.dialog or not fragment.certain or write.function != fragment.function or write.chain:
+        return False
+    return not write.call.in_loop and _one_element(write)
+
+
+def _one_element(write: Write) -> bool:
+    """A call that draws one element: no container (its own writes would land inside), and
+    `write` with at most one positional argument (`st.write(a, b)` draws one element each)."""
+    if write.element in api.CONTAINERS or write.via_with is not None:
+        return False
+    unpacked = any(value.kind == ValueKind.UNPACKED for value in write.call.args)
+    return not unpacked and (write.element not in ("write", "write_stream") or len(write.call.args) <= 1)
+
+
+def _bound_name(ctx: CheckContext, creation: Site) -> str | None:
+    """The name a module-level `name = st.container()` binds, from the summary of its file."""
+    summary = ctx.index.summaries.get(creation.path)
+    if not isinstance(summary, ModuleSummary):
+        return None
+    names = [
+        name
+        for name, bindings in summary.module_scope.bindings.items()
+        if any(binding.value.call_site == creation.site and binding.unpack is None for binding in bindings)
+    ]
+    return names[0] if len(names) == 1 else None
