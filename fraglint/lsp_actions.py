@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 
 from fraglint import fixes
-from fraglint.diagnostics import Diagnostic, Edit, Fix
+from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fraglint.suppressions import noqa_edit
 
 FIX_ALL = "source.fixAll.fraglint"  # the code action kind that applies every fix of a document
@@ -108,8 +108,10 @@ def _quick_fixes(uri: str, document, published: Published, params: lsp.CodeActio
 
 
 def _fix_all(uri: str, published: Published, document) -> lsp.CodeAction | None:
-    """Every fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers)."""
-    edits = _text_edits(document, [d.fix for _, d in published.items if d.fix is not None])
+    """Every safe fix of the document in one edit (`source.fixAll.fraglint`, as ruff offers: an
+    editor may run it on save, so unsafe fixes stay quick fixes the user picks one at a time)."""
+    safe = [d.fix for _, d in published.items if d.fix is not None and d.fix.applicability == Applicability.SAFE]
+    edits = _text_edits(document, safe)
     if not edits:
         return None
     return lsp.CodeAction(title="fraglint: fix all auto-fixable problems", kind=FIX_ALL, edit=lsp.WorkspaceEdit(changes={uri: edits}))
