@@ -80,34 +80,6 @@ def test_before_1_37_a_dialog_opened_from_a_fragment_reruns_the_fragment(tmp_pat
     assert widget_trigger(new, "New name")["scope"]["name"] == "rename"
 
 
-PARALLEL_DIALOG = """
-import streamlit as st
-
-@st.fragment(parallel=True)
-def report():
-    st.button("Refresh")
-    confirm()
-
-@st.dialog("Confirm")
-def confirm():
-    st.write("sure?")
-
-report()
-"""
-
-
-def test_a_parallel_fragment_opening_a_dialog_names_the_exception_of_the_release(tmp_path):
-    # oracle: parallel_dialog raises StreamlitAPIException on 1.58.0-1.62.0, the layout error from 1.63.0
-    write_project(tmp_path, {"app.py": PARALLEL_DIALOG})
-    for release, raised in (("1.62.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError")):
-        [finding] = cli_json("--streamlit-version", release, ".", cwd=tmp_path)
-        assert (finding["name"], finding["line"]) == ("parallel-fragment-unsafe-call", 6)
-        assert f"Streamlit raises {raised} " in finding["message"]
-    assert [d["name"] for d in cli_json("--streamlit-version", "1.57.0", ".", cwd=tmp_path)] == [
-        "fragment-api-unavailable"
-    ]
-
-
 def test_nested_dialog_precision(tmp_path):
     """Opened from a dialog's widget callback or inside `with st.sidebar:` in the dialog, the
     runtime's check does not see the outer dialog; through a fragment it does."""

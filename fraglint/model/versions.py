@@ -246,7 +246,7 @@ FACTS: dict[str, Fact] = {
         _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
-            "st.bottom included) raises StreamlitInvalidLayoutContextError.",
+            "st.bottom included) raises (StreamlitAPIException, StreamlitInvalidLayoutContextError from 1.63).",
             "1.58.0", None,
             "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom (initial load from 1.58.0, "
             "every rerun from 1.59.2)",
@@ -461,6 +461,11 @@ EXCEPTIONS: dict[str, ExceptionType] = {
             "invalid-rerun-scope",
             "oracle: rerun_scope_invalid",
             ("1.41.0", "StreamlitAPIException"), ("1.62.0", "StreamlitValueError"),
+        ),
+        _exception(
+            "parallel-outside-write",
+            "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom",
+            ("1.58.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
         ),
         _exception(
             "parallel-unsafe-call",
