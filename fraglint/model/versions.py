@@ -259,7 +259,8 @@ FACTS: dict[str, Fact] = {
             "1.58.0", None,
             "oracle: parallel_dialog, parallel_switch_page (raise on the initial load from 1.58.0, "
             "StreamlitAPIException through 1.62.0; the fragment's own button then opens the dialog or switches "
-            "page), parallel_dialog_gated (a dialog behind the fragment's button works); TypeError on "
+            "page), parallel_dialog_nested (through an ordinary fragment it calls, on the same worker), "
+            "parallel_dialog_gated (a dialog behind the fragment's button works); TypeError on "
             "`parallel=` through 1.57.0",
             "source: runtime/fragment.py `_check_not_parallel_worker`, called by elements/dialog_decorator.py "
             "and commands/execution_control.py (switch_page), 1.58.0-1.67.0; Streamlit's own e2e app "

@@ -31,8 +31,9 @@ class ParallelFragmentUnsafeCall(Rule):
     cannot be called from a parallel fragment during the initial page load" (or
     "`st.switch_page` cannot ..."), and the rest of the fragment's body is not drawn. Once the
     fragment has drawn its widgets, a click on one of them reruns it sequentially, and the
-    same call then works: the oracle cases `parallel_dialog`, `parallel_switch_page` and
-    `parallel_dialog_gated` record both on every release from 1.58.
+    same call then works: the oracle cases `parallel_dialog`, `parallel_switch_page`,
+    `parallel_dialog_nested` (through an ordinary fragment) and `parallel_dialog_gated` record
+    both on every release from 1.58.
 
     ## Example
     ```python

@@ -264,9 +264,10 @@ PARALLEL_UNSAFE = "cannot be called from a parallel fragment during the initial 
 PARALLEL_UNSAFE_TYPES = {">=1.58,<1.63": "StreamlitAPIException: ", ">=1.63": "StreamlitInvalidLayoutContextError: "}
 
 
-def parallel_unsafe(api: str) -> dict[str, dict[str, dict[str, Any]]]:
-    """The initial step's exception, `api` named in it, typed per release."""
-    return {spec: {"initial": {"exc": [f"{kind}{api} {PARALLEL_UNSAFE}"]}}
+def parallel_unsafe(api: str, *then: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The initial step's exception, `api` named in it, typed per release (`then`: the ones
+    shown after it)."""
+    return {spec: {"initial": {"exc": [f"{kind}{api} {PARALLEL_UNSAFE}", *then]}}
             for spec, kind in PARALLEL_UNSAFE_TYPES.items()}
 
 
@@ -302,6 +303,27 @@ case(name="parallel_dialog_gated", app="parallel_dialog_gated.py",
                                     "exc": [], "counts": {"dialog-body": 1}}},
      },
      fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API}, ">=1.58": set()})
+
+case(name="parallel_dialog_nested", app="parallel_dialog_nested.py",
+     doc="a parallel fragment calling an ordinary fragment that always opens a dialog",
+     count=["dialog-body"],
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         # the nested fragment runs on the parallel fragment's worker: the dialog raises there,
+         # and the outer fragment shows it again as it unwinds
+         ">=1.58": {"initial": {"has": [*FULL, "fragment:inner", "calling-dialog"],
+                                "lacks": ["dialog:dlg", "fragment:inner:after-dialog", "fragment:frag:after-inner"],
+                                "counts": {"dialog-body": 0}},
+                    "click_frag": {"markers": [F, "fragment:inner", "calling-dialog", "dialog:dlg",
+                                               "fragment:inner:after-dialog", "fragment:frag:after-inner"],
+                                   "exc": [], "counts": {"dialog-body": 1}}},
+         **parallel_unsafe("@st.dialog", "FragmentHandledException: `@st.dialog` " + PARALLEL_UNSAFE),
+     },
+     # before 1.37 a fragment called in a fragment is also a nested fragment (as in fragment_key_rerun)
+     fraglint={PRE_FRAGMENT: {API, "nested-fragment"}, PRE_PARALLEL: {API},
+               ">=1.58": {"parallel-fragment-unsafe-call"}})
 
 case(name="parallel_switch_page", app="parallel_switch_page.py",
      doc="a parallel fragment that always calls st.switch_page (multipage app with pages/)",
