@@ -246,7 +246,7 @@ FACTS: dict[str, Fact] = {
         _fact(
             "parallel-outside-write-raises",
             "A `parallel=True` fragment that writes to a container created outside it (st.sidebar and "
-            "st.bottom included) raises StreamlitInvalidLayoutContextError.",
+            "st.bottom included) raises (StreamlitAPIException, StreamlitInvalidLayoutContextError from 1.63).",
             "1.58.0", None,
             "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom (initial load from 1.58.0, "
             "every rerun from 1.59.2)",
@@ -254,14 +254,17 @@ FACTS: dict[str, Fact] = {
         _fact(
             "parallel-unsafe-api-raises",
             "`@st.dialog` and `st.switch_page` called from a `parallel=True` fragment on the full run that "
-            "draws it raise StreamlitInvalidLayoutContextError; behind a widget interaction they run in a "
-            "sequential rerun and work.",
+            "draws it raise (StreamlitAPIException, StreamlitInvalidLayoutContextError from 1.63); behind a "
+            "widget interaction they run in a sequential fragment rerun and work.",
             "1.58.0", None,
+            "oracle: parallel_dialog, parallel_switch_page (raise on the initial load from 1.58.0, "
+            "StreamlitAPIException through 1.62.0; the fragment's own button then opens the dialog or switches "
+            "page), parallel_dialog_nested (through an ordinary fragment it calls, on the same worker), "
+            "parallel_dialog_gated (a dialog behind the fragment's button works); TypeError on "
+            "`parallel=` through 1.57.0",
             "source: runtime/fragment.py `_check_not_parallel_worker`, called by elements/dialog_decorator.py "
             "and commands/execution_control.py (switch_page), 1.58.0-1.67.0; Streamlit's own e2e app "
             "e2e_playwright/st_fragment_parallel_restrictions.py",
-            "ran: AppTest on 1.58.0 and 1.67.0, a dialog opened in a parallel fragment raises on the first run, "
-            "behind `if st.button(...)` it does not",
         ),
         _fact(
             "fragment-key-reserved-raises",
@@ -459,6 +462,16 @@ EXCEPTIONS: dict[str, ExceptionType] = {
             "invalid-rerun-scope",
             "oracle: rerun_scope_invalid",
             ("1.41.0", "StreamlitAPIException"), ("1.62.0", "StreamlitValueError"),
+        ),
+        _exception(
+            "parallel-outside-write",
+            "oracle: parallel_outside_write, parallel_sidebar, parallel_bottom",
+            ("1.58.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
+        ),
+        _exception(
+            "parallel-unsafe-call",
+            "oracle: parallel_dialog, parallel_switch_page",
+            ("1.58.0", "StreamlitAPIException"), ("1.63.0", "StreamlitInvalidLayoutContextError"),
         ),
         _exception(
             "nested-dialog",

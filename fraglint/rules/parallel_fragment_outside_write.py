@@ -22,7 +22,7 @@ class ParallelFragmentOutsideWrite(Rule):
     ## Why is this bad?
     Parallel fragments (Streamlit 1.58+) run concurrently with the rest of the app, so they may
     only touch their own container; anything else would race with the main script. Streamlit
-    raises `StreamlitInvalidLayoutContextError`.
+    raises `StreamlitAPIException` (`StreamlitInvalidLayoutContextError` from 1.63).
 
     ## Example
     ```python
@@ -94,6 +94,6 @@ fetch()
                 yield Finding(
                     use.site,
                     f"parallel fragment `{fragment.name}` {what}, created outside it; "
-                    "Streamlit raises StreamlitInvalidLayoutContextError",
+                    f"Streamlit raises {versions.exception('parallel-outside-write', ctx.version)}",
                     related=chain_related(use.chain),
                 )

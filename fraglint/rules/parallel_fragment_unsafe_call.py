@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.index.project import FunctionKey
 from fraglint.index.summary import CallSite
+from fraglint.model import versions
 from fraglint.model.call_graph import Chain, ChainStep
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
@@ -26,8 +27,13 @@ class ParallelFragmentUnsafeCall(Rule):
     ## Why is this bad?
     On the full run that draws it, a parallel fragment (Streamlit 1.58+) runs on a worker
     thread, where opening a dialog or switching pages is not safe. Streamlit raises
-    `StreamlitInvalidLayoutContextError`: "`@st.dialog` cannot be called from a parallel
-    fragment during the initial page load".
+    `StreamlitAPIException` (`StreamlitInvalidLayoutContextError` from 1.63): "`@st.dialog`
+    cannot be called from a parallel fragment during the initial page load" (or
+    "`st.switch_page` cannot ..."), and the rest of the fragment's body is not drawn. Once the
+    fragment has drawn its widgets, a click on one of them reruns it sequentially, and the
+    same call then works: the oracle cases `parallel_dialog`, `parallel_switch_page`,
+    `parallel_dialog_nested` (through an ordinary fragment) and `parallel_dialog_gated` record
+    both on every release from 1.58.
 
     ## Example
     ```python
@@ -108,7 +114,8 @@ report()
                 yield Finding(
                     site,
                     f"{what} runs unconditionally in parallel fragment `{fragment.name}`, so also on the full "
-                    "run that draws it, on a worker thread; Streamlit raises StreamlitInvalidLayoutContextError "
+                    "run that draws it, on a worker thread; Streamlit raises "
+                    f"{versions.exception('parallel-unsafe-call', ctx.version)} "
                     "(gate it behind a widget of the fragment)",
                     related=chain_related(chain),
                 )

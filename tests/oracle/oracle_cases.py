@@ -259,6 +259,89 @@ case(name="parallel_bottom", app="parallel_bottom.py",
      fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API},
                ">=1.58": {"parallel-fragment-outside-write"}})
 
+# a dialog or st.switch_page on a parallel fragment's worker thread (the full run that draws it)
+PARALLEL_UNSAFE = "cannot be called from a parallel fragment during the initial page load"
+PARALLEL_UNSAFE_TYPES = {">=1.58,<1.63": "StreamlitAPIException: ", ">=1.63": "StreamlitInvalidLayoutContextError: "}
+
+
+def parallel_unsafe(api: str, *then: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The initial step's exception, `api` named in it, typed per release (`then`: the ones
+    shown after it)."""
+    return {spec: {"initial": {"exc": [f"{kind}{api} {PARALLEL_UNSAFE}", *then]}}
+            for spec, kind in PARALLEL_UNSAFE_TYPES.items()}
+
+
+case(name="parallel_dialog", app="parallel_dialog.py",
+     doc="a parallel fragment that always opens a dialog",
+     count=["dialog-body"],
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         # the full run draws the fragment on a worker thread: the dialog raises there and the
+         # rest of the fragment is not drawn (the fragment's markers may come after `end`) ...
+         ">=1.58": {"initial": {"has": [*FULL, "calling-dialog"],
+                                "lacks": ["dialog:dlg", "fragment:frag:after-dialog"],
+                                "counts": {"dialog-body": 0}},
+                    # ... while a fragment rerun is sequential: the same call opens the dialog
+                    "click_frag": {"markers": [F, "calling-dialog", "dialog:dlg", "fragment:frag:after-dialog"],
+                                   "exc": [], "counts": {"dialog-body": 1}}},
+         **parallel_unsafe("@st.dialog"),
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API}, ">=1.58": {"parallel-fragment-unsafe-call"}})
+
+case(name="parallel_dialog_gated", app="parallel_dialog_gated.py",
+     doc="a parallel fragment that opens a dialog behind its button",
+     count=["dialog-body"],
+     steps=[("open_dialog", (CLICK, "Open dialog"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "open_dialog"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "open_dialog"),
+         ">=1.58": {"initial": {"has": [*FULL, "fragment:frag:after-dialog"], "lacks": ["calling-dialog"],
+                                "exc": [], "counts": {"dialog-body": 0}},
+                    "open_dialog": {"markers": [F, "calling-dialog", "dialog:dlg", "fragment:frag:after-dialog"],
+                                    "exc": [], "counts": {"dialog-body": 1}}},
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API}, ">=1.58": set()})
+
+case(name="parallel_dialog_nested", app="parallel_dialog_nested.py",
+     doc="a parallel fragment calling an ordinary fragment that always opens a dialog",
+     count=["dialog-body"],
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         # the nested fragment runs on the parallel fragment's worker: the dialog raises there,
+         # and the outer fragment shows it again as it unwinds
+         ">=1.58": {"initial": {"has": [*FULL, "fragment:inner", "calling-dialog"],
+                                "lacks": ["dialog:dlg", "fragment:inner:after-dialog", "fragment:frag:after-inner"],
+                                "counts": {"dialog-body": 0}},
+                    "click_frag": {"markers": [F, "fragment:inner", "calling-dialog", "dialog:dlg",
+                                               "fragment:inner:after-dialog", "fragment:frag:after-inner"],
+                                   "exc": [], "counts": {"dialog-body": 1}}},
+         **parallel_unsafe("@st.dialog", "FragmentHandledException: `@st.dialog` " + PARALLEL_UNSAFE),
+     },
+     # before 1.37 a fragment called in a fragment is also a nested fragment (as in fragment_key_rerun)
+     fraglint={PRE_FRAGMENT: {API, "nested-fragment"}, PRE_PARALLEL: {API},
+               ">=1.58": {"parallel-fragment-unsafe-call"}})
+
+case(name="parallel_switch_page", app="parallel_switch_page.py",
+     doc="a parallel fragment that always calls st.switch_page (multipage app with pages/)",
+     files=["pages/switch_target.py"],
+     count=["target-page"],
+     steps=[("click_frag", (CLICK, "Frag button"))],
+     expect={
+         PRE_FRAGMENT: broken(NO_FRAGMENT, "click_frag"),
+         PRE_PARALLEL: broken(NO_PARALLEL, "click_frag"),
+         ">=1.58": {"initial": {"has": [*FULL, "calling-switch-page"], "lacks": ["fragment:frag:after-switch"],
+                                "counts": {"target-page": 0}},
+                    # a fragment rerun switches: the whole target page runs
+                    "click_frag": {"markers": [F, "calling-switch-page", "page:target", "page:target:end"],
+                                   "exc": [], "counts": {"target-page": 1}}},
+         **parallel_unsafe("st.switch_page"),
+     },
+     fraglint={PRE_FRAGMENT: {API}, PRE_PARALLEL: {API}, ">=1.58": {"parallel-fragment-unsafe-call"}})
+
 case(name="fragment_key_rerun", app="fragment_key_rerun.py",
      doc="@st.fragment(key=...) and st.rerun('<key>') from a widget callback",
      steps=[("click_panel", (CLICK, "Panel button")),
