@@ -159,6 +159,7 @@ def run_check(
     settings_of = {path: group for group, files in groups for path in files}
     diagnostics = _problem_diagnostics(project.problems, lambda path: settings_of.get(path, settings))
     digests: dict[str, str] = {}
+    floors: list[tuple[Diagnostic, Floor]] = []
     for group, files in groups:
         ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
         with phases.phase("rules"):
@@ -167,7 +168,9 @@ def run_check(
             used: Used = set()
             diagnostics += _to_diagnostics(ranged, project, group, jobs, digests, used)
             if floor is not None:
-                diagnostics += _floor_diagnostics(floor, project, group, jobs, digests, used)
+                at_floor = _floor_diagnostics(floor, project, group, jobs, digests, used)
+                diagnostics += at_floor
+                floors += [(diagnostic, floor) for diagnostic in at_floor]
             diagnostics += _unused_suppressions(project, files, used, group, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
@@ -181,6 +184,7 @@ def run_check(
         source_digests=digests,
         targets=[(group.release_set().describe(), len(files)) for group, files in groups],
         warnings=list(dict.fromkeys(warning for group, _ in groups for warning in group.version_warnings)),
+        floors=floors,
     )
 
 
