@@ -42,6 +42,7 @@ KNOWN_GAPS = {
     "dialog_from_fragment": "a dialog opened from a fragment before 1.37 is a nested fragment",
     "dialog_in_dialog": "a dialog opened inside a dialog raises before drawing anything",
     "orphaned_timer": "a run_every fragment its outer fragment stops calling is not drawn (from 1.58)",
+    "async_fragment": "an `async def` fragment's body runs after its scope ends: its widgets rerun the app",
 }
 
 
