@@ -73,6 +73,12 @@ class Settings:
     entry: list[str] = field(default_factory=list)  # glob patterns of more entry scripts (see model.entries)
 
     @property
+    def config_folder(self) -> str:
+        """The folder the configuration's patterns (`exclude`, `per-file-ignores`) are relative to:
+        its pyproject.toml's (a sub-project's own, as ruff), else the project root."""
+        return os.path.dirname(self.config_file) if self.config_file else self.root
+
+    @property
     def target_version(self) -> Version:
         """One release: the one named, else the newest of the set (what `fraglint scopes` narrates)."""
         if self.streamlit_version is not None:

@@ -16,7 +16,7 @@ import pathspec
 
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Applicability, Diagnostic, Fix, Location, Span
-from fraglint.files import discover, python_files_under
+from fraglint.files import SettingsIn, discover, python_files_under
 from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, decode_source, read_source
@@ -33,7 +33,7 @@ from fraglint.rules import INPUT_DIAGNOSTICS
 from fraglint.rules.base import CheckContext, Finding, RewriteSpec, Rule
 from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_read import leaves_root
-from fraglint.settings import files_by_settings
+from fraglint.settings import files_by_settings, folder_settings
 from fraglint.unused_suppressions import Used, unused_suppressions
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
@@ -60,9 +60,10 @@ def build_project(
     """
     buffers = {os.path.abspath(p): t for p, t in (buffers or {}).items()}
     with phases.phase("discover"):
-        found = discover(paths, settings, unsaved=buffers)
+        settings_in = folder_settings(settings)  # a sub-project's own `exclude` holds in its folder
+        found = discover(paths, settings, unsaved=buffers, settings_in=settings_in)
         sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
-        context = _context_files(settings, set(found.files), buffers)
+        context = _context_files(settings, set(found.files), buffers, settings_in)
     to_read = found.files + (context or [])
     sources.phases = phases
     with phases.phase("parse", len(to_read)):
@@ -113,7 +114,7 @@ def _split_results(
 _CONTEXT_LIMIT = 5000
 
 
-def _context_files(settings: Settings, given: set[str], buffers: dict[str, str]) -> list[str] | None:
+def _context_files(settings: Settings, given: set[str], buffers: dict[str, str], settings_in: SettingsIn) -> list[str] | None:
     """The project's other Python files, when the root is a real project of sane size (else None).
 
     Open buffers of new files, not saved yet, are part of the project too.
@@ -121,7 +122,7 @@ def _context_files(settings: Settings, given: set[str], buffers: dict[str, str])
     root = settings.root
     if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
         return None
-    everything = python_files_under(root, settings)
+    everything = python_files_under(root, settings, settings_in)
     if len(everything) > _CONTEXT_LIMIT:
         return None
     unsaved = [path for path in buffers if path.endswith(".py") and path.startswith(root + os.sep) and not os.path.exists(path)]
@@ -159,6 +160,7 @@ def run_check(
     settings_of = {path: group for group, files in groups for path in files}
     diagnostics = _problem_diagnostics(project.problems, lambda path: settings_of.get(path, settings))
     digests: dict[str, str] = {}
+    floors: list[tuple[Diagnostic, Floor]] = []
     for group, files in groups:
         ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
         with phases.phase("rules"):
@@ -167,7 +169,9 @@ def run_check(
             used: Used = set()
             diagnostics += _to_diagnostics(ranged, project, group, jobs, digests, used)
             if floor is not None:
-                diagnostics += _floor_diagnostics(floor, project, group, jobs, digests, used)
+                at_floor = _floor_diagnostics(floor, project, group, jobs, digests, used)
+                diagnostics += at_floor
+                floors += [(diagnostic, floor) for diagnostic in at_floor]
             diagnostics += _unused_suppressions(project, files, used, group, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
     return CheckResult(
@@ -181,6 +185,7 @@ def run_check(
         source_digests=digests,
         targets=[(group.release_set().describe(), len(files)) for group, files in groups],
         warnings=list(dict.fromkeys(warning for group, _ in groups for warning in group.version_warnings)),
+        floors=floors,
     )
 
 
@@ -334,7 +339,7 @@ def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:
     Patterns are relative to the folder of the configuration that gives them (a sub-project's own).
     """
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
-    base = os.path.dirname(settings.config_file) if settings.config_file else settings.root
+    base = settings.config_folder
 
     def ignored_for(path: str, code: str) -> bool:
         relative = os.path.relpath(path, base).replace(os.sep, "/")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import pathspec
@@ -23,6 +23,8 @@ import pathspec
 from fraglint.config import Settings, gitignore_spec
 from fraglint.index.loader import InputProblem
 from fraglint.safe_read import GITIGNORE_LIMIT, OUTSIDE_PROJECT, Unreadable, inside, kind_problem, leaves_root, read_file
+
+SettingsIn = Callable[[str], Settings]  # the settings that hold in a folder
 
 
 @dataclass
@@ -99,13 +101,18 @@ class _GitIgnores:
         return False
 
 
-def discover(paths: list[str], settings: Settings, unsaved: Collection[str] = ()) -> Discovery:
+def discover(
+    paths: list[str], settings: Settings, unsaved: Collection[str] = (), settings_in: SettingsIn | None = None
+) -> Discovery:
     """The Python files `paths` name, directories walked, excludes and .gitignore applied.
 
     `unsaved`: absolute paths of editor buffers, which count as files though the disk may
-    not have them yet.
+    not have them yet. `settings_in(folder)`: the settings that hold in a folder
+    (`fraglint.settings.folder_settings`), whose `exclude` decides for the paths in it; a
+    sub-project's own applies to its folder, relative to it, as ruff's closest configuration.
+    Without it, `settings` hold everywhere.
     """
-    walker = _Walker(settings)
+    walker = _Walker(settings, settings_in)
     for given in paths:
         path = os.path.abspath(given)
         if settings.force_exclude and not os.path.isdir(path) and walker.excluded(path, False):
@@ -126,10 +133,11 @@ def discover(paths: list[str], settings: Settings, unsaved: Collection[str] = ()
 class _Walker:
     """One discovery: what was found so far, and the rules for what counts."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, settings_in: SettingsIn | None = None) -> None:
         self.root = settings.root
         self.result = Discovery()
-        self.exclude = _spec(settings.exclude + settings.extend_exclude)
+        self.settings_in = settings_in or (lambda directory: settings)
+        self._excludes: dict[int, tuple[Settings, str, pathspec.PathSpec]] = {}
         self.gitignores = _GitIgnores(settings.root, self.result.problems) if settings.respect_gitignore else None
         self.seen: set[str] = set()
 
@@ -155,14 +163,23 @@ class _Walker:
             self.refuse(path, reason)
 
     def excluded(self, path: str, is_dir: bool) -> bool:
+        """By the `exclude` of the folder holding `path` (so a folder is judged by its parent's
+        configuration, and what is in it by its own, as ruff), or by a .gitignore."""
+        base, exclude = self._exclude_in(os.path.dirname(path))
         name = os.path.basename(path)
-        relative = os.path.relpath(path, self.root).replace(os.sep, "/")
+        relative = os.path.relpath(path, base).replace(os.sep, "/")
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(name + suffix) or (
-            not relative.startswith("..") and self.exclude.match_file(relative + suffix)
-        ):
+        if exclude.match_file(name + suffix) or (not relative.startswith("..") and exclude.match_file(relative + suffix)):
             return True
         return self.gitignores is not None and self.gitignores.ignored(path, is_dir)
+
+    def _exclude_in(self, directory: str) -> tuple[str, pathspec.PathSpec]:
+        """(the folder the patterns are relative to, the patterns) that hold in `directory`."""
+        settings = self.settings_in(directory)
+        if id(settings) not in self._excludes:  # the settings are kept with it, so the id stays theirs
+            self._excludes[id(settings)] = (settings, settings.config_folder, _spec(settings.exclude + settings.extend_exclude))
+        _, base, exclude = self._excludes[id(settings)]
+        return base, exclude
 
     def walk(self, top: str, given: str) -> None:
         """Every Python file under `top`; files that resolve outside the tree are refused."""
@@ -211,6 +228,6 @@ def _file_problem(path: str, boundary: str | None) -> str | None:
     return kind_problem(mode)
 
 
-def python_files_under(root: str, settings: Settings) -> list[str]:
+def python_files_under(root: str, settings: Settings, settings_in: SettingsIn | None = None) -> list[str]:
     """Every Python file of the project (for whole-project facts when only some files are checked)."""
-    return discover([root], settings).files
+    return discover([root], settings, settings_in=settings_in).files

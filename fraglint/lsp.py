@@ -170,6 +170,7 @@ class FraglintLanguageServer(LanguageServer):
             found = error
         for problem in self._drain_problems():
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+        self.publish_declarations()
         if found is None or self.generation.get(uri) != generation or uri not in self.documents:
             return  # the buffer changed meanwhile: a newer check is on its way
         if isinstance(found, Exception):
@@ -194,6 +195,12 @@ class FraglintLanguageServer(LanguageServer):
         if self.generation.get(uri) != generation:
             return None
         return self.analyser.check(path, text, others)
+
+    def publish_declarations(self) -> None:
+        """FRG126 to the requirements file or pyproject.toml it sits in, open or not (`declaration_findings`)."""
+        for path, found in self.analyser.declarations.drain().items():
+            shown = [self.to_lsp(d, None) for d in found]
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=_uri_of(path), diagnostics=shown))
 
     def _drain_problems(self) -> list[str]:
         problems, self.analyser.problems = self.analyser.problems, []
@@ -286,6 +293,9 @@ class FraglintLanguageServer(LanguageServer):
         if path:
             self.executor.submit(self.analyser.sources.forget_buffer, path)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if path:
+            self.analyser.declarations.forget(path)
+            self.publish_declarations()
 
     def did_change_watched(self, params: lsp.DidChangeWatchedFilesParams) -> None:
         self.analyser.settings.clear()

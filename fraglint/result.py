@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fraglint.index.summary import FunctionSummary, ModuleSummary
     from fraglint.model.fragment_model import FragmentModel
     from fraglint.model.interpreter import Interpretation
+    from fraglint.release_check import Floor
 
 
 @dataclass
@@ -41,6 +42,9 @@ class CheckResult:
     # (one entry unless sub-folders declare their own; see `fraglint.settings`).
     targets: list[tuple[str, int]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the releases each folder targets
+    # Each `streamlit-floor-too-low` diagnostic with the floor it says (its uses, by site): the
+    # language server joins those of the files it checked (`fraglint.declaration_findings`).
+    floors: list[tuple[Diagnostic, Floor]] = field(default_factory=list, repr=False)
 
 
 @dataclass

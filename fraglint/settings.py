@@ -14,6 +14,7 @@ to, so the engine runs the rules once per group.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fraglint.config import (
@@ -132,15 +133,27 @@ def files_by_settings(files: list[str], settings: Settings) -> list[tuple[Settin
     Settings made without a request (tests, `--config`) hold for every file: one group.
     Folders are resolved once each, and a folder with nothing of its own shares its parent's.
     """
-    request = settings.request
-    if not isinstance(request, Request):
+    if not isinstance(settings.request, Request):
         return [(settings, list(files))]
-    by_directory: dict[str, Settings] = {settings.resolved_for: settings} if settings.resolved_for else {}
+    settings_in = folder_settings(settings)
     groups: dict[int, tuple[Settings, list[str]]] = {}
     for path in files:
-        resolved = _for_directory(os.path.dirname(os.path.abspath(path)), settings, request, by_directory)
+        resolved = settings_in(os.path.dirname(os.path.abspath(path)))
         groups.setdefault(id(resolved), (resolved, []))[1].append(path)
     return list(groups.values())
+
+
+def folder_settings(settings: Settings) -> Callable[[str], Settings]:
+    """`settings_in(folder)`: the settings that hold in a folder, resolved once per folder.
+
+    What `files_by_settings` groups by, and what discovery excludes by (a sub-project's own
+    `exclude`, as ruff applies the closest configuration while it walks).
+    """
+    request = settings.request
+    if not isinstance(request, Request):
+        return lambda directory: settings
+    by_directory: dict[str, Settings] = {settings.resolved_for: settings} if settings.resolved_for else {}
+    return lambda directory: _for_directory(directory, settings, request, by_directory)
 
 
 def _for_directory(directory: str, base: Settings, request: Request, memo: dict[str, Settings]) -> Settings:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from fraglint import engine
 from fraglint.config import Settings
+from fraglint.declaration_findings import DeclarationFindings
 from fraglint.diagnostics import Diagnostic, Span
 from fraglint.index.editor_sources import EditorSources
 from fraglint.index.summary import CallSite, FunctionSummary, ModuleSummary
@@ -36,6 +37,7 @@ class Workspace:
         self._interpreted: tuple = (None, None, None)  # (model, entry path, interpretation) of the last hover
         self.settings = SettingsCache()
         self.problems: list[str] = []  # configuration problems to show, drained by the server
+        self.declarations = DeclarationFindings()  # FRG126 in requirements / pyproject, drained by the server
         self._checks = 0
 
     def check(self, path: str, text: str, others: dict[str, str] | None = None) -> list[Diagnostic]:
@@ -49,6 +51,7 @@ class Workspace:
         result = engine.run_check([path], settings, buffers=buffers, jobs=1, sources=self.sources, previous=previous)
         if result.project is not None:
             self._last[settings.root] = result.project
+        self.declarations.record(path, result.floors)
         self._checks += 1
         if self._checks == 1 or self._checks % _FREEZE_EVERY == 0:
             # The caches hold hundreds of thousands of long-lived objects (summaries, parsed

@@ -368,6 +368,9 @@ FACTS: dict[str, Fact] = {
             "1.33.0", None,
             "source: runtime/fragment.py of 1.33.0-1.48.1 and 1.67.0 (wrapped_fragment returns "
             "`non_optional_func(*args, **kwargs)` unawaited; no release checks for a coroutine function)",
+            "oracle: async_fragment (every release 1.33-1.67: the call returns a coroutine, the body's widget "
+            "reruns the whole script, timer reruns never run the body and the server logs 'coroutine was never "
+            "awaited')",
         ),
         _fact(
             "fragment-return-ignored",

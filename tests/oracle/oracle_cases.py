@@ -1116,3 +1116,20 @@ case(name="fragment_first_run_args", app="fragment_first_run_args.py",
          ">=1.37,<1.38": every_step(("click_frag", "click_frag_2"), markers=["fragment:frag:n=0"]),
      },
      fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+
+case(name="async_fragment", app="async_fragment.py", settle_timeout=3.0,
+     doc="@st.fragment(run_every=1.0) on an `async def`, awaited by asyncio.run(frag()) in the full run; "
+         "a sync timer fragment beside it shows the timers tick",
+     count=["async-body"],
+     steps=[("wait_2_5s", ("wait", 2.5)), ("click_async", (CLICK, "Async button"))],
+     expect={"": {
+         # the decorator returns the coroutine unawaited; asyncio.run runs the body afterwards
+         # (a pulse tick may follow `end`, so the markers are checked as a set)
+         "initial": {"has": ["full-run", "returned:coroutine", "fragment:frag", "end"], "exc": [],
+                     "counts": {"async-body": 1}},
+         # the timer reruns get a coroutine nobody awaits: the body never runs again
+         "wait_2_5s": {"ticks": {"fragment:pulse": 2}, "lacks": ["fragment:frag", "full-run"], "exc": []},
+         # the body's widget is not the fragment's: its click reruns the whole script
+         "click_async": {"has": ["full-run", "returned:coroutine", "fragment:frag", "end"], "exc": [],
+                         "counts": {"async-body": 1}}}},
+     fraglint={PRE_FRAGMENT: {API, "async-fragment"}, ">=1.37": {"async-fragment"}})
