@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from fraglint.config import Settings
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
@@ -213,6 +214,12 @@ class Sources:
         return {path: found[path] for path in paths}
 
     # -- what a subclass may keep elsewhere -----------------------------------------------
+
+    def project_files(self, settings: Settings) -> list[str]:
+        """Every Python file under the settings' root (the language server keeps the list)."""
+        from fraglint.files import python_files_under
+
+        return python_files_under(settings.root, settings)
 
     def buffer_summary(self, path: str, text: str) -> Summary:
         return summarize_file(path, text)
