@@ -74,7 +74,7 @@ class ProjectIndex:
     def changed_since(self, previous: ProjectIndex, preload: bool = True, probe_missing: bool = True) -> set[str] | None:
         """The modules whose summaries are not `previous`'s (see `reuse`), None when the set differs."""
         if preload:
-            for path in previous.summaries:
+            for path in [path for path in previous.summaries if path not in self.summaries]:
                 self.module(path)
         if self.summaries.keys() != previous.summaries.keys():
             return None
