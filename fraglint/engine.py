@@ -63,7 +63,8 @@ def build_project(
         settings_in = folder_settings(settings)  # a sub-project's own `exclude` holds in its folder
         found = discover(paths, settings, unsaved=buffers, settings_in=settings_in)
         sources = sources or Sources.for_root(settings.root, settings.cache, settings.cache_dir)
-        context = _context_files(settings, set(found.files), buffers, settings_in)
+        everything = _project_files(settings, sources, settings_in)
+        context = _context_files(settings, set(found.files), buffers, everything)
     to_read = found.files + (context or [])
     sources.phases = phases
     with phases.phase("parse", len(to_read)):
@@ -72,9 +73,11 @@ def build_project(
     problems.update(found.problems)  # files found but not read: FIFOs, symlinks out, unlistable directories
 
     def load(path: str) -> ModuleSummary | None:
-        if not path.startswith(settings.root) or not path.endswith(".py") or leaves_root(path, settings.root):
+        if not path.startswith(settings.root) or not path.endswith(".py"):
             return None
-        if path not in buffers and not os.path.isfile(path):
+        if path not in buffers and not os.path.isfile(path):  # most probes find nothing: before realpath
+            return None
+        if leaves_root(path, settings.root):
             return None
         result = sources.summary(path, buffers)
         return None if isinstance(result, InputProblem) else result
@@ -85,14 +88,35 @@ def build_project(
             index.load_import_closure()  # with the whole project as context, it is already loaded
         model = FragmentModel(index, tuple(settings.entry))
         if previous is not None and previous.settings.root == settings.root:
-            changed = index.reuse(previous.index, preload=context is not None and previous.whole_project)
-            if changed is not None:
-                model.reuse(previous.model, changed)
+            index, model = _reuse(previous, index, model, everything if context is not None else None, settings)
+            index.use_loader(load)
     sources.phases = QUIET
     return Project(
-        settings, found.files, summaries, problems, index, model, found.missing, found.empty_dirs,
-        buffers, sources, whole_project=context is not None,
+        settings, found.files, index.summaries, problems, index, model, found.missing, found.empty_dirs,
+        buffers, sources, whole_project=context is not None, discovered=everything,
     )
+
+
+def _reuse(
+    previous: Project, index: ProjectIndex, model: FragmentModel, everything: list[str] | None, settings: Settings
+) -> tuple[ProjectIndex, FragmentModel]:
+    """What of the last check's index and model this one keeps (the language server's).
+
+    Per module: lookups, call targets and call-graph edges that read no changed module. When
+    not one summary changed (a comment typed) under the same settings, the whole index and
+    model, with every answer they hold. The files that imports did not find are looked for
+    again unless the project's file list is the very one the last check had (`Sources.project_files`
+    keeps it while no file appears or goes).
+    """
+    whole = everything is not None and previous.whole_project
+    stable = whole and everything is previous.discovered
+    changed = index.changed_since(previous.index, preload=whole, probe_missing=not stable)
+    if changed == set() and whole and previous.settings == settings:
+        return previous.index, previous.model
+    if changed is not None:
+        index.take_over(previous.index, changed)
+        model.reuse(previous.model, changed)
+    return index, model
 
 
 def _split_results(
@@ -114,17 +138,22 @@ def _split_results(
 _CONTEXT_LIMIT = 5000
 
 
-def _context_files(settings: Settings, given: set[str], buffers: dict[str, str], settings_in: SettingsIn) -> list[str] | None:
+def _project_files(settings: Settings, sources: Sources, settings_in: SettingsIn) -> list[str] | None:
+    """Every Python file of the project, when the root is a real project (a pyproject.toml or .git)."""
+    root = settings.root
+    if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
+        return None
+    return sources.project_files(settings, settings_in)
+
+
+def _context_files(settings: Settings, given: set[str], buffers: dict[str, str], everything: list[str] | None) -> list[str] | None:
     """The project's other Python files, when the root is a real project of sane size (else None).
 
     Open buffers of new files, not saved yet, are part of the project too.
     """
+    if everything is None or len(everything) > _CONTEXT_LIMIT:
+        return None
     root = settings.root
-    if not (os.path.isfile(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
-        return None
-    everything = python_files_under(root, settings, settings_in)
-    if len(everything) > _CONTEXT_LIMIT:
-        return None
     unsaved = [path for path in buffers if path.endswith(".py") and path.startswith(root + os.sep) and not os.path.exists(path)]
     return [path for path in everything + sorted(unsaved) if path not in given]
 
@@ -162,9 +191,8 @@ def run_check(
     digests: dict[str, str] = {}
     floors: list[tuple[Diagnostic, Floor]] = []
     for group, files in groups:
-        ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
         with phases.phase("rules"):
-            ranged, floor = check_releases(ctx, group)
+            ranged, floor = _findings(project, previous, group, files, mentioned)
         with phases.phase("diagnostics"):
             used: Used = set()
             diagnostics += _to_diagnostics(ranged, project, group, jobs, digests, used)
@@ -187,6 +215,22 @@ def run_check(
         warnings=list(dict.fromkeys(warning for group, _ in groups for warning in group.version_warnings)),
         floors=floors,
     )
+
+
+def _findings(
+    project: Project, previous: Project | None, group: Settings, files: list[str], mentioned: _MentionChecker
+) -> tuple[list[Ranged], Floor | None]:
+    """The rules' findings on one settings group's files; the last check's, when it had the
+    very same summaries (`build_project` then hands on its model), settings and files."""
+    if previous is not None and project.model is previous.model:
+        for kept in previous.findings:
+            if kept[0] == group and kept[1] == files:
+                project.findings.append(kept)
+                return kept[2], kept[3]
+    ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
+    ranged, floor = check_releases(ctx, group)
+    project.findings.append((group, list(files), ranged, floor))
+    return ranged, floor
 
 
 class _MentionChecker:

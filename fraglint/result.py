@@ -62,6 +62,12 @@ class Project:
     buffers: dict[str, str]
     sources: Sources
     whole_project: bool = False  # every Python file under the root was summarised
+    # Each settings group's rule findings, (group, files, ranged, floor), as `engine.run_check`
+    # found them: the next check over the very same summaries reports them again unchanged.
+    findings: list[tuple] = field(default_factory=list, repr=False)
+    # The project's other files as discovered (None: not a whole-project check); the very same
+    # list object in the next check means no file appeared or went in between.
+    discovered: list[str] | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -35,7 +35,7 @@ class Workspace:
         self.sources = EditorSources()
         self._last: dict[str, engine.Project] = {}  # by project root: the last check's project
         self._interpreted: tuple = (None, None, None)  # (model, entry path, interpretation) of the last hover
-        self.settings = SettingsCache()
+        self.settings = _Settings(self.sources)
         self.problems: list[str] = []  # configuration problems to show, drained by the server
         self.declarations = DeclarationFindings()  # FRG126 in requirements / pyproject, drained by the server
         self._checks = 0
@@ -71,9 +71,7 @@ class Workspace:
         else:
             project = engine.build_project([path], settings, buffers={path: text}, jobs=1, sources=self.sources, previous=previous)
         if not project.whole_project:
-            from fraglint.files import python_files_under
-
-            for other in python_files_under(settings.root, settings)[:_HOVER_PROJECT_LIMIT]:
+            for other in self.sources.project_files(settings)[:_HOVER_PROJECT_LIMIT]:
                 project.index.module(other)
         return project.model
 
@@ -108,6 +106,19 @@ class Workspace:
         interpretation = self._interpreted[2]
         described = narrate.describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
         return described or narrate.describe_rerun(model, (path, function.qualname), call, lines_of)
+
+
+class _Settings(SettingsCache):
+    """Settings per folder; what clears them (the editor saved a configuration file, or says
+    files changed on disk) clears the kept list of the project's files too."""
+
+    def __init__(self, sources: EditorSources) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def clear(self) -> None:
+        super().clear()
+        self._sources.forget_files()
 
 
 def _interpret(model, settings: Settings, path: str):

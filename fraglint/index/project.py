@@ -54,7 +54,7 @@ class ProjectIndex:
         """Lookups asked so far, answered from the memo or computed: what resolving costs."""
         return self._lookups.steps
 
-    def reuse(self, previous: ProjectIndex, preload: bool = True) -> set[str] | None:
+    def reuse(self, previous: ProjectIndex, preload: bool = True, probe_missing: bool = True) -> set[str] | None:
         """Take over what `previous` resolved that the changes since cannot have altered.
 
         Call before resolving anything. Valid when both indexes hold the same set of modules
@@ -62,22 +62,37 @@ class ProjectIndex:
         lookup whose recorded reads avoid every module whose summary changed (by identity)
         has the same answer. Returns the changed modules. `preload`: first load the modules
         `previous` loaded on demand (when both index the whole project, those are imports of
-        excluded files, which this index would load the same way).
+        excluded files, which this index would load the same way). `probe_missing`: look
+        again for the files `previous` did not find (False when the caller knows that no
+        file appeared since).
         """
+        changed = self.changed_since(previous, preload, probe_missing)
+        if changed is not None:
+            self.take_over(previous, changed)
+        return changed
+
+    def changed_since(self, previous: ProjectIndex, preload: bool = True, probe_missing: bool = True) -> set[str] | None:
+        """The modules whose summaries are not `previous`'s (see `reuse`), None when the set differs."""
         if preload:
-            for path in previous.summaries:
+            for path in [path for path in previous.summaries if path not in self.summaries]:
                 self.module(path)
         if self.summaries.keys() != previous.summaries.keys():
             return None
-        if any(self.module(path) is not None for path in previous._missing):
+        if probe_missing and any(self.module(path) is not None for path in previous._missing):
             return None
-        changed = {path for path, summary in self.summaries.items() if previous.summaries[path] is not summary}
+        return {path for path, summary in self.summaries.items() if previous.summaries[path] is not summary}
+
+    def take_over(self, previous: ProjectIndex, changed: set[str]) -> None:
+        """Keep what `previous` resolved that reads none of the `changed` modules."""
         self._missing = set(previous._missing)
         self._modules_found = dict(previous._modules_found)
         self._calls = {path: table for path, table in previous._calls.items() if path not in changed}
         self._lookups.take_over(previous._lookups, changed)
         self.reused = changed
-        return changed
+
+    def use_loader(self, load: Callable[[str], ModuleSummary | None] | None) -> None:
+        """Load modules not indexed yet with `load` from now on (an index handed to the next check)."""
+        self._load = load
 
     # -- modules --------------------------------------------------------------------------
 

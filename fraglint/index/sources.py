@@ -18,14 +18,18 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from fraglint.config import Settings
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
 from fraglint.index.summary import ModuleSummary
 from fraglint.phases import QUIET, Phases
+
+if TYPE_CHECKING:
+    from fraglint.files import SettingsIn
 
 Summary = ModuleSummary | InputProblem
 Buffers = dict[str, str]  # absolute path -> unsaved text
@@ -213,6 +217,12 @@ class Sources:
         return {path: found[path] for path in paths}
 
     # -- what a subclass may keep elsewhere -----------------------------------------------
+
+    def project_files(self, settings: Settings, settings_in: SettingsIn | None = None) -> list[str]:
+        """Every Python file under the settings' root (the language server keeps the list)."""
+        from fraglint.files import python_files_under
+
+        return python_files_under(settings.root, settings, settings_in)
 
     def buffer_summary(self, path: str, text: str) -> Summary:
         return summarize_file(path, text)

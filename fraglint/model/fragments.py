@@ -114,6 +114,7 @@ class FragmentDiscovery:
     def __init__(self, index: ProjectIndex, calls: CallTargets) -> None:
         self.index = index
         self.calls = calls
+        self._references: dict[frozenset[str], list[Reference]] = {}  # asked once per release epoch
 
     @cached_property
     def fragments(self) -> dict[FunctionKey, Fragment]:
@@ -370,11 +371,15 @@ class FragmentDiscovery:
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
-        """Places where a Streamlit API in `names` is written out literally (not via an alias)."""
-        found: list[Reference] = []
-        for path, function in self.index.functions():
-            found.extend(self._references_in(path, function, names))
-        return found
+        """Places where a Streamlit API in `names` is written out literally (not via an alias);
+        a walk of the whole project, so done once per model (the rules ask once per release epoch)."""
+        key = frozenset(names)
+        found = self._references.get(key)
+        if found is None:
+            found = self._references[key] = []
+            for path, function in self.index.functions():
+                found.extend(self._references_in(path, function, names))
+        return list(found)
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
         """One function's literal spellings of `names`, in the order a reader meets their kinds."""

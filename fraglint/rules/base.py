@@ -31,6 +31,7 @@ from fraglint.model.entries import CodeScope
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
+from fraglint.model.interpreter import FACTS as INTERPRETER_FACTS
 from fraglint.model.interpreter import interpret
 from fraglint.model.scope_notes import ScopeNote
 
@@ -153,13 +154,16 @@ class CheckContext:
     report_paths: set[str] | None = None  # None: report on every analysed file
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
-    _interpreted: dict[Version, Interpretation] = field(default_factory=dict, repr=False)
+    _interpreted: dict[tuple[bool, ...], Interpretation] = field(default_factory=dict, repr=False)
 
     def interpretation(self) -> Interpretation:
-        """The rerun interpreter's walk of every entry script, once per target release."""
-        if self.version not in self._interpreted:
-            self._interpreted[self.version] = interpret(self.index, self.model, self.version, list(self.index.summaries))
-        return self._interpreted[self.version]
+        """The rerun interpreter's walk of every entry script, once per target release, or
+        rather once per set of release facts the interpreter reads (`interpreter.FACTS`):
+        releases that agree on all of them run the same scripts the same way."""
+        key = tuple(versions.holds(fact, self.version) for fact in INTERPRETER_FACTS)
+        if key not in self._interpreted:
+            self._interpreted[key] = interpret(self.index, self.model, self.version, list(self.index.summaries))
+        return self._interpreted[key]
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
