@@ -14,16 +14,18 @@ import re
 import sys
 import tokenize
 from collections.abc import Mapping
-from typing import cast
-
-import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from typing import TYPE_CHECKING, cast
 
 from fraglint.index import guard, isolation
 from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
-from fraglint.index.visitor import SummaryVisitor, join_parts
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
+
+if TYPE_CHECKING:  # libcst and the walk are imported when a file is parsed: a warm check may parse none
+    import libcst as cst
+    from libcst.metadata import CodeRange
+
+    from fraglint.index.visitor import SummaryVisitor
 
 # libcst's tree and our walks recurse in Python; the guard keeps trees within
 # `guard.MAX_DEPTH`, so this limit is met only by the recursion a level of nesting costs.
@@ -105,6 +107,8 @@ def parse_admitted(text: str) -> cst.Module | None:
     admitted = guard.admit("", text)
     if isinstance(admitted, InputProblem) or admitted.contained or admitted.rejection is not None:
         return None
+    import libcst as cst
+
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
@@ -153,6 +157,8 @@ def _summarize_contained(
     if isinstance(result, InputProblem):
         return result
     if not with_positions:
+        from fraglint.index.visitor import SummaryVisitor
+
         return result, SummaryVisitor(path)
     return _summarize_here(path, text, True, rejection)  # it parses within the deadline: again here, for positions
 
@@ -170,6 +176,10 @@ def _summary_only(path: str, text: str, rejection: InputProblem | None) -> Modul
 def _summarize_here(
     path: str, text: str, with_positions: bool, rejection: InputProblem | None, cpython_lines: tuple[int, ...] = ()
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
+    import libcst as cst
+
+    from fraglint.index.visitor import SummaryVisitor
+
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     collecting = gc.isenabled()
@@ -197,6 +207,10 @@ def _summarize_statements(visitor: SummaryVisitor, module: cst.Module, cpython_l
     """`visitor.summarize(module)`, noting where each top-level statement starts: its first
     line (from CPython's tree) and its first site, so that `facts.py` can later place a
     site by parsing only the statement that holds it."""
+    import libcst as cst
+
+    from fraglint.index.visitor import join_parts
+
     ends = []
     for index, statement in enumerate(module.body):
         visitor.walk_top_level((statement,), index)
@@ -227,6 +241,8 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     `MetadataWrapper.resolve` adds a full visitor pass over the tree on top of the code
     generation that computes positions; calling the provider's generator alone halves the cost.
     """
+    from libcst.metadata import PositionProvider
+
     provider = PositionProvider()
     provider._gen_impl(module)  # private, but stable in libcst 1.x; see tests/test_positions.py
     return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)  # libcst types it as lazy values
