@@ -118,3 +118,56 @@ def test_shared_walks_keep_each_release_range(tmp_path):
     result = run_cli("check", "--output-format", "json", "--no-cache", ".", cwd=tmp_path)
     found = {(d["code"], d["line"]): d["releases"]["holds_on"] for d in json.loads(result.stdout)}
     assert found == {("FRG104", 7): "1.37-1.58", ("FRG122", 12): "1.37-1.67"}, result.stdout
+
+
+def _summaries_both_ways(path: Path, monkeypatch) -> tuple:
+    from fraglint.index import loader
+
+    text = loader.load_text(str(path))
+    assert isinstance(text, str)
+    calls = []
+    chunked = loader._summarize_in_chunks
+    monkeypatch.setattr(loader, "_summarize_in_chunks", lambda *a: calls.append(1) or chunked(*a))
+    monkeypatch.setattr(loader, "_CHUNKED_FROM", 10**12)
+    whole = loader.summarize_source(str(path), text)
+    monkeypatch.setattr(loader, "_CHUNKED_FROM", 0)
+    pieces = loader.summarize_source(str(path), text)
+    return whole, pieces, bool(calls)
+
+
+def test_statement_by_statement_parse_gives_the_whole_parse_summary(tmp_path, monkeypatch):
+    """Big files are parsed one top-level statement at a time: the summary (sites, statement
+    lines and ends included) is the one a whole-file parse gives, on every fixture and on
+    decorated, `a; b`, commented and line-continued statements."""
+    odd = tmp_path / "odd.py"
+    odd.write_text(
+        "# header comment\n\nimport streamlit as st; import os\n\n@st.fragment(\n    run_every=2\n)\n"
+        "def f():\n    st.write(1)\n\n# between\nx = 1 + \\\n    2\nif x:\n    f()\nelse:\n    pass\nf()  # last\n"
+    )
+    paths = [odd, *sorted((REPO / "fixtures").rglob("*.py"))]
+    tried = 0
+    for path in paths:
+        whole, pieces, chunked = _summaries_both_ways(path, monkeypatch)
+        assert whole[0] == pieces[0], path
+        assert chunked or path != odd
+        tried += chunked
+    assert tried > len(paths) * 0.8, f"the statement-by-statement parse ran on {tried} of {len(paths)} files"
+
+
+def test_a_big_file_is_checked_and_placed_like_a_small_one(tmp_path):
+    """A file over the chunking size (256 K characters) gets its diagnostics at the lines a
+    small copy of the same code gets them, shifted by the padding before it."""
+    code = "import streamlit as st\n\nbox = st.container()\n\n@st.fragment\ndef panel():\n    box.write('x')\n\npanel()\n"
+    padding = "".join(f"def helper_{i}(value):\n    return value + {i}\n\n" for i in range(9000))
+    (tmp_path / "small").mkdir()
+    (tmp_path / "big").mkdir()
+    (tmp_path / "small" / "app.py").write_text(code)
+    (tmp_path / "big" / "app.py").write_text(padding + code)
+    assert len(padding + code) > 256 * 1024
+    shift = padding.count("\n")
+    found = {}
+    for name in ("small", "big"):
+        result = run_cli("check", "--output-format", "json", "--no-cache", "--streamlit-version", "1.45", ".", cwd=tmp_path / name)
+        found[name] = [(d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)]
+    assert found["small"], found
+    assert found["big"] == [(code, line + shift, column) for code, line, column in found["small"]]
