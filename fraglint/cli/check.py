@@ -159,10 +159,10 @@ def _settings(names: list[str], options: CheckOptions) -> Settings:
 
 
 def _renderer(options: CheckOptions):
-    from fraglint.report import renderers
+    from fraglint.report import renderer
 
     name = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full")
-    render = renderers().get(name)
+    render = renderer(name)
     if render is None:
         fail(f"output format {name!r} is not available")
     return render

@@ -18,13 +18,16 @@ import sys
 import tokenize
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fraglint.diagnostics import Span
 from fraglint.fixes import line_starts, source_digest
 from fraglint.index.loader import InputProblem, compute_positions, decode_source, parse_admitted, read_source, summarize_source
-from fraglint.index.summary import ModuleSummary
-from fraglint.index.visitor import STATEMENT_STRIDE, SummaryVisitor
+from fraglint.index.summary import STATEMENT_STRIDE, ModuleSummary
 from fraglint.suppressions import suppression
+
+if TYPE_CHECKING:
+    from fraglint.index.visitor import SummaryVisitor
 
 Suppressions = dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
 
@@ -69,7 +72,7 @@ def whole_file_spans(path: str, text: str) -> dict[int, tuple[Span, ...]] | None
     return _visitor_spans(result[1], result[1].positions or {})
 
 
-def facts_from_visitor(text: str, visitor) -> FileFacts:
+def facts_from_visitor(text: str, visitor: SummaryVisitor) -> FileFacts:
     """Spans of every site and the suppression comments, from a walk made with positions."""
     return FileFacts(text, _visitor_spans(visitor, visitor.positions or {}), suppressions_in(text))
 
@@ -136,6 +139,7 @@ def _statement_spans(chunk: str, index: int, base: int, end: int, shift: int) ->
     module = parse_admitted(chunk)
     if module is None or len(module.body) != 1:
         return None
+    from fraglint.index.visitor import SummaryVisitor  # with libcst: only once a site is placed
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 6000))  # as loader._RECURSION_LIMIT: the guard bounds the depth
     try:

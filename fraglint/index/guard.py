@@ -73,6 +73,11 @@ def statement_lines(tree: ast.Module, text: str) -> tuple[int, ...]:
 _PYTHON_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # not str.splitlines's \x0c, \u2028, ...
 
 
+def python_lines(text: str) -> list[str]:
+    """`text`'s lines, each with its line break, split where Python breaks lines."""
+    return _PYTHON_LINES.findall(text)
+
+
 @dataclass(frozen=True)
 class Shape:
     depth: int  # the deepest node, statements and expressions together

@@ -14,16 +14,18 @@ import re
 import sys
 import tokenize
 from collections.abc import Mapping
-from typing import cast
-
-import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from typing import TYPE_CHECKING, cast
 
 from fraglint.index import guard, isolation
 from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
-from fraglint.index.visitor import SummaryVisitor, join_parts
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
+
+if TYPE_CHECKING:  # libcst and the walk are imported when a file is parsed: a warm check may parse none
+    import libcst as cst
+    from libcst.metadata import CodeRange
+
+    from fraglint.index.visitor import SummaryVisitor
 
 # libcst's tree and our walks recurse in Python; the guard keeps trees within
 # `guard.MAX_DEPTH`, so this limit is met only by the recursion a level of nesting costs.
@@ -105,6 +107,8 @@ def parse_admitted(text: str) -> cst.Module | None:
     admitted = guard.admit("", text)
     if isinstance(admitted, InputProblem) or admitted.contained or admitted.rejection is not None:
         return None
+    import libcst as cst
+
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
@@ -153,6 +157,8 @@ def _summarize_contained(
     if isinstance(result, InputProblem):
         return result
     if not with_positions:
+        from fraglint.index.visitor import SummaryVisitor
+
         return result, SummaryVisitor(path)
     return _summarize_here(path, text, True, rejection)  # it parses within the deadline: again here, for positions
 
@@ -170,11 +176,19 @@ def _summary_only(path: str, text: str, rejection: InputProblem | None) -> Modul
 def _summarize_here(
     path: str, text: str, with_positions: bool, rejection: InputProblem | None, cpython_lines: tuple[int, ...] = ()
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
+    import libcst as cst
+
+    from fraglint.index.visitor import SummaryVisitor
+
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     collecting = gc.isenabled()
     gc.disable()  # a fresh tree has no garbage cycles; collecting while it grows costs a fifth of the parse
     try:
+        if not with_positions and len(text) >= _CHUNKED_FROM and cpython_lines:
+            chunked = _summarize_in_chunks(path, text, cpython_lines)
+            if chunked is not None:
+                return chunked
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as error:
@@ -193,10 +207,52 @@ def _summarize_here(
             gc.enable()
 
 
+# From this size a file is parsed one top-level statement at a time: libcst's parse of a
+# whole 50,000-line file costs 2.6 times the parse of its statements one by one, and its whole
+# tree (hundreds of MB) would live until the walk ends. Smaller files parse faster whole.
+_CHUNKED_FROM = 256 * 1024  # characters
+
+
+def _summarize_in_chunks(path: str, text: str, cpython_lines: tuple[int, ...]) -> tuple[ModuleSummary, SummaryVisitor] | None:
+    """What `_summarize_statements` makes of the whole tree, from a parse of each top-level
+    statement's text alone (from its first line to the next one's, as `facts.py` places
+    sites), each tree let go once walked. None when a piece is not one statement that libcst
+    parses alone: the caller parses the whole file."""
+    import libcst as cst
+
+    from fraglint.index.visitor import SummaryVisitor, join_parts
+
+    lines = guard.python_lines(text)
+    starts = sorted(set(cpython_lines))  # `a; b` is one libcst statement on one line
+    if starts[0] < 1 or starts[-1] > len(lines):
+        return None
+    visitor, ends, counted = SummaryVisitor(path), [], 0
+    for index, (first, last) in enumerate(zip(starts, [*starts[1:], len(lines) + 1], strict=True)):
+        try:
+            module = cst.parse_module("".join(lines[first - 1 : last - 1]))
+        except cst.ParserSyntaxError:
+            return None
+        if len(module.body) != 1:
+            return None
+        statement = module.body[0]
+        counted += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        visitor.walk_top_level(module.body, index)
+        ends.append(visitor.next_site)
+    if counted != len(cpython_lines):
+        return None
+    summary = join_parts(path, [visitor.part()])
+    summary.statement_lines, summary.statement_ends = tuple(starts), tuple(ends)
+    return summary, visitor
+
+
 def _summarize_statements(visitor: SummaryVisitor, module: cst.Module, cpython_lines: tuple[int, ...]) -> ModuleSummary:
     """`visitor.summarize(module)`, noting where each top-level statement starts: its first
     line (from CPython's tree) and its first site, so that `facts.py` can later place a
     site by parsing only the statement that holds it."""
+    import libcst as cst
+
+    from fraglint.index.visitor import join_parts
+
     ends = []
     for index, statement in enumerate(module.body):
         visitor.walk_top_level((statement,), index)
@@ -227,6 +283,8 @@ def compute_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     `MetadataWrapper.resolve` adds a full visitor pass over the tree on top of the code
     generation that computes positions; calling the provider's generator alone halves the cost.
     """
+    from libcst.metadata import PositionProvider
+
     provider = PositionProvider()
     provider._gen_impl(module)  # private, but stable in libcst 1.x; see tests/test_positions.py
     return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)  # libcst types it as lazy values

@@ -22,6 +22,9 @@ Ref = tuple[str, ...]
 CALL = "()"
 ITEM = "[]"
 MODULE_SCOPE = "<module>"  # the qualname of a module's top-level code, a pseudo-function
+# Sites of top-level statement i start at i * STATEMENT_STRIDE + 1, or right after the
+# previous statement's last site when that one had more sites than the stride.
+STATEMENT_STRIDE = 1 << 16
 
 
 def key_part(key: str) -> str:

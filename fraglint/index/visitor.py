@@ -23,6 +23,7 @@ from fraglint.index.summary import (
     DISCARDED,
     MODULE_SCOPE,
     RETURNED,
+    STATEMENT_STRIDE,
     ClassSummary,
     Decorator,
     FunctionSummary,
@@ -34,10 +35,6 @@ from fraglint.index.summary import (
     WithItem,
 )
 from fraglint.index.walk_conditions import ConditionsWalker
-
-# Sites of top-level statement i start at i * STATEMENT_STRIDE + 1, or right after the
-# previous statement's last site when that one had more sites than the stride.
-STATEMENT_STRIDE = 1 << 16
 
 
 class SummaryVisitor(ConditionsWalker):

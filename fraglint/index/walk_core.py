@@ -43,9 +43,6 @@ _SKIPPED_FIELD_PREFIXES = (
 )
 _child_fields_cache: dict[type, tuple[str, ...]] = {}
 
-# Sites of top-level statement i start at i * STATEMENT_STRIDE + 1, or right after the
-# previous statement's last site when that one had more sites than the stride.
-STATEMENT_STRIDE = 1 << 16
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:

@@ -461,3 +461,12 @@ def _str_literal(value: Value) -> str | None:
 
 def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:
     return Interpreter(index, model, version).run(paths)
+
+
+# Read from the interpretation's own version when a rerun plan is asked for, not by the walk.
+_PLAN_FACTS = frozenset({"outside-writes-pile-up"})
+
+
+def interpreter_facts(version: Version) -> tuple[bool, ...]:
+    """What the walk depends on in `version`: two releases with the same facts walk alike."""
+    return tuple(versions.holds(fact, version) for fact in FACTS if fact not in _PLAN_FACTS)

@@ -5,6 +5,7 @@ No renderer looks at anything but `CheckResult`; adding a format never touches t
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from typing import TextIO
@@ -26,9 +27,16 @@ class RenderOptions:
             self.cwd = cwd or os.getcwd()
         except OSError:  # the working directory was removed under us: print absolute paths
             self.cwd = os.sep
+        self._displayed: dict[str, str] = {}  # `fraglint scopes` asks for the same paths ~100,000 times
 
     def display_path(self, path: str) -> str:
         """Relative to the working directory when inside it (as ruff prints), else absolute."""
+        shown = self._displayed.get(path)
+        if shown is None:
+            shown = self._displayed[path] = self._relative(path)
+        return shown
+
+    def _relative(self, path: str) -> str:
         try:
             relative = os.path.relpath(path, self.cwd)
         except ValueError:
@@ -66,13 +74,22 @@ class SourceLines:
         return text.splitlines()
 
 
-def renderers() -> dict[str, Renderer]:
-    from fraglint.report import concise, full, json_format
+# Output format -> the module of fraglint.report that renders it.
+FORMATS = {
+    "full": "full", "concise": "concise", "json": "json_format",
+    "github": "github", "sarif": "sarif", "gitlab": "gitlab", "junit": "junit",
+}
 
-    found: dict[str, Renderer] = {"full": full.render, "concise": concise.render, "json": json_format.render}
-    try:
-        from fraglint.report import github, gitlab, junit, sarif
-    except ImportError:  # pragma: no cover - optional renderers not present
-        return found
-    found.update({"github": github.render, "sarif": sarif.render, "gitlab": gitlab.render, "junit": junit.render})
-    return found
+
+def renderer(name: str) -> Renderer | None:
+    """The renderer of one format, importing only its module: `full` pulls in rich, the
+    others do not, and a one-file check in pre-commit pays for every import it makes."""
+    module = FORMATS.get(name)
+    if module is None:
+        return None
+    return importlib.import_module(f"fraglint.report.{module}").render
+
+
+def renderers() -> dict[str, Renderer]:
+    found = {name: renderer(name) for name in FORMATS}
+    return {name: render for name, render in found.items() if render is not None}

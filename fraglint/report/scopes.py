@@ -10,7 +10,6 @@ Unicode (`fraglint.safe_text`) before writing them.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Set as AbstractSet
 from typing import TextIO, cast
@@ -23,11 +22,11 @@ from fraglint.index.facts import span_of
 from fraglint.model import versions
 from fraglint.model.fragments import Site
 from fraglint.model.interpreter import Scope
-from fraglint.report import RenderOptions
+from fraglint.report import RenderOptions, indented_json
 from fraglint.report.narrate import Effect, effect, reruns, scope_effects, trigger_effects
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
-from fraglint.safe_text import printable, printable_data, valid_unicode_data
+from fraglint.safe_text import printable, printable_data
 
 SCHEMA_VERSION = 1
 FIRST_RUN_ARGUMENTS = "fragment-rerun-first-run-arguments"
@@ -48,11 +47,18 @@ def scopes_document(report: ScopesReport, paths: list[str], options: RenderOptio
 
 
 class _Locator:
-    """Turns the interpreter's sites and function keys into display paths and lines."""
+    """Turns the interpreter's sites and function keys into display paths and lines.
+
+    A function's range and an element's entry are made once and shared by every trigger that
+    lists them (the document is read-only once made), which is what keeps the document, and
+    writing it (`indented_json`), in proportion to what differs between triggers.
+    """
 
     def __init__(self, report: ScopesReport, options: RenderOptions) -> None:
         self.report, self.options, self.facts = report, options, report.facts
         self.line_counts = {path: (len(f.text.splitlines()) if f else 0) for path, f in self.facts.items()}
+        self._ranges: dict = {}
+        self._drawn: dict[tuple[int, bool, bool], dict] = {}  # (id of a Drawn, cut short, skipped)
 
     def where(self, site: Site | None, part: str = "primary") -> tuple[str | None, int | None]:
         if site is None:
@@ -67,6 +73,12 @@ class _Locator:
         return {"path": path, "line": line}
 
     def function_range(self, key) -> dict:
+        found = self._ranges.get(key)
+        if found is None:
+            found = self._ranges[key] = self._function_range(key)
+        return found
+
+    def _function_range(self, key) -> dict:
         path, qualname = key
         display = self.options.display_path(path)
         if qualname == "<module>":
@@ -88,6 +100,13 @@ class _Locator:
         return {"id": scope.id, "kind": scope.kind, "name": scope.name, "path": path, "line": line}
 
     def drawn_ref(self, drawn, cut_short: AbstractSet[int] = frozenset(), skipped: AbstractSet[int] = frozenset()) -> dict:
+        memo = (id(drawn), drawn.id in cut_short, drawn.id in skipped)
+        found = self._drawn.get(memo)
+        if found is None:
+            found = self._drawn[memo] = self._drawn_ref(drawn, cut_short, skipped)
+        return found
+
+    def _drawn_ref(self, drawn, cut_short: AbstractSet[int], skipped: AbstractSet[int]) -> dict:
         path, line = self.where(drawn.site)
         return {
             "element": drawn.api, "kind": drawn.kind, "label": drawn.label, "path": path, "line": line,
@@ -234,7 +253,7 @@ def _scope_chip(scope: dict) -> str:
 
 
 def render_json(document: dict, out: TextIO) -> None:
-    json.dump(valid_unicode_data(document), out, indent=2)
+    indented_json.dump(document, out)  # json.dump(valid_unicode_data(document), out, indent=2), faster
     out.write("\n")
 
 

@@ -9,6 +9,7 @@ names, so the docs cannot drift from the version table.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import os
 import re
@@ -31,8 +32,7 @@ from fraglint.model.entries import CodeScope
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
-from fraglint.model.interpreter import FACTS as INTERPRETER_FACTS
-from fraglint.model.interpreter import interpret
+from fraglint.model.interpreter import interpret, interpreter_facts
 from fraglint.model.scope_notes import ScopeNote
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
@@ -154,16 +154,24 @@ class CheckContext:
     report_paths: set[str] | None = None  # None: report on every analysed file
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
-    _interpreted: dict[tuple[bool, ...], Interpretation] = field(default_factory=dict, repr=False)
+    # Shared by the contexts `dataclasses.replace` makes for each release epoch: Version ->
+    # the interpretation, and the interpreter's version facts -> the walk they give.
+    _interpreted: dict[object, Interpretation] = field(default_factory=dict, repr=False)
 
     def interpretation(self) -> Interpretation:
-        """The rerun interpreter's walk of every entry script, once per target release, or
-        rather once per set of release facts the interpreter reads (`interpreter.FACTS`):
-        releases that agree on all of them run the same scripts the same way."""
-        key = tuple(versions.holds(fact, self.version) for fact in INTERPRETER_FACTS)
-        if key not in self._interpreted:
-            self._interpreted[key] = interpret(self.index, self.model, self.version, list(self.index.summaries))
-        return self._interpreted[key]
+        """The rerun interpreter's walk of every entry script, once per target release.
+
+        The walk is made once per combination of the version facts the interpreter reads
+        (`interpreter.FACTS`): epochs that differ only in facts it does not read share it.
+        """
+        found = self._interpreted.get(self.version)
+        if found is None:
+            behaviour = ("facts", *interpreter_facts(self.version))
+            walk = self._interpreted.get(behaviour)
+            if walk is None:
+                walk = self._interpreted[behaviour] = interpret(self.index, self.model, self.version, list(self.index.summaries))
+            found = self._interpreted[self.version] = dataclasses.replace(walk, version=self.version)
+        return found
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes

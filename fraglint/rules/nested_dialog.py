@@ -122,6 +122,8 @@ edit()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if not any(scope.dialog for scope in ctx.model.scopes.values()):
+            return  # no dialog to nest: spare the project-wide walk (most projects have none)
         seen: set[Site] = set()
         for nested in ctx.interpretation().nested_dialogs:
             inner, outer = nested.inner, nested.outer
