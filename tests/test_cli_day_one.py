@@ -271,7 +271,7 @@ def test_stdin_is_checked_as_the_named_file_of_the_project(tmp_path):
 def test_stdin_usage_errors_are_explained(tmp_path):
     make(tmp_path, {"app.py": APP})
     assert "pass `-` as the path" in run_main("check", "--stdin-filename", "x.py", ".", cwd=tmp_path).stderr
-    assert "standard input" in run_main("check", "--diff", "-", cwd=tmp_path).stderr
+    assert "standard input" in run_main("check", "--add-noqa", "-", cwd=tmp_path).stderr
 
 
 def test_force_exclude_applies_exclude_to_files_named_explicitly(tmp_path):

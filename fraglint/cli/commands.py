@@ -63,6 +63,9 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
         sys.exit(EXIT_ERROR)
 
 
+SUMMARY_COLUMN_MIN = 30  # below this, a table's summary column is a ribbon of cut words
+
+
 @main.command()
 @click.argument("selector", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule with its code, severity and versions.")
@@ -96,23 +99,32 @@ def _rule_rows() -> list[tuple[str, str, str, str, str]]:
 
 
 def _print_rule_table(terminal: bool) -> None:
-    """A rich table on a terminal; when piped, one rule per line in aligned columns, never cut."""
+    """A rich table on a wide terminal; on a narrow one (80 columns), each rule's line with its
+    summary wrapped below it; when piped, one rule per line in aligned columns. Names are pasted
+    into configuration: never cut."""
     rows = _rule_rows()
-    if terminal:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title="fraglint rules")
-        for index, column in enumerate(("code", "name", "severity", "versions", "summary")):
-            widest = max(len(row[index]) for row in rows)  # names are pasted into configuration: never cut
-            table.add_column(column, no_wrap=index < 4, min_width=widest if index < 2 else None)
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
-        return
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    if not terminal:
+        for row in rows:
+            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        return
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if console.width - (sum(widths) + 3 * 5 + 1) < SUMMARY_COLUMN_MIN:
+        for row in rows:
+            console.print(Text("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)).rstrip(), style="bold"))
+            console.print(Padding(Text(row[4]), (0, 0, 1, 8)))
+        return
+    table = Table(title="fraglint rules")
+    for index, column in enumerate(("code", "name", "severity", "versions", "summary")):
+        table.add_column(column, no_wrap=index < 4, min_width=widths[index] if index < 4 else SUMMARY_COLUMN_MIN)
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        table.add_row(*row)
+    console.print(table)
 
 
 def _rule_json(r) -> dict:

@@ -1,0 +1,139 @@
+"""Issue 14 walked again as a new user on a fresh clone: what that audit found, through the real
+CLI (`python -m fraglint` in a subprocess; on a pseudo-terminal where the terminal matters).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import REPO, run_cli
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def on_terminal(*args: str, columns: int = 80, cwd: Path | None = None) -> str:
+    """What `fraglint ARGS` prints with its standard output on a terminal `columns` wide."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": str(columns), "LINES": "50", "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    controller, terminal = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "fraglint", *args], cwd=cwd, env=env, stdout=terminal, stderr=subprocess.PIPE
+    ) as process:
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        process.wait(timeout=120)
+    os.close(controller)
+    return ANSI.sub("", seen.decode("utf-8", "replace")).replace("\r\n", "\n")
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- fraglint rule at 80 columns -----------------------------------------------------------------
+
+
+def test_rule_all_on_an_80_column_terminal_keeps_every_summary_readable():
+    from fraglint.rules import ALL_RULES
+
+    shown = on_terminal("rule", "--all", columns=80)
+    assert max(len(line.rstrip()) for line in shown.splitlines()) <= 80
+    flowing = words(shown)
+    for rule in ALL_RULES:
+        assert rule.name in shown.split()  # whole, for pasting into configuration
+        assert words(rule.summary()) in flowing, rule.code  # not a ribbon of one-letter cells
+
+
+def test_rule_code_examples_fit_an_80_column_terminal_unwrapped():
+    from fraglint.rules import ALL_RULES, find_rule
+
+    for rule in ALL_RULES:  # rich pads a code block by one column each side
+        code = _code_lines(rule.documentation())
+        assert all(len(line) <= 78 for line in code), [line for line in code if len(line) > 78]
+    shown = on_terminal("rule", "outside-container-write", columns=80)
+    lines = [line.strip() for line in shown.splitlines()]
+    documented = _code_lines(find_rule("FRG104").documentation())
+    for line in documented:
+        if line.strip():
+            assert line.strip() in lines, line
+
+
+def _code_lines(markdown: str) -> list[str]:
+    inside, found = False, []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif inside:
+            found.append(line)
+    return found
+
+
+# -- a notebook named on the command line ----------------------------------------------------------
+
+NOTEBOOK = '{"cells": [{"cell_type": "code", "source": ["import streamlit as st\\n"]}], "nbformat": 4}\n'
+
+
+def test_a_notebook_alone_is_never_all_checks_passed_even_quiet(tmp_path):
+    (tmp_path / "analysis.ipynb").write_text(NOTEBOOK)
+    result = run_cli("check", "analysis.ipynb", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "All checks passed" not in result.stdout
+    assert "1 notebook not checked" in result.stdout
+    assert "analysis.ipynb: notebooks are not checked" in result.stderr
+    quiet = run_cli("check", "-q", "analysis.ipynb", cwd=tmp_path)
+    assert "analysis.ipynb: notebooks are not checked" in quiet.stderr  # a file named is never skipped in silence
+
+
+def test_a_notebook_next_to_findings_is_counted_in_the_summary(tmp_path):
+    (tmp_path / "analysis.ipynb").write_text(NOTEBOOK)
+    (tmp_path / "app.py").write_text("import streamlit as st\n\n\n@st.fragment\ndef unused():\n    st.write(1)\n")
+    result = run_cli("check", "app.py", "analysis.ipynb", cwd=tmp_path)
+    assert result.returncode == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("Found 1 problem") and "1 notebook not checked" in last
+
+
+# -- --diff on standard input --------------------------------------------------------------------
+
+PIPED = """\
+import streamlit as st
+
+
+@st.experimental_fragment
+def poll():
+    st.sidebar.write("polling")
+
+
+poll()
+"""
+
+
+def test_diff_on_standard_input_is_what_fix_would_print_as_for_the_file(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.fraglint]\nstreamlit-version = "1.45"\n')
+    (tmp_path / "app.py").write_text(PIPED)
+    piped = run_cli("check", "--diff", "-", "--stdin-filename", "app.py", cwd=tmp_path, input=PIPED)
+    on_disk = run_cli("check", "--diff", "app.py", cwd=tmp_path)
+    assert piped.returncode == on_disk.returncode == 1, piped.stderr
+    assert piped.stdout == on_disk.stdout and piped.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert "Would fix 2 problems." in piped.stderr and piped.stderr == on_disk.stderr
+    fixed = run_cli("check", "--fix", "-", "--stdin-filename", "app.py", cwd=tmp_path, input=PIPED).stdout
+    removed = [line[1:] for line in piped.stdout.splitlines()[2:] if line.startswith("-")]
+    added = [line[1:] for line in piped.stdout.splitlines()[2:] if line.startswith("+")]
+    assert all(line in PIPED.splitlines() for line in removed) and all(line in fixed.splitlines() for line in added)
+    assert "with st.sidebar:" in added and "@st.fragment" in added
+    assert (tmp_path / "app.py").read_text() == PIPED  # nothing written
+    clean = run_cli("check", "--diff", "-", "--stdin-filename", "app.py", cwd=tmp_path, input="import streamlit as st\n")
+    assert clean.returncode == 0 and clean.stdout == ""
