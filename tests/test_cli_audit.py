@@ -137,3 +137,17 @@ def test_diff_on_standard_input_is_what_fix_would_print_as_for_the_file(tmp_path
     assert (tmp_path / "app.py").read_text() == PIPED  # nothing written
     clean = run_cli("check", "--diff", "-", "--stdin-filename", "app.py", cwd=tmp_path, input="import streamlit as st\n")
     assert clean.returncode == 0 and clean.stdout == ""
+
+
+# -- fraglint scopes says what `fraglint check` says about its inputs ---------------------------------
+
+
+def test_scopes_warns_about_an_unknown_release_and_a_notebook_as_check_does(tmp_path):
+    (tmp_path / "app.py").write_text('import streamlit as st\n\nst.button("Go")\n')
+    (tmp_path / "analysis.ipynb").write_text(NOTEBOOK)
+    result = run_cli("scopes", "--streamlit-version", "9.9", "app.py", "analysis.ipynb", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "9.9.0, newer than fraglint knows: checked as" in result.stderr
+    assert "analysis.ipynb: notebooks are not read" in result.stderr
+    assert result.stdout.startswith("app.py (entry, Streamlit 1.67.0)")
+    assert "analysis.ipynb" not in result.stdout

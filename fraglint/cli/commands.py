@@ -14,6 +14,7 @@ import sys
 
 import click
 
+from fraglint.cli import inputs
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, warn
 from fraglint.cli.output import use_color
 from fraglint.config import ConfigError
@@ -43,7 +44,7 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
     except ConfigError as config_error:
         fail(str(config_error))
     settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
-    project = build_project(paths, settings)
+    project = build_project(_said_what_is_skipped(paths, settings), settings)
     for missing in project.missing_paths:
         error(f"{missing}: no such file or directory")
     for path, problem in sorted(project.problems.items()):
@@ -64,6 +65,16 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
 
 
 SUMMARY_COLUMN_MIN = 30  # below this, a table's summary column is a ribbon of cut words
+
+
+def _said_what_is_skipped(paths: list[str], settings) -> list[str]:
+    """Warn, as `fraglint check` does, about a release fraglint does not know and about notebooks
+    (not read as Python); the paths left to read."""
+    for message in settings.version_warnings:
+        warn(message)
+    for notebook in inputs.notebooks(paths):
+        warn(f"{notebook}: notebooks are not read (fraglint reads Python files; move the app's code into a .py file)")
+    return inputs.without_notebooks(paths)
 
 
 @main.command()
