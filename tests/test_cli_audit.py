@@ -151,3 +151,32 @@ def test_scopes_warns_about_an_unknown_release_and_a_notebook_as_check_does(tmp_
     assert "analysis.ipynb: notebooks are not read" in result.stderr
     assert result.stdout.startswith("app.py (entry, Streamlit 1.67.0)")
     assert "analysis.ipynb" not in result.stdout
+
+
+# -- the summary's fix hint names the flags that fix what it counts ---------------------------------
+
+UNSAFE_APP = """\
+import streamlit as st
+
+box = st.container()
+
+
+@st.experimental_fragment
+def live():
+    box.write("x")
+
+
+live()
+"""
+
+
+def test_the_summary_under_unsafe_fixes_names_the_command_that_fixes_its_count(tmp_path):
+    (tmp_path / "app.py").write_text(UNSAFE_APP)
+    shown = run_cli("check", "--unsafe-fixes", "--streamlit-version", "1.45", "app.py", cwd=tmp_path)
+    assert "2 with a fix (`fraglint check --fix --unsafe-fixes`)." in shown.stdout, shown.stdout
+    safe_only = run_cli("check", "--streamlit-version", "1.45", "app.py", cwd=tmp_path)
+    assert "1 with a fix (`fraglint check --fix`). 1 more with an unsafe fix (`--unsafe-fixes`)." in safe_only.stdout
+    run_cli("check", "--fix", "--unsafe-fixes", "--streamlit-version", "1.45", "app.py", cwd=tmp_path)
+    assert (tmp_path / "app.py").read_text() == UNSAFE_APP.replace("st.container()", "st.empty()").replace(
+        "experimental_fragment", "fragment"
+    )

@@ -42,7 +42,8 @@ def _fixable(result: CheckResult, unsafe_fixes: bool) -> str:
     fixes = [d.fix for d in result.diagnostics if d.fix is not None]
     unsafe = sum(1 for fix in fixes if fix.applicability is Applicability.UNSAFE)
     fixable = len(fixes) if unsafe_fixes else len(fixes) - unsafe
-    text = f" {fixable} with a fix (`fraglint check --fix`)." if fixable else ""
+    command = "fraglint check --fix --unsafe-fixes" if unsafe_fixes and unsafe else "fraglint check --fix"
+    text = f" {fixable} with a fix (`{command}`)." if fixable else ""
     if unsafe and not unsafe_fixes:
         text += f" {unsafe} more with an unsafe fix (`--unsafe-fixes`)."
     return text
