@@ -4,9 +4,11 @@ CLI (`python -m fraglint` in a subprocess; on a pseudo-terminal where the termin
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +182,69 @@ def test_the_summary_under_unsafe_fixes_names_the_command_that_fixes_its_count(t
     assert (tmp_path / "app.py").read_text() == UNSAFE_APP.replace("st.container()", "st.empty()").replace(
         "experimental_fragment", "fragment"
     )
+
+
+# -- every fix applies exactly the bytes it says: JSON edits, --diff and --fix agree -------------------
+
+FIX_PROJECT = {
+    "pyproject.toml": '[tool.fraglint]\nstreamlit-version = "1.45"\n',
+    "legacy.py": 'import streamlit as st\n\n\n@st.experimental_dialog("Edit")\ndef edit():\n    st.write("é")\n',
+    "side.py": (
+        "import streamlit as st\r\n\r\n\r\n@st.fragment\r\ndef side_panel():\r\n"
+        '    st.sidebar.write("a")  # note\r\n    st.sidebar.button("b")\r\n\r\n\r\nside_panel()\r\n'
+    ),
+    "poll.py": (
+        "import streamlit as st\n\nstatus_box = st.container()\n\n\n@st.fragment\ndef poll():\n"
+        '    status_box.write("tick")\n\n\npoll()\nx = 1  # noqa: FRG110, E501\n'
+    ),
+}
+
+
+def test_json_edits_diff_and_fix_write_the_same_bytes_safe_and_unsafe(tmp_path):
+    for name, text in FIX_PROJECT.items():
+        (tmp_path / "src" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "src" / name).write_bytes(text.encode("utf-8"))
+    found = json.loads(run_cli("check", "--no-cache", "--output-format", "json", ".", cwd=tmp_path / "src").stdout)
+    kinds = {d["code"]: d["fix"]["applicability"] for d in found if d["fix"]}
+    assert kinds == {"FRG108": "safe", "FRG105": "safe", "FRG104": "unsafe", "FRG125": "safe"}, kinds
+    for unsafe in (False, True):
+        flags = ["--unsafe-fixes"] if unsafe else []
+        copies = {way: tmp_path / f"{way}-{unsafe}" for way in ("json", "diff", "fix")}
+        for copy in copies.values():
+            shutil.copytree(tmp_path / "src", copy)
+        _apply_json_edits(copies["json"], found, unsafe)
+        diff = subprocess.run(  # bytes: the diff keeps a CRLF file's line endings
+            [sys.executable, "-m", "fraglint", "check", "--no-cache", "--diff", *flags, "."],
+            cwd=copies["diff"], capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300,
+        )
+        assert diff.returncode == 1, diff.stderr
+        subprocess.run(["git", "apply", "-p1", "-"], cwd=copies["diff"], input=diff.stdout, check=True)
+        run_cli("check", "--no-cache", "--fix", *flags, ".", cwd=copies["fix"])
+        for name in FIX_PROJECT:
+            fixed = (copies["fix"] / name).read_bytes()
+            assert (copies["json"] / name).read_bytes() == fixed == (copies["diff"] / name).read_bytes(), (name, unsafe)
+        assert (b"st.empty()" in (copies["fix"] / "poll.py").read_bytes()) is unsafe
+        assert b"\r\nwith st.sidebar:\r\n    side_panel()\r\n" in (copies["fix"] / "side.py").read_bytes()
+
+
+def _apply_json_edits(root: Path, found: list[dict], unsafe: bool) -> None:
+    """What the JSON output says each fix does, spliced into the files (1-based lines, columns in
+    characters, end exclusive), the last edit first; a fix two findings share (one rewrite fixes
+    both) once."""
+    edits: dict[str, list[dict]] = {}
+    seen: set[str] = set()
+    for diagnostic in found:
+        fix = diagnostic["fix"]
+        key = json.dumps([diagnostic["path"], fix])
+        if fix and (unsafe or fix["applicability"] == "safe") and key not in seen:
+            seen.add(key)
+            edits.setdefault(diagnostic["path"], []).extend(fix["edits"])
+    for path, group in edits.items():
+        text = (root / path).read_bytes().decode("utf-8")
+        starts = [0]
+        for line in text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        spans = [(starts[e["line"] - 1] + e["column"] - 1, starts[e["end_line"] - 1] + e["end_column"] - 1, e) for e in group]
+        for start, end, edit in sorted(spans, key=lambda span: span[0], reverse=True):
+            text = text[:start] + edit["content"] + text[end:]
+        (root / path).write_bytes(text.encode("utf-8"))
