@@ -54,6 +54,22 @@ def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None,
     )
 
 
+def read_until_closed(fd: int) -> bytes:
+    """Everything written to a pseudo-terminal's controller `fd` until its process closes the
+    other end (Linux then raises EIO), and close it."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(fd)
+    return seen
+
+
 def cli_json(*args: str, cwd=None) -> list[dict]:
     result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr

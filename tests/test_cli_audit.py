@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import REPO, run_cli
+from helpers import REPO, read_until_closed, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -27,17 +27,8 @@ def on_terminal(*args: str, columns: int = 80, cwd: Path | None = None) -> str:
         [sys.executable, "-m", "fraglint", *args], cwd=cwd, env=env, stdout=terminal, stderr=subprocess.PIPE
     ) as process:
         os.close(terminal)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_until_closed(controller)
         process.wait(timeout=120)
-    os.close(controller)
     return ANSI.sub("", seen.decode("utf-8", "replace")).replace("\r\n", "\n")
 
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import REPO, run_cli
+from helpers import REPO, read_until_closed, run_cli
 from inprocess import run_main
 
 from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -160,20 +160,14 @@ def test_progress_shows_on_a_terminal_for_long_work_and_never_in_a_pipe(tmp_path
     controller, terminal = pty.openpty()
     with subprocess.Popen(base, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
         os.close(terminal)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_until_closed(controller)
+        assert process.stdout is not None
+        shown = process.stdout.read().decode()
         process.wait(timeout=300)
-    os.close(controller)
     assert b"reading and parsing" in seen, seen[-500:]
     piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert "reading and parsing" not in piped.stderr and "\r" not in piped.stderr
+    assert shown == piped.stdout  # the bar never reaches standard output
 
 
 # -- reviewing fixes, adopting with suppressions -------------------------------------------------
