@@ -239,3 +239,28 @@ def _apply_json_edits(root: Path, found: list[dict], unsafe: bool) -> None:
         for start, end, edit in sorted(spans, key=lambda span: span[0], reverse=True):
             text = text[:start] + edit["content"] + text[end:]
         (root / path).write_bytes(text.encode("utf-8"))
+
+
+# -- fraglint scopes on a long project: progress on a terminal's stderr, never on stdout -----------
+
+
+def test_scopes_shows_progress_on_a_terminal_and_keeps_stdout_clean(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "big"\n')
+    (tmp_path / "app.py").write_text('import streamlit as st\n\nimport pkg.m0\n\nst.button("Go")\n')
+    (tmp_path / "pkg").mkdir()
+    for i in range(210):
+        (tmp_path / "pkg" / f"m{i}.py").write_text(f"import streamlit as st\n\nVALUE = {i}\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("CI", None)
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "fraglint", "scopes", "--cache-dir", str(tmp_path / "cache"), "."]
+    with subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        seen = read_until_closed(controller)
+        assert process.stdout is not None
+        shown = process.stdout.read().decode()
+        process.wait(timeout=300)
+    assert b"reading and parsing" in seen, seen[-500:]
+    piped = run_cli("scopes", "--no-color", "--cache-dir", str(tmp_path / "cache2"), ".", cwd=tmp_path)
+    assert "reading and parsing" not in piped.stderr
+    assert shown == piped.stdout and shown.startswith("app.py (entry")

@@ -16,7 +16,7 @@ import click
 
 from fraglint.cli import inputs
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, warn
-from fraglint.cli.output import use_color
+from fraglint.cli.output import progress_phases, use_color
 from fraglint.config import ConfigError
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, did_you_mean, find_rule
 from fraglint.settings import resolve_settings
@@ -44,13 +44,16 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
     except ConfigError as config_error:
         fail(str(config_error))
     settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
-    project = build_project(_said_what_is_skipped(paths, settings), settings)
+    with progress_phases(show=True) as phases:  # on a terminal's stderr, for long work only
+        project = build_project(_said_what_is_skipped(paths, settings), settings, phases=phases)
+        with phases.phase("interpret"):
+            report = interpret_project(project)
     for missing in project.missing_paths:
         error(f"{missing}: no such file or directory")
     for path, problem in sorted(project.problems.items()):
         warn(f"{path}:{problem.line}:{problem.column}: {problem.message} (not analysed)")
     options = RenderOptions(color=use_color(color, sys.stdout) if output is None else bool(color))
-    document = scopes_report.scopes_document(interpret_project(project), paths, options)
+    document = scopes_report.scopes_document(report, paths, options)
     with open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as handle:
         if output_format == "json":
             scopes_report.render_json(document, handle)
