@@ -14,8 +14,8 @@ import sys
 
 import click
 
-from fraglint.cli import inputs
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, warn
+from fraglint.cli.inputs import notebooks, without_notebooks
 from fraglint.cli.output import progress_phases, use_color
 from fraglint.config import ConfigError
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, did_you_mean, find_rule
@@ -75,9 +75,9 @@ def _said_what_is_skipped(paths: list[str], settings) -> list[str]:
     (not read as Python); the paths left to read."""
     for message in settings.version_warnings:
         warn(message)
-    for notebook in inputs.notebooks(paths):
+    for notebook in notebooks(paths):
         warn(f"{notebook}: notebooks are not read (fraglint reads Python files; move the app's code into a .py file)")
-    return inputs.without_notebooks(paths)
+    return without_notebooks(paths)
 
 
 @main.command()
