@@ -264,3 +264,11 @@ def test_scopes_shows_progress_on_a_terminal_and_keeps_stdout_clean(tmp_path):
     piped = run_cli("scopes", "--no-color", "--cache-dir", str(tmp_path / "cache2"), ".", cwd=tmp_path)
     assert "reading and parsing" not in piped.stderr
     assert shown == piped.stdout and shown.startswith("app.py (entry")
+
+
+def test_verbose_says_where_the_target_came_from_in_one_phrase(tmp_path):
+    (tmp_path / "app.py").write_text("import streamlit as st\n")
+    result = run_cli("check", "-v", "--no-cache", "app.py", cwd=tmp_path)
+    line = next(line for line in result.stderr.splitlines() if "target Streamlit" in line)
+    assert line.startswith("fraglint: target Streamlit 1.67.0, chosen from: default (newest known release")
+    assert "((" not in line and "))" not in line

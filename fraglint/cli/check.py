@@ -156,7 +156,7 @@ def _settings(names: list[str], options: CheckOptions) -> Settings:
             warn(message)
     if options.verbose:
         click.echo(f"fraglint: project root {printable(settings.root)}, config {printable(settings.config_file or '(none)')}", err=True)
-        click.echo(f"fraglint: target Streamlit {settings.target_version} ({printable(settings.version_source)})", err=True)
+        click.echo(f"fraglint: target Streamlit {settings.target_version}, chosen from: {printable(settings.version_source)}", err=True)
     return settings
 
 
