@@ -272,3 +272,24 @@ def test_verbose_says_where_the_target_came_from_in_one_phrase(tmp_path):
     line = next(line for line in result.stderr.splitlines() if "target Streamlit" in line)
     assert line.startswith("fraglint: target Streamlit 1.67.0, chosen from: default (newest known release")
     assert "((" not in line and "))" not in line
+
+
+def test_exit_zero_holds_for_diff_and_standard_input_too(tmp_path):
+    (tmp_path / "app.py").write_text(PIPED)
+    for args, piped in ((["--diff", "app.py"], None), (["--diff", "-", "--stdin-filename", "app.py"], PIPED),
+                        (["--fix", "-", "--stdin-filename", "app.py"], UNSAFE_APP)):
+        found = run_cli("check", "--streamlit-version", "1.45", *args, cwd=tmp_path, input=piped)
+        zero = run_cli("check", "--streamlit-version", "1.45", "--exit-zero", *args, cwd=tmp_path, input=piped)
+        assert (found.returncode, zero.returncode) == (1, 0), (args, found.stderr, zero.stderr)
+        assert zero.stdout == found.stdout and zero.stdout
+    missing = run_cli("check", "--exit-zero", "--diff", "nope.py", cwd=tmp_path)
+    assert missing.returncode == 2  # an error stays an error
+
+
+def test_diff_and_add_noqa_say_a_path_is_missing_and_exit_2(tmp_path):
+    (tmp_path / "app.py").write_text(PIPED)
+    for flag in ("--diff", "--add-noqa"):
+        result = run_cli("check", "--streamlit-version", "1.45", flag, "app.py", "nope.py", cwd=tmp_path)
+        assert result.returncode == 2, (flag, result.stderr)
+        assert "nope.py: no such file or directory" in result.stderr
+    assert "# noqa: FRG108" in (tmp_path / "app.py").read_text()  # the file that exists was still done

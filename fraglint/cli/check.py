@@ -98,11 +98,11 @@ def check(paths: tuple[str, ...], **given) -> None:
     with output.progress_phases(show=not options.quiet) as phases:
         result = _run(names, settings, options, stdin, phases)
     if stdin is not None and options.fix:
-        sys.exit(inputs.fix_stdin(result, stdin, settings, options.unsafe_fixes))
+        sys.exit(_status(inputs.fix_stdin(result, stdin, settings, options.unsafe_fixes), options))
     if stdin is not None and options.diff:
-        sys.exit(inputs.diff_stdin(result, stdin, options.unsafe_fixes, options.quiet))
-    result = _act_on_fixes(result, names, settings, options, phases)
+        sys.exit(_status(inputs.diff_stdin(result, stdin, options.unsafe_fixes, options.quiet), options))
     _say_what_was_not_checked(result, options.quiet)
+    result = _act_on_fixes(result, names, settings, options, phases)
     started = time.perf_counter()
     _report(result, options, render)
     if options.verbose:
@@ -113,14 +113,20 @@ def check(paths: tuple[str, ...], **given) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def _status(status: int, options: CheckOptions) -> int:
+    """`--exit-zero` turns "findings" (or "fixes to make", with --diff) into 0, never an error's 2."""
+    return 0 if options.exit_zero and status == EXIT_FINDINGS else status
+
+
 def _act_on_fixes(result: CheckResult, names: list[str], settings: Settings, options: CheckOptions, phases) -> CheckResult:
     """--add-noqa and --diff end the command here; --fix changes the files and checks again."""
     if options.add_noqa:
         added = fixing.add_noqa(result, _render_options(options, False))
         _say(options, f"Added {added} suppression comment{'s' if added != 1 else ''}.")
-        sys.exit(0)
+        sys.exit(EXIT_ERROR if result.missing_paths else 0)
     if options.diff:
-        sys.exit(_diff(result, options))
+        status = _status(_diff(result, options), options)
+        sys.exit(EXIT_ERROR if result.missing_paths else status)
     if options.fix:
         return _fix_and_check_again(result, names, settings, options, phases)
     if options.show_fixes:
