@@ -293,3 +293,12 @@ def test_diff_and_add_noqa_say_a_path_is_missing_and_exit_2(tmp_path):
         assert result.returncode == 2, (flag, result.stderr)
         assert "nope.py: no such file or directory" in result.stderr
     assert "# noqa: FRG108" in (tmp_path / "app.py").read_text()  # the file that exists was still done
+
+
+def test_code_frames_of_standard_input_show_the_text_piped_not_the_disk(tmp_path):
+    (tmp_path / "app.py").write_text("import streamlit as st\n\nst.title('on disk')\n")
+    shown = run_cli("check", "-", "--stdin-filename", "app.py", cwd=tmp_path, input=UNSAFE_APP)
+    assert "6 | @st.experimental_fragment\n" in shown.stdout, shown.stdout
+    assert "on disk" not in shown.stdout
+    unsaved = run_cli("check", "-", "--stdin-filename", "new_page.py", cwd=tmp_path, input=UNSAFE_APP)
+    assert "new_page.py:6:2: FRG108" in unsaved.stdout and "6 | @st.experimental_fragment\n" in unsaved.stdout
