@@ -70,6 +70,24 @@ def read_until_closed(fd: int) -> bytes:
     return seen
 
 
+def run_with_terminal_stderr(*args: str, cwd: Path) -> tuple[str, bytes]:
+    """`python -m fraglint ARGS` with standard error on a pseudo-terminal (where progress shows)
+    and standard output piped: (what reached stdout, what the terminal received)."""
+    import pty
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("CI", None)
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "fraglint", *args]
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        seen = read_until_closed(controller)
+        assert process.stdout is not None
+        shown = process.stdout.read().decode()
+        process.wait(timeout=300)
+    return shown, seen
+
+
 def cli_json(*args: str, cwd=None) -> list[dict]:
     result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr

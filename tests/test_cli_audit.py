@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import REPO, read_until_closed, run_cli
+from helpers import REPO, read_until_closed, run_cli, run_with_terminal_stderr
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -250,16 +250,7 @@ def test_scopes_shows_progress_on_a_terminal_and_keeps_stdout_clean(tmp_path):
     (tmp_path / "pkg").mkdir()
     for i in range(210):
         (tmp_path / "pkg" / f"m{i}.py").write_text(f"import streamlit as st\n\nVALUE = {i}\n")
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
-    env.pop("CI", None)
-    controller, terminal = pty.openpty()
-    command = [sys.executable, "-m", "fraglint", "scopes", "--cache-dir", str(tmp_path / "cache"), "."]
-    with subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
-        os.close(terminal)
-        seen = read_until_closed(controller)
-        assert process.stdout is not None
-        shown = process.stdout.read().decode()
-        process.wait(timeout=300)
+    shown, seen = run_with_terminal_stderr("scopes", "--cache-dir", str(tmp_path / "cache"), ".", cwd=tmp_path)
     assert b"reading and parsing" in seen, seen[-500:]
     piped = run_cli("scopes", "--no-color", "--cache-dir", str(tmp_path / "cache2"), ".", cwd=tmp_path)
     assert "reading and parsing" not in piped.stderr

@@ -8,13 +8,9 @@ Through the real `main` (click's runner) and, where the terminal or the process 
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import REPO, read_until_closed, run_cli
+from helpers import REPO, run_cli, run_with_terminal_stderr
 from inprocess import run_main
 
 from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -154,16 +150,7 @@ def test_rule_piped_prints_its_markdown_without_wrapping_code():
 def test_progress_shows_on_a_terminal_for_long_work_and_never_in_a_pipe(tmp_path):
     files = {f"pkg/m{i}.py": f"import streamlit as st\n\nst.write({i})\n" for i in range(210)}
     make(tmp_path, {"app.py": APP, **files})
-    base = [sys.executable, "-m", "fraglint", "check", "--no-cache", "-j", "1", "."]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
-    env.pop("CI", None)
-    controller, terminal = pty.openpty()
-    with subprocess.Popen(base, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
-        os.close(terminal)
-        seen = read_until_closed(controller)
-        assert process.stdout is not None
-        shown = process.stdout.read().decode()
-        process.wait(timeout=300)
+    shown, seen = run_with_terminal_stderr("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert b"reading and parsing" in seen, seen[-500:]
     piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert "reading and parsing" not in piped.stderr and "\r" not in piped.stderr
