@@ -32,6 +32,7 @@ class CheckResult:
     files_checked: int
     missing_paths: list[str] = field(default_factory=list)
     empty_dirs: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)  # named on the command line, not checked
     version: Version | None = None
     version_source: str = ""
     project: Project | None = field(default=None, repr=False)  # what the check was run on

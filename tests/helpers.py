@@ -54,6 +54,40 @@ def run_cli(*args: str, cwd: Path | str | None = None, input: str | None = None,
     )
 
 
+def read_until_closed(fd: int) -> bytes:
+    """Everything written to a pseudo-terminal's controller `fd` until its process closes the
+    other end (Linux then raises EIO), and close it."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(fd)
+    return seen
+
+
+def run_with_terminal_stderr(*args: str, cwd: Path) -> tuple[str, bytes]:
+    """`python -m fraglint ARGS` with standard error on a pseudo-terminal (where progress shows)
+    and standard output piped: (what reached stdout, what the terminal received)."""
+    import pty
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
+    env.pop("CI", None)
+    controller, terminal = pty.openpty()
+    command = [sys.executable, "-m", "fraglint", *args]
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        seen = read_until_closed(controller)
+        assert process.stdout is not None
+        shown = process.stdout.read().decode()
+        process.wait(timeout=300)
+    return shown, seen
+
+
 def cli_json(*args: str, cwd=None) -> list[dict]:
     result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr

@@ -8,13 +8,9 @@ Through the real `main` (click's runner) and, where the terminal or the process 
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from helpers import REPO, run_cli
+from helpers import REPO, run_cli, run_with_terminal_stderr
 from inprocess import run_main
 
 from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -154,26 +150,11 @@ def test_rule_piped_prints_its_markdown_without_wrapping_code():
 def test_progress_shows_on_a_terminal_for_long_work_and_never_in_a_pipe(tmp_path):
     files = {f"pkg/m{i}.py": f"import streamlit as st\n\nst.write({i})\n" for i in range(210)}
     make(tmp_path, {"app.py": APP, **files})
-    base = [sys.executable, "-m", "fraglint", "check", "--no-cache", "-j", "1", "."]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}
-    env.pop("CI", None)
-    controller, terminal = pty.openpty()
-    with subprocess.Popen(base, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
-        os.close(terminal)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        process.wait(timeout=300)
-    os.close(controller)
+    shown, seen = run_with_terminal_stderr("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert b"reading and parsing" in seen, seen[-500:]
     piped = run_cli("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert "reading and parsing" not in piped.stderr and "\r" not in piped.stderr
+    assert shown == piped.stdout  # the bar never reaches standard output
 
 
 # -- reviewing fixes, adopting with suppressions -------------------------------------------------
@@ -271,7 +252,7 @@ def test_stdin_is_checked_as_the_named_file_of_the_project(tmp_path):
 def test_stdin_usage_errors_are_explained(tmp_path):
     make(tmp_path, {"app.py": APP})
     assert "pass `-` as the path" in run_main("check", "--stdin-filename", "x.py", ".", cwd=tmp_path).stderr
-    assert "standard input" in run_main("check", "--diff", "-", cwd=tmp_path).stderr
+    assert "standard input" in run_main("check", "--add-noqa", "-", cwd=tmp_path).stderr
 
 
 def test_force_exclude_applies_exclude_to_files_named_explicitly(tmp_path):

@@ -21,7 +21,11 @@ from fraglint.fixes import offset_of
 
 VERSION = ("--streamlit-version", "1.45")  # before 1.59: st.sidebar in a fragment raises, outside writes pile up
 
-SIDEBAR_WITH = """\
+
+def _sidebar_app(block: str, indent: str, call: str) -> str:
+    """The app the `with st.sidebar:` fix rewrites, before (the block in the fragment) and after
+    (the block around its call): one template, so the two differ only where the fix writes."""
+    return f'''\
 import streamlit as st
 
 regions = ["EU", "US"]
@@ -29,48 +33,27 @@ regions = ["EU", "US"]
 
 @st.fragment
 def filters():
-    \"\"\"Pick a region.\"\"\"
+    """Pick a region."""
     # the filters
-    with st.sidebar:
-        region = st.selectbox("Region", regions)
-        text = \"\"\"
+{block}{indent}region = st.selectbox("Region", regions)
+{indent}text = """
 multi
-  line\"\"\"
-        if region:
-            st.write(text)  # shown
-        # the end of the block
+  line"""
+{indent}if region:
+{indent}    st.write(text)  # shown
+{indent}# the end of the block
 
 
 st.title("App")
 # the call
-filters()
+{call}
 st.write("after")
-"""
-SIDEBAR_WITH_FIXED = """\
-import streamlit as st
-
-regions = ["EU", "US"]
+'''
 
 
-@st.fragment
-def filters():
-    \"\"\"Pick a region.\"\"\"
-    # the filters
-    region = st.selectbox("Region", regions)
-    text = \"\"\"
-multi
-  line\"\"\"
-    if region:
-        st.write(text)  # shown
-    # the end of the block
+SIDEBAR_WITH = _sidebar_app("    with st.sidebar:\n", " " * 8, "filters()")
+SIDEBAR_WITH_FIXED = _sidebar_app("", " " * 4, "with st.sidebar:\n    filters()")
 
-
-st.title("App")
-# the call
-with st.sidebar:
-    filters()
-st.write("after")
-"""
 
 SIDEBAR_CALLS = """\
 import streamlit as stl

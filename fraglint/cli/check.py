@@ -98,9 +98,11 @@ def check(paths: tuple[str, ...], **given) -> None:
     with output.progress_phases(show=not options.quiet) as phases:
         result = _run(names, settings, options, stdin, phases)
     if stdin is not None and options.fix:
-        sys.exit(inputs.fix_stdin(result, stdin, settings, options.unsafe_fixes))
-    result = _act_on_fixes(result, names, settings, options, phases)
+        sys.exit(_status(inputs.fix_stdin(result, stdin, settings, options.unsafe_fixes), options))
+    if stdin is not None and options.diff:
+        sys.exit(_status(inputs.diff_stdin(result, stdin, options.unsafe_fixes, options.quiet), options))
     _say_what_was_not_checked(result, options.quiet)
+    result = _act_on_fixes(result, names, settings, options, phases)
     started = time.perf_counter()
     _report(result, options, render)
     if options.verbose:
@@ -111,14 +113,20 @@ def check(paths: tuple[str, ...], **given) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+def _status(status: int, options: CheckOptions) -> int:
+    """`--exit-zero` turns "findings" (or "fixes to make", with --diff) into 0, never an error's 2."""
+    return 0 if options.exit_zero and status == EXIT_FINDINGS else status
+
+
 def _act_on_fixes(result: CheckResult, names: list[str], settings: Settings, options: CheckOptions, phases) -> CheckResult:
     """--add-noqa and --diff end the command here; --fix changes the files and checks again."""
     if options.add_noqa:
         added = fixing.add_noqa(result, _render_options(options, False))
         _say(options, f"Added {added} suppression comment{'s' if added != 1 else ''}.")
-        sys.exit(0)
+        sys.exit(EXIT_ERROR if result.missing_paths else 0)
     if options.diff:
-        sys.exit(_diff(result, options))
+        status = _status(_diff(result, options), options)
+        sys.exit(EXIT_ERROR if result.missing_paths else status)
     if options.fix:
         return _fix_and_check_again(result, names, settings, options, phases)
     if options.show_fixes:
@@ -132,8 +140,8 @@ def _refuse_conflicts(options: CheckOptions, paths: tuple[str, ...]) -> None:
         fail(f"{' and '.join(chosen)} cannot be used together")
     if "-" in paths and len(paths) > 1:
         fail("`-` (standard input) must be the only path")
-    if "-" in paths and (options.diff or options.add_noqa):
-        fail(f"{chosen[0]} changes or compares files; it does not work on standard input (use --fix to print the fixed text)")
+    if "-" in paths and options.add_noqa:
+        fail("--add-noqa changes files; it does not work on standard input (use --fix to print the fixed text)")
     if options.stdin_filename and "-" not in paths:
         fail("--stdin-filename names the text given on standard input: pass `-` as the path")
 
@@ -154,7 +162,7 @@ def _settings(names: list[str], options: CheckOptions) -> Settings:
             warn(message)
     if options.verbose:
         click.echo(f"fraglint: project root {printable(settings.root)}, config {printable(settings.config_file or '(none)')}", err=True)
-        click.echo(f"fraglint: target Streamlit {settings.target_version} ({printable(settings.version_source)})", err=True)
+        click.echo(f"fraglint: target Streamlit {settings.target_version}, chosen from: {printable(settings.version_source)}", err=True)
     return settings
 
 
@@ -172,13 +180,14 @@ def _run(names: list[str], settings: Settings, options: CheckOptions, stdin: inp
     from fraglint.engine import run_check
 
     buffers = {stdin.path: stdin.text} if stdin is not None else None
-    for skipped in inputs.notebooks(names):
-        if not options.quiet:
-            warn(f"{skipped}: notebooks are not checked (fraglint reads Python files; move the app's code into a .py file)")
+    skipped = inputs.notebooks(names)
+    for notebook in skipped:  # even with -q: a file the user named must never pass in silence
+        warn(f"{notebook}: notebooks are not checked (fraglint reads Python files; move the app's code into a .py file)")
     try:
         result = run_check(inputs.without_notebooks(names), settings, buffers=buffers, jobs=options.jobs, phases=phases)
     except ConfigError as problem:  # a sub-folder's own [tool.fraglint]
         fail(str(problem))
+    result.notebooks = skipped
     if not options.quiet:
         for message in result.warnings:  # a sub-folder's target (the checked path's was said above)
             if message not in settings.version_warnings:
@@ -223,7 +232,9 @@ def _fix_and_check_again(result: CheckResult, names: list[str], settings: Settin
         _say(options, f"fixed {len(fixed)} problem{'s' if len(fixed) != 1 else ''}")
     if options.show_fixes:
         _echo(fixing.show_fixes(fixed, _render_options(options, False), "Fixed"))
-    return run_check(inputs.without_notebooks(names), settings, jobs=options.jobs)
+    again = run_check(inputs.without_notebooks(names), settings, jobs=options.jobs)
+    again.notebooks = result.notebooks
+    return again
 
 
 def _say_what_was_not_checked(result: CheckResult, quiet: bool) -> None:

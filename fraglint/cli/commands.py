@@ -15,7 +15,8 @@ import sys
 import click
 
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, warn
-from fraglint.cli.output import use_color
+from fraglint.cli.inputs import notebooks, without_notebooks
+from fraglint.cli.output import progress_phases, use_color
 from fraglint.config import ConfigError
 from fraglint.rules import ALL_RULES, INPUT_DIAGNOSTICS, did_you_mean, find_rule
 from fraglint.settings import resolve_settings
@@ -43,13 +44,16 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
     except ConfigError as config_error:
         fail(str(config_error))
     settings.cache_dir = os.path.abspath(cache_dir) if cache_dir else settings.cache_dir
-    project = build_project(paths, settings)
+    with progress_phases(show=True) as phases:  # on a terminal's stderr, for long work only
+        project = build_project(_said_what_is_skipped(paths, settings), settings, phases=phases)
+        with phases.phase("interpret"):
+            report = interpret_project(project)
     for missing in project.missing_paths:
         error(f"{missing}: no such file or directory")
     for path, problem in sorted(project.problems.items()):
         warn(f"{path}:{problem.line}:{problem.column}: {problem.message} (not analysed)")
     options = RenderOptions(color=use_color(color, sys.stdout) if output is None else bool(color))
-    document = scopes_report.scopes_document(interpret_project(project), paths, options)
+    document = scopes_report.scopes_document(report, paths, options)
     with open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as handle:
         if output_format == "json":
             scopes_report.render_json(document, handle)
@@ -61,6 +65,19 @@ def scopes(paths, output_format, streamlit_version, config, output, color, cache
             scopes_report.render_text(document, handle, options)
     if project.missing_paths:
         sys.exit(EXIT_ERROR)
+
+
+SUMMARY_COLUMN_MIN = 30  # below this, a table's summary column is a ribbon of cut words
+
+
+def _said_what_is_skipped(paths: list[str], settings) -> list[str]:
+    """Warn, as `fraglint check` does, about a release fraglint does not know and about notebooks
+    (not read as Python); the paths left to read."""
+    for message in settings.version_warnings:
+        warn(message)
+    for notebook in notebooks(paths):
+        warn(f"{notebook}: notebooks are not read (fraglint reads Python files; move the app's code into a .py file)")
+    return without_notebooks(paths)
 
 
 @main.command()
@@ -96,23 +113,32 @@ def _rule_rows() -> list[tuple[str, str, str, str, str]]:
 
 
 def _print_rule_table(terminal: bool) -> None:
-    """A rich table on a terminal; when piped, one rule per line in aligned columns, never cut."""
+    """A rich table on a wide terminal; on a narrow one (80 columns), each rule's line with its
+    summary wrapped below it; when piped, one rule per line in aligned columns. Names are pasted
+    into configuration: never cut."""
     rows = _rule_rows()
-    if terminal:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title="fraglint rules")
-        for index, column in enumerate(("code", "name", "severity", "versions", "summary")):
-            widest = max(len(row[index]) for row in rows)  # names are pasted into configuration: never cut
-            table.add_column(column, no_wrap=index < 4, min_width=widest if index < 2 else None)
-        for row in rows:
-            table.add_row(*row)
-        Console().print(table)
-        return
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    if not terminal:
+        for row in rows:
+            click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        return
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if console.width - (sum(widths) + 3 * 5 + 1) < SUMMARY_COLUMN_MIN:
+        for row in rows:
+            console.print(Text("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)).rstrip(), style="bold"))
+            console.print(Padding(Text(row[4]), (0, 0, 1, 8)))
+        return
+    table = Table(title="fraglint rules")
+    for index, column in enumerate(("code", "name", "severity", "versions", "summary")):
+        table.add_column(column, no_wrap=index < 4, min_width=widths[index] if index < 4 else SUMMARY_COLUMN_MIN)
     for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        table.add_row(*row)
+    console.print(table)
 
 
 def _rule_json(r) -> dict:

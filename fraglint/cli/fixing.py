@@ -84,10 +84,15 @@ def write_diff(result: CheckResult, diagnostics: Sequence[Diagnostic], options: 
         before = decode_source(path, data)
         if new == data or isinstance(before, InputProblem):
             continue
-        name = printable(options.display_path(path))
-        out.writelines(difflib.unified_diff(_lines(before), _lines(plan.text), f"a/{name}", f"b/{name}"))
+        out.writelines(unified_diff(before, plan.text, options.display_path(path)))
         shown += len(plan.applied)
     return shown
+
+
+def unified_diff(before: str, after: str, name: str) -> list[str]:
+    """`--- a/NAME` / `+++ b/NAME` and the hunks, as `git diff` and `ruff --diff` print them."""
+    name = printable(name)
+    return list(difflib.unified_diff(_lines(before), _lines(after), f"a/{name}", f"b/{name}"))
 
 
 def _lines(text: str) -> list[str]:

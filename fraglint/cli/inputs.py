@@ -2,7 +2,8 @@
 
 `fraglint check - --stdin-filename app.py` checks the text piped in as if it were that file of
 the project (editors and tools that pipe a buffer), through the engine's unsaved buffers; with
-`--fix` it prints the fixed text, as `ruff check --fix -` does. A notebook named on the command
+`--fix` it prints the fixed text, as `ruff check --fix -` does, and with `--diff` what `--fix`
+would change. A notebook named on the command
 line is not read as Python (its JSON would parse as one expression and pass): it is skipped, and
 the user told so.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+
+import click
 
 from fraglint.cli.app import EXIT_FINDINGS, fail
 from fraglint.config import Settings
@@ -64,3 +67,24 @@ def notebooks(names: list[str]) -> list[str]:
 def without_notebooks(names: list[str]) -> list[str]:
     skipped = set(notebooks(names))
     return [name for name in names if name not in skipped]
+
+
+def diff_stdin(result: CheckResult, stdin: Stdin, unsafe: bool, quiet: bool) -> int:
+    """`--diff` on standard input: what `--fix -` would change, as a diff named after
+    `--stdin-filename`; how many fixes on stderr; 1 if anything would change."""
+    from fraglint.cli.fixing import applicable, unified_diff
+    from fraglint.fixes import plan_fixes
+    from fraglint.report import RenderOptions
+
+    fixes = [d.fix for d in applicable(result.diagnostics, unsafe) if d.fix is not None]
+    plan = plan_fixes(stdin.text, fixes) if fixes else None
+    if plan is None or plan.text == stdin.text:
+        if not quiet:
+            click.echo("fraglint: No fixes to apply.", err=True)
+        return 0
+    sys.stdout.writelines(unified_diff(stdin.text, plan.text, RenderOptions().display_path(stdin.path)))
+    sys.stdout.flush()
+    if not quiet:
+        shown = len(plan.applied)
+        click.echo(f"fraglint: Would fix {shown} problem{'s' if shown != 1 else ''}.", err=True)
+    return EXIT_FINDINGS

@@ -33,6 +33,7 @@ PHASE_LABELS = {
     "index": "resolving names across modules",
     "rules": "running the rules",
     "diagnostics": "placing the findings",
+    "interpret": "walking the rerun model",  # fraglint scopes
 }
 
 

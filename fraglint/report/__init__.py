@@ -49,7 +49,8 @@ class SourceLines:
 
     Only files the check itself read are opened: a path it refused (a FIFO, a symlink out of
     the project) is never read just to draw a frame. Text is returned as is; renderers make
-    it printable.
+    it printable. A text the check was given instead of the file (standard input, an editor's
+    buffer) is the one shown: the file on disk may differ, or not exist.
     """
 
     def __init__(self, result: CheckResult) -> None:
@@ -57,6 +58,8 @@ class SourceLines:
         if self.readable is not None:  # and the declarations a diagnostic names (streamlit-floor-too-low)
             self.readable |= {d.path for d in result.diagnostics if not d.path.endswith(".py")}
         self._cache: dict[str, list[str]] = {}
+        for path, text in (result.project.buffers if result.project is not None else {}).items():
+            self._cache[path] = text.splitlines()
 
     def __call__(self, path: str) -> list[str]:
         if path not in self._cache:

@@ -17,6 +17,8 @@ def summary_line(result: CheckResult, options: RenderOptions | None = None) -> s
     if not result.diagnostics and result.missing_paths:  # never "All checks passed" for a path that is not there
         missing = len(result.missing_paths)
         return f"No problems in the {files} checked, but {missing} path{'s' if missing != 1 else ''} not found (see above)."
+    if not result.diagnostics and result.notebooks:  # a notebook was named but not read: not a pass
+        return f"No problems in the {files} checked, but {_notebooks(result)} (see above)."
     if not result.diagnostics:
         return f"All checks passed ({files} checked, target {target})."
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
@@ -26,7 +28,13 @@ def summary_line(result: CheckResult, options: RenderOptions | None = None) -> s
         f"Found {count} problem{'s' if count != 1 else ''} ({errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}) in {files}, target {target}."
     )
-    return text + _fixable(result, options is not None and options.unsafe_fixes)
+    text += _fixable(result, options is not None and options.unsafe_fixes)
+    return text + (f" {_notebooks(result)}." if result.notebooks else "")
+
+
+def _notebooks(result: CheckResult) -> str:
+    count = len(result.notebooks)
+    return f"{count} notebook{'s' if count != 1 else ''} not checked (.ipynb: fraglint reads Python files)"
 
 
 def _fixable(result: CheckResult, unsafe_fixes: bool) -> str:
@@ -34,7 +42,8 @@ def _fixable(result: CheckResult, unsafe_fixes: bool) -> str:
     fixes = [d.fix for d in result.diagnostics if d.fix is not None]
     unsafe = sum(1 for fix in fixes if fix.applicability is Applicability.UNSAFE)
     fixable = len(fixes) if unsafe_fixes else len(fixes) - unsafe
-    text = f" {fixable} with a fix (`fraglint check --fix`)." if fixable else ""
+    command = "fraglint check --fix --unsafe-fixes" if unsafe_fixes and unsafe else "fraglint check --fix"
+    text = f" {fixable} with a fix (`{command}`)." if fixable else ""
     if unsafe and not unsafe_fixes:
         text += f" {unsafe} more with an unsafe fix (`--unsafe-fixes`)."
     return text

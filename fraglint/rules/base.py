@@ -187,6 +187,21 @@ def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
             yield fragment
 
 
+def parallel_fragments(ctx: CheckContext) -> Iterator[Fragment]:
+    """The fragments declared with `parallel=True`: their first run is on a worker thread."""
+    return (fragment for fragment in ctx.model.fragments.values() if fragment.parallel)
+
+
+def once_per_site(findings: Iterator[Finding]) -> Iterator[Finding]:
+    """The first finding at each site: a site reached from two fragments (or by two paths) is
+    reported once."""
+    seen: set[Site] = set()
+    for finding in findings:
+        if finding.site not in seen:
+            seen.add(finding.site)
+            yield finding
+
+
 def only_call(ctx: CheckContext, fragment: Fragment) -> FragmentCall | None:
     """The fragment's one call, when it has exactly one in the project, made once per run by the
     module-level code of its own file (what a fix that moves things to the call site needs)."""

@@ -49,7 +49,7 @@ class OutsideContainerWrite(Rule):
 
     @st.fragment(run_every="5s")
     def poll():
-        status.write(f"Last update: {time.time()}")  # one more line every 5 seconds
+        status.write(f"Last update: {time.time()}")  # a new line every 5 seconds
 
     poll()
     ```

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
-from fraglint.model.fragments import Site
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, once_per_site, parallel_fragments
 
 
 class ParallelFragmentOutsideWrite(Rule):
@@ -76,20 +75,17 @@ fetch()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        return once_per_site(self._findings(ctx))
+
+    def _findings(self, ctx: CheckContext) -> Iterator[Finding]:
         # Where Streamlit's older sidebar check still exists (1.58), it fires first: the
         # sidebar use is reported by fragment-sidebar-call, with the exception users will see.
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
-        seen: set[Site] = set()
-        for fragment in ctx.model.fragments.values():
-            if not fragment.parallel:
-                continue
+        for fragment in parallel_fragments(ctx):
             for use in ctx.model.containers.container_uses(fragment):
                 container = use.container
-                if not container.outside or use.site in seen:
+                if not container.outside or (sidebar_raises and container.api == "sidebar"):
                     continue
-                if sidebar_raises and container.api == "sidebar":
-                    continue
-                seen.add(use.site)
                 what = f"enters {container.how}" if use.element is None else f"draws `{use.element}` into {container.how}"
                 yield Finding(
                     use.site,

@@ -12,7 +12,7 @@ from fraglint.model import versions
 from fraglint.model.call_graph import Chain, ChainStep
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
-from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
+from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, once_per_site, parallel_fragments
 
 
 class ParallelFragmentUnsafeCall(Rule):
@@ -101,18 +101,16 @@ report()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        seen: set[Site] = set()
+        return once_per_site(self._findings(ctx))
+
+    def _findings(self, ctx: CheckContext) -> Iterator[Finding]:
         called = ctx.model.graph.called_fragments
-        for fragment in ctx.model.fragments.values():
-            if not fragment.parallel or fragment.function not in called:
+        for fragment in parallel_fragments(ctx):
+            if fragment.function not in called:
                 continue
             for key, call, chain, what in _unsafe_calls(ctx, fragment):
-                site = Site(key.path, call.site)
-                if site in seen:
-                    continue
-                seen.add(site)
                 yield Finding(
-                    site,
+                    Site(key.path, call.site),
                     f"{what} runs unconditionally in parallel fragment `{fragment.name}`, so also on the full "
                     "run that draws it, on a worker thread; Streamlit raises "
                     f"{versions.exception('parallel-unsafe-call', ctx.version)} "
