@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
+from fraglint.model.feature_detection import feature_checked, lacked_at
 from fraglint.rules.base import CheckContext, Example, Finding, FixSpec, Rule
-from fraglint.rules.feature_detection import feature_checked, lacked_at
 
 
 class ExperimentalFragment(Rule):

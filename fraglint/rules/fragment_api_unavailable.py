@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
+from fraglint.model.feature_detection import feature_checked
 from fraglint.model.fragments import Site
 from fraglint.model.reruns import RerunCall
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
-from fraglint.rules.feature_detection import feature_checked
 
 
 def _since(fact_id: str):
