@@ -89,11 +89,12 @@ class Callbacks:
         app = {rerun.function for rerun in reruns if rerun.request.scope is api.RerunScope.APP}
         return {callback for callback in self.functions if not app.isdisjoint(self.graph.reach(callback))}
 
-    def reruns_reached(self, reruns: list[RerunCall]) -> Iterator[CallbackRerun]:
+    def reruns_reached(self, reruns: list[RerunCall], dialogs: bool = False) -> Iterator[CallbackRerun]:
         """Each (rerun call, widget) pair where the widget's callback reaches one of `reruns`.
 
-        Widgets drawn only in a dialog, in an uncalled fragment or in unreached code are
-        skipped: what reruns there was not recorded on real releases.
+        Widgets drawn only in an uncalled fragment or in unreached code are skipped, and so are
+        widgets drawn only in a dialog unless `dialogs`: what reruns there is recorded on real
+        releases only for `st.rerun()` (oracle case `rerun_in_dialog_callback`).
         """
         by_function: dict[FunctionKey, list[RerunCall]] = {}
         for rerun in reruns:
@@ -106,15 +107,18 @@ class Callbacks:
             for key, chain in self.graph.reach(callback).items():
                 for rerun in by_function.get(key, ()):
                     for owner, widget in widgets:
-                        for fragment in self._drawn_by(owner, started, in_dialog):
+                        for fragment in self._drawn_by(owner, started, in_dialog, dialogs):
                             yield CallbackRerun(rerun, callback, chain, Site(owner[0], widget.site), fragment)
 
-    def _drawn_by(self, owner: FunctionKey, started: set[FunctionKey], in_dialog: set[FunctionKey]) -> list[str | None]:
-        """Who draws the widgets of function `owner`: the first started fragment that runs it
-        (by name), then None if the script also runs it outside every fragment and dialog."""
+    def _drawn_by(
+        self, owner: FunctionKey, started: set[FunctionKey], in_dialog: set[FunctionKey], dialogs: bool
+    ) -> list[str | None]:
+        """Who draws the widgets of function `owner`: the first started fragment (or, with
+        `dialogs`, dialog) that runs it, by name, then None if the script also runs it outside
+        every fragment and dialog."""
         found: list[str | None] = []
         for fragment in self.graph.fragment_reach.get(owner, ()):
-            if fragment.function in started and not fragment.dialog:
+            if fragment.function in started and (dialogs or not fragment.dialog):
                 found.append(fragment.name)
                 break
         if owner in self.graph.app_reach and owner not in in_dialog:

@@ -173,16 +173,20 @@ class FullRunGuards:
         )
 
     def _drain_reason(self, key: FunctionKey, value: Value) -> str | None:
-        """`while not q.empty():` in a `run_every` fragment: a queue (anything but `st.empty`)
-        that a worker fills between runs may hold nothing yet on the full run."""
+        """`while not q.empty():` in a `run_every` fragment: a queue (anything but `st.empty`; also
+        one kept in session state) that a worker fills between runs may hold nothing yet on the
+        full run."""
         every = self.fragment.kwarg("run_every")
         if every is None or every.kind == ValueKind.NONE or value.call_site is None:
             return None
         if not value.ref or value.ref[-2:] != ("empty", CALL):
             return None
         found = self.index.call_at(key.path, value.call_site)
-        if found is None or self.model.calls.target(key, found[1]).kind == TargetKind.STREAMLIT:
+        if found is None:
             return None
+        target = self.model.calls.target(key, found[1])
+        if target.kind == TargetKind.STREAMLIT and not target.name.startswith("session_state."):
+            return None  # `st.empty()`; a queue kept in session state is the app's own object
         return (
             f"`{_shown(value)}` may hold on the full run, before anything is queued, and the "
             f"`run_every` timer of `{self.fragment.name}` drains the queue on later ticks"

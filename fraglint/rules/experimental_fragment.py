@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
+from fraglint.model.feature_detection import feature_checked, lacked_at
 from fraglint.rules.base import CheckContext, Example, Finding, FixSpec, Rule
 
 
@@ -16,6 +17,11 @@ class ExperimentalFragment(Rule):
     ## What it does
     Flags every literal use of `st.experimental_fragment` or `st.experimental_dialog`
     (decorator, call, alias, import) when the target release has `st.fragment` and `st.dialog`.
+    Feature detection's fallback is not flagged: a call in the `else:` of
+    `if hasattr(st, "fragment"):` (or under `if not hasattr(st, "fragment"):`) runs only on
+    releases without `st.fragment`, where the old name neither warns nor is gone; and past the
+    removal, a use guarded by `hasattr(st, "experimental_fragment")` (or whose AttributeError is
+    caught) cannot fail.
 
     ## Why is this bad?
     From Streamlit 1.37 both print a deprecation warning in the app; from 1.49 they no longer
@@ -52,6 +58,42 @@ class ExperimentalFragment(Rule):
     reports_deprecated_api = True
 
     VALID = [
+        Example(
+            # feature detection: the fallback runs only where `st.fragment` does not exist
+            """
+import streamlit as st
+
+if hasattr(st, "fragment"):
+    auto_refresh = st.fragment(run_every=60)
+elif hasattr(st, "experimental_fragment"):
+    auto_refresh = st.experimental_fragment(run_every=60)
+else:
+    def auto_refresh(func):
+        return func
+
+if not hasattr(st, "dialog"):
+    confirm = st.experimental_dialog("Confirm")(print)
+
+@auto_refresh
+def dashboard():
+    st.write("live")
+
+dashboard()
+""",
+            version="1.45.0",
+        ),
+        Example(
+            # past the removal, a use only where the old name still exists cannot fail
+            """
+import streamlit as st
+
+@st.experimental_fragment(run_every=3) if hasattr(st, "experimental_fragment") else st.fragment(run_every=3)
+def results():
+    st.write("results")
+
+results()
+""",
+        ),
         Example(
             """
 import streamlit as st
@@ -156,6 +198,10 @@ live()
         else:
             return
         for reference in ctx.model.discovery.streamlit_references({old}):
+            if new in lacked_at(ctx.index, reference):
+                continue  # feature detection's fallback: runs only where `st.{new}` is missing
+            if removed and feature_checked(ctx.index, reference.site, old):
+                continue  # runs only where the old name exists, or its AttributeError is caught
             fix = FixSpec(reference.site, old, new, f"Use `st.{new}`", part=reference.part)
             yield Finding(
                 reference.site,

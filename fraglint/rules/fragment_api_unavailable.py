@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
+from fraglint.model.feature_detection import feature_checked
 from fraglint.model.fragments import Site
 from fraglint.model.reruns import RerunCall
 from fraglint.model.streamlit_api import RerunScope
@@ -197,7 +198,7 @@ live()
         if version < _since("experimental-dialog-exists"):
             missing.add("experimental_dialog")  # its removal (1.49) is experimental-fragment's
         for reference in ctx.model.discovery.streamlit_references(missing):
-            if _feature_checked(ctx, reference.site, reference.api):
+            if feature_checked(ctx.index, reference.site, reference.api):
                 continue  # `if hasattr(st, "fragment"):`, `try: ... except AttributeError:`
             since = versions.release(_ADDED[reference.api]())
             yield Finding(
@@ -248,14 +249,3 @@ live()
                 return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for", lacks
             return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})", "without fragment keys for `st.rerun`"
         return None
-
-
-def _feature_checked(ctx: CheckContext, site: Site, name: str) -> bool:
-    """Is the code at `site` feature detection of Streamlit's `name`: run only where it exists,
-    or with its AttributeError caught? Then a release without it cannot fail there."""
-    summary = ctx.index.module(site.path)
-    return summary is not None and any(
-        first <= site.site <= last and checked in ("*", name)
-        for function in summary.functions.values()
-        for first, last, checked in function.feature_checks
-    )

@@ -33,13 +33,16 @@ class FragmentReturnValue(Rule):
     nothing reruns alone only runs in full runs, so its callers always get a fresh value. A
     bare call statement is fine, and so is a transparent decorator whose wrapper returns an
     inner fragment's value when every decorated function returns None and no caller reads it.
+    A dialog's function that returns a value is flagged wherever its call's result is used: a
+    dialog call always returns None.
     Only code a Streamlit run executes is judged: not tests, not a library nobody runs.
 
     ## Why is this bad?
     On a full run the call returns normally, but when a widget inside the fragment (or its
     `run_every` timer) fires, Streamlit reruns only the fragment and throws its return value
     away: the code that consumed it does not run again and keeps the old value. The guide:
-    "Streamlit ignores fragment return values during fragment reruns."
+    "Streamlit ignores fragment return values during fragment reruns." A dialog is worse: its
+    call returns None on every release, even on the run that opens it.
 
     ## Example
     ```python
@@ -122,6 +125,27 @@ filters()
     ]
     INVALID = [
         Example(
+            # a dialog's call returns None, also on the run that opens it
+            """
+import streamlit as st
+
+@st.dialog("Log in")
+def login_dialog(kind):
+    name = st.text_input("Username")
+    if name:
+        st.session_state.user = name
+        st.rerun()
+    return bool(name)
+
+def authenticate(kind):
+    success = login_dialog(kind)  # [fragment-return-value]
+    if success:
+        st.toast("Welcome back")
+
+st.button("Log in", on_click=authenticate, args=("login",))
+""",
+        ),
+        Example(
             """
 import streamlit as st
 
@@ -152,17 +176,20 @@ st.caption(f"{count} orders")
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for fragment_call in ctx.model.fragment_calls:
             use = fragment_call.call.use
-            if use == summary.DISCARDED or fragment_call.fragment.dialog:
-                continue  # a dialog's call returns None always, on every release
+            if use == summary.DISCARDED:
+                continue
             fragment = fragment_call.fragment
             function = ctx.index.function(fragment.function)
             if function is None or not any(r.has_value for r in function.returns):
                 continue  # it returns nothing: the caller always gets None, nothing vanishes
+            if use == summary.RETURNED and passes_on_none(ctx.index, ctx.model.graph, fragment_call.caller, fragment.function):
+                continue
+            if fragment.dialog:
+                yield _dialog_finding(fragment_call, use)
+                continue
             causes = own_reruns(ctx.model, fragment, ctx.version)
             if not causes:
                 continue  # only full runs run it: every caller gets a fresh value
-            if use == summary.RETURNED and passes_on_none(ctx.index, ctx.model.graph, fragment_call.caller, fragment.function):
-                continue
             name = fragment.name
             yield Finding(
                 Site(fragment_call.caller[0], fragment_call.call.site),
@@ -172,3 +199,16 @@ st.caption(f"{count} orders")
                 related=((fragment.site, f"fragment `{name}` defined here"),),
                 scope_facts=(CallerNotRerun(name, causes[0], fragment_call.caller[1]),),
             )
+
+
+def _dialog_finding(fragment_call, use) -> Finding:
+    """A dialog's call returns None on every release (1.34-1.67: the decorator's wrapper runs the
+    function as a fragment and drops its result; oracle case `dialog_return`)."""
+    name = fragment_call.fragment.name
+    return Finding(
+        Site(fragment_call.caller[0], fragment_call.call.site),
+        f"the return value of dialog `{name}` is {_USES.get(use, 'used')}, but calling a dialog "
+        "always returns None: Streamlit drops what its function returns; share data through "
+        "`st.session_state`",
+        related=((fragment_call.fragment.site, f"dialog `{name}` defined here"),),
+    )

@@ -19,7 +19,8 @@ class RerunInCallbackNoOp(Rule):
     Flags `st.rerun()` (or `st.rerun(scope="app")`) that runs only in widget callbacks
     (`on_click=`, `on_change=`, `on_submit=`, `on_select=`): in the callback itself, a helper it
     calls, or a lambda. A function the script also runs outside callbacks is left alone: there
-    the call does rerun the app.
+    the call does rerun the app. A widget in a dialog counts too: `st.rerun()` in its callback
+    does not close the dialog.
 
     ## Why is this bad?
     A callback runs first, as part of the rerun the interaction already triggers. Through
@@ -96,6 +97,24 @@ if st.session_state.get("broken"):
     ]
     INVALID = [
         Example(
+            # meant to close the dialog: before 1.63 the dialog stays open, with the warning
+            """
+import streamlit as st
+
+def close():
+    st.session_state.confirmed = True
+    st.rerun()  # [rerun-in-callback-no-op]
+
+@st.dialog("Confirm")
+def confirm():
+    st.button("Yes", on_click=close)
+
+if st.button("Delete"):
+    confirm()
+""",
+            version="1.45.0",
+        ),
+        Example(
             """
 import streamlit as st
 
@@ -124,15 +143,20 @@ st.button("Start over", on_click=lambda: st.rerun())  # [rerun-in-callback-no-op
         if not reruns:
             return
         reported: set[Site] = set()
-        for use in model.callbacks.reruns_reached(reruns):
+        dialogs = {fragment.name for fragment in model.scopes.values() if fragment.dialog}
+        for use in model.callbacks.reruns_reached(reruns, dialogs=True):
             if use.site in reported or use.function in model.app_reach or use.function in model.fragment_reach:
                 continue  # the script runs this code too, where the rerun is real
             reported.add(use.site)
+            advice = (
+                f"the dialog `{use.fragment}` stays open: call `st.rerun()` in its body, after the button"
+                if use.fragment in dialogs
+                else "the widget's scope reruns after the callback anyway: drop the call"
+            )
             yield Finding(
                 use.site,
                 f"`st.rerun()` in {describe_callback(use)} does nothing before Streamlit "
                 f"{versions.until('rerun-in-callback-no-op')} but show the warning "
-                "'Calling st.rerun() within a callback is a no-op.'; the widget's scope reruns after the "
-                "callback anyway: drop the call",
+                f"'Calling st.rerun() within a callback is a no-op.'; {advice}",
                 related=((use.widget, "the widget whose callback it is"),) + chain_related(use.chain),
             )

@@ -246,6 +246,26 @@ def tail_log():
 tail_log()
 """,
         ),
+        Example(
+            # a queue kept in session state is drained like any other (GenericAgent issue #752)
+            """
+import queue
+import streamlit as st
+
+st.session_state.setdefault("display_queue", queue.Queue())
+stream = st.container()
+
+@st.fragment(run_every=1)
+def tick():
+    dq = st.session_state.display_queue
+    while not dq.empty():
+        item = dq.get()
+        with stream:
+            st.expander(item["title"])  # [rerun-only-outside-write]
+
+tick()
+""",
+        ),
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:

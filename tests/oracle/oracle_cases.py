@@ -874,6 +874,33 @@ case(name="dialog_api", app="dialog_api.py",
      expect={"<1.37": broken(NO_DIALOG, "open_dialog", "click_dialog"), ">=1.37": _DIALOG_WORKS},
      fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
+case(name="dialog_return", app="dialog_return.py",
+     doc="the value a dialog's function returns, read by the caller that opens it",
+     count=["dialog-body"],
+     steps=[OPEN],
+     expect={PRE_DIALOG: broken(NO_EXP_DIALOG, "open_dialog"),
+             # the dialog's call returns None: Streamlit drops what the function returns
+             ">=1.34": {"initial": {"markers": ["full-run", "end"], "exc": []},
+                        "open_dialog": {"markers": ["full-run", "dialog:dlg", "returned:None", "end"],
+                                        "exc": [], "counts": {"dialog-body": 1}}}},
+     fraglint={PRE_FRAGMENT: {API, "fragment-return-value"}, ">=1.37": {"fragment-return-value"}})
+
+case(name="rerun_in_dialog_callback", app="rerun_in_dialog_callback.py",
+     doc="st.rerun() in the callback of a button inside a dialog (meant to close it)",
+     count=["dialog-body"],
+     steps=[OPEN, ("click_close", (CLICK, "Close"))],
+     expect={PRE_DIALOG: broken(NO_EXP_DIALOG, "open_dialog", "click_close"),
+             ">=1.34": {"initial": {"markers": ["full-run", "end"], "exc": []},
+                        "open_dialog": {"markers": DIALOG_OPEN, "exc": [], "counts": {"dialog-body": 1}}},
+             # a no-op with the warning: the dialog's body reruns and the dialog stays open
+             ">=1.34,<1.63": {"click_close": {"markers": ["callback", "dialog:dlg"], "exc": [],
+                                              "alert": CALLBACK_RERUN_NO_OP, "counts": {"dialog-body": 1}}},
+             # from 1.63 the whole app reruns, which does not open the dialog again
+             ">=1.63": {"click_close": {"markers": ["callback", "full-run", "end"], "exc": [],
+                                        "no_alerts": True}}},
+     fraglint={PRE_FRAGMENT: {API, "rerun-in-callback-no-op"}, ">=1.37,<1.63": {"rerun-in-callback-no-op"},
+               ">=1.63": set()})
+
 case(name="experimental_dialog_api", app="experimental_dialog_api.py",
      doc="@st.experimental_dialog: opened by a button, a widget inside it clicked",
      count=["dialog-body"],
