@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from fraglint.index.memo import LookupMemo
+from fraglint.index.redefinitions import reaching, use_position
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, Binding, CallSite, FunctionSummary, ModuleSummary, Ref, ValueKind, literal_key
 from fraglint.index.targets import UNKNOWN, FunctionKey, Target, TargetKind
 
@@ -195,11 +196,12 @@ class ProjectIndex:
     # computed once per check, unknown on a cycle, its reads recorded. So resolving costs time
     # linear in the code, whatever shape the code has (see `fraglint.index.memo`).
 
-    def resolve(self, path: str, scope: str, ref: Ref | None) -> Target:
-        """Resolve a name chain written in function `scope` of module `path`."""
+    def resolve(self, path: str, scope: str, ref: Ref | None, site: int | None = None) -> Target:
+        """Resolve a name chain written in function `scope` of module `path` (at `site`, when
+        known: then only the definitions of a redefined function made before it count)."""
         if not ref:
             return UNKNOWN
-        target = self.lookup_name(path, scope, ref[0])
+        target = self.lookup_name(path, scope, ref[0], site)
         for part in ref[1:]:
             if target.kind == TargetKind.UNKNOWN:
                 return UNKNOWN
@@ -322,7 +324,7 @@ class ProjectIndex:
             results.add(found)
         return results.pop() if len(results) == 1 else None
 
-    def lookup_name(self, path: str, scope: str, name: str) -> Target:
+    def lookup_name(self, path: str, scope: str, name: str, site: int | None = None) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
 
         Finds the scope that binds `name` (a few dict lookups) and resolves the name there
@@ -339,7 +341,19 @@ class ProjectIndex:
                 binder = function.qualname
                 break
             function = summary.functions.get(function.parent) if function.parent else None
-        return self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
+        found = self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
+        return self._reaching_use(path, binder, name, scope, site, found) if found.alternatives else found
+
+    def _reaching_use(self, path: str, binder: str, name: str, scope: str, site: int | None, found: Target) -> Target:
+        """`found`, a function defined more than once in `binder`, narrowed to the definitions
+        a use in `scope` (at `site`) can reach (see `index.redefinitions`)."""
+        summary = self.module(path)
+        function = summary.functions.get(binder) if summary else None
+        definitions = _definitions(function.bindings.get(name, [])) if function else None
+        if summary is None or function is None or not definitions:
+            return found  # bound elsewhere (an import of a redefined function): every one
+        use, before = use_position(summary, function, scope, site)
+        return _definitions_target(path, reaching(function, definitions, use, before))
 
     def _bound_name(self, path: str, scope: str, name: str) -> Target:
         """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
@@ -396,7 +410,11 @@ class ProjectIndex:
         return False
 
     def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding]) -> Target:
-        """What a name is in `function`, when all its bindings there agree (else unknown)."""
+        """What a name is in `function`, when all its bindings there agree (else unknown), or
+        every definition of a function defined more than once that may be the one called."""
+        definitions = _definitions(bindings)
+        if definitions and len({qualname for qualname, _ in definitions}) > 1:
+            return _definitions_target(path, reaching(function, definitions, None, None))
         results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
@@ -494,7 +512,20 @@ class ProjectIndex:
         return None
 
     def resolve_call(self, path: str, scope: str, call: CallSite) -> Target:
-        return self.resolve(path, scope, call.func)
+        return self.resolve(path, scope, call.func, call.site)
+
+
+def _definitions(bindings: list[Binding]) -> list[tuple[str, int]] | None:
+    """(qualname, site) of each binding when every one is a `def`, else None."""
+    found = [(b.value.ref[1], b.site) for b in bindings if b.value.ref and b.value.ref[0] == "<def>"]
+    return found if found and len(found) == len(bindings) else None
+
+
+def _definitions_target(path: str, qualnames: list[str]) -> Target:
+    """The function target of the definitions a use may call: the last, and the others."""
+    if not qualnames:
+        return UNKNOWN
+    return Target(TargetKind.FUNCTION, name=qualnames[-1], path=path, alternatives=tuple(qualnames[:-1]))
 
 
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})

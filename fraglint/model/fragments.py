@@ -22,6 +22,7 @@ from fraglint.index.summary import (
     FunctionSummary,
     Value,
     ValueKind,
+    display_name,
 )
 from fraglint.model import streamlit_api as api
 from fraglint.model.hidden_fragments import HiddenDeclarations
@@ -49,7 +50,7 @@ class Fragment:
 
     @property
     def name(self) -> str:
-        return self.function.qualname
+        return display_name(self.function.qualname)
 
     @property
     def dialog(self) -> bool:
@@ -175,7 +176,7 @@ class FragmentDiscovery:
         path, _ = key  # unpacked: callers may still pass a plain (path, qualname) tuple
         target = self.calls.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
-            return self.fragments.get(FunctionKey(target.path or path, target.name))
+            return _first_of(self.fragments, target, path)
         if target.kind == TargetKind.STREAMLIT and target.name in api.FRAGMENT_DECORATORS:
             origin = target.call or ((path, call.receiver_call) if call.receiver_call else None)
             if origin is not None and target.rest in ((CALL,), (CALL, CALL)):
@@ -187,7 +188,7 @@ class FragmentDiscovery:
         path, _ = key
         target = self.calls.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
-            return self.dialogs.get(FunctionKey(target.path or path, target.name))
+            return _first_of(self.dialogs, target, path)
         return None
 
     def called_scope(self, key: FunctionKey, call: CallSite) -> Fragment | None:
@@ -422,6 +423,15 @@ def _import_references(path: str, function: FunctionSummary, names) -> Iterator[
     for imported in function.imports.values():
         if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
             yield Reference(Site(path, imported.site), imported.name, "import", "primary")
+
+def _first_of(scopes: dict[FunctionKey, Fragment], target: Target, path: str) -> Fragment | None:
+    """The fragment (or dialog) among the definitions a call may run (see `Target.alternatives`)."""
+    for name in target.definitions():
+        found = scopes.get(FunctionKey(target.path or path, name))
+        if found is not None:
+            return found
+    return None
+
 
 def _aliases(value: Value, names: set[str]) -> bool:
     """`frag = st.fragment` or `frag = fragment(run_every=5)`: a binding to a known spelling."""
