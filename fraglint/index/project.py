@@ -414,7 +414,8 @@ class ProjectIndex:
         every definition of a function defined more than once that may be the one called."""
         definitions = _definitions(bindings)
         if definitions and len({qualname for qualname, _ in definitions}) > 1:
-            return _definitions_target(path, reaching(function, definitions, None, None))
+            # every definition: each use narrows them to those it reaches (`_reaching_use`)
+            return _definitions_target(path, [qualname for qualname, _ in definitions])
         results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
@@ -460,7 +461,8 @@ class ProjectIndex:
         if summary is not None:
             scope = summary.module_scope
             if scope.bindings.get(name) or name in scope.imports:
-                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
+                found = self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
+                return self._reaching_use(module_path, MODULE_SCOPE, name, "", None, found) if found.alternatives else found
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])

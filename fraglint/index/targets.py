@@ -73,8 +73,8 @@ class Target:
         return self.name if self.kind == TargetKind.STREAMLIT and not self.rest else None
 
     def definitions(self) -> tuple[str, ...]:
-        """Every qualname a "function" target may be: its own, then its alternatives."""
-        return (self.name, *self.alternatives)
+        """Every qualname a "function" target may be, in the order they are defined."""
+        return (*self.alternatives, self.name)
 
     def one_item(self) -> Target:
         """One item of what this names (`a, b = x`, `for a in x`): known for a Streamlit result or a parameter."""
