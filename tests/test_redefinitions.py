@@ -179,3 +179,86 @@ def test_the_summary_format_is_part_of_the_cache_key(monkeypatch):
     finally:
         monkeypatch.undo()
         cache.format_key.cache_clear()
+
+
+# -- feature-detected fragment decorators ------------------------------------------------------
+
+DETECTED_DECORATORS = {
+    "call-form-try-except": """
+        import streamlit as st
+
+        try:
+            frag = st.fragment(run_every=60)
+        except AttributeError:
+            frag = lambda f: f
+
+
+        def main():
+            st.sidebar.button("refresh")
+
+
+        frag(main)()
+    """,
+    "conditional-expression": """
+        import streamlit as st
+
+
+        def identity(f):
+            return f
+
+
+        @(st.fragment(run_every=60) if hasattr(st, "fragment") else identity)
+        def main():
+            st.sidebar.button("refresh")
+
+
+        main()
+    """,
+    "getattr-or": """
+        import streamlit as st
+
+        fragment = getattr(st, "fragment", None) or st.experimental_fragment
+
+
+        @fragment
+        def main():
+            st.sidebar.button("refresh")
+
+
+        main()
+    """,
+    "if-hasattr-else-binding": """
+        import streamlit as st
+
+        if hasattr(st, "fragment"):
+            frag = st.fragment
+        else:
+            frag = lambda f: f
+
+
+        @frag
+        def main():
+            st.sidebar.button("refresh")
+
+
+        main()
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DETECTED_DECORATORS))
+def test_a_feature_detected_fragment_decorator_makes_a_fragment_where_the_api_exists(tmp_path, name):
+    """Where `st.fragment` exists the fallback never runs: the function is a fragment, its body
+    is checked (a sidebar call raises before 1.59); where it does not, nothing is claimed."""
+    write_project(tmp_path, {"app.py": DETECTED_DECORATORS[name]})
+    found = _findings(tmp_path, "--streamlit-version", "1.45")
+    assert [code for code, _ in found] == ["FRG105"]
+    assert _findings(tmp_path, "--streamlit-version", "1.30") == set()
+    assert _findings(tmp_path, "--streamlit-version", "1.67") == set()
+
+
+def test_a_fallback_that_is_not_feature_detection_keeps_the_fragment_uncertain(tmp_path):
+    """A plain `if`/`else` choice is no fallback: either may run, so fragment rules stay silent."""
+    text = DETECTED_DECORATORS["if-hasattr-else-binding"].replace('hasattr(st, "fragment")', "st.secrets")
+    write_project(tmp_path, {"app.py": text})
+    assert _findings(tmp_path, "--streamlit-version", "1.45") == set()

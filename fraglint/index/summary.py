@@ -119,6 +119,10 @@ class Value:
     site: int = 0  # the argument's own site, when the value is a call argument
     items: dict[str, Value] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
     choices: tuple[Value, ...] | None = None  # `a if flag else b`: (a, b)
+    # Feature detection: the value is chosen only where Streamlit lacks the attribute
+    # `lacking` ("*": where a missing attribute was caught): the `else` of `hasattr(st, name)`,
+    # the right of `getattr(st, name, None) or ...`, a binding in `except AttributeError:`.
+    lacking: str | None = None
 
 
 @dataclass(slots=True)
@@ -182,6 +186,8 @@ class Decorator:
     called: bool
     args: list[Value] = field(default_factory=list)
     kwargs: dict[str, Value] = field(default_factory=dict)
+    # A decorator that is neither a name chain nor a call (`@(a if flag else b)`): its value.
+    value: Value | None = None
 
 
 @dataclass(slots=True)

@@ -128,6 +128,8 @@ class SummaryVisitor(ConditionsWalker):
             self.note_streamlit(ref)
             return Decorator(site=site, ref=ref, called=True, args=args, kwargs=kwargs)
         site = self.new_site(node.decorator, node.decorator)
+        if isinstance(expr, cst.IfExp):  # `@(st.fragment if hasattr(st, "fragment") else identity)`
+            return Decorator(site=site, ref=None, called=False, value=self.value_of(expr))
         self.walk(expr)
         ref = expression_ref(expr)
         self.note_streamlit(ref)

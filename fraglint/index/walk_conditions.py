@@ -57,9 +57,11 @@ class ConditionsWalker(BindingsWalker):
         self.feature_check(first, hasattr_name(node.test))
         if node.orelse is not None:
             self.guards[-1] = (site, 1)
-            first = self.next_site
+            first, detected = self.next_site, hasattr_name(node.test)
+            self.fallbacks.extend([(self.scope, detected)] if detected else [])
             self.walk_arm(node.orelse, site, 1, exclusive=True)
-            self.feature_check(first, _lacking(hasattr_name(node.test)))
+            del self.fallbacks[len(self.fallbacks) - (1 if detected else 0):]
+            self.feature_check(first, _lacking(detected))
         self.guards.pop()
         self.branch_depth -= 1
 
@@ -131,7 +133,10 @@ class ConditionsWalker(BindingsWalker):
         self.feature_check(first, "*" if any(catches_attribute_error(h) for h in node.handlers) else None)
         self.branch_depth += 1
         for number, handler in enumerate(node.handlers, 1):
+            caught = catches_attribute_error(handler)
+            self.fallbacks.extend([(self.scope, "*")] if caught else [])
             self.walk_arm(handler, site, number, exclusive=False)
+            del self.fallbacks[len(self.fallbacks) - (1 if caught else 0):]
         if node.orelse is not None:
             self.walk_arm(node.orelse, site, 0, exclusive=False)
         self.branch_depth -= 1

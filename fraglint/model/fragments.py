@@ -181,6 +181,8 @@ class FragmentDiscovery:
             origin = target.call or ((path, call.receiver_call) if call.receiver_call else None)
             if origin is not None and target.rest in ((CALL,), (CALL, CALL)):
                 return self._wraps_by_site.get(Site(*origin))
+        if target.kind == TargetKind.UNKNOWN and call.receiver_call is not None:
+            return self._wraps_by_site.get(Site(path, call.receiver_call))  # `frag(main)()`
         return None
 
     def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
@@ -299,11 +301,14 @@ class FragmentDiscovery:
         for path, function in self.index.functions():
             key = FunctionKey(path, function.qualname)
             for decorator in function.decorators:
-                if not self._may_hide(path, function, decorator.ref):
+                if decorator.value is not None:
+                    declared = judge.value(path, decorator_scope(function), decorator.value)
+                elif not self._may_hide(path, function, decorator.ref):
                     continue
-                declared = judge.decorator(
-                    path, decorator_scope(function), decorator.ref, decorator.called, decorator.args, decorator.kwargs
-                )
+                else:
+                    declared = judge.decorator(
+                        path, decorator_scope(function), decorator.ref, decorator.called, decorator.args, decorator.kwargs
+                    )
                 if declared is not None:
                     site = Site(path, decorator.site)
                     found.setdefault(key, Fragment(key, declared.api, site, declared.kwargs, certain=declared.must))
@@ -320,7 +325,7 @@ class FragmentDiscovery:
 
     def _hidden_wraps(self, judge: HiddenDeclarations) -> list[Fragment]:
         """`panel = as_fragment(render)`: project wrapper functions called on a function."""
-        wrappers = {name for name in self._wrapper_names}
+        wrappers = self._wrapper_names | self._decorator_names
         found = []
         for path, function in self.index.functions():
             for call in function.calls:
@@ -328,6 +333,8 @@ class FragmentDiscovery:
                     continue
                 key = FunctionKey(path, function.qualname)
                 declared = judge.wrapper_call(key, call)
+                if declared is None and self.calls.target(key, call).kind == TargetKind.UNKNOWN:
+                    declared = judge.applied_call(key, call)  # `frag(main)`, `frag` bound in `try`/`except`
                 wrapped = self.index.resolve(path, function.qualname, call.args[0].ref)
                 if declared is None or wrapped.kind != TargetKind.FUNCTION or wrapped.rest:
                     continue
