@@ -375,7 +375,7 @@ class FragmentDiscovery:
                 if last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == TargetKind.FUNCTION and not target.rest:
-                        found.add(FunctionKey(target.path or path, target.name))
+                        found.update(FunctionKey(target.path or path, name) for name in target.definitions())
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
