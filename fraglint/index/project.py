@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from fraglint.index.memo import LookupMemo
-from fraglint.index.redefinitions import reaching, use_position
+from fraglint.index.redefinitions import definitions_of, definitions_target, narrowed
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, Binding, CallSite, FunctionSummary, ModuleSummary, Ref, ValueKind, literal_key
 from fraglint.index.targets import UNKNOWN, FunctionKey, Target, TargetKind
 
@@ -342,18 +342,7 @@ class ProjectIndex:
                 break
             function = summary.functions.get(function.parent) if function.parent else None
         found = self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
-        return self._reaching_use(path, binder, name, scope, site, found) if found.alternatives else found
-
-    def _reaching_use(self, path: str, binder: str, name: str, scope: str, site: int | None, found: Target) -> Target:
-        """`found`, a function defined more than once in `binder`, narrowed to the definitions
-        a use in `scope` (at `site`) can reach (see `index.redefinitions`)."""
-        summary = self.module(path)
-        function = summary.functions.get(binder) if summary else None
-        definitions = _definitions(function.bindings.get(name, [])) if function else None
-        if summary is None or function is None or not definitions:
-            return found  # bound elsewhere (an import of a redefined function): every one
-        use, before = use_position(summary, function, scope, site)
-        return _definitions_target(path, reaching(function, definitions, use, before))
+        return narrowed(summary, binder, name, scope, site, found) if found.alternatives else found
 
     def _bound_name(self, path: str, scope: str, name: str) -> Target:
         """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
@@ -412,10 +401,10 @@ class ProjectIndex:
     def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding]) -> Target:
         """What a name is in `function`, when all its bindings there agree (else unknown), or
         every definition of a function defined more than once that may be the one called."""
-        definitions = _definitions(bindings)
+        definitions = definitions_of(bindings)
         if definitions and len({qualname for qualname, _ in definitions}) > 1:
-            # every definition: each use narrows them to those it reaches (`_reaching_use`)
-            return _definitions_target(path, [qualname for qualname, _ in definitions])
+            # every definition: each use narrows them to those it reaches (`narrowed`)
+            return definitions_target(path, [qualname for qualname, _ in definitions])
         results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
@@ -462,7 +451,7 @@ class ProjectIndex:
             scope = summary.module_scope
             if scope.bindings.get(name) or name in scope.imports:
                 found = self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
-                return self._reaching_use(module_path, MODULE_SCOPE, name, "", None, found) if found.alternatives else found
+                return narrowed(summary, MODULE_SCOPE, name, "", None, found) if found.alternatives else found
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])
@@ -515,19 +504,6 @@ class ProjectIndex:
 
     def resolve_call(self, path: str, scope: str, call: CallSite) -> Target:
         return self.resolve(path, scope, call.func, call.site)
-
-
-def _definitions(bindings: list[Binding]) -> list[tuple[str, int]] | None:
-    """(qualname, site) of each binding when every one is a `def`, else None."""
-    found = [(b.value.ref[1], b.site) for b in bindings if b.value.ref and b.value.ref[0] == "<def>"]
-    return found if found and len(found) == len(bindings) else None
-
-
-def _definitions_target(path: str, qualnames: list[str]) -> Target:
-    """The function target of the definitions a use may call: the last, and the others."""
-    if not qualnames:
-        return UNKNOWN
-    return Target(TargetKind.FUNCTION, name=qualnames[-1], path=path, alternatives=tuple(qualnames[:-1]))
 
 
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})

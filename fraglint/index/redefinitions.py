@@ -18,7 +18,8 @@ What is left may each be the one that runs: the model follows all of them.
 
 from __future__ import annotations
 
-from fraglint.index.summary import MODULE_SCOPE, FunctionSummary, ModuleSummary
+from fraglint.index.summary import MODULE_SCOPE, Binding, FunctionSummary, ModuleSummary
+from fraglint.index.targets import UNKNOWN, Target, TargetKind
 
 Arms = tuple[tuple[int, int, bool], ...]  # (branch, arm, exclusive), outermost first
 Definition = tuple[str, int]  # (qualname, the site of its name in the binding scope)
@@ -77,3 +78,27 @@ def use_position(summary: ModuleSummary, binder: FunctionSummary, scope: str, si
     if function is None:
         return None, None
     return arms_at(binder, function.site), None
+
+
+def definitions_of(bindings: list[Binding]) -> list[Definition] | None:
+    """(qualname, site) of each binding of a name when every one is a `def`, else None."""
+    found = [(b.value.ref[1], b.site) for b in bindings if b.value.ref and b.value.ref[0] == "<def>"]
+    return found if found and len(found) == len(bindings) else None
+
+
+def definitions_target(path: str, qualnames: list[str]) -> Target:
+    """The function target of the definitions a use may call: the last, and the others."""
+    if not qualnames:
+        return UNKNOWN
+    return Target(TargetKind.FUNCTION, name=qualnames[-1], path=path, alternatives=tuple(qualnames[:-1]))
+
+
+def narrowed(summary: ModuleSummary, binder: str, name: str, scope: str, site: int | None, found: Target) -> Target:
+    """`found`, every definition of `name` in `binder`, narrowed to those a use in `scope` (at
+    `site`) can reach; `found` itself when `name` is bound elsewhere (an import of it)."""
+    function = summary.functions.get(binder)
+    definitions = definitions_of(function.bindings.get(name, [])) if function else None
+    if function is None or not definitions or found.path is None:
+        return found
+    use, before = use_position(summary, function, scope, site)
+    return definitions_target(found.path, reaching(function, definitions, use, before))
