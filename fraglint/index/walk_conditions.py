@@ -52,15 +52,13 @@ class ConditionsWalker(BindingsWalker):
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
-        first = self.next_site
+        first, detected = self.next_site, hasattr_name(node.test)
         self.walk_arm(node.body, site, 0, exclusive=True)
-        self.feature_check(first, hasattr_name(node.test))
+        self.feature_check(first, detected)
         if node.orelse is not None:
             self.guards[-1] = (site, 1)
-            first, detected = self.next_site, hasattr_name(node.test)
-            self.fallbacks.extend([(self.scope, detected)] if detected else [])
-            self.walk_arm(node.orelse, site, 1, exclusive=True)
-            del self.fallbacks[len(self.fallbacks) - (1 if detected else 0):]
+            first = self.next_site
+            self.walk_arm(node.orelse, site, 1, exclusive=True, lacking=detected)
             self.feature_check(first, _lacking(detected))
         self.guards.pop()
         self.branch_depth -= 1
@@ -119,10 +117,15 @@ class ConditionsWalker(BindingsWalker):
         if name is not None and self.next_site > first:
             self.scope.feature_checks.append((first, self.next_site - 1, name))
 
-    def walk_arm(self, body: cst.CSTNode, branch: int, arm: int, exclusive: bool) -> None:
-        """Walk one arm of a branching statement and record its sites (see `FunctionSummary.arms`)."""
+    def walk_arm(self, body: cst.CSTNode, branch: int, arm: int, exclusive: bool, lacking: str | None = None) -> None:
+        """Walk one arm of a branching statement and record its sites (see `FunctionSummary.arms`);
+        `lacking`: the arm runs only where Streamlit lacks that attribute (see `Value.lacking`)."""
         first = self.next_site
+        if lacking is not None:
+            self.fallbacks.append((self.scope, lacking))
         self.walk(body)
+        if lacking is not None:
+            self.fallbacks.pop()
         if self.next_site > first:
             self.scope.arms.append((first, self.next_site - 1, branch, arm, exclusive))
 
@@ -133,10 +136,8 @@ class ConditionsWalker(BindingsWalker):
         self.feature_check(first, "*" if any(catches_attribute_error(h) for h in node.handlers) else None)
         self.branch_depth += 1
         for number, handler in enumerate(node.handlers, 1):
-            caught = catches_attribute_error(handler)
-            self.fallbacks.extend([(self.scope, "*")] if caught else [])
-            self.walk_arm(handler, site, number, exclusive=False)
-            del self.fallbacks[len(self.fallbacks) - (1 if caught else 0):]
+            caught = "*" if catches_attribute_error(handler) else None
+            self.walk_arm(handler, site, number, exclusive=False, lacking=caught)
         if node.orelse is not None:
             self.walk_arm(node.orelse, site, 0, exclusive=False)
         self.branch_depth -= 1
