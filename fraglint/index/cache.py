@@ -26,7 +26,7 @@ from pathlib import Path
 from fraglint import __version__
 from fraglint.index.loader import InputProblem
 from fraglint.index.serialize import SUMMARY_CODEC
-from fraglint.index.summary import ModuleSummary
+from fraglint.index.summary import SUMMARY_FORMAT, ModuleSummary
 
 CACHE_DIR = ".fraglint_cache"
 Summary = ModuleSummary | InputProblem
@@ -47,7 +47,7 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLO
 @functools.cache
 def format_key() -> str:
     """Changes whenever the code that builds or stores summaries changes, not just the version."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{SUMMARY_FORMAT}".encode())
     here = Path(__file__).parent
     for name in _SUMMARY_SOURCES:
         try:

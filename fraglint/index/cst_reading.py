@@ -97,6 +97,19 @@ def hasattr_name(test: cst.BaseExpression) -> str | None:
     return None
 
 
+def getattr_default_none(node: cst.BaseExpression) -> tuple[tuple[str, ...], str] | None:
+    """(owner, name) of `getattr(owner, "name", None)`, else None."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr"):
+        return None
+    if len(node.args) != 3 or not isinstance(node.args[1].value, cst.SimpleString):
+        return None
+    default, owner = node.args[2].value, expression_ref(node.args[0].value)
+    name = node.args[1].value.evaluated_value
+    if not (isinstance(default, cst.Name) and default.value == "None") or owner is None or not isinstance(name, str):
+        return None
+    return owner, name
+
+
 _CATCHES_ATTRIBUTE_ERROR = frozenset({"AttributeError", "Exception", "BaseException"})
 
 

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from fraglint.index.memo import LookupMemo
+from fraglint.index.redefinitions import definitions_of, definitions_target, narrowed
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, Binding, CallSite, FunctionSummary, ModuleSummary, Ref, ValueKind, literal_key
 from fraglint.index.targets import UNKNOWN, FunctionKey, Target, TargetKind
 
@@ -195,11 +196,12 @@ class ProjectIndex:
     # computed once per check, unknown on a cycle, its reads recorded. So resolving costs time
     # linear in the code, whatever shape the code has (see `fraglint.index.memo`).
 
-    def resolve(self, path: str, scope: str, ref: Ref | None) -> Target:
-        """Resolve a name chain written in function `scope` of module `path`."""
+    def resolve(self, path: str, scope: str, ref: Ref | None, site: int | None = None) -> Target:
+        """Resolve a name chain written in function `scope` of module `path` (at `site`, when
+        known: then only the definitions of a redefined function made before it count)."""
         if not ref:
             return UNKNOWN
-        target = self.lookup_name(path, scope, ref[0])
+        target = self.lookup_name(path, scope, ref[0], site)
         for part in ref[1:]:
             if target.kind == TargetKind.UNKNOWN:
                 return UNKNOWN
@@ -322,7 +324,7 @@ class ProjectIndex:
             results.add(found)
         return results.pop() if len(results) == 1 else None
 
-    def lookup_name(self, path: str, scope: str, name: str) -> Target:
+    def lookup_name(self, path: str, scope: str, name: str, site: int | None = None) -> Target:
         """Python's scope rules: local, enclosing functions, module globals (builtins unknown).
 
         Finds the scope that binds `name` (a few dict lookups) and resolves the name there
@@ -339,7 +341,8 @@ class ProjectIndex:
                 binder = function.qualname
                 break
             function = summary.functions.get(function.parent) if function.parent else None
-        return self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
+        found = self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
+        return narrowed(summary, binder, name, scope, site, found) if found.alternatives else found
 
     def _bound_name(self, path: str, scope: str, name: str) -> Target:
         """What `name` is in `scope`, the scope that binds it (at module level: or a star import)."""
@@ -396,7 +399,12 @@ class ProjectIndex:
         return False
 
     def _from_bindings(self, path: str, function: FunctionSummary, bindings: list[Binding]) -> Target:
-        """What a name is in `function`, when all its bindings there agree (else unknown)."""
+        """What a name is in `function`, when all its bindings there agree (else unknown), or
+        every definition of a function defined more than once that may be the one called."""
+        definitions = definitions_of(bindings)
+        if definitions and len({qualname for qualname, _ in definitions}) > 1:
+            # every definition: each use narrows them to those it reaches (`narrowed`)
+            return definitions_target(path, [qualname for qualname, _ in definitions])
         results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
@@ -442,7 +450,8 @@ class ProjectIndex:
         if summary is not None:
             scope = summary.module_scope
             if scope.bindings.get(name) or name in scope.imports:
-                return self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
+                found = self._lookups.get(self, ProjectIndex._bound_name, (module_path, MODULE_SCOPE, name), UNKNOWN)
+                return narrowed(summary, MODULE_SCOPE, name, "", None, found) if found.alternatives else found
         package_dir = os.path.dirname(module_path) if module_path.endswith("__init__.py") else module_path
         if not module_path.endswith(".py") or module_path.endswith("__init__.py"):
             sub = self._probe(package_dir, [name])
@@ -494,7 +503,7 @@ class ProjectIndex:
         return None
 
     def resolve_call(self, path: str, scope: str, call: CallSite) -> Target:
-        return self.resolve(path, scope, call.func)
+        return self.resolve(path, scope, call.func, call.site)
 
 
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})

@@ -25,6 +25,26 @@ MODULE_SCOPE = "<module>"  # the qualname of a module's top-level code, a pseudo
 # Sites of top-level statement i start at i * STATEMENT_STRIDE + 1, or right after the
 # previous statement's last site when that one had more sites than the stride.
 STATEMENT_STRIDE = 1 << 16
+# The shape of a summary: bumped whenever what a summary means changes, so that summary cache
+# entries written before are ignored, never misread (see `index.cache.format_key`).
+# 2: every definition of a redefined function kept (`f`, `f@<site>`), with `arms`.
+SUMMARY_FORMAT = 2
+# A function defined again in the same scope (`if ...: def f` / `else: def f`) keeps every
+# definition: the first is `f`, each later one `f@<its name site>` (see `display_name`).
+REDEFINED = "@"
+LACKING = "!"  # see `FunctionSummary.feature_checks`
+
+
+def redefined_qualname(qualname: str, site: int) -> str:
+    """The qualname of a later definition of `qualname` whose name is at `site`."""
+    return f"{qualname}{REDEFINED}{site}"
+
+
+def display_name(qualname: str) -> str:
+    """A qualname as users write it: `panel@812.<locals>.draw` -> `panel.<locals>.draw`."""
+    if REDEFINED not in qualname:
+        return qualname
+    return ".".join(part.split(REDEFINED, 1)[0] for part in qualname.split("."))
 
 
 def key_part(key: str) -> str:
@@ -99,6 +119,10 @@ class Value:
     site: int = 0  # the argument's own site, when the value is a call argument
     items: dict[str, Value] | None = None  # a dict display's string-keyed entries: `{"main": st.container()}`
     choices: tuple[Value, ...] | None = None  # `a if flag else b`: (a, b)
+    # Feature detection: the value is chosen only where Streamlit lacks the attribute
+    # `lacking` ("*": where a missing attribute was caught): the `else` of `hasattr(st, name)`,
+    # the right of `getattr(st, name, None) or ...`, a binding in `except AttributeError:`.
+    lacking: str | None = None
 
 
 @dataclass(slots=True)
@@ -162,6 +186,8 @@ class Decorator:
     called: bool
     args: list[Value] = field(default_factory=list)
     kwargs: dict[str, Value] = field(default_factory=dict)
+    # A decorator that is neither a name chain nor a call (`@(a if flag else b)`): its value.
+    value: Value | None = None
 
 
 @dataclass(slots=True)
@@ -201,10 +227,17 @@ class FunctionSummary:
     class_name: str | None = None  # set for methods
     end_site: int = 0  # last site id inside the body, for "which code runs" line ranges
     # Feature detection: (first site, last site, name) of code that runs only where Streamlit
-    # has the attribute `name` (`if hasattr(st, "fragment"):`), or, for name "*", whose missing
-    # attributes are caught (a `try:` body with `except AttributeError:`).
+    # has the attribute `name` (`if hasattr(st, "fragment"):`), only where it lacks it (name
+    # `LACKING + name`: the `else`), or, for name "*", whose missing attributes are caught (a
+    # `try:` body with `except AttributeError:`).
     feature_checks: list[tuple[int, int, str]] = field(default_factory=list)
     is_async: bool = False  # an `async def`: calling it only makes a coroutine
+    # The arms of this scope's own branching statements, as (first site, last site, branch,
+    # arm, exclusive): `if`/`elif` (branch: its condition site; 0 the body, 1 the `else`) and
+    # `match` cases are exclusive (one arm runs); `try` (0 the body and `else`, 1.. each
+    # handler), `for` and `while` (0 the body, 1 the `else`) are not. Which definition of a
+    # redefined name reaches a use is read from them (see `ProjectIndex.reaching`).
+    arms: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -41,6 +41,7 @@ class Target:
     rest: the part of the chain left after the target (`("()", "write")` for
     `st.container().write`). origin: (path, scope) where a Streamlit value was created by a call.
     call: (path, site) of the call that produced the value, when the chain went through one.
+    alternatives: see the field.
     """
 
     kind: TargetKind
@@ -50,12 +51,15 @@ class Target:
     rest: Ref = ()
     origin: tuple[str, str] | None = None
     call: tuple[str, int] | None = None
+    # A "function" whose name is bound by several definitions (`if ...: def f` / `else: def
+    # f`): the qualnames of the others that may be the one called (`name` is the last).
+    alternatives: tuple[str, ...] = ()
 
     def but(self, **changes) -> Target:
         """A copy with some fields changed (dataclasses.replace is several times slower)."""
         fields: dict[str, Any] = {
             "kind": self.kind, "name": self.name, "path": self.path, "scope": self.scope,
-            "rest": self.rest, "origin": self.origin, "call": self.call,
+            "rest": self.rest, "origin": self.origin, "call": self.call, "alternatives": self.alternatives,
         }
         fields.update(changes)
         return Target(**fields)
@@ -67,6 +71,10 @@ class Target:
     def api(self) -> str | None:
         """The Streamlit API path when the chain is a plain attribute path, else None."""
         return self.name if self.kind == TargetKind.STREAMLIT and not self.rest else None
+
+    def definitions(self) -> tuple[str, ...]:
+        """Every qualname a "function" target may be, in the order they are defined."""
+        return (*self.alternatives, self.name)
 
     def one_item(self) -> Target:
         """One item of what this names (`a, b = x`, `for a in x`): known for a Streamlit result or a parameter."""

@@ -33,6 +33,7 @@ from fraglint.index.summary import (
     Value,
     ValueKind,
     WithItem,
+    redefined_qualname,
 )
 from fraglint.index.walk_conditions import ConditionsWalker
 
@@ -64,6 +65,8 @@ class SummaryVisitor(ConditionsWalker):
         else:
             qualname, class_name = f"{self.scope.qualname}.<locals>.{name}", None
         site = self.new_site(node.name, node)
+        if not in_class and qualname in self.functions:
+            qualname = redefined_qualname(qualname, site)  # every definition kept, each its own body
         self.walk_param_defaults(node.params)
         function = FunctionSummary(
             qualname=qualname,
@@ -125,6 +128,8 @@ class SummaryVisitor(ConditionsWalker):
             self.note_streamlit(ref)
             return Decorator(site=site, ref=ref, called=True, args=args, kwargs=kwargs)
         site = self.new_site(node.decorator, node.decorator)
+        if isinstance(expr, cst.IfExp):  # `@(st.fragment if hasattr(st, "fragment") else identity)`
+            return Decorator(site=site, ref=None, called=False, value=self.value_of(expr))
         self.walk(expr)
         ref = expression_ref(expr)
         self.note_streamlit(ref)
@@ -187,7 +192,10 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
         module_scope = FunctionSummary(qualname=MODULE_SCOPE, name=MODULE_SCOPE, site=0, params=[], decorators=[])
         functions, classes = {MODULE_SCOPE: module_scope}, {}
         for part in parts:
+            if not functions.keys().isdisjoint(part.functions.keys() - {MODULE_SCOPE}):
+                part = _renamed_redefinitions(part, functions)
             scope = part.functions[MODULE_SCOPE]
+            module_scope.arms.extend(scope.arms)
             module_scope.calls.extend(scope.calls)
             module_scope.withs.update(scope.withs)
             module_scope.conditions.update(scope.conditions)
@@ -206,3 +214,34 @@ def join_parts(path: str, parts: list[ModulePart]) -> ModuleSummary:
         classes=classes,
         mentions_streamlit=any(part.mentions_streamlit for part in parts),
     )
+
+
+def _renamed_redefinitions(part: ModulePart, earlier: dict[str, FunctionSummary]) -> ModulePart:
+    """`part` with its top-level functions that an earlier part defines already renamed as a
+    single walk names them (`f` -> `f@<site>`, their nested scopes and bindings with them)."""
+    renames = {
+        qualname: redefined_qualname(qualname, function.site)
+        for qualname, function in part.functions.items()
+        if qualname in earlier and function.parent is None and function.class_name is None and qualname != MODULE_SCOPE
+    }
+
+    def renamed(qualname: str | None) -> str | None:
+        if qualname is None:
+            return None
+        head, dot, rest = qualname.partition(".")
+        return renames.get(head, head) + dot + rest
+
+    functions: dict[str, FunctionSummary] = {}
+    for qualname, function in part.functions.items():
+        function.qualname = renamed(qualname) or qualname
+        function.parent = renamed(function.parent)
+        function.class_name = renamed(function.class_name)
+        for bindings in function.bindings.values():
+            for binding in bindings:
+                ref = binding.value.ref
+                if ref and ref[0] in ("<def>", "<class>") and len(ref) == 2:
+                    binding.value.ref = (ref[0], renamed(ref[1]) or ref[1])
+        functions[function.qualname] = function
+    for cls in part.classes.values():
+        cls.methods = {name: renamed(method) or method for name, method in cls.methods.items()}
+    return ModulePart(functions, part.classes, part.mentions_streamlit, part.next_site)

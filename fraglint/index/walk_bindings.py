@@ -10,7 +10,7 @@ import libcst as cst
 
 from fraglint.index.cst_reading import dotted, expression_ref, target_names
 from fraglint.index.summary import ASSIGNED, DISCARDED, Binding, ImportBinding, Use, Value, ValueKind
-from fraglint.index.walk_calls import CallsWalker
+from fraglint.index.walk_calls import CallsWalker, fallback
 
 
 class BindingsWalker(CallsWalker):
@@ -75,8 +75,10 @@ class BindingsWalker(CallsWalker):
         self.walk(target)
 
     def bind(self, name: str, value: Value, site: int, unpack: int | None = None, iterated: bool = False) -> None:
-        binding = Binding(site=site, value=value, unpack=unpack, iterated=iterated)
         scope = self.scope
+        if self.fallbacks and self.fallbacks[-1][0] is scope and value.lacking is None:
+            value = fallback(value, self.fallbacks[-1][1])
+        binding = Binding(site=site, value=value, unpack=unpack, iterated=iterated)
         if self.in_class_body:
             return  # class attributes are not names in any function's scope
         scope.bindings.setdefault(name, []).append(binding)

@@ -6,11 +6,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
-from fraglint.index.cst_reading import expression_ref, literal_value
+from fraglint.index.cst_reading import expression_ref, getattr_default_none, hasattr_name, literal_value
 from fraglint.index.summary import ARGUMENT, CONDITION, EXPRESSION, FORMATTED, CallSite, Ref, Use, Value, ValueKind
 from fraglint.index.walk_core import WalkCore
+
+
+def fallback(value: Value, lacking: str | None) -> Value:
+    """`value`, chosen only where Streamlit lacks `lacking` (see `Value.lacking`); None: always."""
+    return value if lacking is None else dataclasses.replace(value, lacking=lacking)
 
 
 class CallsWalker(WalkCore):
@@ -27,6 +34,10 @@ class CallsWalker(WalkCore):
             return self.dict_value(node)
         if isinstance(node, cst.IfExp) and not isinstance(node.body, cst.IfExp) and not isinstance(node.orelse, cst.IfExp):
             return self.choice_value(node, use)  # one choice only: a chain of them is walked as before
+        if isinstance(node, cst.BooleanOperation):
+            detected = self.detected_value(node, use)
+            if detected is not None:
+                return detected
         literal = literal_value(node)
         call_site = None
         if isinstance(node, cst.Call):
@@ -44,9 +55,26 @@ class CallsWalker(WalkCore):
         """`a if flag else b`, walked as `visit_IfExp` walks it, keeping both values."""
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
-        choices = (self.value_of(node.body, use), self.value_of(node.orelse, use))
+        detected, first = hasattr_name(node.test), self.next_site
+        body = self.value_of(node.body, use)
+        if detected is not None and self.next_site > first:  # as `visit_IfExp`: see `feature_checks`
+            self.scope.feature_checks.append((first, self.next_site - 1, detected))
+        orelse = self.value_of(node.orelse, use)
         self.branch_depth -= 1
-        return Value(ValueKind.OTHER, choices=choices)
+        return Value(ValueKind.OTHER, choices=(body, fallback(orelse, detected)))
+
+    def detected_value(self, node: cst.BooleanOperation, use: Use) -> Value | None:
+        """`getattr(st, "fragment", None) or st.experimental_fragment`: Streamlit's `fragment`
+        where it has one, else the right side; None for any other expression."""
+        left = getattr_default_none(node.left)
+        if left is None or not isinstance(node.operator, cst.Or):
+            return None
+        self.walk(node.left, use)
+        self.branch_depth += 1
+        right = self.value_of(node.right, use)
+        self.branch_depth -= 1
+        owner, name = left
+        return Value(ValueKind.OTHER, choices=(Value(ValueKind.REF, ref=(*owner, name)), fallback(right, name)))
 
     def dict_value(self, node: cst.Dict) -> Value:
         """A dict display, with its string-keyed entries (walked in the usual order)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fraglint.index.cst_reading import catches_attribute_error, expression_ref, hasattr_name, literal_value
-from fraglint.index.summary import CONDITION, EXPRESSION, Condition, Use, Value, ValueKind, key_part
+from fraglint.index.summary import CONDITION, EXPRESSION, LACKING, Condition, Use, Value, ValueKind, key_part
 from fraglint.index.walk_bindings import BindingsWalker
 
 
@@ -26,12 +26,12 @@ class ConditionsWalker(BindingsWalker):
         self.scope.conditions[site] = Condition(site, (iterable,), loop=True)
         self.loop_depth += 1
         self.guards.append((site, 0))
-        self.walk(node.body)
+        self.walk_arm(node.body, site, 0, exclusive=False)
         self.guards.pop()
         self.loop_depth -= 1
         if node.orelse is not None:
             self.guards.append((site, 1))
-            self.walk(node.orelse)
+            self.walk_arm(node.orelse, site, 1, exclusive=False)
             self.guards.pop()
 
     def visit_While(self, node: cst.While, use: Use) -> None:
@@ -39,25 +39,27 @@ class ConditionsWalker(BindingsWalker):
         self.loop_depth += 1
         self.branch_depth += 1
         self.guards.append((site, 0))
-        self.walk(node.body)
+        self.walk_arm(node.body, site, 0, exclusive=False)
         self.guards.pop()
         self.branch_depth -= 1
         self.loop_depth -= 1
         if node.orelse is not None:
             self.guards.append((site, 1))
-            self.walk(node.orelse)
+            self.walk_arm(node.orelse, site, 1, exclusive=False)
             self.guards.pop()
 
     def visit_If(self, node: cst.If, use: Use) -> None:
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
-        first = self.next_site
-        self.walk(node.body)
-        self.feature_check(first, hasattr_name(node.test))
+        first, detected = self.next_site, hasattr_name(node.test)
+        self.walk_arm(node.body, site, 0, exclusive=True)
+        self.feature_check(first, detected)
         if node.orelse is not None:
             self.guards[-1] = (site, 1)
-            self.walk(node.orelse)
+            first = self.next_site
+            self.walk_arm(node.orelse, site, 1, exclusive=True, lacking=detected)
+            self.feature_check(first, _lacking(detected))
         self.guards.pop()
         self.branch_depth -= 1
 
@@ -115,22 +117,39 @@ class ConditionsWalker(BindingsWalker):
         if name is not None and self.next_site > first:
             self.scope.feature_checks.append((first, self.next_site - 1, name))
 
-    def visit_Try(self, node: cst.Try, use: Use) -> None:
+    def walk_arm(self, body: cst.CSTNode, branch: int, arm: int, exclusive: bool, lacking: str | None = None) -> None:
+        """Walk one arm of a branching statement and record its sites (see `FunctionSummary.arms`);
+        `lacking`: the arm runs only where Streamlit lacks that attribute (see `Value.lacking`)."""
         first = self.next_site
-        self.walk(node.body)
+        if lacking is not None:
+            self.fallbacks.append((self.scope, lacking))
+        self.walk(body)
+        if lacking is not None:
+            self.fallbacks.pop()
+        if self.next_site > first:
+            self.scope.arms.append((first, self.next_site - 1, branch, arm, exclusive))
+
+    def visit_Try(self, node: cst.Try, use: Use) -> None:
+        site = self.new_site(node)  # names the statement's arms
+        first = self.next_site
+        self.walk_arm(node.body, site, 0, exclusive=False)
         self.feature_check(first, "*" if any(catches_attribute_error(h) for h in node.handlers) else None)
         self.branch_depth += 1
-        self.walk_all(node.handlers)
+        for number, handler in enumerate(node.handlers, 1):
+            caught = "*" if catches_attribute_error(handler) else None
+            self.walk_arm(handler, site, number, exclusive=False, lacking=caught)
         if node.orelse is not None:
-            self.walk(node.orelse)
+            self.walk_arm(node.orelse, site, 0, exclusive=False)
         self.branch_depth -= 1
         if node.finalbody is not None:
             self.walk(node.finalbody)
 
     def visit_Match(self, node: cst.Match, use: Use) -> None:
         self.walk(node.subject)
+        site = self.new_site(node)  # names the statement's arms
         self.branch_depth += 1
-        self.walk_all(node.cases)
+        for number, case in enumerate(node.cases):
+            self.walk_arm(case, site, number, exclusive=True)
         self.branch_depth -= 1
 
     def visit_IfExp(self, node: cst.IfExp, use: Use) -> None:
@@ -139,7 +158,9 @@ class ConditionsWalker(BindingsWalker):
         first = self.next_site
         self.walk(node.body, use)
         self.feature_check(first, hasattr_name(node.test))
+        first = self.next_site
         self.walk(node.orelse, use)
+        self.feature_check(first, _lacking(hasattr_name(node.test)))
         self.branch_depth -= 1
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation, use: Use) -> None:
@@ -157,6 +178,11 @@ class ConditionsWalker(BindingsWalker):
         self.loop_depth -= 1
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+
+def _lacking(name: str | None) -> str | None:
+    """The feature check of an `else` of `hasattr(st, name)`: runs only where `name` is missing."""
+    return None if name is None else LACKING + name
 
 
 def _is_not_none_test(node: cst.Comparison) -> bool:

@@ -74,6 +74,9 @@ class WalkCore:
         self.guards: list[tuple[int, int]] = []  # see CallSite.guards
         self.mentions_streamlit = False
         self.call_site_of_node: dict[int, int] = {}  # id(cst.Call) -> its site, for conditions
+        # The arms being walked that run only where Streamlit lacks an attribute, with their
+        # scope: their bindings are fallbacks (see `Value.lacking`).
+        self.fallbacks: list[tuple[FunctionSummary, str]] = []
         self._handlers: dict[type, Callable] = {}
 
     # -- infrastructure -------------------------------------------------------------------

@@ -82,17 +82,23 @@ class CallGraph:
             if key in self._reused_edges:
                 graph[key] = self._reused_edges[key]
                 continue
-            out = []
-            for call in function.calls:
-                fragment = self.discovery.called_scope(key, call)
-                if fragment is not None:
-                    out.append(Edge(call, None, fragment))
-                    continue
-                callee = self.calls.callee(key, call)
-                if callee is not None:
-                    out.append(Edge(call, callee, None))
-            graph[key] = out
+            graph[key] = [edge for call in function.calls for edge in self._call_edges(key, call)]
         return graph
+
+    def _call_edges(self, key: FunctionKey, call: CallSite) -> list[Edge]:
+        """The edges of one call: one per function it may run (several for a function defined
+        in exclusive branches, each of which may be the one that runs)."""
+        fragment = self.discovery.called_scope(key, call)
+        callees = self.calls.callees(key, call)
+        if len(callees) < 2:
+            if fragment is not None:
+                return [Edge(call, None, fragment)]
+            return [Edge(call, callees[0], None)] if callees else []
+        edges = []
+        for callee in callees:
+            scope = self.discovery.scopes.get(callee)
+            edges.append(Edge(call, None, scope) if scope is not None else Edge(call, callee, None))
+        return edges
 
     @cached_property
     def fragment_calls(self) -> list[FragmentCall]:

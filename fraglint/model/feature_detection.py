@@ -1,20 +1,44 @@
-"""Code that runs only where Streamlit lacks (or has) an attribute, from the `if` arms around it.
+"""Code that feature detection keeps off some releases: no finding is real there.
 
-The index records the bodies of `if hasattr(st, "fragment"):` as feature checks (code that runs
-only where the name exists). The other arm is the fallback of feature detection: the `else:` of
-`if hasattr(st, "fragment"):` (an `elif` is an `if` in that arm) and the body of
-`if not hasattr(st, "fragment"):` run only where Streamlit lacks the name. A rule about an old
-spelling (`st.experimental_fragment`, deprecated from the release that added `st.fragment`)
-must not claim that such a fallback warns or raises on releases that never run it. The arms are
-read from a call's guards (`CallSite.guards`); a binding carries none, so an alias assigned in
-a fallback arm is not seen here.
+Apps that support several Streamlit releases test for an API before using it (`if
+hasattr(st, "fragment"): @st.fragment def panel ... else: def panel ...`). The `if` arm runs
+only where Streamlit has the attribute, the `else` arm only where it lacks it (the index
+records both as `FunctionSummary.feature_checks`), so a claim about code in either arm holds
+only on the releases where that arm runs: `hasattr(st, "fragment")` is false before 1.37
+(`runs_on`, which every rule's findings pass through). A rule about an old spelling
+(`st.experimental_fragment`) also asks which names a call's guards say are missing wherever it
+runs (`lacked_at`), read from the call's guards (`CallSite.guards`); a binding carries none.
 """
 
 from __future__ import annotations
 
+from packaging.version import Version
+
 from fraglint.index.project import ProjectIndex, TargetKind
-from fraglint.index.summary import CallSite, FunctionSummary, Value, ValueKind
+from fraglint.index.summary import LACKING, CallSite, FunctionSummary, Value, ValueKind
+from fraglint.model import versions
 from fraglint.model.fragments import Reference, Site
+
+
+def runs_on(index: ProjectIndex, site: Site, version: Version) -> bool:
+    """Can the code at `site` run on `version`, as far as Streamlit feature tests around it say?"""
+    summary = index.module(site.path)
+    if summary is None:
+        return True
+    for function in summary.functions.values():
+        for first, last, checked in function.feature_checks:
+            if first <= site.site <= last:
+                lacking = checked.startswith(LACKING)
+                exists = api_exists(checked.removeprefix(LACKING), version)
+                if exists is not None and exists == lacking:
+                    return False
+    return True
+
+
+def api_exists(name: str, version: Version) -> bool | None:
+    """Does Streamlit `version` have the attribute `name` (None: a name the facts do not cover)?"""
+    fact = versions.FACTS.get(f"{name.replace('_', '-')}-exists")
+    return None if fact is None else fact.holds(version)
 
 
 def feature_checked(index: ProjectIndex, site: Site, name: str) -> bool:

@@ -22,6 +22,7 @@ from fraglint.index.summary import (
     FunctionSummary,
     Value,
     ValueKind,
+    display_name,
 )
 from fraglint.model import streamlit_api as api
 from fraglint.model.hidden_fragments import HiddenDeclarations
@@ -49,7 +50,7 @@ class Fragment:
 
     @property
     def name(self) -> str:
-        return self.function.qualname
+        return display_name(self.function.qualname)
 
     @property
     def dialog(self) -> bool:
@@ -175,11 +176,13 @@ class FragmentDiscovery:
         path, _ = key  # unpacked: callers may still pass a plain (path, qualname) tuple
         target = self.calls.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
-            return self.fragments.get(FunctionKey(target.path or path, target.name))
+            return _first_of(self.fragments, target, path)
         if target.kind == TargetKind.STREAMLIT and target.name in api.FRAGMENT_DECORATORS:
             origin = target.call or ((path, call.receiver_call) if call.receiver_call else None)
             if origin is not None and target.rest in ((CALL,), (CALL, CALL)):
                 return self._wraps_by_site.get(Site(*origin))
+        if target.kind == TargetKind.UNKNOWN and call.receiver_call is not None:
+            return self._wraps_by_site.get(Site(path, call.receiver_call))  # `frag(main)()`
         return None
 
     def called_dialog(self, key: FunctionKey, call: CallSite) -> Fragment | None:
@@ -187,7 +190,7 @@ class FragmentDiscovery:
         path, _ = key
         target = self.calls.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
-            return self.dialogs.get(FunctionKey(target.path or path, target.name))
+            return _first_of(self.dialogs, target, path)
         return None
 
     def called_scope(self, key: FunctionKey, call: CallSite) -> Fragment | None:
@@ -298,11 +301,14 @@ class FragmentDiscovery:
         for path, function in self.index.functions():
             key = FunctionKey(path, function.qualname)
             for decorator in function.decorators:
-                if not self._may_hide(path, function, decorator.ref):
+                if decorator.value is not None:
+                    declared = judge.value(path, decorator_scope(function), decorator.value)
+                elif not self._may_hide(path, function, decorator.ref):
                     continue
-                declared = judge.decorator(
-                    path, decorator_scope(function), decorator.ref, decorator.called, decorator.args, decorator.kwargs
-                )
+                else:
+                    declared = judge.decorator(
+                        path, decorator_scope(function), decorator.ref, decorator.called, decorator.args, decorator.kwargs
+                    )
                 if declared is not None:
                     site = Site(path, decorator.site)
                     found.setdefault(key, Fragment(key, declared.api, site, declared.kwargs, certain=declared.must))
@@ -319,7 +325,7 @@ class FragmentDiscovery:
 
     def _hidden_wraps(self, judge: HiddenDeclarations) -> list[Fragment]:
         """`panel = as_fragment(render)`: project wrapper functions called on a function."""
-        wrappers = {name for name in self._wrapper_names}
+        wrappers = self._wrapper_names | self._decorator_names
         found = []
         for path, function in self.index.functions():
             for call in function.calls:
@@ -327,6 +333,8 @@ class FragmentDiscovery:
                     continue
                 key = FunctionKey(path, function.qualname)
                 declared = judge.wrapper_call(key, call)
+                if declared is None and self.calls.target(key, call).kind == TargetKind.UNKNOWN:
+                    declared = judge.applied_call(key, call)  # `frag(main)`, `frag` bound in `try`/`except`
                 wrapped = self.index.resolve(path, function.qualname, call.args[0].ref)
                 if declared is None or wrapped.kind != TargetKind.FUNCTION or wrapped.rest:
                     continue
@@ -367,7 +375,7 @@ class FragmentDiscovery:
                 if last_name(value.ref) in names:
                     target = self.index.resolve(path, function.qualname, value.ref)
                     if target.kind == TargetKind.FUNCTION and not target.rest:
-                        found.add(FunctionKey(target.path or path, target.name))
+                        found.update(FunctionKey(target.path or path, name) for name in target.definitions())
         return found
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
@@ -422,6 +430,15 @@ def _import_references(path: str, function: FunctionSummary, names) -> Iterator[
     for imported in function.imports.values():
         if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
             yield Reference(Site(path, imported.site), imported.name, "import", "primary")
+
+def _first_of(scopes: dict[FunctionKey, Fragment], target: Target, path: str) -> Fragment | None:
+    """The fragment (or dialog) among the definitions a call may run (see `Target.alternatives`)."""
+    for name in target.definitions():
+        found = scopes.get(FunctionKey(target.path or path, name))
+        if found is not None:
+            return found
+    return None
+
 
 def _aliases(value: Value, names: set[str]) -> bool:
     """`frag = st.fragment` or `frag = fragment(run_every=5)`: a binding to a known spelling."""

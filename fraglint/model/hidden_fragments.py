@@ -12,10 +12,16 @@ Such an expression is judged by its alternatives, each a fragment decorator or n
   that returns the function unchanged in its `except`). A rule reports on a may-fragment only
   where its claim holds both ways: fragment rules, whose claims need a fragment, skip it, and
   so do claims that need code to run outside every fragment (`rerun-scope-outside-fragment`).
+
+An alternative that is feature detection's fallback (`Value.lacking`: the `else` of
+`hasattr(st, "fragment")`, a binding in `except AttributeError:`, the right of
+`getattr(st, "fragment", None) or ...`) runs only where the fragment API is missing, so on every
+release where the fragment alternative can run it does not: it does not make the verdict "may".
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -24,8 +30,17 @@ from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, CallSite, FunctionS
 from fraglint.model import streamlit_api as api
 from fraglint.model.resolution import CallTargets
 
-# One alternative: (api, decorator kwargs) of a fragment decorator, or None for anything else.
-Alternative = tuple[str, dict] | None
+
+@dataclass(frozen=True)
+class Fallback:
+    """An alternative that is no fragment decorator, chosen only where Streamlit lacks the
+    attribute `lacking` ("*": any attribute the `try` body used)."""
+
+    lacking: str
+
+
+# One alternative: (api, decorator kwargs) of a fragment decorator, a fallback, or None for anything else.
+Alternative = tuple[str, dict] | Fallback | None
 DirectDecorator = Callable[[Target, dict | None], tuple[str | None, dict]]
 _DEPTH = 4  # wrappers of wrappers of ...: enough for real code, and no recursion without end
 
@@ -43,16 +58,21 @@ class Declared:
 def _called_with(alternative: Alternative, call: CallSite | None) -> Alternative:
     """An alternative called with keyword arguments: `st.fragment(run_every=5)` is a decorator
     too. `call` None: not called."""
-    if alternative is None or call is None:
+    if not isinstance(alternative, tuple) or call is None:
         return alternative
     return None if call.args else (alternative[0], {**alternative[1], **call.kwargs})
 
 
 def verdict(alternatives: list[Alternative]) -> Declared | None:
-    found = [alt for alt in alternatives if alt is not None]
+    found = [alt for alt in alternatives if isinstance(alt, tuple)]
     if not found:
         return None
-    return Declared(found[0][0], found[0][1], must=len(found) == len(alternatives))
+    apis = {api for api, _ in found}
+    others = [
+        alt for alt in alternatives
+        if not isinstance(alt, tuple) and not (isinstance(alt, Fallback) and alt.lacking in apis | {"*"})
+    ]
+    return Declared(found[0][0], found[0][1], must=not others)
 
 
 class HiddenDeclarations:
@@ -70,6 +90,14 @@ class HiddenDeclarations:
         if called:
             return verdict(list(self._called(path, scope, ref, args, kwargs, _DEPTH)))
         return verdict(list(self._applied(path, scope, ref, _DEPTH)))
+
+    def value(self, path: str, scope: str, value: Value) -> Declared | None:
+        """A decorator written as an expression: `@(st.fragment if hasattr(...) else identity)`."""
+        return verdict(list(self._value(path, scope, value, _DEPTH)))
+
+    def applied_call(self, key: FunctionKey, call: CallSite) -> Declared | None:
+        """`frag(main)`: a name bound to fragment decorators (or their fallbacks) called on a function."""
+        return verdict(list(self._fragment_call(key, call, _DEPTH)))
 
     def wrapper_call(self, key: FunctionKey, call: CallSite) -> Declared | None:
         """`panel = as_fragment(render)`: a call of a project wrapper function."""
@@ -135,6 +163,10 @@ class HiddenDeclarations:
 
     def _value(self, path: str, scope: str, value: Value, depth: int) -> Iterator[Alternative]:
         """A bound value used as a decorator: `a if flag else b`, `getattr(...)`, a name chain."""
+        if value.lacking is not None:
+            chosen = list(self._value(path, scope, dataclasses.replace(value, lacking=None), depth))
+            yield from chosen if any(isinstance(alt, tuple) for alt in chosen) else [Fallback(value.lacking)]
+            return
         if value.choices is not None:
             for choice in value.choices:
                 yield from self._value(path, scope, choice, depth)
@@ -237,7 +269,7 @@ class HiddenDeclarations:
             yield None
             return
         for alternative in self._applied(key.path, key.qualname, call.func, depth, call.receiver_call):
-            yield None if alternative is None else (alternative[0], {**alternative[1], **call.kwargs})
+            yield (alternative[0], {**alternative[1], **call.kwargs}) if isinstance(alternative, tuple) else alternative
 
     def _returns_applied(self, factory: FunctionKey, depth: int) -> Iterator[Alternative]:
         """A decorator factory: each value it returns, used as a decorator."""

@@ -54,13 +54,22 @@ class CallTargets:
         found = self._targets.get(cache_key)
         if found is None:
             with self.reading(path):
-                found = self.index.resolve(path, qualname, call.func)
+                found = self.index.resolve(path, qualname, call.func, call.site)
             self._targets[cache_key] = found
         return found
 
     def streamlit_call(self, key: FunctionKey, call: CallSite) -> str | None:
         """The Streamlit API path a call invokes directly (`sidebar.write`), else None."""
         return self.target(key, call).api()
+
+    def callees(self, key: FunctionKey, call: CallSite) -> list[FunctionKey]:
+        """Every project function a call may run: more than one when it names a function
+        defined more than once (`if ...: def f` / `else: def f`), each a definition that can reach it."""
+        target = self.target(key, call)
+        if target.kind == TargetKind.FUNCTION and not target.rest and target.alternatives:
+            return [FunctionKey(target.path or key.path, name) for name in target.definitions()]
+        callee = self.callee(key, call)
+        return [callee] if callee is not None else []
 
     def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
         """The project function a call runs: a function, or the `__init__` of a class it makes."""

@@ -29,6 +29,7 @@ from fraglint.model.call_graph import Chain, FragmentCall
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
+from fraglint.model.feature_detection import runs_on
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
@@ -175,7 +176,11 @@ class CheckContext:
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
-        (tests, a library nobody runs) gets only the findings that hold wherever it is called."""
+        (tests, a library nobody runs) gets only the findings that hold wherever it is called.
+        Code feature detection keeps off the target release (`if hasattr(st, "fragment"):` before
+        1.37, its `else` from 1.37) gets none."""
+        if not runs_on(self.index, finding.site, self.version):
+            return False
         return rule.judges is CodeScope.ANYWHERE or self.model.entries.runs(finding.site)
 
 

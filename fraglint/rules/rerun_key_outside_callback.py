@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.index.summary import MODULE_SCOPE
+from fraglint.index.summary import MODULE_SCOPE, display_name
 from fraglint.model.entries import CodeScope
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -85,7 +85,7 @@ if st.button("All"):
                 continue  # a KEY request always carries the value it read its key from
             key = rerun.function
             if key in app_reach:
-                where = "the script body" if key.qualname == MODULE_SCOPE else f"`{key.qualname}`, called from the script body"
+                where = "the script body" if key.qualname == MODULE_SCOPE else f"`{display_name(key.qualname)}`, called from the script body"
             elif key in fragment_reach:
                 where = f"the body of {fragment_reach[key][0].what}"
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.index.summary import MODULE_SCOPE
+from fraglint.index.summary import MODULE_SCOPE, display_name
 from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
@@ -214,7 +214,7 @@ engine_picker()
                 key = rerun.function
                 where = (
                     "at module level" if key.qualname == MODULE_SCOPE
-                    else f"in `{key.qualname}`, which runs outside any fragment"
+                    else f"in `{display_name(key.qualname)}`, which runs outside any fragment"
                 )
                 message = f"`{written}` {where}; Streamlit raises {raised} there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.index.project import FunctionKey
+from fraglint.index.summary import display_name
 from fraglint.model.decorators import returns_function
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
@@ -159,7 +160,7 @@ def live():  # [uncalled-fragment]
                 continue
             yield Finding(
                 Site(key.path, function.site),
-                f"fragment `{function.qualname}` is defined but never called; "
+                f"fragment `{display_name(function.qualname)}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
 
