@@ -220,6 +220,16 @@ def nested_dialog_effect(nested: dict) -> str:
             "(\"Dialogs may not be nested inside other dialogs.\")")
 
 
+def async_scope_effect(call: dict, scope: dict) -> str:
+    """A fragment or dialog made from an `async def`: no scope of its own (FRG124)."""
+    what = "dialog" if call["dialog"] else "fragment"
+    where = "the whole app" if scope["kind"] == "app" else f"`{scope['name']}`"
+    timer = "; its run_every never runs it" if call["run_every"] else ""
+    return (f"{what} `{call['name']}` called at {_at(call)} is an async def: Streamlit returns its coroutine "
+            f"unawaited, so no {what} scope starts; its body runs here only when awaited, and its widgets "
+            f"rerun {where}{timer}")
+
+
 def dialog_in_fragment_effect(parent_name: str | None) -> str:
     """A dialog opened from a fragment before 1.37 is a fragment nested in it."""
     return (f"opened from fragment `{parent_name}` before 1.37: a nested fragment, its widgets rerun "
@@ -235,6 +245,7 @@ def scope_effects(scope: dict, by_id: dict) -> list[str]:
     """What the scopes text and HTML say about one scope besides its triggers."""
     lines = [switch_page_effect(switch) for switch in scope.get("switches", ())]
     lines += [nested_dialog_effect(nested) for nested in scope.get("nested_dialogs", ())]
+    lines += [async_scope_effect(call, scope) for call in scope.get("unawaited", ())]
     if scope.get("rerun_by_parent") and scope.get("parent") in by_id:
         lines.append(dialog_in_fragment_effect(by_id[scope["parent"]]["name"]))
     if scope.get("first_run_arguments"):

@@ -1,0 +1,77 @@
+"""`fraglint scopes` through the real command line on `async def` fragments and dialogs.
+
+Streamlit returns an async fragment's coroutine unawaited (fact `async-fragment-unsupported`,
+oracle: async_fragment on every release 1.33-1.67): no fragment scope starts, the body's widget
+reruns the whole script when something awaits it, and timer ticks never run the body.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "async_fragment"
+
+TICKER = """\
+import asyncio
+
+import streamlit as st
+
+
+@st.fragment(run_every=1.0)
+def pulse():
+    st.write("pulse")
+
+
+@st.fragment(run_every=1.0)
+async def ticker():
+    await asyncio.sleep(0)
+    st.markdown("async-body")
+    st.button("Async button")
+
+
+pulse()
+asyncio.run(ticker())
+"""
+
+
+def _scopes(folder: Path, version: str, fmt: str = "json"):
+    result = run_cli("scopes", "--format", fmt, "--streamlit-version", version, "app.py", cwd=folder)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return json.loads(result.stdout) if fmt == "json" else " ".join(result.stdout.replace("\u2502", " ").split())
+
+
+@pytest.mark.parametrize("version", ["1.37.0", "1.67.0"])
+def test_an_async_fragment_starts_no_scope_and_its_widgets_rerun_the_app(version):
+    document = _scopes(FIXTURE, version)
+    assert [scope["name"] for scope in document["scopes"] if scope["kind"] == "fragment"] == ["rates_panel"]
+    (app,) = [scope for scope in document["scopes"] if scope["kind"] == "app"]
+    assert app["unawaited"] == [
+        {"path": "app.py", "line": 41, "name": "order_book", "dialog": False, "run_every": False},
+        {"path": "app.py", "line": 43, "name": "place_order", "dialog": True, "run_every": False},
+    ]
+    widgets = {t["label"]: t for t in document["triggers"] if t["kind"] == "widget"}
+    for label in ("Refresh book", "Amount", "Submit"):
+        assert widgets[label]["scope"]["kind"] == "app", label
+    # the body is drawn only when something awaits the coroutine
+    book = [d for d in widgets["Trade"]["redraws"] if d["label"] == "Refresh book"]
+    assert [d["conditional"] for d in book] == [True]
+
+
+def test_an_async_fragments_run_every_never_runs_it(tmp_path):
+    (tmp_path / "app.py").write_text(TICKER, encoding="utf-8")
+    document = _scopes(tmp_path, "1.45.0")
+    timers = [t["scope"]["name"] for t in document["triggers"] if t["kind"] == "timer"]
+    assert timers == ["pulse"]
+    (button,) = [t for t in document["triggers"] if t["label"] == "Async button"]
+    assert button["scope"]["kind"] == "app"
+    text = _scopes(tmp_path, "1.45.0", "text")
+    assert textwrap.dedent("""\
+        fragment `ticker` called at app.py:19 is an async def: Streamlit returns its coroutine unawaited, so no
+        fragment scope starts; its body runs here only when awaited, and its widgets rerun the whole app; its
+        run_every never runs it""").replace("\n", " ") in text
+    assert "widget: button 'Async button' (app.py:15) -> reruns the whole app" in text
