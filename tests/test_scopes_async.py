@@ -1,4 +1,4 @@
-"""`fraglint scopes` through the real command line on `async def` fragments and dialogs.
+"""`fraglint scopes` and `check` through the real command line on `async def` fragments and dialogs.
 
 Streamlit returns an async fragment's coroutine unawaited (fact `async-fragment-unsupported`,
 oracle: async_fragment on every release 1.33-1.67): no fragment scope starts, the body's widget
@@ -75,3 +75,32 @@ def test_an_async_fragments_run_every_never_runs_it(tmp_path):
         fragment scope starts; its body runs here only when awaited, and its widgets rerun the whole app; its
         run_every never runs it""").replace("\n", " ") in text
     assert "widget: button 'Async button' (app.py:15) -> reruns the whole app" in text
+
+
+SIDEBAR = """\
+import asyncio
+
+import streamlit as st
+
+outside = st.container()
+
+
+@st.fragment
+async def panel():
+    await asyncio.sleep(0)
+    st.sidebar.write("side")
+    outside.write("out")
+
+
+asyncio.run(panel())
+"""
+
+
+def test_the_fragment_checks_do_not_judge_an_async_body(tmp_path):
+    """Its body runs outside any fragment scope: `st.sidebar` does not raise there and a write
+    into an outside container does not pile up; only the decorator is reported."""
+    (tmp_path / "app.py").write_text(SIDEBAR, encoding="utf-8")
+    result = run_cli("check", "--output-format", "json", "--streamlit-version", "1.45.0", "app.py", cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr
+    found = [(d["name"], d["line"]) for d in json.loads(result.stdout)]
+    assert found == [("async-fragment", 8)]

@@ -29,8 +29,9 @@ from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
-from fraglint.model import run_every, versions
+from fraglint.model import async_scopes, run_every, versions
 from fraglint.model import streamlit_api as api
+from fraglint.model.async_scopes import starts_no_scope
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
 from fraglint.model.callback_stops import CallbackStops
 from fraglint.model.callbacks import callback_functions
@@ -67,7 +68,7 @@ FACTS = (
     "switch-page-runs-target-page",
     "orphaned-timer-keeps-running",
     "fragment-rerun-first-run-arguments",
-    "async-fragment-unsupported",
+    async_scopes.FACT,
 )
 
 
@@ -188,7 +189,7 @@ class Interpreter:
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
         fragment = self.model.called_scope(key, call)
-        if fragment is not None and self._is_async(fragment):
+        if fragment is not None and starts_no_scope(self.index, fragment, self.version):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
@@ -210,10 +211,6 @@ class Interpreter:
             return None
         chain = frame.chain + (Site(key.path, call.site),)
         return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
-
-    def _is_async(self, fragment: Fragment) -> bool:
-        function = self.index.function(fragment.function)
-        return function is not None and function.is_async and versions.holds("async-fragment-unsupported", self.version)
 
     def _call_async_scope(
         self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
