@@ -12,7 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import run_cli, write_project
+
+from fraglint.workspace import Workspace
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "async_fragment"
 
@@ -90,17 +92,31 @@ async def panel():
     await asyncio.sleep(0)
     st.sidebar.write("side")
     outside.write("out")
+    return st.button("Go")
 
 
-asyncio.run(panel())
+clicked = asyncio.run(panel())
 """
 
 
 def test_the_fragment_checks_do_not_judge_an_async_body(tmp_path):
-    """Its body runs outside any fragment scope: `st.sidebar` does not raise there and a write
-    into an outside container does not pile up; only the decorator is reported."""
+    """Its body runs outside any fragment scope: `st.sidebar` does not raise there, a write into
+    an outside container does not pile up, and its widget reruns the app (so no rerun of the
+    fragment alone discards what it returns); only the decorator is reported."""
     (tmp_path / "app.py").write_text(SIDEBAR, encoding="utf-8")
     result = run_cli("check", "--output-format", "json", "--streamlit-version", "1.45.0", "app.py", cwd=tmp_path)
     assert "Traceback" not in result.stderr, result.stderr
     found = [(d["name"], d["line"]) for d in json.loads(result.stdout)]
     assert found == [("async-fragment", 8)]
+
+
+def test_the_hover_on_an_async_fragment_call_says_it_starts_no_scope(tmp_path):
+    pyproject = '[project]\nname = "ticker"\ndependencies = ["streamlit==1.45.0"]\n'
+    write_project(tmp_path, {"app.py": TICKER, "pyproject.toml": pyproject})
+    path = str(tmp_path / "app.py")
+    text = Workspace().hover(path, TICKER, 19, 13)  # `ticker()` inside asyncio.run(...)
+    assert text is not None and (
+        "Fragment `ticker` is an async def: Streamlit returns its coroutine unawaited, so no fragment scope starts; "
+        "its body runs here only when awaited, and its widgets rerun the whole app; its run_every never runs it."
+    ) in text, text
+    assert "Starts fragment" not in text

@@ -137,6 +137,10 @@ def describe_from_interpreter(interpretation: Interpretation, path: str, call: C
         for scope in interpretation.scopes.values()
         if scope.kind == ScopeKind.FRAGMENT and scope.call == site
     ]
+    lines += [
+        _sentence(unawaited(call.dialog, call.name, "", scope.what, call.run_every)) + "."
+        for scope in interpretation.scopes.values() for call in scope.unawaited if call.call == site
+    ]
     for trigger in interpretation.triggers:
         if trigger.site == site and trigger.kind in _FIRED:
             lines.append(_fired(trigger, interpretation.rerun_plan(trigger), lines_of))
@@ -222,12 +226,16 @@ def nested_dialog_effect(nested: dict) -> str:
 
 def async_scope_effect(call: dict, scope: dict) -> str:
     """A fragment or dialog made from an `async def`: no scope of its own (FRG124)."""
-    what = "dialog" if call["dialog"] else "fragment"
     where = "the whole app" if scope["kind"] == "app" else f"`{scope['name']}`"
-    timer = "; its run_every never runs it" if call["run_every"] else ""
-    return (f"{what} `{call['name']}` called at {_at(call)} is an async def: Streamlit returns its coroutine "
-            f"unawaited, so no {what} scope starts; its body runs here only when awaited, and its widgets "
-            f"rerun {where}{timer}")
+    return unawaited(call["dialog"], call["name"], f" called at {_at(call)}", where, call["run_every"])
+
+
+def unawaited(dialog: bool, name: str, at: str, where: str, run_every: bool) -> str:
+    """`fragment `x` called at app.py:9 is an async def: ...`, for the scopes text and the hover."""
+    what = "dialog" if dialog else "fragment"
+    timer = "; its run_every never runs it" if run_every else ""
+    return (f"{what} `{name}`{at} is an async def: Streamlit returns its coroutine unawaited, so no {what} "
+            f"scope starts; its body runs here only when awaited, and its widgets rerun {where}{timer}")
 
 
 def dialog_in_fragment_effect(parent_name: str | None) -> str:
