@@ -77,6 +77,8 @@ def test_an_async_fragments_run_every_never_runs_it(tmp_path):
         fragment scope starts; its body runs here only when awaited, and its widgets rerun the whole app; its
         run_every never runs it""").replace("\n", " ") in text
     assert "widget: button 'Async button' (app.py:15) -> reruns the whole app" in text
+    html = run_cli("scopes", "--format", "html", "--streamlit-version", "1.45.0", "app.py", cwd=tmp_path).stdout
+    assert "<span class='note'>fragment `ticker` called at app.py:19 is an async def" in html
 
 
 SIDEBAR = """\
