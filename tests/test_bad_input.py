@@ -88,10 +88,11 @@ MIXED = {
     # Syntax newer than the Python running fraglint (3.12 `type`, PEP 695 generics) must still parse.
     "modern.py": (
         "import streamlit as st\n\ntype Rows = list[dict[str, int]]\n\n\ndef first[T](items: list[T]) -> T:\n"
-        "    return items[0]\n\n\nbox = st.container()\n\n\n@st.fragment\nasync def live():\n"
+        "    return items[0]\n\n\nbox = st.container()\n\n\n@st.fragment\ndef live():\n"
         '    match st.session_state.get("mode"):\n        case "a" | "b" as mode:\n            box.write(f"{mode=}")\n'
         "        case _:\n            pass\n    if (n := len(\"x\")) > 0:\n        box.write(n)\n"
-        "    try:\n        pass\n    except* ValueError:\n        pass\n\n\nlive()\n"
+        "    try:\n        pass\n    except* ValueError:\n        pass\n\n\nlive()\n\n\n@st.fragment\nasync def feed():\n"
+        "    async with st.session_state.lock:\n        pass\n\n\nfeed()\n"
     ),
 }
 
@@ -161,7 +162,7 @@ def test_binary_and_undecodable_files(mixed, name):
 def test_modern_syntax_parses(mixed):
     assert {(d["name"], d["line"]) for d in mixed.by_path("modern.py")} == {
         ("outside-container-write", 17), ("outside-container-write", 21),
-        ("async-fragment", 13),  # `@st.fragment` on an `async def`: Streamlit never awaits it
+        ("async-fragment", 31),  # `@st.fragment` on an `async def`: Streamlit never awaits it
     }
 
 

@@ -39,9 +39,7 @@ SCOPE_MARKERS = ("fragment:", "dialog:")
 # Cases whose recorded behaviour the interpreter does not model yet (issue 11). They are left out
 # of the two comparisons below, and `test_known_gaps_still_disagree` fails once one of them
 # agrees on every release, so the entry is removed when the model learns the behaviour.
-KNOWN_GAPS: dict[str, str] = {
-    "async_fragment": "an `async def` fragment's body runs after its scope ends: its widgets rerun the app",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 _DOCUMENTS: dict[tuple[Path, tuple[bool, ...]], dict] = {}

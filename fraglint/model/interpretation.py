@@ -70,6 +70,7 @@ class Scope:
     has_arguments: bool = False  # its call passes arguments (1.37.x reruns it with the first full run's)
     switches: list[SwitchPage] = field(default_factory=list)  # st.switch_page calls this scope's code runs
     nested_dialogs: list[NestedDialog] = field(default_factory=list)  # dialogs opened here that raise
+    unawaited: list[AsyncScopeCall] = field(default_factory=list)  # async fragments called here: not scopes
 
     @property
     def what(self) -> str:
@@ -140,6 +141,20 @@ class SwitchPage:
     target: str | None  # the page's path when the argument names a file of the project
     label: str  # the argument as written (a path, or the name of an `st.Page`)
     conditional: bool
+
+
+@dataclass(frozen=True)
+class AsyncScopeCall:
+    """A call of a fragment or dialog made from an `async def` (fact `async-fragment-unsupported`).
+
+    Streamlit returns the coroutine unawaited, so no fragment scope starts: the body runs in the
+    caller's scope if something awaits it, its widgets rerun that scope, and `run_every` never
+    runs it (oracle: async_fragment, every recorded release)."""
+
+    call: Site
+    name: str
+    dialog: bool
+    run_every: bool  # it declares run_every, which never runs it
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
-from fraglint.model import run_every, versions
+from fraglint.model import async_scopes, run_every, versions
 from fraglint.model import streamlit_api as api
+from fraglint.model.async_scopes import starts_no_scope
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
 from fraglint.model.callback_stops import CallbackStops
 from fraglint.model.callbacks import callback_functions
@@ -38,6 +39,7 @@ from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import (
+    AsyncScopeCall,
     Drawn,
     DrawnKind,
     Interpretation,
@@ -66,6 +68,7 @@ FACTS = (
     "switch-page-runs-target-page",
     "orphaned-timer-keeps-running",
     "fragment-rerun-first-run-arguments",
+    async_scopes.FACT,
 )
 
 
@@ -186,6 +189,8 @@ class Interpreter:
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
         fragment = self.model.called_scope(key, call)
+        if fragment is not None and starts_no_scope(self.index, fragment, self.version):
+            return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
         if fragment is not None:
@@ -206,6 +211,20 @@ class Interpreter:
             return None
         chain = frame.chain + (Site(key.path, call.site),)
         return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
+
+    def _call_async_scope(
+        self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
+        in_form: bool,
+    ) -> Stop | None:
+        """A fragment or dialog made from an `async def` starts no scope: its call returns the
+        coroutine, whose body runs in the caller's scope only if something awaits it (so what
+        it draws is conditional), and its `run_every` never runs it."""
+        site = Site(key.path, call.site)
+        if all(known.call != site for known in scope.unawaited):
+            declares = fragment.kwarg("run_every") is not None
+            scope.unawaited.append(AsyncScopeCall(site, fragment.name, fragment.dialog, declares))
+        chain = frame.chain + (site,)
+        return self._run_function(fragment.function, scope, container, chain, frame.stack, in_form, True)
 
     def _stop(self, key, call: CallSite, scope: Scope, conditional: bool) -> Stop:
         stop = Stop(Site(key.path, call.site), scope.id, conditional)

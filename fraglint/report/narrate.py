@@ -137,6 +137,10 @@ def describe_from_interpreter(interpretation: Interpretation, path: str, call: C
         for scope in interpretation.scopes.values()
         if scope.kind == ScopeKind.FRAGMENT and scope.call == site
     ]
+    lines += [
+        _sentence(unawaited(call.dialog, call.name, "", scope.what, call.run_every)) + "."
+        for scope in interpretation.scopes.values() for call in scope.unawaited if call.call == site
+    ]
     for trigger in interpretation.triggers:
         if trigger.site == site and trigger.kind in _FIRED:
             lines.append(_fired(trigger, interpretation.rerun_plan(trigger), lines_of))
@@ -220,6 +224,20 @@ def nested_dialog_effect(nested: dict) -> str:
             "(\"Dialogs may not be nested inside other dialogs.\")")
 
 
+def async_scope_effect(call: dict, scope: dict) -> str:
+    """A fragment or dialog made from an `async def`: no scope of its own (FRG124)."""
+    where = "the whole app" if scope["kind"] == "app" else f"`{scope['name']}`"
+    return unawaited(call["dialog"], call["name"], f" called at {_at(call)}", where, call["run_every"])
+
+
+def unawaited(dialog: bool, name: str, at: str, where: str, run_every: bool) -> str:
+    """`fragment `x` called at app.py:9 is an async def: ...`, for the scopes text and the hover."""
+    what = "dialog" if dialog else "fragment"
+    timer = "; its run_every never runs it" if run_every else ""
+    return (f"{what} `{name}`{at} is an async def: Streamlit returns its coroutine unawaited, so no {what} "
+            f"scope starts; its body runs here only when awaited, and its widgets rerun {where}{timer}")
+
+
 def dialog_in_fragment_effect(parent_name: str | None) -> str:
     """A dialog opened from a fragment before 1.37 is a fragment nested in it."""
     return (f"opened from fragment `{parent_name}` before 1.37: a nested fragment, its widgets rerun "
@@ -235,6 +253,7 @@ def scope_effects(scope: dict, by_id: dict) -> list[str]:
     """What the scopes text and HTML say about one scope besides its triggers."""
     lines = [switch_page_effect(switch) for switch in scope.get("switches", ())]
     lines += [nested_dialog_effect(nested) for nested in scope.get("nested_dialogs", ())]
+    lines += [async_scope_effect(call, scope) for call in scope.get("unawaited", ())]
     if scope.get("rerun_by_parent") and scope.get("parent") in by_id:
         lines.append(dialog_in_fragment_effect(by_id[scope["parent"]]["name"]))
     if scope.get("first_run_arguments"):

@@ -142,6 +142,10 @@ def _scope_entry(scope: Scope, locate: _Locator) -> dict:
         "nested_dialogs": [
             {**(locate.location(nested.call) or {}), "dialog": nested.inner.name} for nested in scope.nested_dialogs
         ],
+        "unawaited": [
+            {**(locate.location(call.call) or {}), "name": call.name, "dialog": call.dialog, "run_every": call.run_every}
+            for call in scope.unawaited
+        ],
         "first_run_arguments": (
             scope.has_arguments and not scope.dialog and versions.holds(FIRST_RUN_ARGUMENTS, locate.report.version)
         ),
@@ -420,7 +424,7 @@ def _line_notes(document: dict) -> dict[tuple[str, int], list[str]]:
 
 def _scope_effect_places(scope: dict, by_id: dict) -> list[tuple[str, dict]]:
     """Each scope effect with the line it belongs on: the call it is about, or the scope's call."""
-    places = [*scope.get("switches", ()), *scope.get("nested_dialogs", ())]
+    places = [*scope.get("switches", ()), *scope.get("nested_dialogs", ()), *scope.get("unawaited", ())]
     effects = scope_effects(scope, by_id)
     return [(effect, places[i] if i < len(places) else scope) for i, effect in enumerate(effects)]
 

@@ -19,9 +19,10 @@ class AsyncFragment(Rule):
     Streamlit calls the decorated function inside the fragment's scope and returns what it
     returns; no release awaits it. For an `async def` that is a coroutine: the body runs only
     when the caller awaits it (`asyncio.run(panel())`), after the fragment's scope has ended,
-    so its elements and widgets are not the fragment's. On a fragment rerun Streamlit gets the
-    coroutine back and nobody awaits it: the fragment draws nothing ("coroutine was never
-    awaited"). No exception tells you.
+    so its elements and widgets are not the fragment's: a click on one reruns the whole app. On
+    a fragment rerun (its `run_every` timer) Streamlit gets the coroutine back and nobody awaits
+    it: the fragment draws nothing ("coroutine was never awaited"). No exception tells you.
+    `fraglint scopes` shows such a call in its caller's scope.
 
     ## Example
     ```python

@@ -25,6 +25,7 @@ from fraglint.index.project import ProjectIndex
 from fraglint.index.rewrites import Rewrite
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, ModuleSummary
 from fraglint.model import versions
+from fraglint.model.async_scopes import starts_no_scope
 from fraglint.model.call_graph import Chain, FragmentCall
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.containers import Write
@@ -186,8 +187,11 @@ class CheckContext:
 
 def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
     """Fragments, and the dialogs whose API exists in the target release: a dialog's body runs
-    as a fragment, so the checks Streamlit makes on fragments apply to it."""
+    as a fragment, so the checks Streamlit makes on fragments apply to it. Not those made from an
+    `async def`: their body runs outside any fragment scope (`async-fragment` reports them)."""
     for fragment in ctx.model.scopes.values():
+        if starts_no_scope(ctx.index, fragment, ctx.version):
+            continue
         if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):
             yield fragment
 
