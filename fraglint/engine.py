@@ -227,7 +227,7 @@ def _findings(
             if kept[0] == group and kept[1] == files:
                 project.findings.append(kept)
                 return kept[2], kept[3]
-    ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
+    ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned, project.whole_project)
     ranged, floor = check_releases(ctx, group)
     project.findings.append((group, list(files), ranged, floor))
     return ranged, floor
