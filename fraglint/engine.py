@@ -202,6 +202,7 @@ def run_check(
                 floors += [(diagnostic, floor) for diagnostic in at_floor]
             diagnostics += _unused_suppressions(project, files, used, group, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
+    project.sources.flush_spans()  # every site reported is placed: store the spans now, not at exit
     return CheckResult(
         diagnostics=diagnostics,
         files_checked=len(project.files),

@@ -202,6 +202,11 @@ class Sources:
         """The file's facts; with its `summary`, spans are placed statement by statement on demand."""
         return read_facts(path, buffers.get(path), summary, self.span_cache)
 
+    def flush_spans(self) -> None:
+        """Store the spans placed so far (else they are stored when the process ends)."""
+        if self.span_cache is not None:
+            self.span_cache.flush()
+
     def facts_of(
         self, paths: list[str], buffers: Buffers, jobs: int | None, summaries: Mapping[str, Summary] | None = None
     ) -> dict[str, FileFacts | None]:
