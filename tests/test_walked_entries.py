@@ -65,8 +65,16 @@ FILES = {
     """,
     "pages/c.py": """
         import streamlit as st
+        import tools
 
         st.title("Alone")
+        tools.deep.draw()
+    """,
+    "tools/deep.py": """
+        import streamlit as st
+
+        def draw():
+            st.write("deep")
     """,
 }
 
@@ -82,6 +90,8 @@ def _walked_for(root, name: str) -> list[str]:
 def test_one_file_walks_only_the_runs_that_reach_it(tmp_path):
     write_project(tmp_path, FILES)
     assert _walked_for(tmp_path, "pages/c.py") == ["pages/c.py"]
+    # reached from a folder without `__init__.py` (and a script of its own: nothing imports it)
+    assert _walked_for(tmp_path, "tools/deep.py") == ["pages/c.py", "tools/deep.py"]
     assert _walked_for(tmp_path, "shared/widgets.py") == ["pages/a.py"]  # `shared.widgets` without importing it
     assert _walked_for(tmp_path, "pages/b.py") == ["app.py"]  # named by `st.Page("pages/b.py")`
 
@@ -98,5 +108,5 @@ def test_one_file_check_finds_what_the_whole_check_finds_there(tmp_path):
     assert {(path, name) for path, name, _, _ in whole} >= {
         ("pages/b.py", "widget-key-in-two-fragments"), ("shared/widgets.py", "widget-key-in-two-fragments"),
     }
-    for name in ("pages/b.py", "shared/widgets.py", "pages/a.py", "app.py"):
+    for name in ("pages/b.py", "shared/widgets.py", "pages/a.py", "app.py", "tools/deep.py"):
         assert _findings(tmp_path, name) == [finding for finding in whole if finding[0] == name], name

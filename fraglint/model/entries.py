@@ -266,14 +266,13 @@ class AppEntries:
 
     def _run_edges(self, path: str, folders: set[str]) -> set[str]:
         """What code of `path` may reach, more than the interpreter's walk follows: its imports
-        (with their packages), every module of a package it imports (`import pkg` then
-        `pkg.sub.f()` resolves without importing `pkg.sub`), and every script named by a string
-        ending in `.py` (`st.Page("pages/a.py")`, `st.switch_page(...)`), read from its own
-        folder or any folder a main script is in or under."""
+        (with their packages); for a package (its `__init__.py` or a folder without one), every
+        module and sub-package in it (`import pkg` then `pkg.sub.f()` resolves without importing
+        `pkg.sub`); and every script named by a string ending in `.py` (`st.Page("pages/a.py")`,
+        `st.switch_page(...)`), read from its own folder or any folder a main script is in or under."""
         edges = set(self._imports_of(path))
-        for module in list(edges):
-            if module.endswith("__init__.py") or not module.endswith(".py"):
-                edges.update(self._package_modules.get(os.path.dirname(module) if module.endswith(".py") else module, ()))
+        if path.endswith("__init__.py") or not path.endswith(".py"):
+            edges.update(self._package_members.get(os.path.dirname(path) if path.endswith(".py") else path, ()))
         summary = self.index.module(path)
         named = {literal for function in summary.functions.values() for call in function.calls
                  for literal in _script_names([*call.args, *call.kwargs.values()])} if summary else set()
@@ -285,14 +284,16 @@ class AppEntries:
         return edges
 
     @cached_property
-    def _package_modules(self) -> dict[str, list[str]]:
-        """For each folder, the indexed modules under it (at any depth)."""
-        found: dict[str, list[str]] = {}
+    def _package_members(self) -> dict[str, set[str]]:
+        """For each folder, the indexed modules right in it and its sub-packages (their
+        `__init__.py`, or the folder when it has none): each package reaches the next level."""
+        found: dict[str, set[str]] = {}
         for path in self.index.summaries:
-            folder = os.path.dirname(path)
+            member, folder = path, os.path.dirname(path)
             while folder.startswith(self.index.root) and folder != os.path.dirname(folder):
-                found.setdefault(folder, []).append(path)
-                folder = os.path.dirname(folder)
+                found.setdefault(folder, set()).add(member)
+                init = os.path.join(folder, "__init__.py")
+                member, folder = (init if init in self.index.summaries else folder), os.path.dirname(folder)
         return found
 
     # -- what runs ----------------------------------------------------------------------
