@@ -202,6 +202,7 @@ def run_check(
                 floors += [(diagnostic, floor) for diagnostic in at_floor]
             diagnostics += _unused_suppressions(project, files, used, group, digests)
     diagnostics.sort(key=lambda d: d.sort_key)
+    project.sources.flush_spans()  # every site reported is placed: store the spans now, not at exit
     return CheckResult(
         diagnostics=diagnostics,
         files_checked=len(project.files),
@@ -227,7 +228,7 @@ def _findings(
             if kept[0] == group and kept[1] == files:
                 project.findings.append(kept)
                 return kept[2], kept[3]
-    ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned)
+    ctx = CheckContext(project.index, project.model, group.target_version, set(files), mentioned, project.whole_project)
     ranged, floor = check_releases(ctx, group)
     project.findings.append((group, list(files), ranged, floor))
     return ranged, floor

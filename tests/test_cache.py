@@ -167,8 +167,8 @@ CORRUPTIONS = {
 def test_corrupt_entries_are_ignored(tmp_path, corrupt):
     root = make_project(tmp_path / "project")
     cold = check_json(str(root))
-    entries = sorted((root / ".fraglint_cache").glob("*/*"))
-    assert len(entries) == 2
+    entries = sorted((root / ".fraglint_cache").glob("*/*"))  # summaries, and the spans of placed statements
+    assert len([entry for entry in entries if entry.suffix == ".json"]) == 2
     for entry in entries:
         entry.write_bytes(CORRUPTIONS[corrupt](entry.read_bytes()))
     assert check_json(str(root)) == cold

@@ -40,7 +40,8 @@ _SUMMARY_SOURCES = (
 # project); an entry far beyond that is not one fraglint wrote.
 _MAX_ENTRY = 64 * 1024 * 1024
 _STALE_SECONDS = 30 * 24 * 3600
-_OWN_SUFFIXES = (".json", ".tmp", ".pickle")
+SPANS_SUFFIX = ".spans"  # the spans of placed statements (`span_cache`), beside each summary
+_OWN_SUFFIXES = (".json", ".tmp", ".pickle", SPANS_SUFFIX)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -194,7 +195,7 @@ def prune_stale(base: str, keep: str, now: float | None = None) -> None:
     """Remove format directories (other than `keep`) not written to for a month.
 
     Only what fraglint writes is removed: a 16-hex-digit directory holding nothing but
-    `.json`, `.tmp` (and the old, never read, `.pickle`) files; anything else stays.
+    `.json`, `.spans`, `.tmp` (and the old, never read, `.pickle`) files; anything else stays.
     """
     cutoff = (now if now is not None else time.time()) - _STALE_SECONDS
     try:

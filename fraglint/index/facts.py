@@ -27,6 +27,7 @@ from fraglint.index.summary import STATEMENT_STRIDE, ModuleSummary
 from fraglint.suppressions import suppression
 
 if TYPE_CHECKING:
+    from fraglint.index.span_cache import Placed, SpanCache
     from fraglint.index.visitor import SummaryVisitor
 
 Suppressions = dict[int, tuple[set[str] | None, set[str] | None]]  # line -> (noqa codes, ignore names)
@@ -40,23 +41,29 @@ class FileFacts:
     digest: str | None = None  # of the bytes `text` was decoded from (`fixes.source_digest`); None for a buffer
 
 
-def read_facts(path: str, text: str | None = None, summary: ModuleSummary | None = None) -> FileFacts | None:
+def read_facts(
+    path: str, text: str | None = None, summary: ModuleSummary | None = None, stored: SpanCache | None = None
+) -> FileFacts | None:
     """Facts of the file at `path` (`text` overrides the disk); None when it cannot be parsed.
 
     With the file's `summary` (of the same text), spans are found statement by statement,
-    when first asked for.
+    when first asked for; with `stored`, those of a file on disk placed by an earlier run are
+    read from there, and the ones this run places are stored.
     """
-    digest = None
+    digest, data = None, None
     if text is None:
-        data = read_source(path)
-        if isinstance(data, InputProblem):
+        read = read_source(path)
+        if isinstance(read, InputProblem):
             return None
-        loaded = decode_source(path, data)
+        loaded = decode_source(path, read)
         if isinstance(loaded, InputProblem):
             return None
-        text, digest = loaded, source_digest(data)  # a fix is written only while the file has these bytes
+        text, digest, data = loaded, source_digest(read), read  # a fix is written only while the file has these bytes
     if summary is not None and summary.statement_lines:
-        spans = StatementSpans(path, text, summary.statement_lines, summary.statement_ends)
+        known = stored.get(path, data) if stored is not None and data is not None else None
+        spans = StatementSpans(path, text, summary.statement_lines, summary.statement_ends, known)
+        if stored is not None and data is not None:
+            stored.track(path, data, spans)
         return FileFacts(text, spans, suppressions_in(text), digest)
     spans_of_file = whole_file_spans(path, text)
     if spans_of_file is None:
@@ -85,10 +92,16 @@ class StatementSpans(Mapping):
     statement's first line (comments between the two parse as its tail). A statement whose
     text does not parse alone into one statement with exactly its sites, which would mean the
     lines were not where the summary says, sends every site to one walk of the whole file.
+    `known`: statements placed by an earlier run of the same text (`span_cache`), not parsed
+    again; `placed` keeps the ones this run parses, for the next.
     """
 
-    def __init__(self, path: str, text: str, lines: tuple[int, ...], ends: tuple[int, ...]) -> None:
+    def __init__(
+        self, path: str, text: str, lines: tuple[int, ...], ends: tuple[int, ...], known: Placed | None = None
+    ) -> None:
         self._path, self._text, self._lines, self._ends = path, text, lines, ends
+        self.known: Placed = known or {}
+        self.placed: Placed = {}
         self._bases = [max(end, index * STATEMENT_STRIDE + 1) for index, end in enumerate((1, *ends[:-1]))]
         self._done: dict[int, tuple[Span, ...]] = {}
         self._parsed: set[int] = set()
@@ -103,8 +116,13 @@ class StatementSpans(Mapping):
             raise KeyError(site)
         if index not in self._parsed:
             self._parsed.add(index)
-            if not self._place_statement(index):
+            if site in self.known.get(index, ()):
+                self._done.update(self.known[index])
+            elif not self._place_statement(index):
                 return self._whole_file()[site]
+        stored_without_it = site not in self._done and index in self.known and index not in self.placed
+        if stored_without_it and not self._place_statement(index):  # not what a parse places: parse it
+            return self._whole_file()[site]
         return self._done[site]
 
     def __iter__(self) -> Iterator[int]:
@@ -130,6 +148,7 @@ class StatementSpans(Mapping):
         if found is None:
             return False
         self._done.update(found)
+        self.placed[index] = found
         return True
 
 

@@ -25,6 +25,7 @@ from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
+from fraglint.index.span_cache import SpanCache
 from fraglint.index.summary import ModuleSummary
 from fraglint.phases import QUIET, Phases
 
@@ -130,6 +131,7 @@ class Sources:
 
     def __init__(self, disk_cache: SummaryCache | None = None) -> None:
         self.disk_cache = disk_cache
+        self.span_cache = SpanCache(disk_cache) if disk_cache is not None else None
         self.phases: Phases = QUIET  # a check that shows progress or timings sets its own
 
     @classmethod
@@ -198,7 +200,12 @@ class Sources:
 
     def facts(self, path: str, buffers: Buffers, summary: ModuleSummary | None = None) -> FileFacts | None:
         """The file's facts; with its `summary`, spans are placed statement by statement on demand."""
-        return read_facts(path, buffers.get(path), summary)
+        return read_facts(path, buffers.get(path), summary, self.span_cache)
+
+    def flush_spans(self) -> None:
+        """Store the spans placed so far (else they are stored when the process ends)."""
+        if self.span_cache is not None:
+            self.span_cache.flush()
 
     def facts_of(
         self, paths: list[str], buffers: Buffers, jobs: int | None, summaries: Mapping[str, Summary] | None = None

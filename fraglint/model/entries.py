@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 
 import pathspec
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
-from fraglint.index.summary import MODULE_SCOPE, Kind, ModuleSummary, ValueKind
+from fraglint.index.summary import MODULE_SCOPE, Kind, ModuleSummary, Value, ValueKind
 from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
 from fraglint.model.fragments import FragmentDiscovery, Site
@@ -225,6 +226,76 @@ class AppEntries:
                     pages.add(os.path.normpath(os.path.join(os.path.dirname(path), str(call.args[0].literal))))
         return pages
 
+    # -- which runs reach a file ---------------------------------------------------------
+
+    def reaching(self, paths: Collection[str]) -> set[str]:
+        """The entry scripts (`scripts`) whose run may execute code of one of `paths`.
+
+        A run executes no code of a module its script cannot reach (see `_run_edges`), so a
+        walk of the other scripts finds nothing there: a check that reports on a few files of
+        a project (one file given, the editor's buffer) walks only these. Over the indexed
+        modules only: ask it when the index holds the whole project.
+        """
+        reverse: dict[str, set[str]] = {}
+        for module, edges in self._run_graph.items():
+            for reached in edges:
+                reverse.setdefault(reached, set()).add(module)
+        found = set(paths)
+        pending = list(found)
+        while pending:
+            for module in reverse.get(pending.pop(), ()):
+                if module not in found:
+                    found.add(module)
+                    pending.append(module)
+        return found.intersection(self.scripts)
+
+    @cached_property
+    def _run_graph(self) -> dict[str, set[str]]:
+        """Every module a run may reach, from every entry script, with the modules it reaches next."""
+        folders = {self.index.root}
+        for script in self.scripts:
+            folders.update((os.path.dirname(script), os.path.dirname(os.path.dirname(script))))
+        graph: dict[str, set[str]] = {}
+        pending = list(self.scripts)
+        while pending:
+            path = pending.pop()
+            if path not in graph:
+                graph[path] = self._run_edges(path, folders)
+                pending.extend(graph[path])
+        return graph
+
+    def _run_edges(self, path: str, folders: set[str]) -> set[str]:
+        """What code of `path` may reach, more than the interpreter's walk follows: its imports
+        (with their packages); for a package (its `__init__.py` or a folder without one), every
+        module and sub-package in it (`import pkg` then `pkg.sub.f()` resolves without importing
+        `pkg.sub`); and every script named by a string ending in `.py` (`st.Page("pages/a.py")`,
+        `st.switch_page(...)`), read from its own folder or any folder a main script is in or under."""
+        edges = set(self._imports_of(path))
+        if path.endswith("__init__.py") or not path.endswith(".py"):
+            edges.update(self._package_members.get(os.path.dirname(path) if path.endswith(".py") else path, ()))
+        summary = self.index.module(path)
+        named = {literal for function in summary.functions.values() for call in function.calls
+                 for literal in _script_names([*call.args, *call.kwargs.values()])} if summary else set()
+        for literal in named:
+            for folder in (*folders, os.path.dirname(path)):
+                target = os.path.normpath(os.path.join(folder, literal))
+                if target in self.index.summaries:
+                    edges.add(target)
+        return edges
+
+    @cached_property
+    def _package_members(self) -> dict[str, set[str]]:
+        """For each folder, the indexed modules right in it and its sub-packages (their
+        `__init__.py`, or the folder when it has none): each package reaches the next level."""
+        found: dict[str, set[str]] = {}
+        for path in self.index.summaries:
+            member, folder = path, os.path.dirname(path)
+            while folder.startswith(self.index.root) and folder != os.path.dirname(folder):
+                found.setdefault(folder, set()).add(member)
+                init = os.path.join(folder, "__init__.py")
+                member, folder = (init if init in self.index.summaries else folder), os.path.dirname(folder)
+        return found
+
     # -- what runs ----------------------------------------------------------------------
 
     @cached_property
@@ -270,6 +341,15 @@ class AppEntries:
                 return True
             function = summary.functions[function].parent
         return False
+
+
+def _script_names(values: Iterable[Value]) -> Iterator[str]:
+    """The string literals ending in `.py` among call arguments (either side of a conditional too)."""
+    for value in values:
+        if value.kind == ValueKind.STR and isinstance(value.literal, str) and value.literal.endswith(".py"):
+            yield value.literal
+        if value.choices:
+            yield from _script_names(value.choices)
 
 
 def _innermost(summary: ModuleSummary, site: int) -> str | None:

@@ -156,12 +156,14 @@ class CheckContext:
     report_paths: set[str] | None = None  # None: report on every analysed file
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
+    whole_project: bool = False  # the index holds every module of the project
     # Shared by the contexts `dataclasses.replace` makes for each release epoch: Version ->
     # the interpretation, and the interpreter's version facts -> the walk they give.
     _interpreted: dict[object, Interpretation] = field(default_factory=dict, repr=False)
+    _walked_paths: list[str] = field(default_factory=list, repr=False)  # see `_walked`
 
     def interpretation(self) -> Interpretation:
-        """The rerun interpreter's walk of every entry script, once per target release.
+        """The rerun interpreter's walk of the entry scripts (`_walked`), once per target release.
 
         The walk is made once per combination of the version facts the interpreter reads
         (`interpreter.FACTS`): epochs that differ only in facts it does not read share it.
@@ -171,9 +173,22 @@ class CheckContext:
             behaviour = ("facts", *interpreter_facts(self.version))
             walk = self._interpreted.get(behaviour)
             if walk is None:
-                walk = self._interpreted[behaviour] = interpret(self.index, self.model, self.version, list(self.index.summaries))
+                walk = self._interpreted[behaviour] = interpret(self.index, self.model, self.version, self._walked())
             found = self._interpreted[self.version] = dataclasses.replace(walk, version=self.version)
         return found
+
+    def _walked(self) -> list[str]:
+        """The modules whose entry scripts the walk starts from, in the index's order: when
+        the check reports on part of a whole project (one file, an editor's buffer), only the
+        scripts whose run may reach it (`AppEntries.reaching`): the others find nothing there."""
+        paths = list(self.index.summaries)
+        scripts = self.model.entries.scripts
+        if self.report_paths is None or not self.whole_project or self.report_paths.issuperset(scripts):
+            return paths
+        if not self._walked_paths:  # shared by the epochs' contexts, like the walks
+            reaching = self.model.entries.reaching(self.report_paths)
+            self._walked_paths.extend(path for path in paths if path in reaching)
+        return self._walked_paths
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
