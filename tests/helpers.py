@@ -111,6 +111,16 @@ async def start_lsp_session(lsp_client, root: Path, initialization_options: obje
     lsp_client.root = root
 
 
+def open_document(lsp_client, path: Path) -> str:
+    """Send didOpen for the file at `path` with its text on disk; return its URI."""
+    from lsprotocol import types as lsp
+
+    uri = path.as_uri()
+    item = lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=path.read_text(encoding="utf-8"))
+    lsp_client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
+    return uri
+
+
 def write_raw_project(root: Path, files: dict[str, str | bytes], pyproject: str) -> Path:
     """Write `files` as given (bytes verbatim, text as UTF-8) under `root`, with a pyproject.toml."""
     root.mkdir(parents=True, exist_ok=True)

@@ -14,24 +14,12 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import start_lsp_session
+from helpers import open_document, start_lsp_session
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
+from test_ranges import SIDEBAR_APP
 
-APP = """\
-import streamlit as st
-
-@st.fragment
-def panel():
-    st.sidebar.write("x")
-
-@st.fragment
-def other():
-    st.write("y")
-
-panel()
-other()
-"""
+APP = SIDEBAR_APP.lstrip()
 PANELS = 'import streamlit as st\n\n@st.fragment\ndef side():\n    st.write("z")\n'
 FLOOR = "`streamlit>=1.28` admits releases without `st.fragment` (used at {} sites); raise the floor to >=1.37"
 
@@ -44,13 +32,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await start_lsp_session(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
-
-
-def open_file(client: LanguageClient, path: Path) -> str:
-    uri = path.as_uri()
-    item = lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=path.read_text())
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=item))
-    return uri
 
 
 async def until(client: LanguageClient, uri: str, predicate, timeout: float = 60.0) -> list[lsp.Diagnostic]:
@@ -73,14 +54,14 @@ def floor_at_line_2(sites: int):
 @pytest.mark.asyncio
 async def test_the_floor_diagnostic_is_published_to_the_requirements_file(client: LanguageClient):
     requirements = client.root / "requirements.txt"
-    app = open_file(client, client.root / "app.py")
+    app = open_document(client, client.root / "app.py")
     shown = await until(client, requirements.as_uri(), floor_at_line_2(2))
     assert (shown[0].range.start.character, shown[0].range.end.character) == (0, 15)
     assert shown[0].data["releases"]["holds_on"].startswith("1.28")
     # the buffer keeps its own findings: the sidebar call, on the releases that have st.fragment
     await until(client, app, lambda found: [d.code for d in found] == ["FRG105"])
 
-    panels = open_file(client, client.root / "panels.py")
+    panels = open_document(client, client.root / "panels.py")
     await until(client, requirements.as_uri(), floor_at_line_2(3))  # the open files' uses, counted together
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=panels)))
     await until(client, requirements.as_uri(), floor_at_line_2(2))

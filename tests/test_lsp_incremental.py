@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import run_cli, start_lsp_session
+from helpers import open_document, run_cli, start_lsp_session
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -100,13 +100,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-def _open(client: LanguageClient, path: Path) -> str:
-    uri = path.as_uri()
-    text = path.read_text(encoding="utf-8")
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
-    return uri
-
-
 def _change(client: LanguageClient, uri: str, version: int, text: str) -> None:
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
@@ -159,7 +152,7 @@ async def _until_fresh(client: LanguageClient, uris: dict[str, str], expected: d
 @pytest.mark.asyncio
 async def test_edits_to_a_helper_module_match_a_fresh_check_in_every_open_file(client: LanguageClient, tmp_path: Path):
     root = client.root
-    uris = {name: _open(client, root / name) for name in ("app.py", "pages/report.py", "panels.py")}
+    uris = {name: open_document(client, root / name) for name in ("app.py", "pages/report.py", "panels.py")}
     scratch = tmp_path.parent / (tmp_path.name + "-fresh")
     expected = _fresh(root, scratch, {})
     assert expected.get("app.py") == [] or expected.get("app.py") is None  # plain helpers: nothing yet
@@ -181,7 +174,7 @@ async def test_a_new_file_on_disk_is_found_without_a_restart(client: LanguageCli
     app = FILES["app.py"].replace("from panels import side, totals", "from panels import side, totals\nfrom extra import more")
     app = app.replace("    side()\n", "    side()\n    more()\n")
     (root / "app.py").write_text(app, encoding="utf-8")
-    uris = {"app.py": _open(client, root / "app.py")}
+    uris = {"app.py": open_document(client, root / "app.py")}
     scratch = tmp_path.parent / (tmp_path.name + "-fresh")
     await _until_fresh(client, uris, _fresh(root, scratch, {}), "opening")
     (root / "extra.py").write_text("import streamlit as st\n\n@st.experimental_fragment\ndef more():\n    st.write('more')\n", encoding="utf-8")
