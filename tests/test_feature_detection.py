@@ -92,3 +92,32 @@ def test_the_else_of_hasattr_and_another_test_runs_on_every_release(tmp_path):
     """`st.experimental_fragment` in that `else` runs on 1.67 too (where it is gone)."""
     write_project(tmp_path, {"app.py": NOT_ONLY_HASATTR})
     assert ("FRG108", 7) in _findings(tmp_path, "1.67")
+
+
+# `dlg` is either name: the one under `hasattr` runs only where it exists, the other wherever
+# the test fails.
+CHOSEN_ALIAS = """
+import streamlit as st
+
+dlg = st.experimental_dialog if hasattr(st, "experimental_dialog") else st.dialog
+
+
+@dlg("Confirm")
+def ask():
+    st.write("sure?")
+
+
+if st.button("open"):
+    ask()
+"""
+
+
+@pytest.mark.parametrize(
+    "version, expected",
+    [("1.67", set()), ("1.45", {("FRG108", 3)}), ("1.36", set()), ("1.30", {("FRG109", 3)})],
+)
+def test_each_side_of_a_chosen_alias_is_judged_where_it_runs(tmp_path, version, expected):
+    """1.45 has the old name, so it is the one used (deprecated); 1.30 has neither, so the
+    `else` runs and `st.dialog` fails; on 1.36 and 1.67 the side that runs exists."""
+    write_project(tmp_path, {"app.py": CHOSEN_ALIAS})
+    assert _findings(tmp_path, version) == expected

@@ -56,14 +56,21 @@ class CallsWalker(WalkCore):
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
         (body_check, orelse_check), first = arm_checks(node.test), self.next_site
-        body = self.value_of(node.body, use)
+        body = self.choice(node.body, use)
         self.feature_check(first, body_check)  # as `visit_IfExp`: see `feature_checks`
         first = self.next_site
-        orelse = self.value_of(node.orelse, use)
+        orelse = self.choice(node.orelse, use)
         self.feature_check(first, orelse_check)
         self.branch_depth -= 1
         choices = (fallback(body, lacking_name(body_check)), fallback(orelse, lacking_name(orelse_check)))
         return Value(ValueKind.OTHER, choices=choices)
+
+    def choice(self, node: cst.BaseExpression, use: Use) -> Value:
+        """One side of `a if flag else b`, at a site of its own (where an alias it spells is)."""
+        site = self.new_site(node)
+        value = self.value_of(node, use)
+        value.site = site
+        return value
 
     def feature_check(self, first: int, check: str | None) -> None:
         """Sites `first` up to here run only where Streamlit has (or lacks) an attribute: `check`
