@@ -9,9 +9,11 @@ fragment, the call chain into the helper, and the Streamlit object the helper us
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
+from helpers import run_cli, write_project
 
 V = "1.45.0"
 SIDEBAR = "fragment-sidebar-call"
@@ -745,3 +747,40 @@ def test_a_chain_of_forty_aliases_resolves(project):
 def test_a_chain_past_the_safety_net_is_unknown_not_a_crash(project):
     source, _ = _alias_chain(2000)
     assert check(project, {"app.py": source}) == set()
+
+
+# -- a name bound more than once ------------------------------------------------------------
+
+COLUMNS_BOUND_TWICE = """
+import streamlit as st
+
+cols = st.columns(2)
+st.write("between")
+cols = st.columns(2)
+
+
+@st.fragment
+def panel():
+    cols[0].checkbox("filter")
+
+
+panel()
+"""
+
+
+def test_a_name_bound_twice_to_the_same_streamlit_value_is_that_value(tmp_path):
+    """streamlit#8458's shape: either binding of `cols` is module-level columns, so the
+    fragment's widget in them raises (FRG106, 1.39-1.58), whichever binding the call sees."""
+    write_project(tmp_path, {"app.py": COLUMNS_BOUND_TWICE})
+    result = run_cli("check", "--no-cache", "--output-format", "json", "--streamlit-version", "1.45", str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)
+    assert [(d["code"], d["line"]) for d in found] == [("FRG106", 10)]
+
+
+def test_a_name_bound_to_different_streamlit_values_stays_unknown(tmp_path):
+    """`cols` is columns or a sidebar container: no single claim holds, so FRG106 stays silent."""
+    text = COLUMNS_BOUND_TWICE.replace('st.write("between")\ncols = st.columns(2)', 'cols = st.tabs(["a"])')
+    write_project(tmp_path, {"app.py": text})
+    result = run_cli("check", "--no-cache", "--output-format", "json", "--streamlit-version", "1.45", str(tmp_path))
+    assert result.returncode == 0, result.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fraglint.index.summary import CALL, ITEM, Ref, Value, ValueKind, key_part
+from fraglint.index.summary import CALL, ITEM, LACKING, Ref, Value, ValueKind, key_part
 
 
 def expression_ref(node: cst.BaseExpression) -> Ref | None:
@@ -83,11 +83,30 @@ def literal_value(node: cst.BaseExpression) -> Value | None:
     return None
 
 
+def arm_checks(test: cst.BaseExpression) -> tuple[str | None, str | None]:
+    """The feature checks (see `FunctionSummary.feature_checks`) of the code a test guards and
+    of its `else`: `hasattr(st, "x")` runs its body only where `x` exists and its `else` only
+    where it is missing (`LACKING + "x"`); `not` swaps them; an `and` keeps only the body's
+    (its `else` runs when any part fails), an `or` only the `else`'s."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        body, orelse = arm_checks(test.expression)
+        return orelse, body
+    if isinstance(test, cst.BooleanOperation):
+        left, right = arm_checks(test.left), arm_checks(test.right)
+        if isinstance(test.operator, cst.And):
+            return left[0] or right[0], None
+        return None, left[1] or right[1]
+    name = hasattr_name(test)
+    return (None, None) if name is None else (name, LACKING + name)
+
+
+def lacking_name(check: str | None) -> str | None:
+    """The attribute a feature check says is missing (`Value.lacking`), or None."""
+    return check.removeprefix(LACKING) if check is not None and check.startswith(LACKING) else None
+
+
 def hasattr_name(test: cst.BaseExpression) -> str | None:
-    """`name` when a test holds only where an object has it: `hasattr(st, "name")`, alone or
-    in an `and`."""
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        return hasattr_name(test.left) or hasattr_name(test.right)
+    """`name` when a test is `hasattr(st, "name")`."""
     if (
         isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "hasattr"
         and len(test.args) == 2 and isinstance(test.args[1].value, cst.SimpleString)

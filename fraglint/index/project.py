@@ -408,7 +408,7 @@ class ProjectIndex:
         results = {self._from_binding(path, function, binding) for binding in bindings}
         if len(results) == 1:
             return results.pop()
-        return UNKNOWN
+        return _one_streamlit_value(results) or UNKNOWN
 
     def _from_binding(self, path: str, function: FunctionSummary, binding: Binding) -> Target:
         value = binding.value
@@ -518,3 +518,14 @@ _STEPS: dict[TargetKind, Callable[[ProjectIndex, Target, str, str, str], Target]
     TargetKind.INSTANCE: ProjectIndex._instance_step,
     TargetKind.FUNCTION: ProjectIndex._function_step,
 }
+
+
+def _one_streamlit_value(results: set[Target]) -> Target | None:
+    """The Streamlit value every binding of a name makes, each at its own call (`cols =
+    st.columns(2)` twice): whichever runs, the name is that kind of value, made in that scope.
+    The last call stands for them (the containers' "created here"); None when they differ."""
+    if any(target.kind != TargetKind.STREAMLIT for target in results):
+        return None
+    if len({target.but(call=None) for target in results}) != 1:
+        return None
+    return max(results, key=lambda target: target.call or ("", -1))

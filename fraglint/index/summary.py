@@ -28,7 +28,8 @@ STATEMENT_STRIDE = 1 << 16
 # The shape of a summary: bumped whenever what a summary means changes, so that summary cache
 # entries written before are ignored, never misread (see `index.cache.format_key`).
 # 2: every definition of a redefined function kept (`f`, `f@<site>`), with `arms`.
-SUMMARY_FORMAT = 2
+# 3: `not hasattr(...)` arms and both arms of a conditional expression record feature checks.
+SUMMARY_FORMAT = 3
 # A function defined again in the same scope (`if ...: def f` / `else: def f`) keeps every
 # definition: the first is `f`, each later one `f@<its name site>` (see `display_name`).
 REDEFINED = "@"

@@ -10,7 +10,7 @@ import dataclasses
 
 import libcst as cst
 
-from fraglint.index.cst_reading import expression_ref, getattr_default_none, hasattr_name, literal_value
+from fraglint.index.cst_reading import arm_checks, expression_ref, getattr_default_none, lacking_name, literal_value
 from fraglint.index.summary import ARGUMENT, CONDITION, EXPRESSION, FORMATTED, CallSite, Ref, Use, Value, ValueKind
 from fraglint.index.walk_core import WalkCore
 
@@ -55,13 +55,28 @@ class CallsWalker(WalkCore):
         """`a if flag else b`, walked as `visit_IfExp` walks it, keeping both values."""
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
-        detected, first = hasattr_name(node.test), self.next_site
-        body = self.value_of(node.body, use)
-        if detected is not None and self.next_site > first:  # as `visit_IfExp`: see `feature_checks`
-            self.scope.feature_checks.append((first, self.next_site - 1, detected))
-        orelse = self.value_of(node.orelse, use)
+        (body_check, orelse_check), first = arm_checks(node.test), self.next_site
+        body = self.choice(node.body, use)
+        self.feature_check(first, body_check)  # as `visit_IfExp`: see `feature_checks`
+        first = self.next_site
+        orelse = self.choice(node.orelse, use)
+        self.feature_check(first, orelse_check)
         self.branch_depth -= 1
-        return Value(ValueKind.OTHER, choices=(body, fallback(orelse, detected)))
+        choices = (fallback(body, lacking_name(body_check)), fallback(orelse, lacking_name(orelse_check)))
+        return Value(ValueKind.OTHER, choices=choices)
+
+    def choice(self, node: cst.BaseExpression, use: Use) -> Value:
+        """One side of `a if flag else b`, at a site of its own (where an alias it spells is)."""
+        site = self.new_site(node)
+        value = self.value_of(node, use)
+        value.site = site
+        return value
+
+    def feature_check(self, first: int, check: str | None) -> None:
+        """Sites `first` up to here run only where Streamlit has (or lacks) an attribute: `check`
+        (see `FunctionSummary.feature_checks`)."""
+        if check is not None and self.next_site > first:
+            self.scope.feature_checks.append((first, self.next_site - 1, check))
 
     def detected_value(self, node: cst.BooleanOperation, use: Use) -> Value | None:
         """`getattr(st, "fragment", None) or st.experimental_fragment`: Streamlit's `fragment`

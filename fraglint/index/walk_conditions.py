@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fraglint.index.cst_reading import catches_attribute_error, expression_ref, hasattr_name, literal_value
-from fraglint.index.summary import CONDITION, EXPRESSION, LACKING, Condition, Use, Value, ValueKind, key_part
+from fraglint.index.cst_reading import arm_checks, catches_attribute_error, expression_ref, lacking_name, literal_value
+from fraglint.index.summary import CONDITION, EXPRESSION, Condition, Use, Value, ValueKind, key_part
 from fraglint.index.walk_bindings import BindingsWalker
 
 
@@ -52,14 +52,14 @@ class ConditionsWalker(BindingsWalker):
         site = self.condition(node.test)
         self.branch_depth += 1
         self.guards.append((site, 0))
-        first, detected = self.next_site, hasattr_name(node.test)
-        self.walk_arm(node.body, site, 0, exclusive=True)
-        self.feature_check(first, detected)
+        first, (body, orelse) = self.next_site, arm_checks(node.test)
+        self.walk_arm(node.body, site, 0, exclusive=True, lacking=lacking_name(body))
+        self.feature_check(first, body)
         if node.orelse is not None:
             self.guards[-1] = (site, 1)
             first = self.next_site
-            self.walk_arm(node.orelse, site, 1, exclusive=True, lacking=detected)
-            self.feature_check(first, _lacking(detected))
+            self.walk_arm(node.orelse, site, 1, exclusive=True, lacking=lacking_name(orelse))
+            self.feature_check(first, orelse)
         self.guards.pop()
         self.branch_depth -= 1
 
@@ -112,11 +112,6 @@ class ConditionsWalker(BindingsWalker):
         call_site = self.call_site_of_node.get(id(node)) if isinstance(node, cst.Call) else None
         return (Value(ValueKind.REF, ref=ref, call_site=call_site),)
 
-    def feature_check(self, first: int, name: str | None) -> None:
-        """Sites `first` up to here run only where Streamlit has `name` (see `feature_checks`)."""
-        if name is not None and self.next_site > first:
-            self.scope.feature_checks.append((first, self.next_site - 1, name))
-
     def walk_arm(self, body: cst.CSTNode, branch: int, arm: int, exclusive: bool, lacking: str | None = None) -> None:
         """Walk one arm of a branching statement and record its sites (see `FunctionSummary.arms`);
         `lacking`: the arm runs only where Streamlit lacks that attribute (see `Value.lacking`)."""
@@ -155,12 +150,12 @@ class ConditionsWalker(BindingsWalker):
     def visit_IfExp(self, node: cst.IfExp, use: Use) -> None:
         self.walk(node.test, CONDITION)
         self.branch_depth += 1
-        first = self.next_site
+        first, (body, orelse) = self.next_site, arm_checks(node.test)
         self.walk(node.body, use)
-        self.feature_check(first, hasattr_name(node.test))
+        self.feature_check(first, body)
         first = self.next_site
         self.walk(node.orelse, use)
-        self.feature_check(first, _lacking(hasattr_name(node.test)))
+        self.feature_check(first, orelse)
         self.branch_depth -= 1
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation, use: Use) -> None:
@@ -178,11 +173,6 @@ class ConditionsWalker(BindingsWalker):
         self.loop_depth -= 1
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
-
-
-def _lacking(name: str | None) -> str | None:
-    """The feature check of an `else` of `hasattr(st, name)`: runs only where `name` is missing."""
-    return None if name is None else LACKING + name
 
 
 def _is_not_none_test(node: cst.Comparison) -> bool:

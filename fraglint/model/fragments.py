@@ -418,11 +418,14 @@ class FragmentDiscovery:
         """`frag = st.fragment`: a name bound to the API."""
         for bindings in function.bindings.values():
             for binding in bindings:
-                value = binding.value
-                if value.kind == ValueKind.REF and value.ref and value.ref[-1] in names and value.site:
-                    target = self.index.resolve(path, function.qualname, value.ref)
-                    if target.api() in names:
-                        yield Reference(Site(path, value.site), target.name, "alias", "primary")
+                for value in (binding.value, *(binding.value.choices or ())):  # `a if flag else b`: each
+                    yield from self._alias_reference(path, function, names, value)
+
+    def _alias_reference(self, path: str, function: FunctionSummary, names, value: Value) -> Iterator[Reference]:
+        if value.kind == ValueKind.REF and value.ref and value.ref[-1] in names and value.site:
+            target = self.index.resolve(path, function.qualname, value.ref)
+            if target.api() in names:
+                yield Reference(Site(path, value.site), target.name, "alias", "primary")
 
 
 def _import_references(path: str, function: FunctionSummary, names) -> Iterator[Reference]:
