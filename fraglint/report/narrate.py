@@ -116,6 +116,10 @@ def _fired(trigger: Trigger, plan: RerunPlan, lines_of: LinesOf, switched: bool)
     label = f" `{trigger.label}`" if trigger.label else ""
     if plan.trigger.callback_stop is not None and not plan.trigger.callback_stop.conditional:
         return _cancelled_trigger(trigger, label)
+    if switched and trigger.callback_switch is not None:
+        page = trigger.callback_switch.label  # as written: the hover has no project root to show a path from
+        return (f"**`st.{trigger.widget}`{label}**: Its callback calls `st.switch_page()`: {page} runs in full "
+                "instead, nothing of this page reruns.")
     what = reruns(plan.scope.what)
     if plan.scope.kind == ScopeKind.FRAGMENT:
         what += f"{_where(lines_of, plan.scope.function)}, not the whole app"
