@@ -258,3 +258,25 @@ def test_switch_page_from_a_page_resolves_from_the_main_script_folder(tmp_path):
     (page,) = [s for s in found.scopes.values() if s.entry.endswith("first.py") and s.kind == "app"]
     (switch,) = page.switches
     assert switch.target == str(tmp_path / "pages" / "second.py")
+
+
+def test_the_hover_of_a_widget_whose_callback_switches_page_names_the_page_from_1_63(tmp_path):
+    from fraglint.report import narrate
+
+    files = {
+        "app.py": "import streamlit as st\n\ndef go():\n    if True:\n        pass\n    st.switch_page('pages/b.py')\n\n"
+                  "st.button('Go', on_click=go)\n",
+        "pages/b.py": "import streamlit as st\nst.write('b')\n",
+    }
+    texts = {}
+    for version in ("1.62", "1.63"):
+        found = _interpret(tmp_path, files, version)
+        trigger = _trigger(found, "widget", "Go")
+        assert trigger.callback_switch is not None and not trigger.callback_switch.conditional
+        project = build_project([str(tmp_path)], Settings(root=str(tmp_path), cache=False), jobs=1)
+        module = project.index.function((trigger.site.path, "<module>"))
+        assert module is not None
+        (call,) = [c for c in module.calls if c.site == trigger.site.site]
+        texts[version] = narrate.describe_from_interpreter(found, trigger.site.path, call, lambda key: None)
+    assert "reruns the whole app" in (texts["1.62"] or "")
+    assert "Its callback calls `st.switch_page()`: pages/b.py runs in full" in (texts["1.63"] or "")

@@ -124,3 +124,38 @@ def test_json_a_cancelled_trigger_keeps_no_stale_note():
     document = _scopes(BOARD, "app.py", "1.45.0")
     assert _trigger(document, "callback", "Sign out")["note"] is None
     assert _trigger(document, "callback", "Pause feed")["note"] == "the callback runs first, then the scope reruns"
+
+
+_SWITCH_IN_CALLBACK = '''import streamlit as st
+
+
+def go():
+    st.switch_page("pages/target.py")
+
+
+@st.fragment
+def panel():
+    st.button("Go", on_click=go)
+    st.markdown("panel")
+
+
+panel()
+st.markdown("body")
+'''
+
+
+def test_a_switch_page_in_a_callback_is_a_no_op_before_1_63_and_runs_the_page_after(tmp_path):
+    """Oracle cases switch_page_callback and switch_page_callback_fragment."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "target.py").write_text('import streamlit as st\n\nst.markdown("target")\n')
+    (tmp_path / "app.py").write_text(_SWITCH_IN_CALLBACK)
+    before = _trigger(_scopes(tmp_path, "app.py", "1.62.0"), "widget", "Go")
+    assert before["callback_switch"] == {"path": "app.py", "line": 5, "page": "pages/target.py",
+                                         "target": "pages/target.py", "conditional": False, "switches": False}
+    assert before["scope"]["name"] == "panel" and before["redraws"]
+    assert "st.switch_page at app.py:5 is a no-op before 1.63" in _text(tmp_path, "app.py", "1.62.0")
+    after = _trigger(_scopes(tmp_path, "app.py", "1.63.0"), "widget", "Go")
+    assert after["callback_switch"]["switches"] is True
+    assert after["reruns"] == [] and after["redraws"] == []
+    assert {d["label"] for d in after["clears"]} >= {"Go", "panel", "body"}
+    assert "button 'Go' (app.py:10) -> runs pages/target.py in full" in _text(tmp_path, "app.py", "1.63.0")

@@ -14,6 +14,9 @@ that takes no branch) and its callback trigger (the first `st.rerun` in the call
 the scope, from 1.63); the runtime must match one of them, and when the two agree, that one.
 A widget whose callback surely calls `st.stop()` reruns nothing: no scope may have run, what
 the interpreter says the cancelled rerun clears must be gone and the rest of the page kept.
+A widget whose callback calls `st.switch_page()` must have run the target page and nothing of
+its own page where the interpreter says the release switches, and no page where it says the
+call is a no-op.
 Steps where the runtime raised are left out; the count of compared steps is asserted so the test
 cannot silently compare nothing.
 """
@@ -115,6 +118,16 @@ def _compare(release: str, case: dict, document: dict, marker_names: dict[str, s
             compared.append((step["step"], "cancelled", observed))
             assert "full-run" not in markers and not ran, (release, case["case"], step["step"], markers)
             continue
+        pages = [m for m in markers if m.startswith("page:")]
+        if _switched(trigger):
+            # st.switch_page() in the callback (1.63+): the target page runs, nothing of this one
+            compared.append((step["step"], f"page {trigger['callback_switch']['target']}", str(pages)))
+            assert pages and "full-run" not in markers and not ran, (release, case["case"], step["step"], markers)
+            continue
+        if trigger.get("callback_switch") and not trigger["callback_switch"]["switches"]:
+            # a no-op before 1.63: the page does not switch, the widget's scope reruns (checked below)
+            compared.append((step["step"], "no switch", str(pages)))
+            assert not pages, (release, case["case"], step["step"], markers)
         callback = callbacks.get(label)
         if callback is not None and callback["scope"]["id"] != trigger["scope"]["id"]:
             answers = [trigger["scope"], callback["scope"]]
@@ -169,6 +182,11 @@ def _cuts_drawing(case_file: Path, document: dict) -> bool:
     and in a dialog opened inside a dialog (it raises before drawing anything)."""
     nested = any(scope.get("nested_dialogs") for scope in document["scopes"])
     return nested or "st.stop()" in case_file.read_text(encoding="utf-8")
+
+
+def _switched(trigger: dict) -> bool:
+    switch = trigger.get("callback_switch")
+    return bool(switch) and switch["switches"] and not switch["conditional"]
 
 
 def _cancelled(trigger: dict) -> bool:

@@ -1,4 +1,4 @@
-"""`st.stop()` in a widget callback: it cancels the interaction's rerun.
+"""`st.stop()` and `st.switch_page()` in a widget callback.
 
 The callback runs before the script; `st.stop()` there ends the interaction before any part of
 the script reruns (oracle: stop_in_callback, every recorded release). This module follows each
@@ -6,6 +6,13 @@ callback, and the helpers it calls, to the `st.stop()` calls it reaches, and rec
 widget's triggers the one that cancels their rerun. A stop under a branch or loop only may: the
 callback's trigger says so and the widget's own trigger keeps its scope. Kept apart from the
 walk of the full run, like `callback_reruns`: it reads the callbacks and changes only triggers.
+
+`st.switch_page()` in a callback ends the callback there. Before 1.63 it is a no-op: the page
+does not switch and the widget's scope reruns as usual (with the warning "Calling st.rerun()
+within a callback is a no-op." for a widget outside fragments); from 1.63 the interaction runs
+the whole target page instead, also for a widget inside a fragment (facts
+`switch-page-in-callback-no-op`, `callback-switch-page-runs-target-page`; oracle:
+switch_page_callback, switch_page_callback_fragment). The same walk finds those calls.
 """
 
 from __future__ import annotations
@@ -19,19 +26,22 @@ from fraglint.model import versions
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
-from fraglint.model.interpretation import Stop, Trigger
+from fraglint.model.interpretation import Scope, Stop, Trigger
+from fraglint.model.switch_pages import switch_page
 
 FACT = "stop-in-callback-cancels-rerun"
 
 
 class CallbackStops:
-    """Marks the widget and callback triggers whose callback calls `st.stop()`."""
+    """Marks the widget and callback triggers whose callback calls `st.stop()` (or `api`)."""
 
-    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version) -> None:
+    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version, call: str = api.STOP) -> None:
         self.index = index
         self.model = model
         self.version = version
+        self.call = call  # the Streamlit API followed: `stop`, or `switch_page` (see `callback_switches`)
         self._stops: dict[FunctionKey, tuple[Site | None, Site | None]] = {}
+        self.calls: dict[Site, tuple[FunctionKey, CallSite]] = {}  # the calls found, by site
         self.steps = 0  # calls followed: the cost, for tests (linear in the code)
 
     def apply(self, callbacks: list[tuple[Trigger | None, Trigger]]) -> None:
@@ -46,6 +56,10 @@ class CallbackStops:
                         trigger.note = ""  # "then the scope reruns" no longer holds; callback_stop says why
             elif maybe is not None:
                 called.callback_stop = Stop(maybe, called.scope, True)
+
+    def reached(self, key: FunctionKey | None) -> tuple[Site | None, Site | None]:
+        """The call of `self.call` a callback surely reaches, and the first it may reach."""
+        return self._stops_in(key, ())
 
     def _stops_in(self, key: FunctionKey | None, stack: tuple) -> tuple[Site | None, Site | None]:
         """The `st.stop()` a function surely reaches, and the first it may reach (under a branch
@@ -71,8 +85,26 @@ class CallbackStops:
     def _stops_at(self, key: FunctionKey, call: CallSite, stack: tuple) -> tuple[Site | None, Site | None]:
         """What one call of a callback reaches: an `st.stop()`, or the stops of a helper it calls."""
         target = self.model.target(key, call)
-        if target.kind == TargetKind.STREAMLIT and target.api() == api.STOP:
-            return Site(key.path, call.site), None
+        if target.kind == TargetKind.STREAMLIT and target.api() == self.call:
+            site = Site(key.path, call.site)
+            self.calls[site] = (key, call)
+            return site, None
         if target.kind == TargetKind.FUNCTION and not target.rest:
             return self._stops_in(FunctionKey(target.path or key.path, target.name), stack + (key,))
         return None, None
+
+
+def callback_switches(index: ProjectIndex, model: FragmentModel, version: Version, scopes: dict[str, Scope],
+                      callbacks: list[tuple[Trigger | None, Trigger]]) -> int:
+    """Marks the triggers whose callback reaches `st.switch_page()`; returns the calls followed."""
+    walk = CallbackStops(index, model, version, "switch_page")
+    for fired, called in callbacks:
+        sure, maybe = walk.reached(called.callback)
+        site = sure or maybe
+        if site is None:
+            continue
+        key, call = walk.calls[site]
+        for trigger in (fired, called):
+            if trigger is not None:
+                trigger.callback_switch = switch_page(index, key, call, scopes[trigger.scope], sure is None)
+    return walk.steps

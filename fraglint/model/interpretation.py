@@ -17,6 +17,8 @@ from fraglint.index.summary import Kind
 from fraglint.model import run_every, versions
 from fraglint.model.fragments import Fragment, Site
 
+CALLBACK_SWITCH = "callback-switch-page-runs-target-page"
+
 
 class ScopeKind(Kind):
     APP = "app"
@@ -117,6 +119,7 @@ class Trigger:
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before the trigger
     rerun_call: Site | None = None  # the callback's st.rerun that decides the scope
     callback_stop: Stop | None = None  # an st.stop() the callback reaches: the interaction's rerun is cancelled
+    callback_switch: SwitchPage | None = None  # an st.switch_page() the callback reaches (see callback_stops)
     orphan_of: str | None = None  # (a timer) the fragment whose rerun may stop calling it
 
 
@@ -213,6 +216,9 @@ class Interpretation:
         app = self.app_of(scope.id)
         if trigger.callback_stop is not None and not trigger.callback_stop.conditional:
             return self._cancelled_plan(trigger, scope, inside, app)
+        if self.switches_page(trigger):
+            # the target page replaces this one: nothing of it reruns, all of it goes
+            return RerunPlan(trigger, scope, [], [], [], [], cleared=_in_order(self._drawn_in_app(app)))
         piles = versions.holds("outside-writes-pile-up", self.version)
         functions: list[FunctionKey] = []
         for scope_id in sorted(inside, key=_scope_order):
@@ -254,6 +260,11 @@ class Interpretation:
                 break
             scope_id = scope.parent
         return False
+
+    def switches_page(self, trigger: Trigger) -> bool:
+        """Does the trigger's callback surely switch page (from 1.63; before, the call is a no-op)?"""
+        switch = trigger.callback_switch
+        return switch is not None and not switch.conditional and versions.holds(CALLBACK_SWITCH, self.version)
 
     def _cancelled_plan(self, trigger: Trigger, scope: Scope, inside: set[str], app: str) -> RerunPlan:
         """`st.stop()` in the callback: nothing reruns. A widget outside fragments leaves the page

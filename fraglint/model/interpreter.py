@@ -33,7 +33,7 @@ from fraglint.model import async_scopes, run_every, versions
 from fraglint.model import streamlit_api as api
 from fraglint.model.async_scopes import starts_no_scope
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
-from fraglint.model.callback_stops import CallbackStops
+from fraglint.model.callback_stops import CallbackStops, callback_switches
 from fraglint.model.callbacks import callback_functions
 from fraglint.model.containers import denoted_container
 from fraglint.model.fragment_model import FragmentModel
@@ -126,6 +126,7 @@ class Interpreter:
         followed.apply(self._callbacks)
         stops = CallbackStops(self.index, self.model, self.version)
         stops.apply(self._callbacks)
+        self.steps += callback_switches(self.index, self.model, self.version, self.scopes, self._callbacks)
         mark_orphaned_timers(self.scopes, self.triggers)
         self.steps += followed.steps + stops.steps
         return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version, self.nested_dialogs)

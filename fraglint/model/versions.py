@@ -337,6 +337,21 @@ FACTS: dict[str, Fact] = {
             "oracle: switch_page_fragment (the same on every recorded release)",
         ),
         _fact(
+            "switch-page-in-callback-no-op",
+            "`st.switch_page()` in a widget callback ends the callback there but does not switch page: the "
+            "widget's own scope reruns as usual (a widget outside fragments shows the warning \"Calling "
+            "st.rerun() within a callback is a no-op.\").",
+            "1.33.0", "1.63.0",
+            "oracle: switch_page_callback, switch_page_callback_fragment (no switch 1.33.0-1.62.0)",
+        ),
+        _fact(
+            "callback-switch-page-runs-target-page",
+            "`st.switch_page()` in a widget callback ends the callback and the interaction runs the whole "
+            "target page instead of the widget's scope, also for a widget inside a fragment.",
+            "1.63.0", None,
+            "oracle: switch_page_callback, switch_page_callback_fragment (the target page from 1.63.0)",
+        ),
+        _fact(
             "orphaned-timer-keeps-running",
             "A `run_every` fragment that its outer fragment stops calling keeps rerunning on its timer, and its "
             "elements stay on the page; later releases drop the timer and the elements with the outer rerun.",

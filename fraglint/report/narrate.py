@@ -111,11 +111,15 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fired(trigger: Trigger, plan: RerunPlan, lines_of: LinesOf) -> str:
+def _fired(trigger: Trigger, plan: RerunPlan, lines_of: LinesOf, switched: bool) -> str:
     """A widget, form, callback or st.rerun call: what its rerun covers and does to the page."""
     label = f" `{trigger.label}`" if trigger.label else ""
     if plan.trigger.callback_stop is not None and not plan.trigger.callback_stop.conditional:
         return _cancelled_trigger(trigger, label)
+    if switched and trigger.callback_switch is not None:
+        page = trigger.callback_switch.label  # as written: the hover has no project root to show a path from
+        return (f"**`st.{trigger.widget}`{label}**: Its callback calls `st.switch_page()`: {page} runs in full "
+                "instead, nothing of this page reruns.")
     what = reruns(plan.scope.what)
     if plan.scope.kind == ScopeKind.FRAGMENT:
         what += f"{_where(lines_of, plan.scope.function)}, not the whole app"
@@ -143,7 +147,7 @@ def describe_from_interpreter(interpretation: Interpretation, path: str, call: C
     ]
     for trigger in interpretation.triggers:
         if trigger.site == site and trigger.kind in _FIRED:
-            lines.append(_fired(trigger, interpretation.rerun_plan(trigger), lines_of))
+            lines.append(_fired(trigger, interpretation.rerun_plan(trigger), lines_of, interpretation.switches_page(trigger)))
     return "\n\n".join(dict.fromkeys(lines)) or None
 
 
@@ -197,6 +201,27 @@ def callback_stop_effect(trigger: dict) -> str | None:
         kept = "the page keeps what it showed"
     whose = "this" if trigger["kind"] == "callback" else "its"
     return f"{whose} callback calls st.stop() ({_at(stop)}): the interaction's rerun is cancelled; {kept}"
+
+
+def switched(trigger: dict) -> bool:
+    """A callback's sure `st.switch_page` replaces the trigger's rerun with the target page (1.63+)."""
+    switch = trigger.get("callback_switch")
+    return switch is not None and bool(switch["switches"]) and not switch["conditional"]
+
+
+def callback_switch_effect(trigger: dict) -> str | None:
+    """A callback's `st.switch_page`: the target page runs instead (1.63+), or nothing (a no-op)."""
+    switch = trigger.get("callback_switch")
+    if not switch:
+        return None
+    whose = "this" if trigger["kind"] == "callback" else "its"
+    page = switch["target"] or switch["page"]
+    if not switch["switches"]:
+        return (f"{whose} callback's st.switch_page at {_at(switch)} is a no-op before 1.63: the callback ends "
+                "there and the page does not switch")
+    if switch["conditional"]:
+        return f"{whose} callback may call st.switch_page ({_at(switch)}): then {page} runs in full instead"
+    return f"{whose} callback calls st.switch_page ({_at(switch)}): nothing of this page reruns, it goes"
 
 
 def orphaned_timer_effect(trigger: dict, timer_name: str) -> str | None:
@@ -264,5 +289,5 @@ def scope_effects(scope: dict, by_id: dict) -> list[str]:
 def trigger_effects(trigger: dict) -> list[str]:
     """What the scopes text and HTML add to one trigger's line."""
     timer_name = trigger["scope"]["name"] or ""
-    found = [callback_stop_effect(trigger), orphaned_timer_effect(trigger, timer_name)]
+    found = [callback_stop_effect(trigger), callback_switch_effect(trigger), orphaned_timer_effect(trigger, timer_name)]
     return [text for text in found if text]

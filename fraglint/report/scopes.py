@@ -21,9 +21,10 @@ from rich.tree import Tree
 from fraglint.index.facts import span_of
 from fraglint.model import versions
 from fraglint.model.fragments import Site
+from fraglint.model.interpretation import CALLBACK_SWITCH
 from fraglint.model.interpreter import Scope
 from fraglint.report import RenderOptions, indented_json
-from fraglint.report.narrate import Effect, effect, reruns, scope_effects, trigger_effects
+from fraglint.report.narrate import Effect, effect, reruns, scope_effects, switched, trigger_effects
 from fraglint.result import ScopesReport
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
 from fraglint.safe_text import printable, printable_data
@@ -181,6 +182,7 @@ def _trigger_entry(trigger, locate: _Locator) -> dict:
         "after_stop": locate.location(trigger.after_stop.site) if trigger.after_stop else None,
         "rerun_call": locate.location(trigger.rerun_call),
         "callback_stop": _callback_stop(trigger, locate),
+        "callback_switch": _callback_switch(trigger, locate),
         "clears": [locate.drawn_ref(d) for d in plan.cleared],
         "orphaned": _orphaned(trigger, locate),
     }
@@ -190,6 +192,16 @@ def _callback_stop(trigger, locate: _Locator) -> dict | None:
     """The `st.stop()` the callback reaches: `conditional` false when it cancels the rerun for sure."""
     stop = trigger.callback_stop
     return {**(locate.location(stop.site) or {}), "conditional": stop.conditional} if stop else None
+
+
+def _callback_switch(trigger, locate: _Locator) -> dict | None:
+    """The `st.switch_page` the callback reaches; `switches`: the release runs the target page
+    (from 1.63), else the call is a no-op."""
+    switch = trigger.callback_switch
+    if switch is None:
+        return None
+    switches = versions.holds(CALLBACK_SWITCH, locate.report.version)
+    return {**_switch_entry(switch, locate), "switches": switches}
 
 
 def _orphaned(trigger, locate: _Locator) -> dict | None:
@@ -303,6 +315,8 @@ def _trigger_line(trigger: dict, by_id: dict) -> Text:
     detail = f"; {effect(_effect(trigger))}"
     if _cancelled(trigger):
         verdict, detail = "-> reruns nothing", ""
+    elif switched(trigger):
+        verdict, detail = f"-> runs {_page(trigger['callback_switch'])} in full", ""
     if trigger.get("rerun_call") or (trigger["note"] or "").startswith("its callback may"):
         detail += f"; {trigger['note']}"
     for extra in trigger_effects(trigger):
@@ -310,6 +324,10 @@ def _trigger_line(trigger: dict, by_id: dict) -> Text:
     if trigger.get("after_stop"):
         detail += f"; only on runs past st.stop() at {trigger['after_stop']['path']}:{trigger['after_stop']['line']}"
     return Text.assemble((trigger["kind"] + ": ", "cyan"), _trigger_title(trigger), " ", (verdict, "bold"), detail)
+
+
+def _page(switch: dict) -> str:
+    return switch["target"] or switch["page"]
 
 
 def _cancelled(trigger: dict) -> bool:

@@ -1128,6 +1128,37 @@ case(name="switch_page_fragment", app="switch_page_fragment.py",
                           "counts": {"target-page": 1}}}},
      fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
 
+case(name="switch_page_callback", app="switch_page_callback.py",
+     doc="st.switch_page() in the on_click callback of a button outside fragments (multipage app with pages/)",
+     files=["pages/switch_target.py"],
+     count=["target-page", "app-body"],
+     steps=[("click_go", (CLICK, "Go"))],
+     expect={
+         "": {"initial": {"markers": ["full-run", "end"], "exc": [], "counts": {"target-page": 0, "app-body": 1}},
+              # the callback ends at the call, the page does not switch and the app reruns (a no-op) ...
+              "click_go": {"markers": ["callback", "full-run", "end"], "exc": [],
+                           "counts": {"target-page": 0, "app-body": 1}}},
+         "<1.63": {"click_go": {"alert": CALLBACK_RERUN_NO_OP}},
+         # ... from 1.63 the whole target page runs instead
+         ">=1.63": {"click_go": {"markers": ["callback", "page:target", "page:target:end"],
+                                 "counts": {"target-page": 1, "app-body": 0}}}},
+     fraglint={"": set()})
+
+case(name="switch_page_callback_fragment", app="switch_page_callback_fragment.py",
+     doc="st.switch_page() in the on_click callback of a button inside a fragment (multipage app with pages/)",
+     files=["pages/switch_target.py"],
+     count=["target-page", "frag-body", "app-body"],
+     steps=[("click_go", (CLICK, "Go"))],
+     expect={
+         "": {"initial": {"markers": FULL, "exc": [], "counts": {"target-page": 0, "frag-body": 1, "app-body": 1}},
+              # the callback ends at the call, the page does not switch and the fragment reruns ...
+              "click_go": {"markers": ["callback", F], "exc": [],
+                           "counts": {"target-page": 0, "frag-body": 1, "app-body": 1}}},
+         # ... from 1.63 the whole target page runs instead, not the fragment
+         ">=1.63": {"click_go": {"markers": ["callback", "page:target", "page:target:end"],
+                                 "counts": {"target-page": 1, "frag-body": 0, "app-body": 0}}}},
+     fraglint={PRE_FRAGMENT: {API}, ">=1.37": set()})
+
 _ARGS = {"initial": {"markers": ["full-run", "fragment:frag:n=0", "end"], "exc": []},
          "bump": {"markers": ["full-run", "fragment:frag:n=1", "end"], "exc": []},
          "bump_2": {"markers": ["full-run", "fragment:frag:n=2", "end"], "exc": []}}
