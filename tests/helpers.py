@@ -111,6 +111,21 @@ async def start_lsp_session(lsp_client, root: Path, initialization_options: obje
     lsp_client.root = root
 
 
+async def diagnostics_matching(lsp_client, uri: str, predicate, timeout: float = 120.0) -> list:
+    """The diagnostics published for `uri` once `predicate` holds for them (AssertionError at the timeout)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = lsp_client.diagnostics.get(uri)
+        if found is not None and predicate(found):
+            return list(found)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"diagnostics of {uri} never matched; last: {[(d.code, d.message[:60]) for d in found or []]}")
+        await asyncio.sleep(0.02)
+
+
 def open_document(lsp_client, path: Path) -> str:
     """Send didOpen for the file at `path` with its text on disk; return its URI."""
     from lsprotocol import types as lsp

@@ -7,14 +7,12 @@ file, and clears it when the floor is raised.
 
 from __future__ import annotations
 
-import asyncio
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import open_document, start_lsp_session
+from helpers import diagnostics_matching, open_document, start_lsp_session
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 from test_ranges import SIDEBAR_APP
@@ -34,17 +32,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def until(client: LanguageClient, uri: str, predicate, timeout: float = 60.0) -> list[lsp.Diagnostic]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = client.diagnostics.get(uri)
-        if found is not None and predicate(found):
-            return list(found)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"diagnostics of {uri} never matched; last: {[(d.code, d.message) for d in found or []]}")
-        await asyncio.sleep(0.02)
-
-
 def floor_at_line_2(sites: int):
     return lambda found: [(d.code, d.range.start.line, d.message) for d in found] == [
         ("FRG126", 1, f"{FLOOR.format(sites)} [streamlit-floor-too-low]")
@@ -55,19 +42,19 @@ def floor_at_line_2(sites: int):
 async def test_the_floor_diagnostic_is_published_to_the_requirements_file(client: LanguageClient):
     requirements = client.root / "requirements.txt"
     app = open_document(client, client.root / "app.py")
-    shown = await until(client, requirements.as_uri(), floor_at_line_2(2))
+    shown = await diagnostics_matching(client, requirements.as_uri(), floor_at_line_2(2))
     assert (shown[0].range.start.character, shown[0].range.end.character) == (0, 15)
     assert shown[0].data["releases"]["holds_on"].startswith("1.28")
     # the buffer keeps its own findings: the sidebar call, on the releases that have st.fragment
-    await until(client, app, lambda found: [d.code for d in found] == ["FRG105"])
+    await diagnostics_matching(client, app, lambda found: [d.code for d in found] == ["FRG105"])
 
     panels = open_document(client, client.root / "panels.py")
-    await until(client, requirements.as_uri(), floor_at_line_2(3))  # the open files' uses, counted together
+    await diagnostics_matching(client, requirements.as_uri(), floor_at_line_2(3))  # the open files' uses, counted together
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=panels)))
-    await until(client, requirements.as_uri(), floor_at_line_2(2))
+    await diagnostics_matching(client, requirements.as_uri(), floor_at_line_2(2))
 
     requirements.write_text("pandas\nstreamlit>=1.37\n")
     change = lsp.FileEvent(uri=requirements.as_uri(), type=lsp.FileChangeType.Changed)
     client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(changes=[change]))
-    await until(client, requirements.as_uri(), lambda found: len(found) == 0)
-    await until(client, app, lambda found: [d.code for d in found] == ["FRG105"])
+    await diagnostics_matching(client, requirements.as_uri(), lambda found: len(found) == 0)
+    await diagnostics_matching(client, app, lambda found: [d.code for d in found] == ["FRG105"])

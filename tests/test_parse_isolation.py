@@ -10,18 +10,16 @@ error (FRG001, with its message and line) where it rejects the file, FRG003
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
 import pytest
 import pytest_lsp
-from helpers import run_cli, start_lsp_session
+from helpers import diagnostics_matching, run_cli, start_lsp_session
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -271,17 +269,6 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def _diagnostics(client: LanguageClient, uri: str, predicate, timeout: float = 120.0) -> list[lsp.Diagnostic]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = client.diagnostics.get(uri)
-        if found is not None and predicate(found):
-            return list(found)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"diagnostics never matched; last: {[(d.code, d.message[:60]) for d in found or []]}")
-        await asyncio.sleep(0.05)
-
-
 @pytest.mark.asyncio
 async def test_server_survives_deep_buffers_and_goes_on_checking(client: LanguageClient):
     uri = (client.root / "app.py").as_uri()
@@ -290,7 +277,7 @@ async def test_server_survives_deep_buffers_and_goes_on_checking(client: Languag
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=version, text=parens))
     )
-    [found] = await _diagnostics(client, uri, lambda found: [d.code for d in found] == ["FRG001"])
+    [found] = await diagnostics_matching(client, uri, lambda found: [d.code for d in found] == ["FRG001"])
     assert "too many nested parentheses" in found.message
     # 30,000 lines in column 0: each would start a chunk of its own, and the `and` chain,
     # flat for CPython, crashes libcst.
@@ -307,4 +294,4 @@ async def test_server_survives_deep_buffers_and_goes_on_checking(client: Languag
                 content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
-        await _diagnostics(client, uri, lambda found, code=code: [d.code for d in found] == [code])
+        await diagnostics_matching(client, uri, lambda found, code=code: [d.code for d in found] == [code])
