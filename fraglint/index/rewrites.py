@@ -13,7 +13,6 @@ other fix.
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import re
 import sys
@@ -27,17 +26,9 @@ from libcst.metadata import Assignment, CodeRange, GlobalScope, MetadataWrapper,
 from fraglint.diagnostics import Edit, Span
 from fraglint.fixes import position_of
 from fraglint.index.loader import parse_admitted
+from fraglint.index.rewrite_kinds import Rewrite
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)
-
-
-class Rewrite(enum.Enum):
-    """The structural fixes, each with the sites it is given (see the rules that offer them)."""
-
-    # (the fragment's def name, its one call, the `st.sidebar` uses in its body...)
-    SIDEBAR_AROUND_CALL = "sidebar-around-call"
-    # (the `st.container()` call, the one write into it)
-    CONTAINER_TO_EMPTY = "container-to-empty"
 
 
 @dataclass(frozen=True)

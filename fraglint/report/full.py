@@ -3,21 +3,22 @@ of their own, and notes aligned on the gutter, as rustc and ruff print them.
 
 A fragment's scope note (what its reruns do) is said in full once per run; later findings in the
 same fragment point back to it instead of repeating it word for word. `[*]` marks a finding
-`--fix` can fix, as in ruff.
+`--fix` can fix, as in ruff. A clean check without colour prints its one line without rich
+(about 0.05 s of imports a pre-commit run on a clean file does not need).
 """
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from fraglint.diagnostics import Applicability, Diagnostic, Severity, Span
 from fraglint.report import RenderOptions, SourceLines, narrate
 from fraglint.report.summary import summary_line
 from fraglint.result import CheckResult
 from fraglint.safe_text import printable
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 _CONTEXT = 1
 _MAX_LINES = 6  # lines of a long span shown after its first
@@ -31,6 +32,8 @@ def frame(d: Diagnostic, lines: list[str]) -> Text:
 
 def _frame(span: Span, lines: list[str], context: int, mark: str, style: str, width: int = 0) -> Text:
     """`width`: at least this wide a gutter, so a related place's frame lines up with the finding's."""
+    from rich.text import Text
+
     text = Text()
     if not lines or span.line > len(lines):
         return text
@@ -64,6 +67,19 @@ def _width(line: str, column: int) -> int:
 
 
 def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
+    line = summary_line(result, options)
+    if not result.diagnostics and not options.color and line.isprintable():
+        if not options.quiet:  # what rich prints for it: no style without colour, nothing to wrap
+            out.write(line + "\n")
+            out.flush()  # as rich does: before anything said on stderr after it
+        return
+    _render(result, out, options, line)
+
+
+def _render(result: CheckResult, out: TextIO, options: RenderOptions, line: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(file=out, force_terminal=options.color, no_color=not options.color, highlight=False, width=200, soft_wrap=True)
     lines = SourceLines(result)
     said: dict[str, str] = {}  # a scope note -> the finding that said it in full
@@ -89,12 +105,14 @@ def render(result: CheckResult, out: TextIO, options: RenderOptions) -> None:
             console.print(Text.assemble((note + "help: ", "blue"), printable(d.fix.message), available))
         console.print()
     if not options.quiet:
-        console.print(Text(summary_line(result, options), style="bold"))
+        console.print(Text(line, style="bold"))
 
 
 def _header(d: Diagnostic, here: str, options: RenderOptions) -> Text:
     """`app.py:5:2: FRG108 [*] [experimental-fragment] message`; `[*]`: `--fix` fixes it (with
     `--unsafe-fixes`, an unsafe fix too), as ruff marks it."""
+    from rich.text import Text
+
     header = Text()
     header.append(f"{here}: ", style="bold")
     header.append(f"{d.code} ", style="bold red" if d.severity is Severity.ERROR else "bold yellow")
