@@ -19,6 +19,7 @@ from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
+from fraglint.index.rewrite_kinds import refused_on_sight
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
@@ -280,12 +281,15 @@ def _fix(finding: Finding, facts: FileFacts | None, files: _FileFacts, digests: 
 
 
 def _rewrite_fix(spec: RewriteSpec, path: str, facts: FileFacts, files: _FileFacts) -> Fix | None:
-    from fraglint.index.rewrites import rewrite  # libcst: only when a rewrite is to be made
-
     spans = [files.span(site) if site.path == path else None for site in spec.sites]
     if any(span is None for span in spans):
         return None
-    found = rewrite(spec.kind, facts.text, [span for span in spans if span is not None])
+    placed = [span for span in spans if span is not None]
+    if refused_on_sight(spec.kind, facts.text, placed):
+        return None
+    from fraglint.index.rewrites import rewrite  # libcst: only when a rewrite may be made
+
+    found = rewrite(spec.kind, facts.text, placed)
     if found is None or not found.edits:
         return None
     certain = found.certain and spec.applicability is Applicability.SAFE

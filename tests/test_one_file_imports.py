@@ -104,3 +104,21 @@ def test_name_patterns_match_as_pathspec_matches_them() -> None:
 def test_other_patterns_still_go_to_pathspec() -> None:
     for patterns in (["*.py"], ["build/"], ["!keep"], ["a b"], ["docs/*.py", ".venv"], ["a*"]):
         assert not isinstance(_spec(patterns), _Names), patterns
+
+
+def test_a_rewrite_the_spanned_code_refuses_imports_no_libcst(tmp_path: Path) -> None:
+    """`container-to-empty` rewrites only `st.container()` without arguments: on
+    `st.container(border=True)` no fix is offered, and libcst is not imported to say so."""
+    app = (
+        "import streamlit as st\n\nbox = st.container(border=True)\n\n\n"
+        "@st.fragment\ndef f():\n    box.write('x')\n\n\nf()\n"
+    )
+    write_project(tmp_path, {**_PROJECT, "app.py": app})
+    _loaded(tmp_path, "check", ".")
+    done, loaded = _loaded(tmp_path, "check", "--output-format", "json", "app.py")
+    found = json.loads(done.stdout)
+    assert [d["code"] for d in found] == ["FRG104"] and found[0]["fix"] is None
+    assert "libcst" not in loaded
+    write_project(tmp_path, {"app.py": app.replace("border=True", "")})  # the shape it rewrites
+    done, loaded = _loaded(tmp_path, "check", "--output-format", "json", "app.py")
+    assert json.loads(done.stdout)[0]["fix"] is not None and "libcst" in loaded
