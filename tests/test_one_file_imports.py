@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,11 +80,24 @@ def test_warm_check_of_a_clean_file_imports_no_libcst_rich_or_asyncio(tmp_path: 
     assert loaded == []
 
 
-def test_a_finding_still_imports_rich_for_its_frame(tmp_path: Path) -> None:
-    write_project(tmp_path, {**_PROJECT, "app.py": "import streamlit as st\n\n\n@st.cache_data\n@st.fragment\ndef f():\n    pass\n\n\nf()\n"})
-    done, loaded = _loaded(tmp_path, "check", "app.py")
-    assert "FRG" in done.stdout and " | " in done.stdout  # a code frame, drawn by rich
-    assert "rich" in loaded
+_CACHED_FRAGMENT = "import streamlit as st\n\n\n@st.cache_data\n@st.fragment\ndef f():\n    pass\n\n\nf()\n"
+
+
+def test_findings_without_colour_are_written_without_rich(tmp_path: Path) -> None:
+    write_project(tmp_path, {**_PROJECT, "app.py": _CACHED_FRAGMENT})
+    plain, loaded = _loaded(tmp_path, "check", "app.py")
+    assert "FRG102" in plain.stdout and " | " in plain.stdout  # a code frame
+    assert "rich" not in loaded
+    coloured, loaded = _loaded(tmp_path, "check", "--color", "app.py")
+    assert "rich" in loaded and "\x1b[" in coloured.stdout
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.stdout) == plain.stdout  # the same text, styled
+
+
+def test_text_rich_would_change_is_still_written_by_rich(tmp_path: Path) -> None:
+    """A tab (in a file name here) is expanded by rich: that output is rich's, as before."""
+    write_project(tmp_path, {**_PROJECT, "a\tb.py": _CACHED_FRAGMENT})
+    done, loaded = _loaded(tmp_path, "check", "a\tb.py")
+    assert "rich" in loaded and done.stdout.startswith("a       b.py:4:2: FRG102")
 
 
 def test_name_patterns_match_as_pathspec_matches_them() -> None:
