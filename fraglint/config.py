@@ -19,19 +19,22 @@ import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-import pathspec
 from packaging.version import Version
 
 from fraglint.model import versions
 from fraglint.model.target import ReleaseSet, admitted, is_specifier, known_release
 from fraglint.rules import ALL_RULES, BY_CODE, BY_NAME, INPUT_DIAGNOSTICS, did_you_mean
 from fraglint.safe_read import CONFIG_LIMIT, Unreadable, read_text
+
+if TYPE_CHECKING:
+    import pathspec
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
@@ -138,6 +141,8 @@ def validate_selectors(selectors: list[str], where: str) -> None:
 
 def gitignore_spec(patterns: Iterable[str]) -> pathspec.PathSpec:
     """Patterns matched with git's rules; ValueError for a pattern git cannot use."""
+    import pathspec  # with typing_extensions and asyncio: only when a pattern is compiled
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # `re` on patterns such as `[[`
         try:

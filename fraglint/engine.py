@@ -12,8 +12,6 @@ import functools
 import os
 from collections.abc import Callable
 
-import pathspec
-
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Applicability, Diagnostic, Fix, Location, Span
 from fraglint.files import SettingsIn, discover, python_files_under
@@ -21,7 +19,7 @@ from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
-from fraglint.index.rewrites import rewrite
+from fraglint.index.rewrite_kinds import refused_on_sight
 from fraglint.index.sources import Sources
 from fraglint.index.summary import ModuleSummary
 from fraglint.model.fragment_model import FragmentModel
@@ -286,7 +284,12 @@ def _rewrite_fix(spec: RewriteSpec, path: str, facts: FileFacts, files: _FileFac
     spans = [files.span(site) if site.path == path else None for site in spec.sites]
     if any(span is None for span in spans):
         return None
-    found = rewrite(spec.kind, facts.text, [span for span in spans if span is not None])
+    placed = [span for span in spans if span is not None]
+    if refused_on_sight(spec.kind, facts.text, placed):
+        return None
+    from fraglint.index.rewrites import rewrite  # libcst: only when a rewrite may be made
+
+    found = rewrite(spec.kind, facts.text, placed)
     if found is None or not found.edits:
         return None
     certain = found.certain and spec.applicability is Applicability.SAFE
@@ -383,6 +386,10 @@ def _per_file_ignores(settings: Settings) -> Callable[[str, str], bool]:
 
     Patterns are relative to the folder of the configuration that gives them (a sub-project's own).
     """
+    if not settings.per_file_ignores:
+        return lambda path, code: False
+    import pathspec  # with typing_extensions and asyncio: only for a project that has the setting
+
     per_file = [(pathspec.GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in settings.per_file_ignores.items()]
     base = settings.config_folder
 

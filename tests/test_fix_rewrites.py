@@ -258,3 +258,21 @@ def test_the_plain_cases_the_others_vary_get_a_fix(tmp_path, files, code):
 def test_no_fix_where_the_shape_or_the_uses_are_not_certain(tmp_path, name):
     fixes = _fixes(tmp_path, *NO_FIX[name])
     assert fixes == [None] * len(fixes)
+
+
+def test_an_offer_refused_on_its_nodes_resolves_no_scopes() -> None:
+    """`st.container(border=True)` is not the shape `container-to-empty` rewrites: the nodes at
+    the spans say so, before libcst's scope analysis (4 parses' time per file) is run."""
+    from fraglint.diagnostics import Span
+    from fraglint.index.rewrite_kinds import Rewrite
+    from fraglint.index.rewrites import _tree, rewrite
+
+    text = 'import streamlit as st\n\nbox = st.container(border=True)\n\n\n@st.fragment\ndef f():\n    box.write("x")\n'
+    creation, write = Span(3, 7, 3, 32), Span(8, 5, 8, 19)
+    assert rewrite(Rewrite.CONTAINER_TO_EMPTY, text, [creation, write]) is None
+    tree = _tree(text)
+    assert tree is not None and "scopes" not in vars(tree) and "parents" not in vars(tree)
+    plain = text.replace("border=True", "")
+    assert rewrite(Rewrite.CONTAINER_TO_EMPTY, plain, [Span(3, 7, 3, 21), Span(8, 5, 8, 19)]) is not None
+    tree = _tree(plain)
+    assert tree is not None and "scopes" in vars(tree)

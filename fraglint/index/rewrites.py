@@ -13,7 +13,6 @@ other fix.
 from __future__ import annotations
 
 import difflib
-import enum
 import functools
 import re
 import sys
@@ -23,21 +22,14 @@ from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import Assignment, CodeRange, GlobalScope, MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata.base_provider import BaseMetadataProvider
 
 from fraglint.diagnostics import Edit, Span
 from fraglint.fixes import position_of
 from fraglint.index.loader import parse_admitted
+from fraglint.index.rewrite_kinds import Rewrite
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)
-
-
-class Rewrite(enum.Enum):
-    """The structural fixes, each with the sites it is given (see the rules that offer them)."""
-
-    # (the fragment's def name, its one call, the `st.sidebar` uses in its body...)
-    SIDEBAR_AROUND_CALL = "sidebar-around-call"
-    # (the `st.container()` call, the one write into it)
-    CONTAINER_TO_EMPTY = "container-to-empty"
 
 
 @dataclass(frozen=True)
@@ -65,7 +57,7 @@ def rewrite(kind: Rewrite, text: str, spans: Sequence[Span]) -> Rewritten | None
             return None
         new_code, certain = found
         return Rewritten(_edits(text, new_code), certain)
-    except RecursionError:
+    except (RecursionError, _Unresolved):
         return None
     finally:
         sys.setrecursionlimit(old_limit)
@@ -74,12 +66,33 @@ def rewrite(kind: Rewrite, text: str, spans: Sequence[Span]) -> Rewritten | None
 # -- the tree -------------------------------------------------------------------------------
 
 
+class _Unresolved(Exception):
+    """libcst could not give the tree's parents or scopes (nesting too deep, code its scope
+    analysis does not take): no fix."""
+
+
 @dataclass(frozen=True)
 class _Tree:
+    """A file's tree with its positions; parents and scopes are resolved when a rewrite first
+    asks (most offers fail on the nodes at their spans, and scopes cost 4 parses' time)."""
+
     module: cst.Module
+    wrapper: MetadataWrapper
     positions: dict[cst.CSTNode, CodeRange]
-    parents: dict[cst.CSTNode, cst.CSTNode]
-    scopes: dict
+
+    @functools.cached_property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        return self._resolve(ParentNodeProvider)
+
+    @functools.cached_property
+    def scopes(self) -> dict:
+        return self._resolve(ScopeProvider)
+
+    def _resolve(self, provider: type[BaseMetadataProvider]) -> dict:
+        try:
+            return dict(self.wrapper.resolve(provider))
+        except Exception as error:
+            raise _Unresolved from error
 
     def at(self, span: Span, kind: type[_Node]) -> _Node | None:
         """The node of type `kind` spanning exactly `span` (the span a summary site was given)."""
@@ -106,13 +119,11 @@ def _tree(text: str) -> _Tree | None:
     try:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         positions = dict(wrapper.resolve(PositionProvider))
-        parents = dict(wrapper.resolve(ParentNodeProvider))
-        scopes = dict(wrapper.resolve(ScopeProvider))
-    except Exception:  # nesting too deep, or code libcst's scope analysis does not take: no fix
+    except Exception:  # nesting too deep: no fix
         return None
     finally:
         sys.setrecursionlimit(old_limit)
-    return _Tree(module, positions, parents, scopes)
+    return _Tree(module, wrapper, positions)
 
 
 def _span(where: CodeRange) -> Span:

@@ -17,8 +17,7 @@ import fnmatch
 import os
 from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, Kind, ModuleSummary, Value, ValueKind
@@ -26,6 +25,9 @@ from fraglint.model import streamlit_api as api
 from fraglint.model.call_graph import CallGraph
 from fraglint.model.fragments import FragmentDiscovery, Site
 from fraglint.model.resolution import CallTargets
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 class CodeScope(Kind):
@@ -109,7 +111,11 @@ class AppEntries:
 
     @cached_property
     def _setting(self) -> pathspec.PathSpec | None:
-        return pathspec.GitIgnoreSpec.from_lines(list(self.patterns)) if self.patterns else None
+        if not self.patterns:
+            return None
+        import pathspec  # with typing_extensions and asyncio: only for a project that sets entry patterns
+
+        return pathspec.GitIgnoreSpec.from_lines(list(self.patterns))
 
     def _reason(self, path: str, pages: set[str]) -> EntryReason | None:
         relative = os.path.relpath(path, self.index.root).replace(os.sep, "/")

@@ -22,7 +22,7 @@ from packaging.version import Version
 
 from fraglint.diagnostics import Applicability, Severity
 from fraglint.index.project import ProjectIndex
-from fraglint.index.rewrites import Rewrite
+from fraglint.index.rewrite_kinds import Rewrite
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, ModuleSummary
 from fraglint.model import versions
 from fraglint.model.async_scopes import starts_no_scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.index.rewrites import Rewrite
+from fraglint.index.rewrite_kinds import Rewrite
 from fraglint.model import versions
 from fraglint.model.containers import ContainerUse
 from fraglint.model.entries import CodeScope

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Applicability
-from fraglint.index.rewrites import Rewrite
+from fraglint.index.rewrite_kinds import Rewrite
 from fraglint.index.summary import MODULE_SCOPE, ModuleSummary, ValueKind
 from fraglint.model import streamlit_api as api
 from fraglint.model import versions
