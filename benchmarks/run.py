@@ -244,6 +244,10 @@ def run_measured(argv: list[str], env: dict, cwd: Path) -> tuple[subprocess.Comp
 
 def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, float, subprocess.CompletedProcess]:
     env = {**os.environ, **tool.env}
+    # Every tool runs as installed, from its compiled bytecode (pip compiles at install); the
+    # untimed verification round writes it for a checkout. Some shells set this, and then each
+    # run would compile fraglint's modules from source again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     scratch = None
     if tool.kind == "fraglint":  # keep every run cold, whatever fraglint caches and where
         scratch = tempfile.mkdtemp(prefix="fraglint-bench-cache-")
