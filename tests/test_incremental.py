@@ -10,10 +10,12 @@ check that starts from nothing.
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -311,3 +313,28 @@ def test_entry_scripts_are_kept_while_no_import_or_page_changes(tmp_path):
         third = _entries_after(analyser, app, edited)
         assert third.entries is not first.entries and third._run_graph is not first._run_graph
         assert (third.entries, third.reaching([app]), third.app_modules) == _fresh_graphs(app, edited, settings)
+
+
+def test_a_replaced_project_is_freed_without_the_cyclic_collector(tmp_path):
+    """The server freezes what a check keeps (`gc.freeze`) and collects only what each check
+    made: the project an edit replaces, frozen by then, must go by reference counting (a model
+    that held a cycle, its guards pointing back at it, stayed in memory for good)."""
+    # 1.60: the rules ask for the fragment's full-run guards (outside-first-write-in-rerun-raises)
+    write_project(tmp_path, {**_NAVIGATION, "pyproject.toml": _NAVIGATION["pyproject.toml"].replace("1.45.0", "1.60.0")})
+    analyser = Analyser()
+    app = str(tmp_path / "app.py")
+    text = (tmp_path / "app.py").read_text()
+    analyser.check(app, text)
+    model = analyser._last[str(tmp_path)].model
+    assert model._guards, "a rule asked for a fragment's guards"
+    first = weakref.ref(model)
+    del model
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        analyser.check(app, text.replace("panel(st.sidebar)\n", "panel(st.sidebar)\n    st.write('typed')\n"))
+        analyser.check(app, text)
+    finally:
+        if collecting:
+            gc.enable()
+    assert first() is None
