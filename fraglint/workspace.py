@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from fraglint import engine
 from fraglint.config import Settings
@@ -25,7 +26,7 @@ from fraglint.settings import SettingsCache
 
 log = logging.getLogger("fraglint.workspace")
 
-_FREEZE_EVERY = 100  # checks between two `gc.freeze()`s
+_FREEZE_EVERY = 100  # checks between two collections of the frozen objects too (see `_collected_after`)
 
 
 class Workspace:
@@ -48,18 +49,12 @@ class Workspace:
         self.sources.use_project(settings)
         buffers = {**(others or {}), path: text}
         previous = self._last.get(settings.root)
-        result = engine.run_check([path], settings, buffers=buffers, jobs=1, sources=self.sources, previous=previous)
-        if result.project is not None:
-            self._last[settings.root] = result.project
+        with _collected_after(self._checks % _FREEZE_EVERY == 0):
+            result = engine.run_check([path], settings, buffers=buffers, jobs=1, sources=self.sources, previous=previous)
+            if result.project is not None:
+                self._last[settings.root] = result.project
         self.declarations.record(path, result.floors)
         self._checks += 1
-        if self._checks == 1 or self._checks % _FREEZE_EVERY == 0:
-            # The caches hold hundreds of thousands of long-lived objects (summaries, parsed
-            # chunks) that the cyclic GC would otherwise re-scan during every check: after the
-            # first check and now and then, collect once and move the survivors out of its way.
-            # This takes about a quarter off a warm check on a 200-file project.
-            gc.collect()
-            gc.freeze()
         return [d for d in result.diagnostics if d.path == path]
 
     def _model_for(self, path: str, text: str, settings: Settings):
@@ -106,6 +101,32 @@ class Workspace:
         interpretation = self._interpreted[2]
         described = narrate.describe_from_interpreter(interpretation, path, call, lines_of) if interpretation else None
         return described or narrate.describe_rerun(model, (path, function.qualname), call, lines_of)
+
+
+@contextmanager
+def _collected_after(everything: bool) -> Iterator[None]:
+    """Run a check without the cyclic GC, then collect what it left and freeze the survivors.
+
+    The caches and the last project hold hundreds of thousands of long-lived objects; a check
+    allocates enough to start several collections, and each full one re-scanned every object
+    kept since the last freeze: 30 ms an edit on a 200-file project, 135 ms on a 1,000-file
+    one, growing with the project. Instead, one collection after the check scans only what
+    the check made (older survivors are frozen) and the survivors are frozen too. A replaced
+    project is freed by reference counting (the model holds no cycle), so little that was
+    frozen becomes garbage; `everything` (the first check and every `_FREEZE_EVERY`-th) also
+    collects the frozen objects, in case some did.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+        if everything:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
 
 class _Settings(SettingsCache):

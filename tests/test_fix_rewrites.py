@@ -240,6 +240,14 @@ NO_FIX = {
         {"app.py": _container("box.write(1)\n"), "other.py": "from app import box\n"},
         "FRG104",
     ),
+    "container-module-imported-by-another": (
+        {"app.py": _container("box.write(1)\n"), "other.py": "def late():\n    import app\n"},
+        "FRG104",
+    ),
+    "container-module-imported-from-its-package": (
+        {"app.py": _container("box.write(1)\n"), "other.py": "from somewhere import app\n"},
+        "FRG104",
+    ),
 }
 
 

@@ -10,10 +10,12 @@ check that starts from nothing.
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -254,3 +256,85 @@ def test_a_line_separator_in_a_comment_does_not_shift_the_chunks(tmp_path):
     whole = facts_from_visitor(text, visitor)
     assert chunked is not None and chunked[0] == summary
     assert sorted(s for spans in chunked[1].spans.values() for s in spans) == sorted(s for spans in whole.spans.values() for s in spans)
+
+
+_NAVIGATION = {
+    "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['streamlit==1.45.0']\n",
+    "app.py": """
+        import streamlit as st
+        from panels import panel
+
+        @st.fragment
+        def live():
+            st.button("go", key="go")
+            panel(st.sidebar)
+
+        live()
+        st.navigation([st.Page("pages/one.py")]).run()
+    """,
+    "panels.py": "def panel(where):\n    where.write('hi')\n",
+    "pages/one.py": "import streamlit as st\n\nst.write('one')\n",
+    "pages/two.py": "import streamlit as st\n\nst.write('two')\n",
+    "helpers.py": "import streamlit as st\n\ndef helper():\n    st.write('x')\n",
+}
+
+
+def _entries_after(analyser: Analyser, path: str, text: str):
+    """The entry scripts' model after checking `text` (a fresh check's diagnostics asserted equal)."""
+    _assert_same_as_fresh(analyser, path, text)
+    return analyser._last[str(Path(path).parent)].model.entries
+
+
+def _fresh_graphs(path: str, text: str, settings) -> tuple:
+    entries = engine.build_project([path], settings, buffers={path: text}, jobs=1).model.entries
+    return entries.entries, entries.reaching([path]), entries.app_modules
+
+
+def test_entry_scripts_are_kept_while_no_import_or_page_changes(tmp_path):
+    """A statement typed in a function rebuilds neither the entry scripts nor the import and
+    run graphs (the previous objects are kept); an edit that adds an import or names another
+    page rebuilds them, and they equal a fresh check's."""
+    write_project(tmp_path, _NAVIGATION)
+    analyser = Analyser()
+    app = str(tmp_path / "app.py")
+    text = (tmp_path / "app.py").read_text()
+    settings, _ = analyser.settings.for_path(app)
+    first = _entries_after(analyser, app, text)
+    assert "_run_graph" in first.__dict__ and "entries" in first.__dict__, "the check asks which runs reach app.py"
+    typed = text.replace('    panel(st.sidebar)\n', '    panel(st.sidebar)\n    st.write("typed")\n')
+    second = _entries_after(analyser, app, typed)
+    assert second is not first
+    assert second.entries is first.entries and second._run_graph is first._run_graph
+    assert second.scripts is first.scripts and second._importers is first._importers
+    for edited in (
+        typed.replace('    st.write("typed")\n', '    import helpers\n    helpers.helper()\n'),  # a new import
+        typed.replace('"pages/one.py"', '"pages/two.py"'),  # another page named
+    ):
+        third = _entries_after(analyser, app, edited)
+        assert third.entries is not first.entries and third._run_graph is not first._run_graph
+        assert (third.entries, third.reaching([app]), third.app_modules) == _fresh_graphs(app, edited, settings)
+
+
+def test_a_replaced_project_is_freed_without_the_cyclic_collector(tmp_path):
+    """The server freezes what a check keeps (`gc.freeze`) and collects only what each check
+    made: the project an edit replaces, frozen by then, must go by reference counting (a model
+    that held a cycle, its guards pointing back at it, stayed in memory for good)."""
+    # 1.60: the rules ask for the fragment's full-run guards (outside-first-write-in-rerun-raises)
+    write_project(tmp_path, {**_NAVIGATION, "pyproject.toml": _NAVIGATION["pyproject.toml"].replace("1.45.0", "1.60.0")})
+    analyser = Analyser()
+    app = str(tmp_path / "app.py")
+    text = (tmp_path / "app.py").read_text()
+    analyser.check(app, text)
+    model = analyser._last[str(tmp_path)].model
+    assert model._guards, "a rule asked for a fragment's guards"
+    first = weakref.ref(model)
+    del model
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        analyser.check(app, text.replace("panel(st.sidebar)\n", "panel(st.sidebar)\n    st.write('typed')\n"))
+        analyser.check(app, text)
+    finally:
+        if collecting:
+            gc.enable()
+    assert first() is None

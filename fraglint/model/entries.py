@@ -85,7 +85,44 @@ class AppEntries:
         self.graph = graph
         self.discovery = discovery
         self.patterns = patterns
-        self._imports: dict[str, set[str]] = {}
+        self._imports: dict[str, set[str]] = {}  # per module: what it imports (its summary and the files)
+        self._pages: dict[str, set[str]] = {}  # per module: the scripts its `st.Page` calls name
+        self._traits_of: dict[str, tuple] = {}  # per module: what `reuse` compares (see `_traits`)
+        self._sizes: set[int] = set()  # how many modules the index held when each answer below was built
+
+    def reuse(self, previous: AppEntries, changed: set[str], kept: set[str]) -> None:
+        """Take over what the changes cannot affect (the language server's next check).
+
+        `changed`: the modules whose summaries changed (both indexes hold the same modules and
+        find the same files); `kept`: the modules whose call targets were taken over. A module's
+        imports depend on its summary and the files alone, its `st.Page` targets on its call
+        targets too. When every module that may answer differently (the changed ones and those
+        whose call targets read them) has the same imports, page targets, script names and script
+        traits as before, the entry scripts and the import and run graphs are the previous
+        objects: a statement typed in a function rebuilds none of them.
+        """
+        if previous.patterns != self.patterns or previous.index.root != self.index.root:
+            return
+        affected = changed | (previous.calls.module_reads.keys() - kept)
+        self._imports = {path: found for path, found in previous._imports.items() if path not in changed}
+        self._pages = {path: found for path, found in previous._pages.items() if path not in affected}
+        size = len(self.index.summaries)
+        if previous._sizes <= {size} and all(self._traits(path) == previous._traits(path) for path in affected):
+            for name in _GRAPHS:
+                if name in previous.__dict__:
+                    self.__dict__[name] = previous.__dict__[name]
+            self._sizes = set(previous._sizes)
+
+    def _traits(self, path: str) -> tuple:
+        """What the entry scripts and the graphs read of one module."""
+        found = self._traits_of.get(path)
+        if found is None:
+            summary = self.index.module(path)
+            found = self._traits_of[path] = () if summary is None else (
+                self._imports_of(path), self._pages_in(path), self._named_scripts(summary),
+                summary.mentions_streamlit, self._runs_streamlit_code(summary),
+            )
+        return found
 
     def is_test(self, path: str) -> bool:
         return is_test_module(path, self.index.root)
@@ -96,6 +133,7 @@ class AppEntries:
     def entries(self) -> dict[str, EntryReason]:
         """Every entry script, with why it is one. `st.Page` targets run inside their navigation
         script's run; the others (`scripts`) are runs of their own."""
+        self._sizes.add(len(self.index.summaries))
         pages = self._page_targets()
         found: dict[str, EntryReason] = {}
         for path in sorted(self.index.summaries):
@@ -158,6 +196,7 @@ class AppEntries:
     @cached_property
     def _importers(self) -> dict[str, set[str]]:
         """For each module (or package), the non-test modules that import it."""
+        self._sizes.add(len(self.index.summaries))
         importers: dict[str, set[str]] = {}
         for path in list(self.index.summaries):
             if not self.is_test(path):
@@ -221,16 +260,23 @@ class AppEntries:
 
     def _page_targets(self) -> set[str]:
         """Scripts named by `st.Page("x.py")`: they run as pages of their navigation script."""
-        pages = set()
-        for path, function in self.index.functions():
-            key = FunctionKey(path, function.qualname)
-            for call in function.calls:
-                if (
-                    call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == ValueKind.STR
-                    and self.calls.streamlit_call(key, call) == "Page"
-                ):
-                    pages.add(os.path.normpath(os.path.join(os.path.dirname(path), str(call.args[0].literal))))
-        return pages
+        return {page for path in list(self.index.summaries) for page in self._pages_in(path)}
+
+    def _pages_in(self, path: str) -> set[str]:
+        """The scripts `path`'s `st.Page` calls name."""
+        found = self._pages.get(path)
+        if found is None:
+            found = self._pages[path] = set()
+            summary = self.index.module(path)
+            for function in summary.functions.values() if summary else ():
+                key = FunctionKey(path, function.qualname)
+                for call in function.calls:
+                    if (
+                        call.func and call.func[-1] == "Page" and call.args and call.args[0].kind == ValueKind.STR
+                        and self.calls.streamlit_call(key, call) == "Page"
+                    ):
+                        found.add(os.path.normpath(os.path.join(os.path.dirname(path), str(call.args[0].literal))))
+        return found
 
     # -- which runs reach a file ---------------------------------------------------------
 
@@ -242,22 +288,28 @@ class AppEntries:
         a project (one file given, the editor's buffer) walks only these. Over the indexed
         modules only: ask it when the index holds the whole project.
         """
-        reverse: dict[str, set[str]] = {}
-        for module, edges in self._run_graph.items():
-            for reached in edges:
-                reverse.setdefault(reached, set()).add(module)
         found = set(paths)
         pending = list(found)
         while pending:
-            for module in reverse.get(pending.pop(), ()):
+            for module in self._run_graph_reversed.get(pending.pop(), ()):
                 if module not in found:
                     found.add(module)
                     pending.append(module)
         return found.intersection(self.scripts)
 
     @cached_property
+    def _run_graph_reversed(self) -> dict[str, set[str]]:
+        """For every module a run may reach, the modules that reach it next."""
+        reverse: dict[str, set[str]] = {}
+        for module, edges in self._run_graph.items():
+            for reached in edges:
+                reverse.setdefault(reached, set()).add(module)
+        return reverse
+
+    @cached_property
     def _run_graph(self) -> dict[str, set[str]]:
         """Every module a run may reach, from every entry script, with the modules it reaches next."""
+        self._sizes.add(len(self.index.summaries))
         folders = {self.index.root}
         for script in self.scripts:
             folders.update((os.path.dirname(script), os.path.dirname(os.path.dirname(script))))
@@ -280,19 +332,26 @@ class AppEntries:
         if path.endswith("__init__.py") or not path.endswith(".py"):
             edges.update(self._package_members.get(os.path.dirname(path) if path.endswith(".py") else path, ()))
         summary = self.index.module(path)
-        named = {literal for function in summary.functions.values() for call in function.calls
-                 for literal in _script_names([*call.args, *call.kwargs.values()])} if summary else set()
-        for literal in named:
+        for literal in self._named_scripts(summary) if summary else ():
             for folder in (*folders, os.path.dirname(path)):
                 target = os.path.normpath(os.path.join(folder, literal))
                 if target in self.index.summaries:
                     edges.add(target)
         return edges
 
+    @staticmethod
+    def _named_scripts(summary: ModuleSummary) -> frozenset[str]:
+        """The string literals ending in `.py` among the module's call arguments."""
+        return frozenset(
+            literal for function in summary.functions.values() for call in function.calls
+            for literal in _script_names([*call.args, *call.kwargs.values()])
+        )
+
     @cached_property
     def _package_members(self) -> dict[str, set[str]]:
         """For each folder, the indexed modules right in it and its sub-packages (their
         `__init__.py`, or the folder when it has none): each package reaches the next level."""
+        self._sizes.add(len(self.index.summaries))
         found: dict[str, set[str]] = {}
         for path in self.index.summaries:
             member, folder = path, os.path.dirname(path)
@@ -307,6 +366,7 @@ class AppEntries:
     @cached_property
     def app_modules(self) -> set[str]:
         """Entry scripts and every module they import, transitively (test modules never)."""
+        self._sizes.add(len(self.index.summaries))
         found: set[str] = set()
         pending = list(self.entries)
         while pending:
@@ -347,6 +407,10 @@ class AppEntries:
                 return True
             function = summary.functions[function].parent
         return False
+
+
+# What `reuse` takes over whole: the answers built from every module's traits (`_traits`).
+_GRAPHS = ("entries", "scripts", "_importers", "_run_graph", "_run_graph_reversed", "_package_members", "app_modules")
 
 
 def _script_names(values: Iterable[Value]) -> Iterator[str]:

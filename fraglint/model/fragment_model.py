@@ -37,12 +37,13 @@ class FragmentModel:
         self._guards: dict[FunctionKey, FullRunGuards] = {}
 
     def reuse(self, previous: FragmentModel, changed: set[str]) -> None:
-        """Take over call targets and call-graph edges of modules the changes cannot affect.
+        """Take over call targets, call-graph edges and entry scripts the changes cannot affect.
 
         `changed`: the modules whose summaries changed, from `ProjectIndex.reuse`.
         """
         kept = self.calls.reuse(previous.calls, changed)
         self.graph.reuse(previous.graph, kept)
+        self.entries.reuse(previous.entries, changed, kept)
 
     @property
     def _module_reads(self) -> dict[str, set[str]]:

@@ -26,6 +26,7 @@ call to be one that can hold.
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
@@ -57,7 +58,7 @@ class FullRunGuards:
     """The guards around one fragment's draws, read against what a full run can see."""
 
     def __init__(self, model: FragmentModel, fragment: Fragment) -> None:
-        self.model = model
+        self.model = weakref.proxy(model)  # the model keeps its guards: no cycle to wait for the GC
         self.index = model.index
         self.reach = model.graph.reach(fragment.function)
         self.fragment = fragment

@@ -14,6 +14,7 @@ import inspect
 import os
 import re
 import textwrap
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -239,14 +240,36 @@ def unseen_elsewhere(ctx: CheckContext, path: str, name: str) -> bool:
     """Can a module-level `name` of `path` be read only in its own file? No other module imports
     the name (or the module), and no project file outside the check mentions it."""
     module = os.path.splitext(os.path.basename(path))[0]
-    for other, summary in ctx.index.summaries.items():
-        if other == path or not isinstance(summary, ModuleSummary):
+    by_name, by_module = _importers(ctx.index)
+    for importers in (by_name.get(name), by_name.get(module), by_module.get(module)):
+        if importers and importers != {path}:
+            return False
+    return not ctx.mentioned_elsewhere(name)
+
+
+# Per index, with how many modules it held: the modules importing each name, and each module
+# (by the last part of its dotted name). Built once per check, not once per finding asked about.
+_IMPORTERS: weakref.WeakKeyDictionary[ProjectIndex, tuple[int, tuple[dict, dict]]] = weakref.WeakKeyDictionary()
+
+
+def _importers(index: ProjectIndex) -> tuple[dict[str | None, set[str]], dict[str, set[str]]]:
+    """The modules that import each name (`from m import name`), and each module (`import m`,
+    `from pkg import m`, `from m import x`: the last part of `m`)."""
+    size = len(index.summaries)
+    found = _IMPORTERS.get(index)
+    if found is not None and found[0] == size:
+        return found[1]
+    by_name: dict[str | None, set[str]] = {}
+    by_module: dict[str, set[str]] = {}
+    for path, summary in list(index.summaries.items()):
+        if not isinstance(summary, ModuleSummary):
             continue
         for function in summary.functions.values():
             for imported in function.imports.values():
-                if name == imported.name or module in (imported.name, imported.module.rsplit(".", 1)[-1]):
-                    return False
-    return not ctx.mentioned_elsewhere(name)
+                by_name.setdefault(imported.name, set()).add(path)
+                by_module.setdefault(imported.module.rsplit(".", 1)[-1], set()).add(path)
+    _IMPORTERS[index] = (size, (by_name, by_module))
+    return by_name, by_module
 
 
 class Rule:
