@@ -29,9 +29,10 @@ from packaging.version import Version
 
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
-from fraglint.model import async_scopes, run_every, versions
+from fraglint.model import interpreter_facts, run_every
 from fraglint.model import streamlit_api as api
-from fraglint.model.async_scopes import starts_no_scope
+from fraglint.model.async_scopes import FACT as ASYNC_SCOPES
+from fraglint.model.async_scopes import is_async
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
 from fraglint.model.callback_stops import CallbackStops, callback_switches
 from fraglint.model.callbacks import callback_functions
@@ -50,26 +51,12 @@ from fraglint.model.interpretation import (
     Trigger,
     TriggerKind,
 )
+from fraglint.model.interpreter_facts import WalkFacts
 from fraglint.model.orphaned_timers import mark_orphaned_timers
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.model.switch_pages import switch_page
 
-# The version facts (fraglint/model/versions.py) the interpreter reads; listed in docs/semantics.md.
-FACTS = (
-    "nested-fragments-unsupported",
-    "dialog-in-fragment-nested",
-    "nested-dialog-raises",
-    "outside-writes-pile-up",
-    "stop-ends-current-run",
-    "callback-keyed-rerun-replaces-rerun",
-    "callback-rerun-reruns-app",
-    "stop-in-callback-cancels-rerun",
-    "stop-in-fragment-callback-clears-fragment",
-    "switch-page-runs-target-page",
-    "orphaned-timer-keeps-running",
-    "fragment-rerun-first-run-arguments",
-    async_scopes.FACT,
-)
+FACTS = interpreter_facts.FACTS  # every version fact `fraglint scopes` depends on (docs/semantics.md)
 
 
 @dataclass(frozen=True)
@@ -85,12 +72,15 @@ class _Frame:
 
 
 class Interpreter:
-    """Runs the abstract full run of each entry script over the fragment model."""
+    """Runs the abstract full run of each entry script over the fragment model.
 
-    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version) -> None:
+    It is given no release: every version fact it (and the modules it calls) reads goes through
+    `facts`, which records it, so that the walk can serve every release that agrees on them."""
+
+    def __init__(self, index: ProjectIndex, model: FragmentModel, facts: WalkFacts) -> None:
         self.index = index
         self.model = model
-        self.version = version
+        self.facts = facts
         self.scopes: dict[str, Scope] = {}
         self.drawn: list[Drawn] = []
         self.triggers: list[Trigger] = []
@@ -102,7 +92,6 @@ class Interpreter:
         self._dialog_open: tuple[Fragment, Site, str] | None = None  # (dialog, its call, its container) whose body runs
         self.nested_dialogs: list[NestedDialog] = []
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
-        self._stops_end_runs = versions.holds("stop-ends-current-run", version)
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
@@ -115,21 +104,21 @@ class Interpreter:
         scripts = set(self.model.entries.scripts)
         return [path for path in paths if path in scripts]
 
-    def run(self, paths: list[str]) -> Interpretation:
+    def run(self, paths: list[str]) -> Walk:
         entries = self.entries(paths)
         for entry in entries:
             scope = self._new_app_scope(entry)
             self._maybe_stopped = None
             self._run_function(FunctionKey(entry, MODULE_SCOPE), scope, "main", (), ())
         self._collect_fragment_triggers()
-        followed = CallbackReruns(self.index, self.model, self.version, self.scopes)
+        followed = CallbackReruns(self.index, self.model, self.facts, self.scopes)
         followed.apply(self._callbacks)
-        stops = CallbackStops(self.index, self.model, self.version)
+        stops = CallbackStops(self.index, self.model, self.facts)
         stops.apply(self._callbacks)
-        self.steps += callback_switches(self.index, self.model, self.version, self.scopes, self._callbacks)
+        self.steps += callback_switches(self.index, self.model, self.scopes, self._callbacks)
         mark_orphaned_timers(self.scopes, self.triggers)
         self.steps += followed.steps + stops.steps
-        return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version, self.nested_dialogs)
+        return Walk(entries, self.scopes, self.drawn, self.triggers, self.nested_dialogs)
 
     def _new_app_scope(self, entry: str) -> Scope:
         scope_id = "app" if self._app_count == 0 else f"app:{self._app_count}"
@@ -190,7 +179,7 @@ class Interpreter:
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
         fragment = self.model.called_scope(key, call)
-        if fragment is not None and starts_no_scope(self.index, fragment, self.version):
+        if fragment is not None and is_async(self.index, fragment) and self.facts.holds(ASYNC_SCOPES):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
@@ -200,7 +189,7 @@ class Interpreter:
             )
         target = self.model.target(key, call)
         if target.kind == TargetKind.STREAMLIT:
-            if target.api() == api.STOP and self._stops_end_runs:
+            if target.api() == api.STOP and self.facts.holds("stop-ends-current-run"):
                 return self._stop(key, call, self._lost_to or scope, conditional)
             if target.api() == "switch_page":
                 self._switch_page(key, call, self._lost_to or scope, conditional)
@@ -275,7 +264,7 @@ class Interpreter:
         # the fragment's own reruns start at its body: its stops are conditional only within it
         stop = self._run_function(fragment.function, child, container, child.chain, stack, in_form)
         self._lost_to = saved
-        if scope.kind == ScopeKind.FRAGMENT and versions.holds("nested-fragments-unsupported", self.version):
+        if scope.kind == ScopeKind.FRAGMENT and self.facts.holds("nested-fragments-unsupported"):
             # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
             # what the outer fragment draws afterwards belongs to the full app run.
             self._lost_to = self._app_scope(scope)
@@ -300,11 +289,11 @@ class Interpreter:
         if outer is not None and outer[2] == container:
             nested = NestedDialog(site, dialog, outer[0], outer[1], frame.chain + (site,))
             self.nested_dialogs.append(nested)
-            if versions.holds("nested-dialog-raises", self.version):
+            if self.facts.holds("nested-dialog-raises"):
                 scope.nested_dialogs.append(nested)  # it raises before its body draws anything
                 return None
         self._dialog_open = (dialog, site, container)
-        if scope.kind == ScopeKind.FRAGMENT and versions.holds("dialog-in-fragment-nested", self.version):
+        if scope.kind == ScopeKind.FRAGMENT and self.facts.holds("dialog-in-fragment-nested"):
             self._dialog_in_fragment(dialog, site, scope, conditional)
             chain = frame.chain + (site,)
             stop = self._run_function(dialog.function, scope, container, chain, frame.stack, frame.in_form, conditional)
@@ -479,14 +468,25 @@ def _str_literal(value: Value) -> str | None:
     return value.literal if isinstance(value.literal, str) else None
 
 
+@dataclass(frozen=True)
+class Walk:
+    """What one walk finds: the same on every release that agrees on the facts it read."""
+
+    entries: list[str]
+    scopes: dict[str, Scope]
+    drawn: list[Drawn]
+    triggers: list[Trigger]
+    nested_dialogs: list[NestedDialog]
+
+    def at(self, version: Version) -> Interpretation:
+        """The walk as the interpretation of one release (whose rerun plans read its facts)."""
+        return Interpretation(self.entries, self.scopes, self.drawn, self.triggers, version, self.nested_dialogs)
+
+
+def walk(index: ProjectIndex, model: FragmentModel, facts: WalkFacts, paths: list[str]) -> Walk:
+    """The walk of the entry scripts among `paths`; `facts.read` then says what it depends on."""
+    return Interpreter(index, model, facts).run(paths)
+
+
 def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:
-    return Interpreter(index, model, version).run(paths)
-
-
-# Read from the interpretation's own version when a rerun plan is asked for, not by the walk.
-_PLAN_FACTS = frozenset({"outside-writes-pile-up"})
-
-
-def interpreter_facts(version: Version) -> tuple[bool, ...]:
-    """What the walk depends on in `version`: two releases with the same facts walk alike."""
-    return tuple(versions.holds(fact, version) for fact in FACTS if fact not in _PLAN_FACTS)
+    return walk(index, model, WalkFacts(version), paths).at(version)
