@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
 from fraglint.model import interpreter_facts, run_every
 from fraglint.model import streamlit_api as api
@@ -71,6 +71,18 @@ class _Frame:
     guarded: bool
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What one call site is to the walk, resolved once per walk (a site is walked in each
+    context its function is reached in): the fragment it starts, its target, the function it runs."""
+
+    fragment: Fragment | None
+    starts_no_scope: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
+    target: Target
+    api: str | None  # the Streamlit API it calls
+    callee: FunctionKey | None
+
+
 class Interpreter:
     """Runs the abstract full run of each entry script over the fragment model.
 
@@ -95,6 +107,8 @@ class Interpreter:
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
+        self._steps: dict[tuple[str, int], _Step] = {}  # (path, call site) -> what it is (see `_step`)
+        self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
 
     # -- entries ------------------------------------------------------------------------------
@@ -178,8 +192,9 @@ class Interpreter:
         scope = frame.scope
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
-        fragment = self.model.called_scope(key, call)
-        if fragment is not None and is_async(self.index, fragment) and self.facts.holds(ASYNC_SCOPES):
+        step = self._step(key, call)
+        fragment = step.fragment
+        if fragment is not None and step.starts_no_scope and self.facts.holds(ASYNC_SCOPES):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
@@ -187,20 +202,33 @@ class Interpreter:
             return self._enter_fragment(
                 fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form, conditional
             )
-        target = self.model.target(key, call)
+        target = step.target
         if target.kind == TargetKind.STREAMLIT:
-            if target.api() == api.STOP and self.facts.holds("stop-ends-current-run"):
+            if step.api == api.STOP and self.facts.holds("stop-ends-current-run"):
                 return self._stop(key, call, self._lost_to or scope, conditional)
-            if target.api() == "switch_page":
+            if step.api == "switch_page":
                 self._switch_page(key, call, self._lost_to or scope, conditional)
             self._streamlit_call(key, call, target, scope, container, in_form, conditional)
-            self._navigation_pages(key, call, target, scope, frame.stack)
+            if step.api == "Page":
+                self._navigation_pages(key, call, scope, frame.stack)
             return None
-        callee = self.model.calls.callee(key, call)
-        if callee is None:
+        if step.callee is None:
             return None
         chain = frame.chain + (Site(key.path, call.site),)
-        return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
+        return self._run_function(step.callee, scope, container, chain, frame.stack, in_form, conditional)
+
+    def _step(self, key: FunctionKey, call: CallSite) -> _Step:
+        found = self._steps.get((key.path, call.site))
+        if found is None:
+            fragment = self.model.called_scope(key, call)
+            target = self.model.target(key, call)
+            plain = fragment is None and target.kind != TargetKind.STREAMLIT
+            found = self._steps[(key.path, call.site)] = _Step(
+                fragment, fragment is not None and is_async(self.index, fragment), target,
+                target.api() if target.kind == TargetKind.STREAMLIT else None,
+                self.model.calls.callee(key, call) if plain else None,
+            )
+        return found
 
     def _call_async_scope(
         self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
@@ -339,13 +367,20 @@ class Interpreter:
 
     def _container_for(self, key, function, call: CallSite, container: str, in_form: bool) -> tuple[str, bool]:
         for with_site in reversed(call.withs):
-            item = function.withs.get(with_site)
-            if item is None or item.ctx.ref is None:
-                continue
-            denoted = denoted_container(self.index.resolve(key.path, key.qualname, item.ctx.ref))
+            denoted = self._with_container(key, function, with_site)
             if denoted is not None:
                 return denoted, in_form or denoted == "form"
         return container, in_form
+
+    def _with_container(self, key: FunctionKey, function, with_site: int) -> str | None:
+        """The container a `with` statement enters, if it names one (resolved once per walk)."""
+        cache_key = (key.path, with_site)
+        if cache_key not in self._withs:
+            item = function.withs.get(with_site)
+            ref = item.ctx.ref if item is not None else None
+            resolved = self.index.resolve(key.path, key.qualname, ref) if ref is not None else None
+            self._withs[cache_key] = denoted_container(resolved) if resolved is not None else None
+        return self._withs[cache_key]
 
     def _streamlit_call(
         self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool, conditional: bool = False
@@ -428,9 +463,9 @@ class Interpreter:
     def _keyed_scope(self, key: str, app: str | None = None) -> Scope | None:
         return keyed_scope(self.scopes, self.model, key, app)
 
-    def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
+    def _navigation_pages(self, key, call: CallSite, scope: Scope, stack) -> None:
         """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
-        if target.kind != TargetKind.STREAMLIT or target.api() != "Page" or not call.args:
+        if not call.args:
             return
         page = call.args[0]
         # one page runs per run: a page's st.stop() concerns that page, not the pages listed after it
