@@ -77,7 +77,7 @@ class _Step:
     context its function is reached in): the fragment it starts, its target, the function it runs."""
 
     fragment: Fragment | None
-    starts_no_scope: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
+    async_fragment: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
     target: Target
     api: str | None  # the Streamlit API it calls
     callee: FunctionKey | None
@@ -194,7 +194,7 @@ class Interpreter:
         conditional = frame.guarded or call.in_branch or call.in_loop
         step = self._step(key, call)
         fragment = step.fragment
-        if fragment is not None and step.starts_no_scope and self.facts.holds(ASYNC_SCOPES):
+        if fragment is not None and step.async_fragment and self.facts.holds(ASYNC_SCOPES):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
