@@ -110,12 +110,14 @@ def test_a_nested_fragment_is_walked_before_and_from_1_37(tmp_path, monkeypatch)
     assert _walks(monkeypatch, tmp_path, NESTED, ">=1.33") == 2
 
 
+CASES = REPO / "tests" / "oracle" / "cases"
+
+
 def _fixture_folders() -> list[Path]:
     return sorted(path.parent for path in (REPO / "fixtures").glob("*/pyproject.toml"))
 
 
-@pytest.mark.parametrize("folder", _fixture_folders(), ids=lambda path: path.name)
-def test_a_shared_walk_is_what_each_release_would_walk(folder):
+def _assert_shared_walks_match(folder: Path) -> None:
     """On every known release, the interpretation `CheckContext` hands out (maybe another
     release's walk) has the scopes, drawings and triggers of that release's own walk."""
     settings = dataclasses.replace(load_settings(str(folder)), cache=False)
@@ -128,6 +130,19 @@ def test_a_shared_walk_is_what_each_release_would_walk(folder):
         assert (shared.scopes, shared.drawn, shared.triggers, shared.nested_dialogs) == (
             own.scopes, own.drawn, own.triggers, own.nested_dialogs
         ), (folder.name, version)
+
+
+@pytest.mark.parametrize("folder", _fixture_folders(), ids=lambda path: path.name)
+def test_a_shared_walk_is_what_each_release_would_walk(folder):
+    _assert_shared_walks_match(folder)
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("[a-z]*.py")), ids=lambda path: path.stem)
+def test_a_shared_walk_is_what_each_release_would_walk_on_the_oracle_cases(case, tmp_path):
+    """The oracle's case apps exercise each release fact the walk reads (stops, callbacks, dialogs,
+    nested and async fragments, page switches)."""
+    write_project(tmp_path, {case.name: case.read_text(), "_oracle_mark.py": (CASES / "_oracle_mark.py").read_text()})
+    _assert_shared_walks_match(tmp_path)
 
 
 def test_walk_facts_record_what_is_read_and_refuse_unlisted_facts():
