@@ -21,6 +21,7 @@ from helpers import REPO, write_project
 from fraglint.config import Settings
 from fraglint.engine import build_project
 from fraglint.model.interpreter import Interpreter
+from fraglint.model.interpreter_facts import WalkFacts
 
 N = 16
 
@@ -98,7 +99,7 @@ def containers_down_a_chain(n: int) -> dict[str, str]:
 def _interpret(root: Path, files: dict[str, str]) -> Interpreter:
     write_project(root, files)
     project = build_project([str(root)], Settings(root=str(root), cache=False), jobs=1)
-    interpreter = Interpreter(project.index, project.model, project.settings.target_version)
+    interpreter = Interpreter(project.index, project.model, WalkFacts(project.settings.target_version))
     interpreter.run(project.files)
     return interpreter
 

@@ -20,7 +20,12 @@ from fraglint.model.fragments import Fragment
 FACT = "async-fragment-unsupported"
 
 
+def is_async(index: ProjectIndex, fragment: Fragment) -> bool:
+    """Is `fragment` made from an `async def`? (The interpreter then asks its `WalkFacts` for `FACT`.)"""
+    function = index.function(fragment.function)
+    return function is not None and function.is_async
+
+
 def starts_no_scope(index: ProjectIndex, fragment: Fragment, version: Version) -> bool:
     """Is `fragment` an `async def`, whose call returns its coroutine instead of running a scope?"""
-    function = index.function(fragment.function)
-    return function is not None and function.is_async and versions.holds(FACT, version)
+    return is_async(index, fragment) and versions.holds(FACT, version)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.version import Version
-
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import CallSite
 from fraglint.model import streamlit_api as api
@@ -19,6 +17,7 @@ from fraglint.model import versions
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 from fraglint.model.interpretation import Scope, ScopeKind, Trigger, TriggerKind
+from fraglint.model.interpreter_facts import WalkFacts
 from fraglint.model.streamlit_api import RerunScope
 
 MAX_CALL_DEPTH = 40
@@ -56,10 +55,10 @@ def keyed_scope(scopes: dict[str, Scope], model: FragmentModel, key: str, app: s
 class CallbackReruns:
     """Moves widget and callback triggers to the scope their callback's `st.rerun` names."""
 
-    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version, scopes: dict[str, Scope]) -> None:
+    def __init__(self, index: ProjectIndex, model: FragmentModel, facts: WalkFacts, scopes: dict[str, Scope]) -> None:
         self.index = index
         self.model = model
-        self.version = version
+        self.facts = facts  # read only when a callback reaches an `st.rerun`
         self.scopes = scopes
         self._reruns: dict[FunctionKey, tuple[tuple[ReachedRerun, ...], bool]] = {}
         self.steps = 0  # calls followed: the cost, for tests (linear in the code)
@@ -71,15 +70,13 @@ class CallbackReruns:
         no branch; the callback trigger gets the first `st.rerun` that changes the scope, with a
         note when a branch decides it. Before 1.63 `st.rerun()` in a callback is a no-op and a
         keyed rerun does not exist: nothing changes."""
-        keyed = versions.holds("callback-keyed-rerun-replaces-rerun", self.version)
-        to_app = versions.holds("callback-rerun-reruns-app", self.version)
         for fired, called in callbacks:
-            self._apply_callback(fired, called, keyed, to_app)
+            self._apply_callback(fired, called)
 
-    def _apply_callback(self, fired: Trigger | None, called: Trigger, keyed: bool, to_app: bool) -> None:
+    def _apply_callback(self, fired: Trigger | None, called: Trigger) -> None:
         """One widget's callback: its sure `st.rerun` moves both triggers, a branch's the callback's."""
         reruns, _ = self._reruns_in(called.callback, ())
-        first_change = self._follow_reruns(fired, called, reruns, keyed, to_app)
+        first_change = self._follow_reruns(fired, called, reruns) if reruns else None
         if first_change is not None and called.rerun_call is None:
             rerun, target = first_change
             called.scope, called.rerun_call = target.id, rerun.site
@@ -88,10 +85,12 @@ class CallbackReruns:
                 fired.note = f"its callback may call {_rerun_text(rerun)} instead (see the callback trigger)"
 
     def _follow_reruns(
-        self, fired: Trigger | None, called: Trigger, reruns: tuple[ReachedRerun, ...], keyed: bool, to_app: bool
+        self, fired: Trigger | None, called: Trigger, reruns: tuple[ReachedRerun, ...]
     ) -> tuple[ReachedRerun, Scope] | None:
         """The callback's reruns in order, up to the first it surely reaches: that one moves both
         triggers when it changes the scope. Returns the first rerun that changes it, sure or not."""
+        keyed = self.facts.holds("callback-keyed-rerun-replaces-rerun")
+        to_app = self.facts.holds("callback-rerun-reruns-app")
         own = self.scopes[called.scope]
         first_change = None
         for rerun in reruns:

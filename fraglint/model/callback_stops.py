@@ -17,16 +17,14 @@ switch_page_callback, switch_page_callback_fragment). The same walk finds those 
 
 from __future__ import annotations
 
-from packaging.version import Version
-
 from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
 from fraglint.index.summary import CallSite
 from fraglint.model import streamlit_api as api
-from fraglint.model import versions
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Site
 from fraglint.model.interpretation import Scope, Stop, Trigger
+from fraglint.model.interpreter_facts import WalkFacts
 from fraglint.model.switch_pages import switch_page
 
 FACT = "stop-in-callback-cancels-rerun"
@@ -35,20 +33,20 @@ FACT = "stop-in-callback-cancels-rerun"
 class CallbackStops:
     """Marks the widget and callback triggers whose callback calls `st.stop()` (or `api`)."""
 
-    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version, call: str = api.STOP) -> None:
+    def __init__(self, index: ProjectIndex, model: FragmentModel, facts: WalkFacts | None, call: str = api.STOP) -> None:
         self.index = index
         self.model = model
-        self.version = version
+        self.facts = facts  # for `apply`: read only when a callback reaches an `st.stop()`
         self.call = call  # the Streamlit API followed: `stop`, or `switch_page` (see `callback_switches`)
         self._stops: dict[FunctionKey, tuple[Site | None, Site | None]] = {}
         self.calls: dict[Site, tuple[FunctionKey, CallSite]] = {}  # the calls found, by site
         self.steps = 0  # calls followed: the cost, for tests (linear in the code)
 
     def apply(self, callbacks: list[tuple[Trigger | None, Trigger]]) -> None:
-        if not versions.holds(FACT, self.version):
-            return
         for fired, called in callbacks:
             sure, maybe = self._stops_in(called.callback, ())
+            if (sure is None and maybe is None) or self.facts is None or not self.facts.holds(FACT):
+                continue
             if sure is not None:
                 for trigger in (fired, called):
                     if trigger is not None:
@@ -94,10 +92,11 @@ class CallbackStops:
         return None, None
 
 
-def callback_switches(index: ProjectIndex, model: FragmentModel, version: Version, scopes: dict[str, Scope],
+def callback_switches(index: ProjectIndex, model: FragmentModel, scopes: dict[str, Scope],
                       callbacks: list[tuple[Trigger | None, Trigger]]) -> int:
-    """Marks the triggers whose callback reaches `st.switch_page()`; returns the calls followed."""
-    walk = CallbackStops(index, model, version, "switch_page")
+    """Marks the triggers whose callback reaches `st.switch_page()`; returns the calls followed.
+    (Whether the switch happens is the release's: `Interpretation.switches_page` reads it.)"""
+    walk = CallbackStops(index, model, None, "switch_page")
     for fired, called in callbacks:
         sure, maybe = walk.reached(called.callback)
         site = sure or maybe

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from fraglint.index.project import FunctionKey, ProjectIndex, TargetKind
+from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import MODULE_SCOPE, CallSite, Value, ValueKind
-from fraglint.model import async_scopes, run_every, versions
+from fraglint.model import interpreter_facts, run_every
 from fraglint.model import streamlit_api as api
-from fraglint.model.async_scopes import starts_no_scope
+from fraglint.model.async_scopes import FACT as ASYNC_SCOPES
+from fraglint.model.async_scopes import is_async
 from fraglint.model.callback_reruns import MAX_CALL_DEPTH, CallbackReruns, app_scope, keyed_scope
 from fraglint.model.callback_stops import CallbackStops, callback_switches
 from fraglint.model.callbacks import callback_functions
@@ -50,26 +51,12 @@ from fraglint.model.interpretation import (
     Trigger,
     TriggerKind,
 )
+from fraglint.model.interpreter_facts import WalkFacts
 from fraglint.model.orphaned_timers import mark_orphaned_timers
 from fraglint.model.streamlit_api import RerunScope
 from fraglint.model.switch_pages import switch_page
 
-# The version facts (fraglint/model/versions.py) the interpreter reads; listed in docs/semantics.md.
-FACTS = (
-    "nested-fragments-unsupported",
-    "dialog-in-fragment-nested",
-    "nested-dialog-raises",
-    "outside-writes-pile-up",
-    "stop-ends-current-run",
-    "callback-keyed-rerun-replaces-rerun",
-    "callback-rerun-reruns-app",
-    "stop-in-callback-cancels-rerun",
-    "stop-in-fragment-callback-clears-fragment",
-    "switch-page-runs-target-page",
-    "orphaned-timer-keeps-running",
-    "fragment-rerun-first-run-arguments",
-    async_scopes.FACT,
-)
+FACTS = interpreter_facts.FACTS  # every version fact `fraglint scopes` depends on (docs/semantics.md)
 
 
 @dataclass(frozen=True)
@@ -84,13 +71,28 @@ class _Frame:
     guarded: bool
 
 
-class Interpreter:
-    """Runs the abstract full run of each entry script over the fragment model."""
+@dataclass(frozen=True)
+class _Step:
+    """What one call site is to the walk, resolved once per walk (a site is walked in each
+    context its function is reached in): the fragment it starts, its target, the function it runs."""
 
-    def __init__(self, index: ProjectIndex, model: FragmentModel, version: Version) -> None:
+    fragment: Fragment | None
+    async_fragment: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
+    target: Target
+    api: str | None  # the Streamlit API it calls
+    callee: FunctionKey | None
+
+
+class Interpreter:
+    """Runs the abstract full run of each entry script over the fragment model.
+
+    It is given no release: every version fact it (and the modules it calls) reads goes through
+    `facts`, which records it, so that the walk can serve every release that agrees on them."""
+
+    def __init__(self, index: ProjectIndex, model: FragmentModel, facts: WalkFacts) -> None:
         self.index = index
         self.model = model
-        self.version = version
+        self.facts = facts
         self.scopes: dict[str, Scope] = {}
         self.drawn: list[Drawn] = []
         self.triggers: list[Trigger] = []
@@ -102,10 +104,11 @@ class Interpreter:
         self._dialog_open: tuple[Fragment, Site, str] | None = None  # (dialog, its call, its container) whose body runs
         self.nested_dialogs: list[NestedDialog] = []
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
-        self._stops_end_runs = versions.holds("stop-ends-current-run", version)
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
+        self._steps: dict[tuple[str, int], _Step] = {}  # (path, call site) -> what it is (see `_step`)
+        self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
 
     # -- entries ------------------------------------------------------------------------------
@@ -115,21 +118,21 @@ class Interpreter:
         scripts = set(self.model.entries.scripts)
         return [path for path in paths if path in scripts]
 
-    def run(self, paths: list[str]) -> Interpretation:
+    def run(self, paths: list[str]) -> Walk:
         entries = self.entries(paths)
         for entry in entries:
             scope = self._new_app_scope(entry)
             self._maybe_stopped = None
             self._run_function(FunctionKey(entry, MODULE_SCOPE), scope, "main", (), ())
         self._collect_fragment_triggers()
-        followed = CallbackReruns(self.index, self.model, self.version, self.scopes)
+        followed = CallbackReruns(self.index, self.model, self.facts, self.scopes)
         followed.apply(self._callbacks)
-        stops = CallbackStops(self.index, self.model, self.version)
+        stops = CallbackStops(self.index, self.model, self.facts)
         stops.apply(self._callbacks)
-        self.steps += callback_switches(self.index, self.model, self.version, self.scopes, self._callbacks)
+        self.steps += callback_switches(self.index, self.model, self.scopes, self._callbacks)
         mark_orphaned_timers(self.scopes, self.triggers)
         self.steps += followed.steps + stops.steps
-        return Interpretation(entries, self.scopes, self.drawn, self.triggers, self.version, self.nested_dialogs)
+        return Walk(entries, self.scopes, self.drawn, self.triggers, self.nested_dialogs)
 
     def _new_app_scope(self, entry: str) -> Scope:
         scope_id = "app" if self._app_count == 0 else f"app:{self._app_count}"
@@ -189,8 +192,9 @@ class Interpreter:
         scope = frame.scope
         container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
         conditional = frame.guarded or call.in_branch or call.in_loop
-        fragment = self.model.called_scope(key, call)
-        if fragment is not None and starts_no_scope(self.index, fragment, self.version):
+        step = self._step(key, call)
+        fragment = step.fragment
+        if fragment is not None and step.async_fragment and self.facts.holds(ASYNC_SCOPES):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
         if fragment is not None and fragment.dialog:
             return self._open_dialog(fragment, key, call, self._lost_to or scope, container, frame, conditional)
@@ -198,20 +202,33 @@ class Interpreter:
             return self._enter_fragment(
                 fragment, key, call, self._lost_to or scope, container, frame.chain, frame.stack, in_form, conditional
             )
-        target = self.model.target(key, call)
+        target = step.target
         if target.kind == TargetKind.STREAMLIT:
-            if target.api() == api.STOP and self._stops_end_runs:
+            if step.api == api.STOP and self.facts.holds("stop-ends-current-run"):
                 return self._stop(key, call, self._lost_to or scope, conditional)
-            if target.api() == "switch_page":
+            if step.api == "switch_page":
                 self._switch_page(key, call, self._lost_to or scope, conditional)
             self._streamlit_call(key, call, target, scope, container, in_form, conditional)
-            self._navigation_pages(key, call, target, scope, frame.stack)
+            if step.api == "Page":
+                self._navigation_pages(key, call, scope, frame.stack)
             return None
-        callee = self.model.calls.callee(key, call)
-        if callee is None:
+        if step.callee is None:
             return None
         chain = frame.chain + (Site(key.path, call.site),)
-        return self._run_function(callee, scope, container, chain, frame.stack, in_form, conditional)
+        return self._run_function(step.callee, scope, container, chain, frame.stack, in_form, conditional)
+
+    def _step(self, key: FunctionKey, call: CallSite) -> _Step:
+        found = self._steps.get((key.path, call.site))
+        if found is None:
+            fragment = self.model.called_scope(key, call)
+            target = self.model.target(key, call)
+            plain = fragment is None and target.kind != TargetKind.STREAMLIT
+            found = self._steps[(key.path, call.site)] = _Step(
+                fragment, fragment is not None and is_async(self.index, fragment), target,
+                target.api() if target.kind == TargetKind.STREAMLIT else None,
+                self.model.calls.callee(key, call) if plain else None,
+            )
+        return found
 
     def _call_async_scope(
         self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
@@ -275,7 +292,7 @@ class Interpreter:
         # the fragment's own reruns start at its body: its stops are conditional only within it
         stop = self._run_function(fragment.function, child, container, child.chain, stack, in_form)
         self._lost_to = saved
-        if scope.kind == ScopeKind.FRAGMENT and versions.holds("nested-fragments-unsupported", self.version):
+        if scope.kind == ScopeKind.FRAGMENT and self.facts.holds("nested-fragments-unsupported"):
             # Before 1.37 the runtime forgets the outer fragment once the inner one returns:
             # what the outer fragment draws afterwards belongs to the full app run.
             self._lost_to = self._app_scope(scope)
@@ -300,11 +317,11 @@ class Interpreter:
         if outer is not None and outer[2] == container:
             nested = NestedDialog(site, dialog, outer[0], outer[1], frame.chain + (site,))
             self.nested_dialogs.append(nested)
-            if versions.holds("nested-dialog-raises", self.version):
+            if self.facts.holds("nested-dialog-raises"):
                 scope.nested_dialogs.append(nested)  # it raises before its body draws anything
                 return None
         self._dialog_open = (dialog, site, container)
-        if scope.kind == ScopeKind.FRAGMENT and versions.holds("dialog-in-fragment-nested", self.version):
+        if scope.kind == ScopeKind.FRAGMENT and self.facts.holds("dialog-in-fragment-nested"):
             self._dialog_in_fragment(dialog, site, scope, conditional)
             chain = frame.chain + (site,)
             stop = self._run_function(dialog.function, scope, container, chain, frame.stack, frame.in_form, conditional)
@@ -350,13 +367,20 @@ class Interpreter:
 
     def _container_for(self, key, function, call: CallSite, container: str, in_form: bool) -> tuple[str, bool]:
         for with_site in reversed(call.withs):
-            item = function.withs.get(with_site)
-            if item is None or item.ctx.ref is None:
-                continue
-            denoted = denoted_container(self.index.resolve(key.path, key.qualname, item.ctx.ref))
+            denoted = self._with_container(key, function, with_site)
             if denoted is not None:
                 return denoted, in_form or denoted == "form"
         return container, in_form
+
+    def _with_container(self, key: FunctionKey, function, with_site: int) -> str | None:
+        """The container a `with` statement enters, if it names one (resolved once per walk)."""
+        cache_key = (key.path, with_site)
+        if cache_key not in self._withs:
+            item = function.withs.get(with_site)
+            ref = item.ctx.ref if item is not None else None
+            resolved = self.index.resolve(key.path, key.qualname, ref) if ref is not None else None
+            self._withs[cache_key] = denoted_container(resolved) if resolved is not None else None
+        return self._withs[cache_key]
 
     def _streamlit_call(
         self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool, conditional: bool = False
@@ -439,9 +463,9 @@ class Interpreter:
     def _keyed_scope(self, key: str, app: str | None = None) -> Scope | None:
         return keyed_scope(self.scopes, self.model, key, app)
 
-    def _navigation_pages(self, key, call: CallSite, target, scope: Scope, stack) -> None:
+    def _navigation_pages(self, key, call: CallSite, scope: Scope, stack) -> None:
         """`st.Page(func)` / `st.Page("pages/x.py")`: the page runs after the navigation script."""
-        if target.kind != TargetKind.STREAMLIT or target.api() != "Page" or not call.args:
+        if not call.args:
             return
         page = call.args[0]
         # one page runs per run: a page's st.stop() concerns that page, not the pages listed after it
@@ -479,14 +503,25 @@ def _str_literal(value: Value) -> str | None:
     return value.literal if isinstance(value.literal, str) else None
 
 
+@dataclass(frozen=True)
+class Walk:
+    """What one walk finds: the same on every release that agrees on the facts it read."""
+
+    entries: list[str]
+    scopes: dict[str, Scope]
+    drawn: list[Drawn]
+    triggers: list[Trigger]
+    nested_dialogs: list[NestedDialog]
+
+    def at(self, version: Version) -> Interpretation:
+        """The walk as the interpretation of one release (whose rerun plans read its facts)."""
+        return Interpretation(self.entries, self.scopes, self.drawn, self.triggers, version, self.nested_dialogs)
+
+
+def walk(index: ProjectIndex, model: FragmentModel, facts: WalkFacts, paths: list[str]) -> Walk:
+    """The walk of the entry scripts among `paths`; `facts.read` then says what it depends on."""
+    return Interpreter(index, model, facts).run(paths)
+
+
 def interpret(index: ProjectIndex, model: FragmentModel, version: Version, paths: list[str]) -> Interpretation:
-    return Interpreter(index, model, version).run(paths)
-
-
-# Read from the interpretation's own version when a rerun plan is asked for, not by the walk.
-_PLAN_FACTS = frozenset({"outside-writes-pile-up"})
-
-
-def interpreter_facts(version: Version) -> tuple[bool, ...]:
-    """What the walk depends on in `version`: two releases with the same facts walk alike."""
-    return tuple(versions.holds(fact, version) for fact in FACTS if fact not in _PLAN_FACTS)
+    return walk(index, model, WalkFacts(version), paths).at(version)

@@ -9,7 +9,6 @@ names, so the docs cannot drift from the version table.
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import os
 import re
@@ -35,7 +34,8 @@ from fraglint.model.feature_detection import runs_on
 from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
-from fraglint.model.interpreter import interpret, interpreter_facts
+from fraglint.model.interpreter import Walk, walk
+from fraglint.model.interpreter_facts import WalkFacts
 from fraglint.model.scope_notes import ScopeNote
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
@@ -158,24 +158,27 @@ class CheckContext:
     # Does a name appear in a project file that this check did not analyse?
     mentioned_elsewhere: Callable[[str], bool] = lambda name: False
     whole_project: bool = False  # the index holds every module of the project
-    # Shared by the contexts `dataclasses.replace` makes for each release epoch: Version ->
-    # the interpretation, and the interpreter's version facts -> the walk they give.
-    _interpreted: dict[object, Interpretation] = field(default_factory=dict, repr=False)
+    # Shared by the contexts `dataclasses.replace` makes for each release epoch: Version -> the
+    # interpretation, and each walk made with the facts it read (see `interpretation`).
+    _interpreted: dict[Version, Interpretation] = field(default_factory=dict, repr=False)
+    _walks: list[tuple[WalkFacts, Walk]] = field(default_factory=list, repr=False)
     _walked_paths: list[str] = field(default_factory=list, repr=False)  # see `_walked`
 
     def interpretation(self) -> Interpretation:
-        """The rerun interpreter's walk of the entry scripts (`_walked`), once per target release.
+        """The rerun interpreter's walk of the entry scripts (`_walked`), as seen by the target release.
 
-        The walk is made once per combination of the version facts the interpreter reads
-        (`interpreter.FACTS`): epochs that differ only in facts it does not read share it.
+        A walk records the version facts it reads (`WalkFacts`); a release on which each of them
+        has the same value would walk alike, so it takes that walk: a project that never asks
+        (no `st.stop()`, no callbacks reaching `st.rerun`, no dialogs in fragments) is walked once.
         """
         found = self._interpreted.get(self.version)
         if found is None:
-            behaviour = ("facts", *interpreter_facts(self.version))
-            walk = self._interpreted.get(behaviour)
-            if walk is None:
-                walk = self._interpreted[behaviour] = interpret(self.index, self.model, self.version, self._walked())
-            found = self._interpreted[self.version] = dataclasses.replace(walk, version=self.version)
+            shared = next((made for facts, made in self._walks if facts.agrees(self.version)), None)
+            if shared is None:
+                facts = WalkFacts(self.version)
+                shared = walk(self.index, self.model, facts, self._walked())
+                self._walks.append((facts, shared))
+            found = self._interpreted[self.version] = shared.at(self.version)
         return found
 
     def _walked(self) -> list[str]:
