@@ -19,6 +19,7 @@ import dataclasses
 import enum
 import functools
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -92,11 +93,11 @@ class Codec:
 def _leaf_coder(kind: Any, encode: bool) -> Coder | None:
     """The coder of a scalar or an enum kind; None for any other kind."""
     if kind is Any or kind is object:
-        return _scalar(_SCALARS)
+        return _scalar(_SCALARS, interned=not encode)
     if kind is None or kind is type(None):
         return _scalar((type(None),))
     if kind in (bool, int, float, str):
-        return _scalar((kind,))
+        return _scalar((kind,), interned=not encode)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _enum_encoder(kind) if encode else _enum_decoder(kind)
     return None
@@ -123,10 +124,14 @@ def _fail(expected: str, value: Any) -> typing.NoReturn:
 # The types each scalar coder lets through, so that lists and tuples of scalars (the most
 # common values in a summary: refs, site ids, names) are checked at once, not item by item.
 _SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
+# The decoders that intern the strings they let through: a summary repeats the same few names
+# (`st`, `write`, qualnames) thousands of times, and 5,000 summaries kept in memory would
+# otherwise hold a copy of each (see `_shared`).
+_INTERNING: set[Coder] = set()
 
 
 @functools.cache
-def _scalar(allowed: tuple[type, ...]) -> Coder:
+def _scalar(allowed: tuple[type, ...], interned: bool = False) -> Coder:
     """The same both ways; `type(...) in` so that True is not taken for an int."""
     names = " or ".join(kind.__name__ for kind in allowed)
 
@@ -135,8 +140,31 @@ def _scalar(allowed: tuple[type, ...]) -> Coder:
             _fail(names, value)
         return value
 
-    _SCALAR_TYPES[check] = frozenset(allowed)
-    return check
+    def check_interned(value: Any) -> Any:
+        kind = type(value)
+        if kind not in allowed:
+            _fail(names, value)
+        return sys.intern(value) if kind is str else value
+
+    coder = check_interned if interned and str in allowed else check
+    _SCALAR_TYPES[coder] = frozenset(allowed)
+    if coder is check_interned:
+        _INTERNING.add(coder)
+    return coder
+
+
+_SHARED: dict[tuple, tuple] = {}
+_SHARED_LIMIT = 1 << 16  # a long-lived process (the language server) keeps this many at most
+
+
+def _shared(value: tuple) -> tuple:
+    """One object for equal decoded tuples of scalars (`("st", "write")` appears everywhere)."""
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = _SHARED[value] = value
+    return found
 
 
 def _enum_encoder(kind: type[enum.Enum]) -> Coder:
@@ -196,7 +224,7 @@ def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: b
     if len(members) == 1:
         one = inner(members[0])
         if one in _SCALAR_TYPES:
-            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}))
+            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}), interned=one in _INTERNING)
         return lambda value: None if value is None and optional else one(value)
     if not all(dataclasses.is_dataclass(member) for member in members):
         raise TypeError(f"no JSON form for a union of {args!r}: only dataclasses can be told apart")
@@ -240,10 +268,16 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
     if scalars is None:
         return decode_items
 
+    strings = item in _INTERNING and scalars == {str}
+
     def decode_scalars(plain: Any) -> Any:
         if type(plain) is not list or not scalars.issuperset(map(type, plain)):
             return decode_items(plain)  # which says what is wrong
-        return plain if origin is list else origin(plain)
+        if item in _INTERNING:
+            plain = list(map(sys.intern, plain)) if strings else [item(element) for element in plain]
+        if origin is list:
+            return plain
+        return _shared(tuple(plain)) if origin is tuple else origin(plain)
 
     return decode_scalars
 
