@@ -153,17 +153,19 @@ def _scalar(allowed: tuple[type, ...], interned: bool = False) -> Coder:
     return coder
 
 
-_SHARED: dict[tuple, tuple] = {}
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
 _SHARED_LIMIT = 1 << 16  # a long-lived process (the language server) keeps this many at most
 
 
-def _shared(value: tuple) -> tuple:
-    """One object for equal decoded tuples of scalars (`("st", "write")` appears everywhere)."""
+def _shared_strings(plain: list[str]) -> tuple[str, ...]:
+    """One object for equal decoded tuples of strings (`("st", "write")` appears everywhere).
+    Strings only: `(1,) == (True,) == (1.0,)`, so tuples of other scalars are never shared."""
+    value = tuple(plain)
     found = _SHARED.get(value)
     if found is None:
         if len(_SHARED) >= _SHARED_LIMIT:
             _SHARED.clear()
-        found = _SHARED[value] = value
+        found = _SHARED[value] = tuple(map(sys.intern, plain))
     return found
 
 
@@ -177,13 +179,13 @@ def _enum_encoder(kind: type[enum.Enum]) -> Coder:
 
 
 def _enum_decoder(kind: type[enum.Enum]) -> Coder:
+    members = {member.value: member for member in kind}  # a lookup: `kind(plain)` is slow
+
     def decode(plain: Any) -> Any:
-        if type(plain) not in _SCALARS:
-            _fail(kind.__name__, plain)
-        try:
-            return kind(plain)
-        except ValueError:
-            raise Invalid(f"{plain!r} is not a {kind.__name__}") from None
+        found = members.get(plain) if type(plain) in _SCALARS else None
+        if found is None or type(found.value) is not type(plain):  # 1 finds the member of True
+            raise Invalid(f"{plain!r} is not a {kind.__name__}")
+        return found
 
     return decode
 
@@ -207,6 +209,9 @@ def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, e
             _fail(f"{kind.__name__} as a list of {len(coders)}", plain)
         return kind(*[coder(item) for coder, item in zip(coders, plain, strict=True)])
 
+    if compact and coders:
+        return _written_out_decoder(kind, coders)
+
     def decode_object(plain: Any) -> Any:
         if type(plain) is not dict or len(plain) != len(fields):
             _fail(f"{kind.__name__} as an object of {len(fields)} fields", plain)
@@ -218,6 +223,43 @@ def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, e
     return decode_array if compact else decode_object
 
 
+def _written_out_decoder(kind: type, coders: list[Coder]) -> Coder:
+    """`decode_array` written out for one dataclass, the way `dataclasses` writes `__init__`:
+    the fields unpacked, a scalar checked in line, an absent optional value passed as is,
+    so that decoding a summary's hundred thousand objects makes one call each, not one per
+    field. The source is made from the class's annotations alone, never from decoded data."""
+    namespace: dict[str, Any] = {"kind": kind, "fail": _fail, "intern": sys.intern}
+    namespace["expected"] = f"{kind.__name__} as a list of {len(coders)}"
+    values = []
+    for i, coder in enumerate(coders):
+        namespace[f"c{i}"] = coder
+        allowed, present = _SCALAR_TYPES.get(coder), _OPTIONAL.get(coder)
+        if allowed is not None and coder in _INTERNING:
+            values.append(f"intern(v{i}) if type(v{i}) is str else c{i}(v{i})")
+        elif allowed is not None:
+            namespace[f"t{i}"] = allowed
+            values.append(f"v{i} if type(v{i}) in t{i} else c{i}(v{i})")
+        elif present is not None:
+            namespace[f"p{i}"] = present
+            values.append(f"None if v{i} is None else p{i}(v{i})")
+        else:
+            values.append(f"c{i}(v{i})")
+    names = "".join(f"v{i}, " for i in range(len(coders)))
+    source = (
+        "def decode(plain):\n"
+        f"    if type(plain) is not list or len(plain) != {len(coders)}:\n"
+        "        fail(expected, plain)\n"
+        f"    {names}= plain\n"
+        f"    return kind({', '.join(f'({value})' for value in values)})\n"
+    )
+    exec(source, namespace)  # the source is ours: names and checks from the annotations
+    return namespace["decode"]
+
+
+# Optional coders of one non-scalar kind -> the coder of the value when present.
+_OPTIONAL: dict[Coder, Coder] = {}
+
+
 def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: bool) -> Coder:
     members = [arg for arg in args if arg is not type(None)]
     optional = len(members) < len(args)
@@ -225,7 +267,15 @@ def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: b
         one = inner(members[0])
         if one in _SCALAR_TYPES:
             return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}), interned=one in _INTERNING)
-        return lambda value: None if value is None and optional else one(value)
+        if not optional:
+            return one
+
+        def optional_one(value: Any) -> Any:
+            return None if value is None else one(value)
+
+        if encode is False:
+            _OPTIONAL[optional_one] = one
+        return optional_one
     if not all(dataclasses.is_dataclass(member) for member in members):
         raise TypeError(f"no JSON form for a union of {args!r}: only dataclasses can be told apart")
     by_type = {member: inner(member) for member in members}
@@ -268,16 +318,17 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
     if scalars is None:
         return decode_items
 
-    strings = item in _INTERNING and scalars == {str}
+    interning = item in _INTERNING
+    strings = interning and scalars == {str}
 
     def decode_scalars(plain: Any) -> Any:
         if type(plain) is not list or not scalars.issuperset(map(type, plain)):
             return decode_items(plain)  # which says what is wrong
-        if item in _INTERNING:
+        if strings and origin is tuple:
+            return _shared_strings(plain)
+        if interning:
             plain = list(map(sys.intern, plain)) if strings else [item(element) for element in plain]
-        if origin is list:
-            return plain
-        return _shared(tuple(plain)) if origin is tuple else origin(plain)
+        return plain if origin is list else origin(plain)
 
     return decode_scalars
 
