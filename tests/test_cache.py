@@ -403,6 +403,19 @@ def test_every_fixture_summary_round_trips(codec):
         assert codec.loads(Summary, codec.dumps(Summary, summary)) == summary, source
 
 
+def test_decoded_summaries_share_their_names_and_refs(tmp_path):
+    """Thousands of summaries stay in memory: equal names and name chains are one object each."""
+    (tmp_path / "app.py").write_text("import streamlit as st\n\nst.write('a')\nst.title('b')\n")
+    (tmp_path / "page.py").write_text("import streamlit as st\n\nst.write('c')\n")
+    one, two = (summarize_file(str(tmp_path / name)) for name in ("app.py", "page.py"))
+    assert isinstance(one, ModuleSummary) and isinstance(two, ModuleSummary)
+    one, two = (SUMMARY_CODEC.loads(Summary, SUMMARY_CODEC.dumps(Summary, summary)) for summary in (one, two))
+    first, second = one.module_scope.calls[0], two.module_scope.calls[0]
+    assert first.func == second.func == ("st", "write")
+    assert first.func is second.func
+    assert one.module_scope.imports["st"].module is two.module_scope.imports["st"].module
+
+
 def test_input_problems_round_trip(tmp_path):
     broken = tmp_path / "broken.py"
     broken.write_bytes(b"def f(:\n")

@@ -153,6 +153,34 @@ def test_edges_reach_and_app_reach_stop_at_fragment_calls(tmp_path):
     assert graph.called_fragments == {key("outer"), key("inner")}
 
 
+def test_fragment_calls_of_one_module_compute_only_its_edges(tmp_path):
+    found = app(tmp_path, """
+        import streamlit as st
+        from panel import show
+
+        @st.fragment
+        def clock():
+            return 1
+
+        now = clock()
+        show()
+    """, **{"panel.py": """
+        import streamlit as st
+
+        def show():
+            st.write("a")
+
+        def other():
+            show()
+    """})
+    graph, key = found.model.graph, found.key
+    calls = found.model.fragment_calls_in({found.path()})
+    assert [(c.caller, c.fragment.name) for c in calls] == [(key("<module>"), "clock")]
+    assert graph.computed_edges == 2  # app.py's module code and `clock`: none of panel.py's
+    assert [c.caller for c in graph.fragment_calls] == [key("<module>")]
+    assert graph.computed_edges == 5
+
+
 def test_repeated_fragment_calls(tmp_path):
     found = app(tmp_path, """
         import streamlit as st

@@ -233,3 +233,20 @@ def test_a_cycle_broken_by_an_edit_resolves_in_the_next_check(tmp_path):
     assert after.index.reused == {str(tmp_path / "b.py")}  # a.py's summary was lent unchanged
     box = after.index.module_attribute(str(tmp_path / "a.py"), "box")
     assert (box.kind, box.name, box.rest) == ("streamlit", "container", ("()",))
+
+
+def test_lookups_that_read_the_same_modules_share_one_record_of_them():
+    """A project's tens of thousands of lookups keep what they read for the language server's
+    reuse: equal sets of modules read are one object, not one set per lookup."""
+    from fraglint.index.memo import LookupMemo
+
+    memo = LookupMemo()
+
+    def look(reading: list[set[str]], name: str) -> str:
+        reading[-1].add("app.py")
+        return name.upper()
+
+    assert memo.get(memo.reading, look, ("a",), "?") == "A"
+    assert memo.get(memo.reading, look, ("b",), "?") == "B"
+    first, second = (entry[1] for entry in memo._done.values())
+    assert first == {"app.py"} and first is second

@@ -53,7 +53,10 @@ class LookupMemo:
     """The answers of one check's lookups, by key, with Tarjan's bookkeeping while they run."""
 
     steps: int = 0  # lookups asked (answered from the memo or computed): the cost measure
-    _done: dict[Hashable, tuple[Any, set[str]]] = field(default_factory=dict)  # key -> (answer, reads)
+    _done: dict[Hashable, tuple[Any, frozenset[str]]] = field(default_factory=dict)  # key -> (answer, reads)
+    # One object per distinct set of reads: most lookups read one module or a few, and a
+    # project's tens of thousands of lookups would otherwise each keep a set of their own.
+    _reads: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
     _open: dict[Hashable, int] = field(default_factory=dict)  # key -> position on `_component`
     _component: list[tuple[Hashable, object]] = field(default_factory=list)  # (key, its unknown)
     _frames: list[_Frame] = field(default_factory=list)
@@ -103,7 +106,7 @@ class LookupMemo:
         self._component.append((key, unknown))
         frame = _Frame(position, position)
         self._frames.append(frame)
-        reads: set[str] = set()  # kept as the entry's reads, never changed after
+        reads: set[str] = set()  # what this lookup reads, kept (frozen) as its entry's
         self.reading.append(reads)
         try:
             value = key[0](owner, *key[1])
@@ -120,14 +123,16 @@ class LookupMemo:
             parent.low = min(parent.low, frame.low)
             parent.cyclic = True
             return unknown
+        frozen = frozenset(reads)
+        kept = self._reads.setdefault(frozen, frozen)
         if position == len(self._component) - 1 and not frame.cyclic:  # off every cycle
             self._component.pop()
             del self._open[key]
-            self._done[key] = (value, reads)
+            self._done[key] = (value, kept)
             return value
         for member, member_unknown in self._component[position:]:
             del self._open[member]
-            self._done[member] = (member_unknown, reads)
+            self._done[member] = (member_unknown, kept)
         del self._component[position:]
         return unknown
 

@@ -11,6 +11,11 @@ the smallest and fastest to read, see benchmarks/README.md) or an object keyed b
 An `enum.Enum` is its value; `object` (a literal's value) is a JSON scalar; a set is a sorted
 list; a dict whose keys are not strings is a flat list `[key, value, key, value, ...]`; a
 union of several dataclasses is `[class name, value]`.
+
+Decoding is most of what a warm check spends reading the cache, and every summary of a
+project stays in memory at once: so a dataclass's decoder is written out once from its
+annotations (as `dataclasses` writes `__init__`), decoded strings are interned and equal
+tuples of strings are one object.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import dataclasses
 import enum
 import functools
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -92,11 +98,11 @@ class Codec:
 def _leaf_coder(kind: Any, encode: bool) -> Coder | None:
     """The coder of a scalar or an enum kind; None for any other kind."""
     if kind is Any or kind is object:
-        return _scalar(_SCALARS)
+        return _scalar(_SCALARS, interned=not encode)
     if kind is None or kind is type(None):
         return _scalar((type(None),))
     if kind in (bool, int, float, str):
-        return _scalar((kind,))
+        return _scalar((kind,), interned=not encode)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return _enum_encoder(kind) if encode else _enum_decoder(kind)
     return None
@@ -123,10 +129,14 @@ def _fail(expected: str, value: Any) -> typing.NoReturn:
 # The types each scalar coder lets through, so that lists and tuples of scalars (the most
 # common values in a summary: refs, site ids, names) are checked at once, not item by item.
 _SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
+# The decoders that intern the strings they let through: a summary repeats the same few names
+# (`st`, `write`, qualnames) thousands of times, and 5,000 summaries kept in memory would
+# otherwise hold a copy of each (see `_shared`).
+_INTERNING: set[Coder] = set()
 
 
 @functools.cache
-def _scalar(allowed: tuple[type, ...]) -> Coder:
+def _scalar(allowed: tuple[type, ...], interned: bool = False) -> Coder:
     """The same both ways; `type(...) in` so that True is not taken for an int."""
     names = " or ".join(kind.__name__ for kind in allowed)
 
@@ -135,8 +145,33 @@ def _scalar(allowed: tuple[type, ...]) -> Coder:
             _fail(names, value)
         return value
 
-    _SCALAR_TYPES[check] = frozenset(allowed)
-    return check
+    def check_interned(value: Any) -> Any:
+        kind = type(value)
+        if kind not in allowed:
+            _fail(names, value)
+        return sys.intern(value) if kind is str else value
+
+    coder = check_interned if interned and str in allowed else check
+    _SCALAR_TYPES[coder] = frozenset(allowed)
+    if coder is check_interned:
+        _INTERNING.add(coder)
+    return coder
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SHARED_LIMIT = 1 << 16  # a long-lived process (the language server) keeps this many at most
+
+
+def _shared_strings(plain: list[str]) -> tuple[str, ...]:
+    """One object for equal decoded tuples of strings (`("st", "write")` appears everywhere).
+    Strings only: `(1,) == (True,) == (1.0,)`, so tuples of other scalars are never shared."""
+    value = tuple(plain)
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = _SHARED[value] = tuple(map(sys.intern, plain))
+    return found
 
 
 def _enum_encoder(kind: type[enum.Enum]) -> Coder:
@@ -149,13 +184,13 @@ def _enum_encoder(kind: type[enum.Enum]) -> Coder:
 
 
 def _enum_decoder(kind: type[enum.Enum]) -> Coder:
+    members = {member.value: member for member in kind}  # a lookup: `kind(plain)` is slow
+
     def decode(plain: Any) -> Any:
-        if type(plain) not in _SCALARS:
-            _fail(kind.__name__, plain)
-        try:
-            return kind(plain)
-        except ValueError:
-            raise Invalid(f"{plain!r} is not a {kind.__name__}") from None
+        found = members.get(plain) if type(plain) in _SCALARS else None
+        if found is None or type(found.value) is not type(plain):  # 1 finds the member of True
+            raise Invalid(f"{plain!r} is not a {kind.__name__}")
+        return found
 
     return decode
 
@@ -179,6 +214,9 @@ def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, e
             _fail(f"{kind.__name__} as a list of {len(coders)}", plain)
         return kind(*[coder(item) for coder, item in zip(coders, plain, strict=True)])
 
+    if compact and coders:
+        return _written_out_decoder(kind, coders)
+
     def decode_object(plain: Any) -> Any:
         if type(plain) is not dict or len(plain) != len(fields):
             _fail(f"{kind.__name__} as an object of {len(fields)} fields", plain)
@@ -190,14 +228,59 @@ def _dataclass_coder(kind: type, inner: Callable[[Any], Coder], compact: bool, e
     return decode_array if compact else decode_object
 
 
+def _written_out_decoder(kind: type, coders: list[Coder]) -> Coder:
+    """`decode_array` written out for one dataclass, the way `dataclasses` writes `__init__`:
+    the fields unpacked, a scalar checked in line, an absent optional value passed as is,
+    so that decoding a summary's hundred thousand objects makes one call each, not one per
+    field. The source is made from the class's annotations alone, never from decoded data."""
+    namespace: dict[str, Any] = {"kind": kind, "fail": _fail, "intern": sys.intern}
+    namespace["expected"] = f"{kind.__name__} as a list of {len(coders)}"
+    values = []
+    for i, coder in enumerate(coders):
+        namespace[f"c{i}"] = coder
+        allowed, present = _SCALAR_TYPES.get(coder), _OPTIONAL.get(coder)
+        if allowed is not None and coder in _INTERNING:
+            values.append(f"intern(v{i}) if type(v{i}) is str else c{i}(v{i})")
+        elif allowed is not None:
+            namespace[f"t{i}"] = allowed
+            values.append(f"v{i} if type(v{i}) in t{i} else c{i}(v{i})")
+        elif present is not None:
+            namespace[f"p{i}"] = present
+            values.append(f"None if v{i} is None else p{i}(v{i})")
+        else:
+            values.append(f"c{i}(v{i})")
+    names = "".join(f"v{i}, " for i in range(len(coders)))
+    source = (
+        "def decode(plain):\n"
+        f"    if type(plain) is not list or len(plain) != {len(coders)}:\n"
+        "        fail(expected, plain)\n"
+        f"    {names}= plain\n"
+        f"    return kind({', '.join(f'({value})' for value in values)})\n"
+    )
+    exec(source, namespace)  # the source is ours: names and checks from the annotations
+    return namespace["decode"]
+
+
+# Optional coders of one non-scalar kind -> the coder of the value when present.
+_OPTIONAL: dict[Coder, Coder] = {}
+
+
 def _union_coder(args: tuple[Any, ...], inner: Callable[[Any], Coder], encode: bool) -> Coder:
     members = [arg for arg in args if arg is not type(None)]
     optional = len(members) < len(args)
     if len(members) == 1:
         one = inner(members[0])
         if one in _SCALAR_TYPES:
-            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}))
-        return lambda value: None if value is None and optional else one(value)
+            return _scalar(tuple(_SCALAR_TYPES[one] | {type(None)}), interned=one in _INTERNING)
+        if not optional:
+            return one
+
+        def optional_one(value: Any) -> Any:
+            return None if value is None else one(value)
+
+        if encode is False:
+            _OPTIONAL[optional_one] = one
+        return optional_one
     if not all(dataclasses.is_dataclass(member) for member in members):
         raise TypeError(f"no JSON form for a union of {args!r}: only dataclasses can be told apart")
     by_type = {member: inner(member) for member in members}
@@ -240,9 +323,16 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
     if scalars is None:
         return decode_items
 
+    interning = item in _INTERNING
+    strings = interning and scalars == {str}
+
     def decode_scalars(plain: Any) -> Any:
         if type(plain) is not list or not scalars.issuperset(map(type, plain)):
             return decode_items(plain)  # which says what is wrong
+        if strings and origin is tuple:
+            return _shared_strings(plain)
+        if interning:
+            plain = list(map(sys.intern, plain)) if strings else [item(element) for element in plain]
         return plain if origin is list else origin(plain)
 
     return decode_scalars

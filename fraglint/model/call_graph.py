@@ -55,35 +55,55 @@ class Edge:
 
 
 class CallGraph:
-    """Edges per function, and reach over them, each computed once."""
+    """Edges per function, and reach over them, each computed once, when first asked.
+
+    A one-file check asks for the edges of the functions its rules and its interpreter walk
+    reach, and for the fragment calls of the reported modules: never the whole project's.
+    """
 
     def __init__(self, index: ProjectIndex, calls: CallTargets, discovery: FragmentDiscovery) -> None:
         self.index = index
         self.calls = calls
         self.discovery = discovery
         self._reused_edges: dict[FunctionKey, list[Edge]] = {}
+        self._out: dict[FunctionKey, list[Edge]] = {}
+        self._module_fragment_calls: dict[str, list[FragmentCall]] = {}
         self._reach: dict[FunctionKey, dict[FunctionKey, Chain]] = {}
 
     def reuse(self, previous: CallGraph, kept: set[str]) -> None:
         """Take over the edges of functions in `kept` modules (see `CallTargets.reuse`).
 
-        Only when the previous graph was built and the project's fragments are the same: a
+        Only when the previous graph computed some and the project's fragments are the same: a
         call's edge depends on whether its target is a fragment, which any module can decide.
         """
-        if "edges" in previous.__dict__ and self.discovery.identity == previous.discovery.identity:
-            self._reused_edges = {key: out for key, out in previous.edges.items() if key.path in kept}
+        if previous._out and self.discovery.identity == previous.discovery.identity:
+            self._reused_edges = {key: out for key, out in previous._out.items() if key.path in kept}
+
+    @property
+    def computed_edges(self) -> int:
+        """How many functions' edges were computed or taken over so far (tests check laziness)."""
+        return len(self._out)
+
+    def out(self, key: FunctionKey) -> list[Edge]:
+        """One function's calls into project functions, and the fragments it starts."""
+        found = self._out.get(key)
+        if found is not None:
+            return found
+        found = self._reused_edges.get(key)
+        if found is None:
+            summary = self.index.summaries.get(key.path)
+            function = summary.functions.get(key.qualname) if summary is not None else None
+            if function is None:
+                return []
+            found = [edge for call in function.calls for edge in self._call_edges(key, call)]
+        self._out[key] = found
+        return found
 
     @cached_property
     def edges(self) -> dict[FunctionKey, list[Edge]]:
-        """For every function: its calls into project functions, and the fragments it starts."""
-        graph: dict[FunctionKey, list[Edge]] = {}
-        for path, function in self.index.functions():
-            key = FunctionKey(path, function.qualname)
-            if key in self._reused_edges:
-                graph[key] = self._reused_edges[key]
-                continue
-            graph[key] = [edge for call in function.calls for edge in self._call_edges(key, call)]
-        return graph
+        """For every function of the project: its edges (`out`)."""
+        keys = [FunctionKey(path, function.qualname) for path, function in self.index.functions()]
+        return {key: self.out(key) for key in keys}
 
     def _call_edges(self, key: FunctionKey, call: CallSite) -> list[Edge]:
         """The edges of one call: one per function it may run (several for a function defined
@@ -100,14 +120,29 @@ class CallGraph:
             edges.append(Edge(call, None, scope) if scope is not None else Edge(call, callee, None))
         return edges
 
+    def module_fragment_calls(self, path: str) -> list[FragmentCall]:
+        """The calls in module `path` that start a fragment (or open a dialog)."""
+        found = self._module_fragment_calls.get(path)
+        if found is None:
+            summary = self.index.summaries.get(path)
+            if summary is None:
+                return []
+            found = self._module_fragment_calls[path] = [
+                FragmentCall(key, edge.call, edge.fragment)
+                for key in [FunctionKey(path, qualname) for qualname in list(summary.functions)]
+                for edge in self.out(key)
+                if edge.fragment is not None
+            ]
+        return found
+
     @cached_property
     def fragment_calls(self) -> list[FragmentCall]:
-        return [
-            FragmentCall(key, edge.call, edge.fragment)
-            for key, out in self.edges.items()
-            for edge in out
-            if edge.fragment is not None
-        ]
+        return self.fragment_calls_in(None)
+
+    def fragment_calls_in(self, paths: set[str] | None) -> list[FragmentCall]:
+        """The fragment calls made in the modules `paths` (None: every module), in index order."""
+        modules = [path for path in list(self.index.summaries) if paths is None or path in paths]
+        return [fragment_call for path in modules for fragment_call in self.module_fragment_calls(path)]
 
     @cached_property
     def called_fragments(self) -> set[FunctionKey]:
@@ -132,7 +167,7 @@ class CallGraph:
         queue = deque(chains)
         while queue:
             current = queue.popleft()
-            for edge in self.edges.get(current, ()):
+            for edge in self.out(current):
                 callee = edge.callee
                 if callee is None or callee in chains or callee in stop_at:
                     continue
@@ -153,7 +188,7 @@ class CallGraph:
         """Fragment calls made while `fragment` runs, each with its chain from the fragment."""
         found = []
         for key, chain in self.reach(fragment.function).items():
-            for edge in self.edges.get(key, ()):
+            for edge in self.out(key):
                 inner = edge.fragment
                 if inner is not None and inner.function != fragment.function:
                     found.append((FragmentCall(key, edge.call, inner), chain))

@@ -87,6 +87,10 @@ class FragmentModel:
     def fragment_calls(self) -> list[FragmentCall]:
         return self.graph.fragment_calls
 
+    def fragment_calls_in(self, paths: set[str] | None) -> list[FragmentCall]:
+        """The fragment calls made in the modules `paths` (None: all): a one-file check's."""
+        return self.graph.fragment_calls_in(paths)
+
     def reach(self, start: FunctionKey) -> dict[FunctionKey, Chain]:
         return self.graph.reach(start)
 

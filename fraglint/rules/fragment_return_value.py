@@ -174,7 +174,7 @@ st.caption(f"{count} orders")
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        for fragment_call in ctx.model.fragment_calls:
+        for fragment_call in ctx.model.fragment_calls_in(ctx.report_paths):  # reported only where it is made
             use = fragment_call.call.use
             if use == summary.DISCARDED:
                 continue

@@ -142,7 +142,7 @@ table(st.session_state.get("page", 0))  # [stale-fragment-argument]
             model.callbacks.rerunning_app(model.reruns.all)
             if versions.holds("callback-rerun-reruns-app", ctx.version) else set()
         )
-        for fragment_call in model.fragment_calls:
+        for fragment_call in model.fragment_calls_in(ctx.report_paths):  # reported where it is made
             if fragment_call.fragment.dialog:
                 continue  # not recorded for dialogs on real releases
             caller = fragment_call.caller
