@@ -1,0 +1,34 @@
+"""What a cold check spends above libcst's parse (issue 13), asserted as behaviour, not time.
+
+A one-shot check's summaries live until the process ends: they are frozen out of the
+garbage collector's view once loaded, while a long session's sources keep theirs collectable.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from fraglint.index.sources import Sources
+from fraglint.index.summary import ModuleSummary
+
+
+def _summaries(sources: Sources, root) -> None:
+    app = root / "app.py"
+    app.write_text("import streamlit as st\n\nst.write('hi')\n")
+    result = sources.summaries([str(app)], {}, jobs=1)
+    assert isinstance(result[str(app)], ModuleSummary)
+
+
+def test_one_checks_summaries_are_frozen_once_loaded(tmp_path):
+    gc.unfreeze()
+    try:
+        _summaries(Sources.for_root(str(tmp_path), cache=False), tmp_path)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_sessions_summaries_stay_collectable(tmp_path):
+    gc.unfreeze()
+    _summaries(Sources(), tmp_path)
+    assert gc.get_freeze_count() == 0
