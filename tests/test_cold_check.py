@@ -32,3 +32,24 @@ def test_a_sessions_summaries_stay_collectable(tmp_path):
     gc.unfreeze()
     _summaries(Sources(), tmp_path)
     assert gc.get_freeze_count() == 0
+
+
+def test_the_summary_walk_does_not_descend_into_leaves(monkeypatch):
+    """Names, literals and brackets (half the nodes) have no child the walk reads."""
+    import libcst as cst
+
+    from fraglint.index.visitor import SummaryVisitor
+    from fraglint.index.walk_core import WalkCore
+
+    descended: list[str] = []
+    walk_children = WalkCore.walk_children
+
+    def counting(self, node):
+        descended.append(type(node).__name__)
+        walk_children(self, node)
+
+    monkeypatch.setattr(WalkCore, "walk_children", counting)
+    module = cst.parse_module("total = prices[0] + 1.5\nlabel = f'{total}!'\n")
+    SummaryVisitor("app.py").walk_top_level(module.body, 0)
+    assert descended  # the walk still descends into the statements and expressions
+    assert not {"Name", "Integer", "Float", "LeftSquareBracket", "FormattedStringText"} & set(descended)
