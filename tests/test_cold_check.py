@@ -53,3 +53,27 @@ def test_the_summary_walk_does_not_descend_into_leaves(monkeypatch):
     SummaryVisitor("app.py").walk_top_level(module.body, 0)
     assert descended  # the walk still descends into the statements and expressions
     assert not {"Name", "Integer", "Float", "LeftSquareBracket", "FormattedStringText"} & set(descended)
+
+
+def test_an_accepted_file_is_parsed_without_validating_each_node(monkeypatch, tmp_path):
+    """libcst validates every node it builds; the tree of a file CPython accepts needs none.
+    Nodes built afterwards (a fix's rewrite) are validated again."""
+    import libcst as cst
+    import pytest
+
+    from fraglint.index.loader import summarize_file
+
+    validated: list[str] = []
+    validate = cst.Name._validate
+
+    def counting(self):
+        validated.append(self.value)
+        validate(self)
+
+    monkeypatch.setattr(cst.Name, "_validate", counting)
+    app = tmp_path / "app.py"
+    app.write_text("import streamlit as st\n\nst.write(total)\n")
+    assert isinstance(summarize_file(str(app)), ModuleSummary)
+    assert validated == []
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
