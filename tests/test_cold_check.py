@@ -77,3 +77,27 @@ def test_an_accepted_file_is_parsed_without_validating_each_node(monkeypatch, tm
     assert validated == []
     with pytest.raises(cst.CSTValidationError):
         cst.Name("not a name")
+
+
+def test_positions_build_a_range_only_for_the_nodes_asked_for(monkeypatch):
+    """A placed statement asks for a handful of nodes' ranges; libcst's provider builds one
+    (and two positions) for every node of the tree."""
+    import libcst as cst
+    from libcst.metadata import position_provider
+
+    from fraglint.index import positions
+    from fraglint.index.loader import compute_positions
+
+    built: list[object] = []
+
+    class Counting(cst.metadata.CodeRange):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(position_provider, "CodeRange", Counting)
+    monkeypatch.setattr(positions, "CodeRange", Counting)
+    module = cst.parse_module("import streamlit as st\n\nst.write([1, 2, 3], key='k')\n")
+    where = compute_positions(module)[module.body[1].body[0].value]
+    assert (where.start.line, where.start.column, where.end.line) == (3, 0, 3)
+    assert len(built) == 1
