@@ -127,7 +127,7 @@ def parse_accepted(text: str) -> cst.Module:
 
     node = cst.CSTNode
     validating = node.__dict__.get("__post_init__")
-    if validating is None:  # not the libcst this was written for: parse as it does
+    if validating is None or validating is _unvalidated:  # another libcst, or another thread's parse
         return cst.parse_module(text)
     node.__post_init__ = _unvalidated  # type: ignore[method-assign]
     try:
