@@ -23,18 +23,6 @@ if True: live(st.container()); st.write("x")
 '''
 
 
-def test_direct_positions_match_metadata_wrapper():
-    module = cst.parse_module(SOURCE)
-    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    actual = compute_positions(cst.parse_module(SOURCE))
-    assert len(actual) == len(expected)
-
-    def as_list(table):
-        return sorted((r.start.line, r.start.column, r.end.line, r.end.column, type(n).__name__) for n, r in table.items())
-
-    assert as_list(actual) == as_list(expected)
-
-
 # Texts whose top-level statements are hard to cut apart by lines: decorators over several
 # lines, `;`, backslash continuations, a form feed and a U+2028, tabs, CRLF and bare CR line
 # ends, comments between statements, strings with lines in column 0.
@@ -64,3 +52,25 @@ def test_statement_spans_match_the_whole_file():
         placed = StatementSpans("app.py", text, summary.statement_lines, summary.statement_ends)
         assert {site: placed[site] for site in whole} == whole, text
         assert placed._whole is None, f"fell back to the whole file: {text!r}"
+
+
+def test_direct_positions_match_metadata_wrapper():
+    for text in STATEMENT_CUTS:
+        module = cst.parse_module(text)
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        actual = compute_positions(cst.parse_module(text))
+        assert len(actual) == len(expected)
+
+        def as_list(table):
+            return sorted((r.start.line, r.start.column, r.end.line, r.end.column, type(n).__name__) for n, r in table.items())
+
+        assert as_list(actual) == as_list(expected), text
+
+
+def test_positions_are_libcsts_node_for_node():
+    """The same tree, each node's range equal to the one libcst's provider gives it."""
+    for text in STATEMENT_CUTS:
+        module = cst.parse_module(text)
+        expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        actual = compute_positions(module)
+        assert dict(actual) == dict(expected), text

@@ -12,20 +12,24 @@ from fraglint.index.summary import CALL, ITEM, LACKING, Ref, Value, ValueKind, k
 
 
 def expression_ref(node: cst.BaseExpression) -> Ref | None:
-    """The name chain an expression spells, or None for anything else."""
+    """The name chain an expression spells, or None for anything else.
+
+    Exact types (libcst's concrete nodes have no subclasses): `isinstance` on a miss goes
+    through ABCMeta, and this runs on nearly every expression the walk meets.
+    """
     parts: list[str] = []
     while True:
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             parts.append(node.value)
             parts.reverse()
             return tuple(parts)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             parts.append(node.attr.value)
             node = node.value
-        elif isinstance(node, cst.Subscript):
+        elif type(node) is cst.Subscript:
             parts.append(_subscript_part(node))
             node = node.value
-        elif isinstance(node, cst.Call):
+        elif type(node) is cst.Call:
             parts.append(CALL)
             node = node.func
         else:
@@ -47,21 +51,21 @@ def _subscript_part(node: cst.Subscript) -> str:
 
 
 def _number(node: cst.BaseExpression) -> object:
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         try:
             return int(node.value, 0)
         except ValueError:
             return None
-    if isinstance(node, cst.Float):
+    if type(node) is cst.Float:
         return float(node.value.replace("_", ""))
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+    if type(node) is cst.UnaryOperation and type(node.operator) is cst.Minus:
         inner = _number(node.expression)
         return -inner if isinstance(inner, (int, float)) else None
     return None
 
 
 def literal_value(node: cst.BaseExpression) -> Value | None:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+    if type(node) is cst.SimpleString or type(node) is cst.ConcatenatedString:
         try:
             text = node.evaluated_value
         except Exception:  # an odd literal is just "other"
@@ -69,14 +73,14 @@ def literal_value(node: cst.BaseExpression) -> Value | None:
         if isinstance(text, bytes):
             return None
         return Value(ValueKind.STR, literal=text)
-    if isinstance(node, cst.FormattedString):
+    if type(node) is cst.FormattedString:
         return None
     number = _number(node)
     if number is not None:
         return Value(ValueKind.NUM, literal=number)
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+    if type(node) is cst.Name and node.value in ("True", "False"):
         return Value(ValueKind.BOOL, literal=node.value == "True")
-    if isinstance(node, cst.Name) and node.value == "None":
+    if type(node) is cst.Name and node.value == "None":
         return Value(ValueKind.NONE)
     if isinstance(node, (cst.List, cst.Tuple)) and not node.elements:
         return Value(ValueKind.EMPTY)

@@ -27,20 +27,20 @@ class CallsWalker(WalkCore):
         """Summarise an expression as a Value and walk it for the calls inside."""
         if node is None:
             return Value(ValueKind.NONE)
-        if isinstance(node, cst.Lambda):
+        if type(node) is cst.Lambda:
             name = self.walk_lambda(node)
             return Value(ValueKind.LAMBDA, ref=(name,))
-        if isinstance(node, cst.Dict):
+        if type(node) is cst.Dict:
             return self.dict_value(node)
-        if isinstance(node, cst.IfExp) and not isinstance(node.body, cst.IfExp) and not isinstance(node.orelse, cst.IfExp):
+        if type(node) is cst.IfExp and type(node.body) is not cst.IfExp and type(node.orelse) is not cst.IfExp:
             return self.choice_value(node, use)  # one choice only: a chain of them is walked as before
-        if isinstance(node, cst.BooleanOperation):
+        if type(node) is cst.BooleanOperation:
             detected = self.detected_value(node, use)
             if detected is not None:
                 return detected
         literal = literal_value(node)
         call_site = None
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             call_site = self.visit_Call(node, use)
         else:
             self.walk(node, use)
@@ -137,13 +137,13 @@ class CallsWalker(WalkCore):
         Returns the site of the nearest inner call (`st.container()` there), if any.
         """
         while True:
-            if isinstance(node, cst.Attribute):
+            if type(node) is cst.Attribute:
                 node = node.value
-            elif isinstance(node, cst.Subscript):
+            elif type(node) is cst.Subscript:
                 for element in node.slice:
                     self.walk(element)
                 node = node.value
-            elif isinstance(node, cst.Call):
+            elif type(node) is cst.Call:
                 return self.visit_Call(node, EXPRESSION)
             else:
                 return None
