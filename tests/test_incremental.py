@@ -338,3 +338,46 @@ def test_a_replaced_project_is_freed_without_the_cyclic_collector(tmp_path):
         if collecting:
             gc.enable()
     assert first() is None
+
+
+_REFERENCES = {
+    "pyproject.toml": PINNED.replace("1.36.0", "1.40.0"),  # `st.experimental_fragment` deprecated
+    "app.py": """
+        from helpers import st
+
+        @st.experimental_fragment
+        def live():
+            st.write("hi")
+
+        live()
+    """,
+    "helpers.py": """
+        import streamlit as st
+
+        frag = st.experimental_fragment
+    """,
+}
+
+
+def test_literal_references_are_kept_per_module_until_what_they_read_changes(tmp_path):
+    """A statement typed in app.py keeps helpers.py's `st.experimental_fragment` references (the
+    previous list); an edit of helpers.py, which app.py's decorator resolves through, finds
+    app.py's anew, and both equal a fresh check's."""
+    write_project(tmp_path, _REFERENCES)
+    analyser = Analyser()
+    app, helpers = str(tmp_path / "app.py"), str(tmp_path / "helpers.py")
+    text = (tmp_path / "app.py").read_text()
+    names = frozenset({"experimental_fragment"})
+
+    def references(path: str) -> list:
+        return analyser._last[str(tmp_path)].model.discovery._module_references[(names, path)][0]
+
+    _assert_same_as_fresh(analyser, app, text)
+    assert [d.code for d in analyser.check(app, text)].count("FRG108") == 1
+    kept, first_app = references(helpers), references(app)
+    assert kept and first_app, "both modules spell the deprecated API"
+    typed = text.replace('    st.write("hi")\n', '    st.write("hi")\n    st.write("typed")\n')
+    _assert_same_as_fresh(analyser, app, typed)
+    assert references(helpers) is kept, "the unchanged module's references were taken over"
+    _assert_same_as_fresh(analyser, app, typed, others={helpers: "import os as st\n"})
+    assert references(app) == [], "app.py's decorator no longer resolves to Streamlit"

@@ -116,6 +116,16 @@ class FragmentDiscovery:
         self.index = index
         self.calls = calls
         self._references: dict[frozenset[str], list[Reference]] = {}  # asked once per release epoch
+        # (names, module) -> (its references, the modules read to find them): kept by `reuse`
+        self._module_references: dict[tuple[frozenset[str], str], tuple[list[Reference], frozenset[str]]] = {}
+
+    def reuse(self, previous: FragmentDiscovery, changed: set[str]) -> None:
+        """Take over each module's literal references (`streamlit_references`) when neither the
+        module nor any module read to find them changed (the language server's next check)."""
+        self._module_references = {
+            key: found for key, found in previous._module_references.items()
+            if key[1] not in changed and changed.isdisjoint(found[1])
+        }
 
     @cached_property
     def fragments(self) -> dict[FunctionKey, Fragment]:
@@ -385,9 +395,25 @@ class FragmentDiscovery:
         found = self._references.get(key)
         if found is None:
             found = self._references[key] = []
-            for path, function in self.index.functions():
-                found.extend(self._references_in(path, function, names))
+            for path in list(self.index.summaries):
+                found.extend(self._module_references_of(key, path))
         return list(found)
+
+    def _module_references_of(self, names: frozenset[str], path: str) -> list[Reference]:
+        """One module's references to `names`, with the modules read to find them: what the index
+        reads now, and what its call targets read, some possibly before (`CallTargets.module_reads`)."""
+        found = self._module_references.get((names, path))
+        if found is None:
+            references: list[Reference] = []
+            self.index.start_reading()
+            try:
+                for function in self.index.summaries[path].functions.values():
+                    references.extend(self._references_in(path, function, names))
+            finally:
+                read = self.index.stop_reading()
+            read |= self.calls.module_reads.get(path, set())
+            found = self._module_references[(names, path)] = (references, frozenset(read))
+        return found[0]
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
         """One function's literal spellings of `names`, in the order a reader meets their kinds."""
