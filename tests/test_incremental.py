@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import weakref
 from pathlib import Path
 
@@ -338,3 +339,103 @@ def test_a_replaced_project_is_freed_without_the_cyclic_collector(tmp_path):
         if collecting:
             gc.enable()
     assert first() is None
+
+
+_REFERENCES = {
+    "pyproject.toml": PINNED.replace("1.36.0", "1.40.0"),  # `st.experimental_fragment` deprecated
+    "app.py": """
+        from helpers import st
+
+        @st.experimental_fragment
+        def live():
+            st.write("hi")
+
+        live()
+    """,
+    "helpers.py": """
+        import streamlit as st
+
+        frag = st.experimental_fragment
+    """,
+}
+
+
+def test_literal_references_are_kept_per_module_until_what_they_read_changes(tmp_path):
+    """A statement typed in app.py keeps helpers.py's `st.experimental_fragment` references (the
+    previous list); an edit of helpers.py, which app.py's decorator resolves through, finds
+    app.py's anew, and both equal a fresh check's."""
+    write_project(tmp_path, _REFERENCES)
+    analyser = Analyser()
+    app, helpers = str(tmp_path / "app.py"), str(tmp_path / "helpers.py")
+    text = (tmp_path / "app.py").read_text()
+    names = frozenset({"experimental_fragment"})
+
+    def references(path: str) -> list:
+        return analyser._last[str(tmp_path)].model.discovery._module_references[(names, path)][0]
+
+    _assert_same_as_fresh(analyser, app, text)
+    assert [d.code for d in analyser.check(app, text)].count("FRG108") == 1
+    kept, first_app = references(helpers), references(app)
+    assert kept and first_app, "both modules spell the deprecated API"
+    typed = text.replace('    st.write("hi")\n', '    st.write("hi")\n    st.write("typed")\n')
+    _assert_same_as_fresh(analyser, app, typed)
+    assert references(helpers) is kept, "the unchanged module's references were taken over"
+    _assert_same_as_fresh(analyser, app, typed, others={helpers: "import os as st\n"})
+    assert references(app) == [], "app.py's decorator no longer resolves to Streamlit"
+
+
+
+_PANELS = """
+    import streamlit as st
+
+    def run(draw):
+        draw()
+
+    @st.fragment
+    def draw():
+        st.write("panel")
+
+    handler = draw
+"""
+_VALUES = {
+    "pyproject.toml": PINNED,
+    "app.py": """
+        import streamlit as st
+        from panels import run, draw
+
+        run(draw)
+        st.write("typed here")
+    """,
+    "panels.py": _PANELS,
+    "widgets.py": """
+        import streamlit as st
+
+        @st.fragment
+        def draw():
+            st.write("widget")
+    """,
+}
+
+
+def test_functions_used_as_values_are_kept_per_module_until_what_they_read_changes(tmp_path):
+    """A statement typed in app.py keeps panels.py's fragments used as values; when an edit of
+    panels.py makes the `draw` app.py passes another module's, app.py's answer is found anew:
+    both equal a fresh check's (uncalled-fragment reads them)."""
+    write_project(tmp_path, _VALUES)
+    analyser = Analyser()
+    app, panels, widgets = (str(tmp_path / name) for name in ("app.py", "panels.py", "widgets.py"))
+    text = (tmp_path / "app.py").read_text()
+
+    def referenced(path: str) -> frozenset:
+        found = analyser._last[str(tmp_path)].model.discovery._module_referenced_functions
+        return next(entry[0] for (_, module), entry in found.items() if module == path)
+
+    _assert_same_as_fresh(analyser, app, text)
+    kept = referenced(panels)
+    assert kept == {(panels, "draw")} and referenced(app) == {(panels, "draw")}
+    typed = text.replace('st.write("typed here")', 'st.write("typed here")\nst.write("more")')
+    _assert_same_as_fresh(analyser, app, typed)
+    assert referenced(panels) is kept, "the unchanged module's answer was taken over"
+    moved = _PANELS.replace("    @st.fragment\n    def draw():\n        st.write(\"panel\")\n", "    from widgets import draw\n")
+    _assert_same_as_fresh(analyser, app, typed, others={panels: textwrap.dedent(moved)})
+    assert referenced(app) == {(widgets, "draw")}, "app.py's `draw` is now widgets.py's"

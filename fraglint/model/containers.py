@@ -91,6 +91,7 @@ class Containers:
         self.calls = calls
         self.graph = graph
         self._writes: dict[FunctionKey, list[Write]] = {}
+        self._uses: dict[FunctionKey, list[ContainerUse]] = {}
         self._enclosing_memo: dict[tuple[FunctionKey, FunctionKey], tuple[ContainerRef | None, Site | None]] = {}
         self._callers_memo: dict[FunctionKey, dict[FunctionKey, list[tuple[FunctionKey, CallSite]]]] = {}
         self._traced: dict[tuple[FunctionKey, FunctionKey, Target], list[ContainerRef]] = {}
@@ -118,7 +119,14 @@ class Containers:
         """Where `fragment` uses a container by name while it runs: each `with <container>:`
         block it enters, then each element it draws through the container itself
         (`box.write`, `st.sidebar.button`; a plain `st.write` under a `with` is not repeated).
-        One entry per container a site may use: a helper called with two containers has two."""
+        One entry per container a site may use: a helper called with two containers has two.
+        Found once per model (the rules ask once per release epoch)."""
+        found = self._uses.get(fragment.function)
+        if found is None:
+            found = self._uses[fragment.function] = self._container_uses(fragment)
+        return list(found)
+
+    def _container_uses(self, fragment: Fragment) -> list[ContainerUse]:
         reach = self.graph.reach(fragment.function)
         found = []
         for key, chain in reach.items():

@@ -116,6 +116,17 @@ class FragmentDiscovery:
         self.index = index
         self.calls = calls
         self._references: dict[frozenset[str], list[Reference]] = {}  # asked once per release epoch
+        # (names, module) -> (its references, the modules read to find them): kept by `reuse`
+        self._module_references: dict[tuple[frozenset[str], str], tuple[list[Reference], frozenset[str]]] = {}
+        self._cache_decorators: dict[FunctionKey, list[tuple[Site, str]]] = {}
+        self._module_referenced_functions: dict[tuple[frozenset[str], str], tuple[frozenset[FunctionKey], frozenset[str]]] = {}
+
+    def reuse(self, previous: FragmentDiscovery, changed: set[str]) -> None:
+        """Take over each module's literal references (`streamlit_references`) and functions used
+        as values (`referenced_functions`) when neither the module nor any module read to find
+        them changed (the language server's next check)."""
+        self._module_references = _unaffected(previous._module_references, changed)
+        self._module_referenced_functions = _unaffected(previous._module_referenced_functions, changed)
 
     @cached_property
     def fragments(self) -> dict[FunctionKey, Fragment]:
@@ -198,7 +209,14 @@ class FragmentDiscovery:
         return self.called_fragment(key, call) or self.called_dialog(key, call)
 
     def cache_decorators(self, fragment: Fragment) -> list[tuple[Site, str]]:
-        """(site, api) of each Streamlit cache decorator on a fragment function (`st.cache_data`, ...)."""
+        """(site, api) of each Streamlit cache decorator on a fragment function (`st.cache_data`, ...);
+        found once per model (the rule asks once per release epoch)."""
+        found = self._cache_decorators.get(fragment.function)
+        if found is None:
+            found = self._cache_decorators[fragment.function] = self._find_cache_decorators(fragment)
+        return list(found)
+
+    def _find_cache_decorators(self, fragment: Fragment) -> list[tuple[Site, str]]:
         function = self.index.function(fragment.function)
         if function is None:
             return []
@@ -368,15 +386,32 @@ class FragmentDiscovery:
         names = {key.qualname.rsplit(".", 1)[-1] for key in self.fragments}
         for _, function in self.index.functions():
             names.update(local for local, imported in function.imports.items() if imported.name in names)
-        for path, function in self.index.functions():
-            for value in _values_in(function):
-                if value.kind != ValueKind.REF or not value.ref or value.ref[0].startswith("<"):
-                    continue
-                if last_name(value.ref) in names:
-                    target = self.index.resolve(path, function.qualname, value.ref)
-                    if target.kind == TargetKind.FUNCTION and not target.rest:
-                        found.update(FunctionKey(target.path or path, name) for name in target.definitions())
+        spellings = frozenset(names)
+        for path in list(self.index.summaries):
+            found.update(self._module_referenced(spellings, path))
         return found
+
+    def _module_referenced(self, names: frozenset[str], path: str) -> frozenset[FunctionKey]:
+        """The functions one module uses as values, among `names`, with the modules read to
+        resolve them (kept by `reuse` like `streamlit_references`)."""
+        cached = self._module_referenced_functions.get((names, path))
+        if cached is not None:
+            return cached[0]
+        found: set[FunctionKey] = set()
+        self.index.start_reading()
+        try:
+            for function in self.index.summaries[path].functions.values():
+                for value in _values_in(function):
+                    if value.kind != ValueKind.REF or not value.ref or value.ref[0].startswith("<"):
+                        continue
+                    if last_name(value.ref) in names:
+                        target = self.index.resolve(path, function.qualname, value.ref)
+                        if target.kind == TargetKind.FUNCTION and not target.rest:
+                            found.update(FunctionKey(target.path or path, name) for name in target.definitions())
+        finally:
+            read = self.index.stop_reading()
+        self._module_referenced_functions[(names, path)] = (frozenset(found), frozenset(read))
+        return frozenset(found)
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
         """Places where a Streamlit API in `names` is written out literally (not via an alias);
@@ -385,9 +420,25 @@ class FragmentDiscovery:
         found = self._references.get(key)
         if found is None:
             found = self._references[key] = []
-            for path, function in self.index.functions():
-                found.extend(self._references_in(path, function, names))
+            for path in list(self.index.summaries):
+                found.extend(self._module_references_of(key, path))
         return list(found)
+
+    def _module_references_of(self, names: frozenset[str], path: str) -> list[Reference]:
+        """One module's references to `names`, with the modules read to find them: what the index
+        reads now, and what its call targets read, some possibly before (`CallTargets.module_reads`)."""
+        found = self._module_references.get((names, path))
+        if found is None:
+            references: list[Reference] = []
+            self.index.start_reading()
+            try:
+                for function in self.index.summaries[path].functions.values():
+                    references.extend(self._references_in(path, function, names))
+            finally:
+                read = self.index.stop_reading()
+            read |= self.calls.module_reads.get(path, set())
+            found = self._module_references[(names, path)] = (references, frozenset(read))
+        return found[0]
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
         """One function's literal spellings of `names`, in the order a reader meets their kinds."""
@@ -433,6 +484,12 @@ def _import_references(path: str, function: FunctionSummary, names) -> Iterator[
     for imported in function.imports.values():
         if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
             yield Reference(Site(path, imported.site), imported.name, "import", "primary")
+
+def _unaffected(found: dict[tuple[frozenset[str], str], tuple], changed: set[str]) -> dict:
+    """The per-module answers (keyed by (names, module), each with the modules it read) that
+    no change in `changed` can alter."""
+    return {key: entry for key, entry in found.items() if key[1] not in changed and changed.isdisjoint(entry[1])}
+
 
 def _first_of(scopes: dict[FunctionKey, Fragment], target: Target, path: str) -> Fragment | None:
     """The fragment (or dialog) among the definitions a call may run (see `Target.alternatives`)."""
