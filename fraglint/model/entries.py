@@ -103,7 +103,6 @@ class AppEntries:
         """
         if previous.patterns != self.patterns or previous.index.root != self.index.root:
             return
-        self.discovery.reuse(previous.discovery, changed)  # belongs in `FragmentModel.reuse` (not ours this round)
         affected = changed | (previous.calls.module_reads.keys() - kept)
         self._imports = {path: found for path, found in previous._imports.items() if path not in changed}
         self._pages = {path: found for path, found in previous._pages.items() if path not in affected}

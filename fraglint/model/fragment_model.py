@@ -37,12 +37,14 @@ class FragmentModel:
         self._guards: dict[FunctionKey, FullRunGuards] = {}
 
     def reuse(self, previous: FragmentModel, changed: set[str]) -> None:
-        """Take over call targets, call-graph edges and entry scripts the changes cannot affect.
+        """Take over call targets, call-graph edges, per-module references and entry scripts the
+        changes cannot affect.
 
         `changed`: the modules whose summaries changed, from `ProjectIndex.reuse`.
         """
         kept = self.calls.reuse(previous.calls, changed)
         self.graph.reuse(previous.graph, kept)
+        self.discovery.reuse(previous.discovery, changed)
         self.entries.reuse(previous.entries, changed, kept)
 
     @property
