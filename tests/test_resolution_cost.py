@@ -250,3 +250,18 @@ def test_lookups_that_read_the_same_modules_share_one_record_of_them():
     assert memo.get(memo.reading, look, ("b",), "?") == "B"
     first, second = (entry[1] for entry in memo._done.values())
     assert first == {"app.py"} and first is second
+
+
+def test_calls_that_resolve_alike_share_one_target(tmp_path):
+    """At 5,000 files 190,000 calls resolve to 33,000 distinct targets: equal targets are kept
+    once (issue 13, peak memory), and the memo holds them per module."""
+    from fraglint.model.resolution import CallTargets
+
+    index = _index(tmp_path, {"app.py": "import streamlit as st\ndef show():\n    st.write('a')\n    st.write('b')\n"})
+    path = str(tmp_path / "app.py")
+    calls = [call for call in index.summaries[path].functions["show"].calls if call.func == ("st", "write")]
+    assert len(calls) == 2 and calls[0].site != calls[1].site
+    targets = CallTargets(index)
+    first, second = (targets.target((path, "show"), call) for call in calls)
+    assert first == second and first.name == "write"
+    assert first is second

@@ -26,7 +26,7 @@ class TargetKind(Kind):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """What a name chain refers to.
 
