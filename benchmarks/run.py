@@ -258,7 +258,8 @@ def run_once(tool: Tool, project: Path, before: set[Path]) -> tuple[float, float
     tool.peak_mb.append(tool_peak)
     if scratch:
         shutil.rmtree(scratch, ignore_errors=True)
-    if tool.kind == "fraglint":  # (the warm row's cache is part of `before`: it stays)
+    if tool.kind in ("fraglint", "fraglint-other"):  # (the warm row's cache is part of `before`: it stays)
+        # removed by the row that wrote it (`scopes` stores spans), so each row's note names its own files
         new = snapshot(project) - before
         for extra in (p for p in new if p.parent not in new):  # remove what it wrote: stay cold
             tool.wrote.add(str(extra.relative_to(project)))
