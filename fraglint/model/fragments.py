@@ -10,9 +10,10 @@ are kept apart in `dialogs`; `scopes` holds both, for the questions the runtime 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import (
@@ -27,6 +28,8 @@ from fraglint.index.summary import (
 from fraglint.model import streamlit_api as api
 from fraglint.model.hidden_fragments import HiddenDeclarations
 from fraglint.model.resolution import CallTargets
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -392,14 +395,10 @@ class FragmentDiscovery:
         return found
 
     def _module_referenced(self, names: frozenset[str], path: str) -> frozenset[FunctionKey]:
-        """The functions one module uses as values, among `names`, with the modules read to
-        resolve them (kept by `reuse` like `streamlit_references`)."""
-        cached = self._module_referenced_functions.get((names, path))
-        if cached is not None:
-            return cached[0]
-        found: set[FunctionKey] = set()
-        self.index.start_reading()
-        try:
+        """The functions one module uses as values, among `names` (kept by `reuse`)."""
+
+        def find() -> frozenset[FunctionKey]:
+            found: set[FunctionKey] = set()
             for function in self.index.summaries[path].functions.values():
                 for value in _values_in(function):
                     if value.kind != ValueKind.REF or not value.ref or value.ref[0].startswith("<"):
@@ -408,10 +407,9 @@ class FragmentDiscovery:
                         target = self.index.resolve(path, function.qualname, value.ref)
                         if target.kind == TargetKind.FUNCTION and not target.rest:
                             found.update(FunctionKey(target.path or path, name) for name in target.definitions())
-        finally:
-            read = self.index.stop_reading()
-        self._module_referenced_functions[(names, path)] = (frozenset(found), frozenset(read))
-        return frozenset(found)
+            return frozenset(found)
+
+        return self._per_module(self._module_referenced_functions, names, path, find)
 
     def streamlit_references(self, names: frozenset[str] | set[str]) -> list[Reference]:
         """Places where a Streamlit API in `names` is written out literally (not via an alias);
@@ -425,19 +423,26 @@ class FragmentDiscovery:
         return list(found)
 
     def _module_references_of(self, names: frozenset[str], path: str) -> list[Reference]:
-        """One module's references to `names`, with the modules read to find them: what the index
-        reads now, and what its call targets read, some possibly before (`CallTargets.module_reads`)."""
-        found = self._module_references.get((names, path))
+        """One module's literal references to `names` (kept by `reuse`)."""
+
+        def find() -> list[Reference]:
+            functions = self.index.summaries[path].functions.values()
+            return [reference for function in functions for reference in self._references_in(path, function, names)]
+
+        return self._per_module(self._module_references, names, path, find)
+
+    def _per_module(self, store: dict, names: frozenset[str], path: str, find: Callable[[], _T]) -> _T:
+        """One module's answer about `names`, found once and kept in `store` with the modules read
+        to find it: what the index reads now, and what the module's call targets read, some
+        possibly before (`CallTargets.module_reads`), so that `reuse` knows what can alter it."""
+        found = store.get((names, path))
         if found is None:
-            references: list[Reference] = []
             self.index.start_reading()
             try:
-                for function in self.index.summaries[path].functions.values():
-                    references.extend(self._references_in(path, function, names))
+                answer = find()
             finally:
                 read = self.index.stop_reading()
-            read |= self.calls.module_reads.get(path, set())
-            found = self._module_references[(names, path)] = (references, frozenset(read))
+            found = store[(names, path)] = (answer, frozenset(read | self.calls.module_reads.get(path, set())))
         return found[0]
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
@@ -484,6 +489,7 @@ def _import_references(path: str, function: FunctionSummary, names) -> Iterator[
     for imported in function.imports.values():
         if imported.level == 0 and imported.module == "streamlit" and imported.name is not None and imported.name in names:
             yield Reference(Site(path, imported.site), imported.name, "import", "primary")
+
 
 def _unaffected(found: dict[tuple[frozenset[str], str], tuple], changed: set[str]) -> dict:
     """The per-module answers (keyed by (names, module), each with the modules it read) that
