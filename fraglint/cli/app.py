@@ -7,6 +7,7 @@ or `warn`, which make text from the project printable (it may be a CI log).
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import NoReturn
 
@@ -30,6 +31,21 @@ def warn(message: str) -> None:
 def fail(message: str) -> NoReturn:
     error(message)
     sys.exit(EXIT_ERROR)
+
+
+def one_shot() -> None:
+    """A command that checks once and exits runs without the cyclic garbage collector.
+
+    The model and the rules allocate millions of objects and make almost no garbage cycles
+    (summaries, targets and walks are trees freed by reference counting), so every collection
+    only re-scans live objects: 12-16% of a warm check's CPU at 200-1,000 files, for 1-2 MB
+    of peak memory left uncollected. The language server, which lives on, collects after
+    each check instead (`workspace.py`). The collector is back on when the command's context
+    closes (tests run commands in process).
+    """
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
 
 
 def split(values: tuple[str, ...]) -> list[str]:

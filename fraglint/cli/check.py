@@ -18,7 +18,7 @@ import click
 import fraglint.cli.fixing as fixing
 import fraglint.cli.inputs as inputs
 import fraglint.cli.output as output
-from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, EXIT_FINDINGS, error, fail, main, split, warn
+from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, EXIT_FINDINGS, error, fail, main, one_shot, split, warn
 from fraglint.config import ConfigError, Settings
 from fraglint.result import CheckResult
 from fraglint.safe_text import printable
@@ -85,6 +85,7 @@ class CheckOptions:
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
 def check(paths: tuple[str, ...], **given) -> None:
     """Check PATHS (files or directories, default `.`; `-` for standard input) for fragment misuse."""
+    one_shot()
     options = CheckOptions(**given)
     _refuse_conflicts(options, paths)
     stdin = inputs.read_stdin(paths, options.stdin_filename)

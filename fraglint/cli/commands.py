@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, warn
+from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, error, fail, main, one_shot, warn
 from fraglint.cli.inputs import notebooks, without_notebooks
 from fraglint.cli.output import progress_phases, use_color
 from fraglint.config import ConfigError
@@ -34,6 +34,7 @@ LSP_MODULES = ("pygls", "lsprotocol")  # the `lsp` extra
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=CACHE_DIR_HELP)
 def scopes(paths, output_format, streamlit_version, config, output, color, cache_dir) -> None:
     """Show, for every widget and timer in PATHS, what reruns when it fires."""
+    one_shot()
     from fraglint.engine import build_project, interpret_project
     from fraglint.report import RenderOptions
     from fraglint.report import scopes as scopes_report
