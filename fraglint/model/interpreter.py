@@ -123,7 +123,9 @@ class Interpreter:
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
-        self._steps: dict[tuple[str, int], _Step] = {}  # (path, call site) -> what it is (see `_take_apart`)
+        # path -> call site -> what it is (see `_take_apart`): a table per module, so that walking
+        # a call makes no key tuple (the walk meets a site in each of its contexts)
+        self._steps: dict[str, dict[int, _Step]] = {}
         self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
         self.sites = 0  # call sites taken apart (`_take_apart`): once each per walk, however often walked
@@ -197,19 +199,25 @@ class Interpreter:
 
     def _walk_body(self, key: FunctionKey, function, frame: _Frame) -> Stop | None:
         """The calls of one function in order, up to an `st.stop()` that surely ends the run."""
+        steps = self._steps.get(key.path)
+        if steps is None:
+            steps = self._steps[key.path] = {}
         for call in function.calls:
             self.steps += 1
-            stop = self._walk_call(key, function, call, frame)
+            stop = self._walk_call(key, function, call, frame, steps)
             if stop is not None and self._ends_run(stop, call.in_branch or call.in_loop):
                 return stop
         return None
 
-    def _walk_call(self, key: FunctionKey, function, call: CallSite, frame: _Frame) -> Stop | None:
-        """One call: a fragment instance, a Streamlit API call, or a project helper to walk."""
+    def _walk_call(
+        self, key: FunctionKey, function, call: CallSite, frame: _Frame, steps: dict[int, _Step]
+    ) -> Stop | None:
+        """One call: a fragment instance, a Streamlit API call, or a project helper to walk.
+        `steps`: the module's call sites taken apart so far."""
         scope = frame.scope
-        step = self._steps.get((key.path, call.site))
+        step = steps.get(call.site)
         if step is None:
-            step = self._steps[(key.path, call.site)] = self._take_apart(key, function, call)
+            step = steps[call.site] = self._take_apart(key, function, call)
         container, in_form = frame.container, frame.in_form
         if step.container is not None:
             container, in_form = step.container, in_form or step.container == "form"
