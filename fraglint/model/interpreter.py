@@ -89,6 +89,7 @@ class _Step(NamedTuple):
     enter, the fragment it starts, its target, the function it runs, and for a Streamlit call
     whether it is an `st.rerun` and what it draws. (A tuple: made thousands of times per walk.)"""
 
+    site: Site
     container: str | None  # the innermost enclosing `with` that enters a container, else None
     fragment: Fragment | None
     async_fragment: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
@@ -243,24 +244,25 @@ class Interpreter:
             return None
         if step.callee is None:
             return None
-        chain = frame.chain + (Site(key.path, call.site),)
+        chain = frame.chain + (step.site,)
         return self._run_function(step.callee, scope, container, chain, frame.stack, in_form, conditional)
 
     def _take_apart(self, key: FunctionKey, function, call: CallSite) -> _Step:
         """What a call site is, found the first time the walk meets it."""
         self.sites += 1
+        site = Site(key.path, call.site)
         container = self._container_for(key, function, call)
         fragment = self.model.called_scope(key, call)
         target = self.model.target(key, call)
         async_fragment = fragment is not None and is_async(self.index, fragment)
         if target.kind != TargetKind.STREAMLIT:
-            callee = self.model.calls.callee(key, call) if fragment is None else None
-            return _Step(container, fragment, async_fragment, target, None, callee)
+            callee = self.model.calls.callee_of(key, target) if fragment is None else None
+            return _Step(site, container, fragment, async_fragment, target, None, callee)
         element, where = _element_and_container(target, None)
         rerun = element == api.RERUN and not target.rest and "." not in target.name
         drawing = fragment is None and not rerun and api.draws(element)
         draws = self._draws(key, call, element, where) if drawing else None
-        return _Step(container, fragment, async_fragment, target, target.api(), None, rerun, draws)
+        return _Step(site, container, fragment, async_fragment, target, target.api(), None, rerun, draws)
 
     def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> _Draws:
         kind = DrawnKind.WIDGET if api.is_widget(element) else (
@@ -440,18 +442,19 @@ class Interpreter:
         draws = step.draws
         if draws is None:
             return
-        drawn = self._draw(key, call, draws, container, scope, in_form, conditional)
+        drawn = self._draw(key, call, step.site, draws, container, scope, in_form, conditional)
         if drawn.kind == DrawnKind.WIDGET:
             self._widget_triggers(drawn, in_form)
 
     def _draw(
-        self, key, call: CallSite, draws: _Draws, container: str, scope: Scope, in_form: bool, conditional: bool
+        self, key, call: CallSite, site: Site, draws: _Draws, container: str, scope: Scope, in_form: bool,
+        conditional: bool,
     ) -> Drawn:
         drawn = Drawn(
             id=len(self.drawn),
             api=draws.element,
             kind=draws.kind,
-            site=Site(key.path, call.site),
+            site=site,
             scope=scope.id,
             label=draws.label,
             key=draws.key,

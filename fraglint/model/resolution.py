@@ -85,13 +85,16 @@ class CallTargets:
         target = self.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest and target.alternatives:
             return [FunctionKey(target.path or key.path, name) for name in target.definitions()]
-        callee = self.callee(key, call)
+        callee = self.callee_of(key, target)
         return [callee] if callee is not None else []
 
     def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
         """The project function a call runs: a function, or the `__init__` of a class it makes."""
+        return self.callee_of(key, self.target(key, call))
+
+    def callee_of(self, key: FunctionKey, target: Target) -> FunctionKey | None:
+        """`callee` of a call made in function `key` whose target is known: `target`."""
         path, _ = key
-        target = self.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
             return FunctionKey(target.path or path, target.name)
         if target.kind == TargetKind.CLASS and not target.rest:
