@@ -341,12 +341,14 @@ class ProjectIndex:
         if summary is None:
             return UNKNOWN
         binder = MODULE_SCOPE
-        function = summary.functions.get(scope)
-        while function is not None and function is not summary.module_scope and name not in function.globals:
+        functions = summary.functions
+        module_scope = summary.module_scope
+        function = functions.get(scope)
+        while function is not None and function is not module_scope and name not in function.globals:
             if function.bindings.get(name) or name in function.imports or name in function.params:
                 binder = function.qualname
                 break
-            function = summary.functions.get(function.parent) if function.parent else None
+            function = functions.get(function.parent) if function.parent else None
         found = self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
         return narrowed(summary, binder, name, scope, site, found) if found.alternatives else found
 
