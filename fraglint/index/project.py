@@ -36,7 +36,8 @@ class ProjectIndex:
         self._load = load
         self._calls: dict[str, dict[int, tuple[FunctionSummary, CallSite]]] = {}
         self._missing: set[str] = set()
-        self._modules_found: dict[tuple[str, str, int], str | None] = {}
+        self._modules_found: dict[tuple[str, str, int], str | None] = {}  # (import, directory, level) -> found
+        self._directories: dict[str, str] = {}  # module path -> its directory
         self._lookups = LookupMemo()  # every recursive lookup, once per check (see `memo`)
         self.reused: set[str] | None = None  # after `reuse`: the modules that had changed
 
@@ -156,26 +157,31 @@ class ProjectIndex:
 
     def find_module(self, dotted: str, from_path: str, level: int = 0) -> str | None:
         """The file (or package directory) an import names, if it is part of the project."""
-        key = (dotted, os.path.dirname(from_path), level)
+        directory = self._directories.get(from_path)
+        if directory is None:
+            directory = self._directories[from_path] = os.path.dirname(from_path)
+        return self._found_from(dotted, directory, level)
+
+    def _found_from(self, dotted: str, directory: str, level: int) -> str | None:
+        """`find_module` from a file in `directory`, once per check for each (import, directory)."""
+        key = (dotted, directory, level)
         if key not in self._modules_found:
-            self._modules_found[key] = self._find_module(dotted, from_path, level)
+            self._modules_found[key] = self._find_module(dotted, directory, level)
         return self._modules_found[key]
 
-    def _find_module(self, dotted: str, from_path: str, level: int) -> str | None:
+    def _find_module(self, dotted: str, directory: str, level: int) -> str | None:
         parts = [p for p in dotted.split(".") if p]
         if level:
-            base = os.path.dirname(from_path)
+            base = directory
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             return self._probe(base, parts)
-        directory = os.path.dirname(from_path)
-        while True:
-            found = self._probe(directory, parts)
-            if found is not None:
-                return found
-            if directory == self.root or not directory.startswith(self.root) or os.path.dirname(directory) == directory:
-                return None
-            directory = os.path.dirname(directory)
+        found = self._probe(directory, parts)
+        parent = os.path.dirname(directory)
+        if found is not None or directory == self.root or not directory.startswith(self.root) or parent == directory:
+            return found
+        # what the parent directory finds, which its own files and subdirectories share
+        return self._found_from(dotted, parent, 0)
 
     def _probe(self, base: str, parts: list[str]) -> str | None:
         if not parts:
@@ -335,12 +341,14 @@ class ProjectIndex:
         if summary is None:
             return UNKNOWN
         binder = MODULE_SCOPE
-        function = summary.functions.get(scope)
-        while function is not None and function is not summary.module_scope and name not in function.globals:
+        functions = summary.functions
+        module_scope = summary.module_scope
+        function = functions.get(scope)
+        while function is not None and function is not module_scope and name not in function.globals:
             if function.bindings.get(name) or name in function.imports or name in function.params:
                 binder = function.qualname
                 break
-            function = summary.functions.get(function.parent) if function.parent else None
+            function = functions.get(function.parent) if function.parent else None
         found = self._lookups.get(self, ProjectIndex._bound_name, (path, binder, name), UNKNOWN)
         return narrowed(summary, binder, name, scope, site, found) if found.alternatives else found
 

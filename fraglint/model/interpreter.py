@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from packaging.version import Version
 
@@ -71,16 +72,32 @@ class _Frame:
     guarded: bool
 
 
-@dataclass(frozen=True)
-class _Step:
-    """What one call site is to the walk, resolved once per walk (a site is walked in each
-    context its function is reached in): the fragment it starts, its target, the function it runs."""
+class _Draws(NamedTuple):
+    """What a Streamlit call draws, the same in every context its site is walked in."""
 
+    element: str  # the API (`button` in `st.sidebar.button`)
+    where: str | None  # the container the call names (`st.sidebar.x`, `box.x`), else None: the one in force
+    kind: DrawnKind
+    label: str | None
+    key: str | None
+    callback: FunctionKey | None
+
+
+class _Step(NamedTuple):
+    """What one call site is to the walk, found once per walk (a site is walked in each context
+    its function is reached in, a few times on average): the container its `with` statements
+    enter, the fragment it starts, its target, the function it runs, and for a Streamlit call
+    whether it is an `st.rerun` and what it draws. (A tuple: made thousands of times per walk.)"""
+
+    site: Site
+    container: str | None  # the innermost enclosing `with` that enters a container, else None
     fragment: Fragment | None
     async_fragment: bool  # an `async def` fragment: whether that matters is the release's (`WalkFacts`)
     target: Target
     api: str | None  # the Streamlit API it calls
     callee: FunctionKey | None
+    rerun: bool = False  # an `st.rerun` of the script
+    draws: _Draws | None = None
 
 
 class Interpreter:
@@ -107,9 +124,12 @@ class Interpreter:
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
         # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
-        self._steps: dict[tuple[str, int], _Step] = {}  # (path, call site) -> what it is (see `_step`)
+        # path -> call site -> what it is (see `_take_apart`): a table per module, so that walking
+        # a call makes no key tuple (the walk meets a site in each of its contexts)
+        self._steps: dict[str, dict[int, _Step]] = {}
         self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
+        self.sites = 0  # call sites taken apart (`_take_apart`): once each per walk, however often walked
 
     # -- entries ------------------------------------------------------------------------------
 
@@ -180,19 +200,29 @@ class Interpreter:
 
     def _walk_body(self, key: FunctionKey, function, frame: _Frame) -> Stop | None:
         """The calls of one function in order, up to an `st.stop()` that surely ends the run."""
+        steps = self._steps.get(key.path)
+        if steps is None:
+            steps = self._steps[key.path] = {}
         for call in function.calls:
             self.steps += 1
-            stop = self._walk_call(key, function, call, frame)
+            stop = self._walk_call(key, function, call, frame, steps)
             if stop is not None and self._ends_run(stop, call.in_branch or call.in_loop):
                 return stop
         return None
 
-    def _walk_call(self, key: FunctionKey, function, call: CallSite, frame: _Frame) -> Stop | None:
-        """One call: a fragment instance, a Streamlit API call, or a project helper to walk."""
+    def _walk_call(
+        self, key: FunctionKey, function, call: CallSite, frame: _Frame, steps: dict[int, _Step]
+    ) -> Stop | None:
+        """One call: a fragment instance, a Streamlit API call, or a project helper to walk.
+        `steps`: the module's call sites taken apart so far."""
         scope = frame.scope
-        container, in_form = self._container_for(key, function, call, frame.container, frame.in_form)
+        step = steps.get(call.site)
+        if step is None:
+            step = steps[call.site] = self._take_apart(key, function, call)
+        container, in_form = frame.container, frame.in_form
+        if step.container is not None:
+            container, in_form = step.container, in_form or step.container == "form"
         conditional = frame.guarded or call.in_branch or call.in_loop
-        step = self._step(key, call)
         fragment = step.fragment
         if fragment is not None and step.async_fragment and self.facts.holds(ASYNC_SCOPES):
             return self._call_async_scope(fragment, key, call, self._lost_to or scope, container, frame, in_form)
@@ -208,27 +238,44 @@ class Interpreter:
                 return self._stop(key, call, self._lost_to or scope, conditional)
             if step.api == "switch_page":
                 self._switch_page(key, call, self._lost_to or scope, conditional)
-            self._streamlit_call(key, call, target, scope, container, in_form, conditional)
+            self._streamlit_call(key, call, step, scope, container, in_form, conditional)
             if step.api == "Page":
                 self._navigation_pages(key, call, scope, frame.stack)
             return None
         if step.callee is None:
             return None
-        chain = frame.chain + (Site(key.path, call.site),)
+        chain = frame.chain + (step.site,)
         return self._run_function(step.callee, scope, container, chain, frame.stack, in_form, conditional)
 
-    def _step(self, key: FunctionKey, call: CallSite) -> _Step:
-        found = self._steps.get((key.path, call.site))
-        if found is None:
-            fragment = self.model.called_scope(key, call)
-            target = self.model.target(key, call)
-            plain = fragment is None and target.kind != TargetKind.STREAMLIT
-            found = self._steps[(key.path, call.site)] = _Step(
-                fragment, fragment is not None and is_async(self.index, fragment), target,
-                target.api() if target.kind == TargetKind.STREAMLIT else None,
-                self.model.calls.callee(key, call) if plain else None,
-            )
-        return found
+    def _take_apart(self, key: FunctionKey, function, call: CallSite) -> _Step:
+        """What a call site is, found the first time the walk meets it."""
+        self.sites += 1
+        site = Site(key.path, call.site)
+        container = self._container_for(key, function, call)
+        fragment = self.model.called_scope(key, call)
+        target = self.model.target(key, call)
+        async_fragment = fragment is not None and is_async(self.index, fragment)
+        if target.kind != TargetKind.STREAMLIT:
+            callee = self.model.calls.callee_of(key, target) if fragment is None else None
+            return _Step(site, container, fragment, async_fragment, target, None, callee)
+        element, where = _element_and_container(target, None)
+        rerun = element == api.RERUN and not target.rest and "." not in target.name
+        drawing = fragment is None and not rerun and api.draws(element)
+        draws = self._draws(key, call, element, where) if drawing else None
+        return _Step(site, container, fragment, async_fragment, target, target.api(), None, rerun, draws)
+
+    def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> _Draws:
+        kind = DrawnKind.WIDGET if api.is_widget(element) else (
+            DrawnKind.CONTAINER if element in api.CONTAINERS else DrawnKind.ELEMENT
+        )
+        key_value = call.kwargs.get("key")
+        callbacks = callback_functions(self.index, key, call)
+        return _Draws(
+            element, where, kind,
+            label=_str_literal(call.args[0]) if call.args and call.args[0].kind == ValueKind.STR else None,
+            key=str(key_value.literal) if key_value is not None and key_value.kind in (ValueKind.STR, ValueKind.NUM) else None,
+            callback=callbacks[-1] if callbacks else None,
+        )
 
     def _call_async_scope(
         self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
@@ -365,12 +412,13 @@ class Interpreter:
             }
         return cache[fragment.function]
 
-    def _container_for(self, key, function, call: CallSite, container: str, in_form: bool) -> tuple[str, bool]:
+    def _container_for(self, key, function, call: CallSite) -> str | None:
+        """The container the innermost enclosing `with` that names one enters (None: the caller's)."""
         for with_site in reversed(call.withs):
             denoted = self._with_container(key, function, with_site)
             if denoted is not None:
-                return denoted, in_form or denoted == "form"
-        return container, in_form
+                return denoted
+        return None
 
     def _with_container(self, key: FunctionKey, function, with_site: int) -> str | None:
         """The container a `with` statement enters, if it names one (resolved once per walk)."""
@@ -383,38 +431,36 @@ class Interpreter:
         return self._withs[cache_key]
 
     def _streamlit_call(
-        self, key, call: CallSite, target, scope: Scope, container: str, in_form: bool, conditional: bool = False
+        self, key, call: CallSite, step: _Step, scope: Scope, container: str, in_form: bool, conditional: bool = False
     ) -> None:
         """A Streamlit API call: an `st.rerun` trigger, or something drawn (and, for a widget,
         the triggers its interaction fires)."""
         scope = self._lost_to or scope
-        element, where = _element_and_container(target, container)
-        if element == api.RERUN and not target.rest and "." not in target.name:
+        if step.rerun:
             self._rerun_trigger(key, call, scope)
             return
-        if not api.draws(element):
+        draws = step.draws
+        if draws is None:
             return
-        drawn = self._draw(key, call, element, where, scope, in_form, conditional)
+        drawn = self._draw(key, call, step.site, draws, container, scope, in_form, conditional)
         if drawn.kind == DrawnKind.WIDGET:
             self._widget_triggers(drawn, in_form)
 
-    def _draw(self, key, call: CallSite, element: str, where: str, scope: Scope, in_form: bool, conditional: bool) -> Drawn:
-        kind = DrawnKind.WIDGET if api.is_widget(element) else (
-            DrawnKind.CONTAINER if element in api.CONTAINERS else DrawnKind.ELEMENT
-        )
-        key_value = call.kwargs.get("key")
-        callbacks = callback_functions(self.index, key, call)
+    def _draw(
+        self, key, call: CallSite, site: Site, draws: _Draws, container: str, scope: Scope, in_form: bool,
+        conditional: bool,
+    ) -> Drawn:
         drawn = Drawn(
             id=len(self.drawn),
-            api=element,
-            kind=kind,
-            site=Site(key.path, call.site),
+            api=draws.element,
+            kind=draws.kind,
+            site=site,
             scope=scope.id,
-            label=_str_literal(call.args[0]) if call.args and call.args[0].kind == ValueKind.STR else None,
-            key=str(key_value.literal) if key_value is not None and key_value.kind in (ValueKind.STR, ValueKind.NUM) else None,
-            container=where,
+            label=draws.label,
+            key=draws.key,
+            container=draws.where if draws.where is not None else container,
             outside=self._outside(scope, key, call.site),
-            callback=callbacks[-1] if callbacks else None,
+            callback=draws.callback,
             in_form=in_form,
             after_stop=self._maybe_stopped,
             conditional=conditional,
@@ -488,7 +534,7 @@ class Interpreter:
                             note=f"run_every={scope.run_every[1]!r}", after_stop=scope.after_stop)
                 )
 
-def _element_and_container(target, container: str) -> tuple[str, str]:
+def _element_and_container(target, container: str | None) -> tuple[str, str | None]:
     """The API a Streamlit call names (`button` in `st.sidebar.button`, `write` in `box.write`)
     and the container it draws into (`container`, the one in force, for a plain `st.write`)."""
     if target.rest:

@@ -27,6 +27,7 @@ class CallTargets:
         # Per module, the modules read to resolve its calls: what its call targets and its
         # call-graph edges depend on.
         self.module_reads: dict[str, set[str]] = {}
+        self.resolutions = 0  # call sites resolved (not answered from the table): once each per check
 
     def reuse(self, previous: CallTargets, changed: set[str]) -> set[str]:
         """Take over the targets of modules the changes cannot affect; returns those modules.
@@ -59,10 +60,20 @@ class CallTargets:
             targets = self._targets[path] = {}
         found = targets.get(call.site)
         if found is None:
-            with self.reading(path):
-                found = self.index.resolve(path, qualname, call.func, call.site)
-            found = targets[call.site] = self._shared.setdefault(found, found)
+            found = targets[call.site] = self._resolve(path, qualname, call)
         return found
+
+    def _resolve(self, path: str, qualname: str, call: CallSite) -> Target:
+        """Resolve one call site, recording what it read (as `reading`, without a generator
+        context manager: it costs more than the lookup on a project's thousands of sites)."""
+        self.resolutions += 1
+        index = self.index
+        index.start_reading()
+        try:
+            found = index.resolve(path, qualname, call.func, call.site)
+        finally:
+            self.module_reads.setdefault(path, set()).update(index.stop_reading())
+        return self._shared.setdefault(found, found)
 
     def streamlit_call(self, key: FunctionKey, call: CallSite) -> str | None:
         """The Streamlit API path a call invokes directly (`sidebar.write`), else None."""
@@ -74,13 +85,16 @@ class CallTargets:
         target = self.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest and target.alternatives:
             return [FunctionKey(target.path or key.path, name) for name in target.definitions()]
-        callee = self.callee(key, call)
+        callee = self.callee_of(key, target)
         return [callee] if callee is not None else []
 
     def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
         """The project function a call runs: a function, or the `__init__` of a class it makes."""
+        return self.callee_of(key, self.target(key, call))
+
+    def callee_of(self, key: FunctionKey, target: Target) -> FunctionKey | None:
+        """`callee` of a call made in function `key` whose target is known: `target`."""
         path, _ = key
-        target = self.target(key, call)
         if target.kind == TargetKind.FUNCTION and not target.rest:
             return FunctionKey(target.path or path, target.name)
         if target.kind == TargetKind.CLASS and not target.rest:
