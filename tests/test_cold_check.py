@@ -182,3 +182,25 @@ def test_pool_workers_do_not_import_the_parser_again(tmp_path):
     result = run_cli("check", "--no-cache", "--jobs", "2", ".", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     assert len(re.findall(r"\|\s+libcst\n", result.stderr)) == 1
+
+
+def test_plain_string_literals_are_read_without_compiling_them(monkeypatch):
+    """libcst's `evaluated_value` compiles each literal (`ast.literal_eval`); a one-line
+    literal without a backslash or a `b`/`f` prefix is the text between its quotes. Every
+    other literal still goes through libcst, and both readings agree."""
+    import libcst as cst
+    from libcst._nodes import expression
+
+    from fraglint.index.cst_reading import string_value
+    from fraglint.index.visitor import SummaryVisitor
+
+    literals = ["'a'", '"b c"', "''", "u'd'", "R'e'", "r'\\d+'", "'\\n'", "b'x'", "'''t'''", '"""u\nv"""', "rb'w'", "'é'"]
+    for literal in literals:
+        node = cst.parse_expression(literal)
+        assert string_value(node) == node.evaluated_value, literal
+    compiled: list[str] = []
+    literal_eval = expression.literal_eval
+    monkeypatch.setattr(expression, "literal_eval", lambda text: compiled.append(text) or literal_eval(text))
+    module = cst.parse_module("import streamlit as st\n\nst.title('Hello')\nst.session_state[\"k\"] = u'v'\nif 'k' in st.session_state:\n    st.write(r'x', key='\\n')\n")
+    SummaryVisitor("app.py").walk_top_level(module.body, 0)
+    assert compiled == ["'\\n'"]
