@@ -132,6 +132,9 @@ def test_a_verdict_by_statements_is_the_whole_files(monkeypatch):
 
     texts = [ODD_STATEMENTS, ODD_STATEMENTS.replace("from __future__", "import __future__"), TABS_UNDER_SPACES]
     texts += [TABS_LIBCST_PARSES, "x = 1\ndef f():\n    global x\n", *COMPILE_ERRORS.values(), *FLAT.values()]
+    future = "from __future__ import annotations\n\nimport streamlit as st\n\n"
+    texts += [future + "def f(x: (y := 1)): pass\n", future + "x: (yield)\n", future + "async def f():\n    x: await g()\n"]
+    texts += [future + "def f(x: int) -> None:\n    if (y := x):\n        yield y\n"]
     texts += [DEEP[name] for name in ("unary", "sum", "and", "elif", "blocks", "loops")]
     texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "fixtures").rglob("*.py"))]
     for text in texts:
@@ -204,3 +207,14 @@ def test_plain_string_literals_are_read_without_compiling_them(monkeypatch):
     module = cst.parse_module("import streamlit as st\n\nst.title('Hello')\nst.session_state[\"k\"] = u'v'\nif 'k' in st.session_state:\n    st.write(r'x', key='\\n')\n")
     SummaryVisitor("app.py").walk_top_level(module.body, 0)
     assert compiled == ["'\\n'"]
+
+
+def test_the_editors_chunked_parse_refuses_what_only_the_whole_file_rejects():
+    """Under `from __future__ import annotations` an annotation may not hold `:=`: each
+    statement compiles alone, the file does not. The language server's chunked parser then
+    leaves the buffer to the whole-file parse, which reports CPython's error."""
+    from fraglint.index.incremental import ChunkedParser
+
+    text = "from __future__ import annotations\n\nimport streamlit as st\n\n\ndef f(x: (y := 1)):\n    st.write(x)\n"
+    assert ChunkedParser().summarize("app.py", text) is None
+    assert ChunkedParser().summarize("app.py", text.replace("(y := 1)", "int")) is not None

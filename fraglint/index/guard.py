@@ -134,7 +134,8 @@ def _admit(path: str, text: str) -> InputProblem | Admission:
 # From this size a file CPython accepts is judged one top-level statement at a time: the `ast`
 # tree of a whole 50,000-line file takes 300 MB, and compiling its text 200 MB.
 PIECEWISE_FROM = 256 * 1024  # characters
-# Pieces joined to one that does not parse alone before the file is judged whole instead.
+# Pieces joined to one that does not parse alone before the file is judged whole instead; and
+# each join parses the grown piece again, so the text parsed in vain is bounded by the file's.
 _MAX_JOINED = 64
 
 
@@ -154,14 +155,14 @@ def _admit_in_pieces(text: str) -> Admission | None:
     if pieces is None or not admits_whole(text):
         return None
     lines: list[int] = []
-    depth = cost = 0
-    index = 0
+    depth = cost = index = wasted = 0
     while index < len(pieces):
         first, piece = pieces[index]
         tree = _parsed_alone(piece)
         for _ in range(_MAX_JOINED):
-            if tree is not None or index + 1 == len(pieces):
+            if tree is not None or index + 1 == len(pieces) or wasted > len(text):
                 break
+            wasted += len(piece)
             index += 1
             piece += pieces[index][1]
             tree = _parsed_alone(piece)
@@ -188,9 +189,10 @@ def _parsed_alone(piece: str) -> ast.Module | None:
 def admits_whole(text: str) -> bool:
     """Whether CPython accepts `text`, given that it accepts each top-level statement alone.
 
-    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar)
-    and module-level `global` statements (before any use of the name) depend on the
-    statements around them. The future imports are checked on the text up to the last one.
+    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar;
+    under `annotations`, an annotation may not hold `:=`, `yield` or `await`) and module-level
+    `global` statements (before any use of the name) depend on the statements around them.
+    The future imports are checked on the text up to the last one.
     """
     if "barry_as_FLUFL" in text or _GLOBAL.search(text):
         return compile_error("", text) is None
@@ -199,10 +201,13 @@ def admits_whole(text: str) -> bool:
         return True
     end = text.find("\n", last)
     prefix = text if end == -1 else text[: end + 1]
-    return compile_error("", prefix) is None or compile_error("", text) is None
+    if compile_error("", prefix) is not None:
+        return compile_error("", text) is None
+    return "annotations" not in prefix or not _NOT_IN_ANNOTATIONS.search(text) or compile_error("", text) is None
 
 
 _GLOBAL = re.compile(r"\bglobal\b")
+_NOT_IN_ANNOTATIONS = re.compile(r":=|\b(?:yield|await)\b")
 
 
 def compile_error(path: str, text: str | ast.Module) -> InputProblem | None:
