@@ -96,6 +96,10 @@ def admit(path: str, text: str) -> InputProblem | Admission:
 
 
 def _admit(path: str, text: str) -> InputProblem | Admission:
+    if len(text) >= PIECEWISE_FROM:
+        admitted = _admit_in_pieces(text)
+        if admitted is not None:
+            return admitted
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning and DeprecationWarning are not ours to print
         try:
@@ -127,8 +131,87 @@ def _admit(path: str, text: str) -> InputProblem | Admission:
     return Admission(contained=shape.cost > CONTAINED_COST, statement_lines=statement_lines(tree, text))
 
 
-def compile_error(path: str, text: str) -> InputProblem | None:
-    """CPython's error for `text` as a whole module, if any (after its parts were admitted)."""
+# From this size a file CPython accepts is judged one top-level statement at a time: the `ast`
+# tree of a whole 50,000-line file takes 300 MB, and compiling its text 200 MB.
+PIECEWISE_FROM = 256 * 1024  # characters
+# Pieces joined to one that does not parse alone before the file is judged whole instead; and
+# each join parses the grown piece again, so the text parsed in vain is bounded by the file's.
+_MAX_JOINED = 64
+
+
+def _admit_in_pieces(text: str) -> Admission | None:
+    """`_admit`'s answer from CPython's verdict on each top-level statement, when it accepts
+    them all and the whole (`admits_whole`) and the file is not too deep; else None, and the
+    whole file is judged as before (the verdict and its message are the whole file's).
+
+    The pieces start at lines in column 0 (`split_top_level`); one that ends mid-statement
+    does not parse and is joined to the next. A piece that parses ends outside any bracket or
+    string, so the next line in column 0 starts a statement of the whole file too: its
+    statements, lines and shape are the whole tree's.
+    """
+    from fraglint.index.incremental import split_top_level  # only for files this large
+
+    pieces = split_top_level(text)
+    if pieces is None or not admits_whole(text):
+        return None
+    lines: list[int] = []
+    depth = cost = index = wasted = 0
+    while index < len(pieces):
+        first, piece = pieces[index]
+        tree = _parsed_alone(piece)
+        for _ in range(_MAX_JOINED):
+            if tree is not None or index + 1 == len(pieces) or wasted > len(text):
+                break
+            wasted += len(piece)
+            index += 1
+            piece += pieces[index][1]
+            tree = _parsed_alone(piece)
+        if tree is None or compile_error("", tree) is not None:
+            return None
+        shape = measure(tree)
+        depth, cost = max(depth, shape.depth), cost + shape.cost
+        lines += [first - 1 + line for line in statement_lines(tree, piece)]
+        index += 1
+    if depth > MAX_DEPTH:
+        return None
+    return Admission(contained=cost > CONTAINED_COST, statement_lines=tuple(lines))
+
+
+def _parsed_alone(piece: str) -> ast.Module | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(piece, filename="<fraglint>")
+        except (SyntaxError, RecursionError, MemoryError):
+            return None
+
+
+def admits_whole(text: str) -> bool:
+    """Whether CPython accepts `text`, given that it accepts each top-level statement alone.
+
+    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar;
+    under `annotations`, an annotation may not hold `:=`, `yield` or `await`) and module-level
+    `global` statements (before any use of the name) depend on the statements around them.
+    The future imports are checked on the text up to the last one.
+    """
+    if "barry_as_FLUFL" in text or _GLOBAL.search(text):
+        return compile_error("", text) is None
+    last = text.rfind("__future__")
+    if last == -1:
+        return True
+    end = text.find("\n", last)
+    prefix = text if end == -1 else text[: end + 1]
+    if compile_error("", prefix) is not None:
+        return compile_error("", text) is None
+    return "annotations" not in prefix or not _NOT_IN_ANNOTATIONS.search(text) or compile_error("", text) is None
+
+
+_GLOBAL = re.compile(r"\bglobal\b")
+_NOT_IN_ANNOTATIONS = re.compile(r":=|\b(?:yield|await)\b")
+
+
+def compile_error(path: str, text: str | ast.Module) -> InputProblem | None:
+    """CPython's error for `text` (or its tree) as a whole module, if any."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import gc
 import io
 import itertools
-import re
 import sys
 import tokenize
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fraglint.index import guard, isolation
+from fraglint.index.guard import admits_whole as admits_whole  # the language server's chunked parser asks here
 from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
 from fraglint.safe_read import SOURCE_LIMIT, Unreadable, read_file
@@ -82,6 +82,15 @@ def _bad_byte(path: str, data: bytes, error: UnicodeDecodeError, encoding: str) 
 _PARSE_DEADLINE = 10.0
 
 
+def prepare_parsing() -> None:
+    """Import libcst and the summary walk now, before a worker pool forks: each worker would
+    import them again (a tenth of a second each), and the check imports them anyway when it
+    places what it reports."""
+    import libcst  # noqa: F401
+
+    from fraglint.index import visitor  # noqa: F401
+
+
 def summarize_source(
     path: str, text: str, with_positions: bool = False
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
@@ -140,24 +149,6 @@ def _unvalidated(self: cst.CSTNode) -> None:
     """`CSTNode.__post_init__` while an accepted text is parsed."""
 
 
-def admits_whole(text: str) -> bool:
-    """Whether CPython accepts `text`, given that it accepts each top-level statement alone.
-
-    Only `__future__` imports (they must come first; `barry_as_FLUFL` changes the grammar)
-    and module-level `global` statements (before any use of the name) depend on the
-    statements around them. The future imports are checked on the text up to the last one.
-    """
-    if "barry_as_FLUFL" in text or _GLOBAL.search(text):
-        return guard.compile_error("", text) is None
-    last = text.rfind("__future__")
-    if last == -1:
-        return True
-    end = text.find("\n", last)
-    prefix = text if end == -1 else text[: end + 1]
-    return guard.compile_error("", prefix) is None or guard.compile_error("", text) is None
-
-
-_GLOBAL = re.compile(r"\bglobal\b")
 
 
 def _summarize_contained(
@@ -232,10 +223,11 @@ def _summarize_here(
             gc.enable()
 
 
-# From this size a file is parsed one top-level statement at a time: libcst's parse of a
-# whole 50,000-line file costs 2.6 times the parse of its statements one by one, and its whole
-# tree (hundreds of MB) would live until the walk ends. Smaller files parse faster whole.
-_CHUNKED_FROM = 256 * 1024  # characters
+# From this size a file is parsed one top-level statement at a time: libcst's parse grows
+# faster than the text (a whole 50,000-line file costs 2.6 times the parse of its statements
+# one by one, a 2,000-line one 1.1-1.25 times) and its whole tree would live until the walk
+# ends. Below about 30,000 characters the pieces' own overhead makes it slower.
+_CHUNKED_FROM = 64 * 1024  # characters
 
 
 def _summarize_in_chunks(path: str, text: str, cpython_lines: tuple[int, ...]) -> tuple[ModuleSummary, SummaryVisitor] | None:

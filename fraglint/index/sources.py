@@ -24,7 +24,7 @@ from fraglint.config import Settings
 from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
-from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
+from fraglint.index.loader import InputProblem, decode_source, parser_crashed, prepare_parsing, read_source, summarize_file
 from fraglint.index.span_cache import SpanCache
 from fraglint.index.summary import ModuleSummary
 from fraglint.phases import QUIET, Phases
@@ -200,6 +200,8 @@ class Sources:
         self.phases.count("cached", len(paths) - len(missing))
         self.phases.count("parsed", len(missing))
         self.phases.advance(len(paths) - len(missing))
+        if missing:
+            prepare_parsing()
         for path, source, result in parallel_map(_summarize_bytes, missing, jobs, PARALLEL_SUMMARIES, _bytes_crashed, self.phases.advance):
             found[path] = result
             if self.disk_cache is not None and source is not None:  # a crash is not stored: it may not recur

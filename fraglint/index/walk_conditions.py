@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fraglint.index.cst_reading import arm_checks, catches_attribute_error, expression_ref, lacking_name, literal_value
+from fraglint.index.cst_reading import arm_checks, catches_attribute_error, expression_ref, lacking_name, literal_value, string_value
 from fraglint.index.summary import CONDITION, EXPRESSION, Condition, Use, Value, ValueKind, key_part
 from fraglint.index.walk_bindings import BindingsWalker
 
@@ -192,7 +192,7 @@ def _membership_requirement(node: cst.Comparison) -> tuple[Value, ...]:
         return ()
     mapping = expression_ref(only.comparator)
     try:
-        key = node.left.evaluated_value
+        key = string_value(node.left)
     except Exception:  # an odd literal is just not a key
         return ()
     if mapping is None or not isinstance(key, str):
