@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import sys
 
 import pytest
 
@@ -71,3 +72,10 @@ def test_a_decoded_summary_encodes_to_the_same_bytes(tmp_path):
 def test_operations_on_a_shared_empty_make_new_ordinary_values(empty):
     grown = empty | {1: 2} if isinstance(empty, dict) else (empty | {1} if isinstance(empty, set) else empty + [1])
     assert type(grown) in (list, set, dict) and len(grown) == 1 and len(empty) == 0
+
+
+def test_a_decoded_one_item_list_holds_one_slot(tmp_path):
+    """Most decoded lists hold one item (a call's one argument): no room kept for growth."""
+    (app,) = _round_trip(tmp_path, {"app.py": APP})
+    args = app.module_scope.calls[0].args
+    assert len(args) == 1 and sys.getsizeof(args) == sys.getsizeof([args[0]])

@@ -80,11 +80,12 @@ class LookupMemo:
     def get(self, owner: object, compute: Callable[..., V], args: tuple, unknown: V) -> V:
         """`compute(owner, *args)`, computed the first time it is asked; `unknown` on a cycle.
 
-        `compute` is a plain function, so the key `(compute, args)` means the same lookup in the
-        next check's memo (`take_over`).
+        `compute` is a plain function, so the key `(compute, *args)` means the same lookup in the
+        next check's memo (`take_over`). One flat tuple, not `(compute, args)`: a project's
+        hundred thousand lookups would each keep a second tuple.
         """
         self.steps += 1
-        key = (compute, args)
+        key = (compute, *args)
         entry = self._done.get(key)
         if entry is not None:
             if self.reading:
@@ -109,7 +110,7 @@ class LookupMemo:
         reads: set[str] = set()  # what this lookup reads, kept (frozen) as its entry's
         self.reading.append(reads)
         try:
-            value = key[0](owner, *key[1])
+            value = key[0](owner, *key[1:])
         except BaseException:
             self.reading.pop()
             self._abandon(frame)

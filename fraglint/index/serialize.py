@@ -333,6 +333,8 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
             _fail(f"a list for a {origin.__name__}", plain)
         if not plain and empty is not None:
             return empty
+        if len(plain) == 1 and origin is list:  # most lists: a display is one slot, a comprehension four
+            return [item(plain[0])]
         items = [item(element) for element in plain]
         return items if origin is list else origin(items)
 
