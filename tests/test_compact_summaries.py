@@ -79,3 +79,18 @@ def test_a_decoded_one_item_list_holds_one_slot(tmp_path):
     (app,) = _round_trip(tmp_path, {"app.py": APP})
     args = app.module_scope.calls[0].args
     assert len(args) == 1 and sys.getsizeof(args) == sys.getsizeof([args[0]])
+
+
+def test_equal_guard_and_with_tuples_are_one_object(tmp_path):
+    """Calls in one `if` arm under one `with` share their guards and their enclosing `with` sites."""
+    source = (
+        "import streamlit as st\n\n"
+        "with st.sidebar:\n"
+        "    if st.checkbox('more'):\n"
+        "        st.write('a')\n"
+        "        st.write('b')\n"
+    )
+    (app,) = _round_trip(tmp_path, {"app.py": source})
+    first, second = (call for call in app.module_scope.calls if call.func == ("st", "write"))
+    assert first.guards == second.guards != () and first.withs == second.withs != ()
+    assert first.guards is second.guards and first.withs is second.withs

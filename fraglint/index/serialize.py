@@ -139,6 +139,10 @@ _SCALAR_TYPES: dict[Coder, frozenset[type]] = {}
 # (`st`, `write`, qualnames) thousands of times, and 5,000 summaries kept in memory would
 # otherwise hold a copy of each (see `_shared`).
 _INTERNING: set[Coder] = set()
+# The decoders whose equal values are shared (see `_shareable`), and the scalar kinds whose
+# equal values are alike (not `object`: 1 == 1.0 == True).
+_SHAREABLE: set[Coder] = set()
+_ALIKE_WHEN_EQUAL = tuple(frozenset(kinds) for kinds in ({int}, {str}, {bool}, {int, type(None)}, {str, type(None)}, {bool, type(None)}))
 
 
 @functools.cache
@@ -340,7 +344,7 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
 
     scalars = _SCALAR_TYPES.get(item)
     if scalars is None:
-        return decode_items
+        return _shared_tuples(decode_items) if origin is tuple and _shareable(item) else decode_items
 
     interning = item in _INTERNING
     strings = interning and scalars == {str}
@@ -359,7 +363,12 @@ def _sequence_coder(origin: type[Any], item: Coder, encode: bool) -> Coder:
             plain = list(map(sys.intern, plain)) if strings else [item(element) for element in plain]
         return plain if origin is list else origin(plain)
 
-    return decode_scalars
+    if origin is not tuple or not _shareable(item):
+        return decode_scalars
+    if strings:  # already one object per value (`_shared_strings`)
+        _SHAREABLE.add(decode_scalars)
+        return decode_scalars
+    return _shared_tuples(decode_scalars)
 
 
 def _fixed_tuple_coder(items: list[Coder], encode: bool) -> Coder:
@@ -369,7 +378,28 @@ def _fixed_tuple_coder(items: list[Coder], encode: bool) -> Coder:
         coded = [coder(element) for coder, element in zip(items, value, strict=True)]
         return coded if encode else tuple(coded)
 
-    return code
+    return code if encode or not all(map(_shareable, items)) else _shared_tuples(code)
+
+
+def _shareable(coder: Coder) -> bool:
+    """Whether equal values `coder` decodes may be one object: hashable, and equal only when
+    alike (an `int` position never holds True, so `(1, 0)` cannot meet `(True, False)`)."""
+    return coder in _SHAREABLE or _SCALAR_TYPES.get(coder) in _ALIKE_WHEN_EQUAL
+
+
+def _shared_tuples(decode: Coder) -> Coder:
+    """`decode`, giving one object for equal tuples: a call's guards `((site, arm), ...)` and
+    `with` sites repeat across calls and modules (300,000 tuples, 27,000 distinct at 5,000 files)."""
+    table: dict[tuple, tuple] = {}
+
+    def decode_shared(plain: Any) -> Any:
+        found = decode(plain)
+        if len(table) >= _SHARED_LIMIT:
+            table.clear()
+        return table.setdefault(found, found)
+
+    _SHAREABLE.add(decode_shared)
+    return decode_shared
 
 
 def _dict_coder(key_kind: Any, key: Coder, value: Coder, encode: bool) -> Coder:
