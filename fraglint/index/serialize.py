@@ -200,13 +200,14 @@ def _enum_encoder(kind: type[enum.Enum]) -> Coder:
 
 
 def _enum_decoder(kind: type[enum.Enum]) -> Coder:
-    members = {member.value: member for member in kind}  # a lookup: `kind(plain)` is slow
+    # A lookup: `kind(plain)` is slow, and so is `member.value` (a descriptor), hence its type here.
+    members = {member.value: (member, type(member.value)) for member in kind}
 
     def decode(plain: Any) -> Any:
         found = members.get(plain) if type(plain) in _SCALARS else None
-        if found is None or type(found.value) is not type(plain):  # 1 finds the member of True
+        if found is None or found[1] is not type(plain):  # 1 finds the member of True
             raise Invalid(f"{plain!r} is not a {kind.__name__}")
-        return found
+        return found[0]
 
     return decode
 
