@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from fraglint.index.memo import Reads, reads_of
 from fraglint.index.project import FunctionKey, ProjectIndex, Target, TargetKind
 from fraglint.index.summary import (
     CALL,
@@ -120,9 +121,12 @@ class FragmentDiscovery:
         self.calls = calls
         self._references: dict[frozenset[str], list[Reference]] = {}  # asked once per release epoch
         # (names, module) -> (its references, the modules read to find them): kept by `reuse`
-        self._module_references: dict[tuple[frozenset[str], str], tuple[list[Reference], frozenset[str]]] = {}
+        self._module_references: dict[tuple[frozenset[str], str], tuple[list[Reference], Reads]] = {}
         self._cache_decorators: dict[FunctionKey, list[tuple[Site, str]]] = {}
-        self._module_referenced_functions: dict[tuple[frozenset[str], str], tuple[frozenset[FunctionKey], frozenset[str]]] = {}
+        self._module_referenced_functions: dict[tuple[frozenset[str], str], tuple[frozenset[FunctionKey], Reads]] = {}
+        # One object per distinct set of modules read: a module's answers about different names
+        # mostly read the same modules, and 5,000 modules keep some 70,000 answers.
+        self._reads: dict[Reads, Reads] = {}
 
     def reuse(self, previous: FragmentDiscovery, changed: set[str]) -> None:
         """Take over each module's literal references (`streamlit_references`) and functions used
@@ -442,7 +446,7 @@ class FragmentDiscovery:
                 answer = find()
             finally:
                 read = self.index.stop_reading()
-            found = store[(names, path)] = (answer, frozenset(read | self.calls.module_reads.get(path, set())))
+            found = store[(names, path)] = (answer, reads_of(read | self.calls.module_reads.get(path, set()), self._reads))
         return found[0]
 
     def _references_in(self, path: str, function: FunctionSummary, names) -> list[Reference]:
