@@ -13,11 +13,8 @@ summary of exactly what was hashed.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, TypeVar
 
 from fraglint.config import Settings
@@ -74,6 +71,10 @@ def _map_chunks_in_pool(
     function: Callable[[T], R], chunks: list[list[T]], workers: int, on_done: Callable[[int], None] | None
 ) -> list[list[R] | None]:
     """Each chunk's results, or None for a chunk left without them when a worker died."""
+    import multiprocessing  # with the pool's modules: a warm check parses nothing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     results: list[list[R] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
