@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from fraglint.config import Settings
-from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, parser_crashed, read_source, summarize_file
@@ -75,6 +74,8 @@ def _map_chunks_in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from fraglint.index import isolation
+
     context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     results: list[list[R] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -99,6 +100,8 @@ def _map_chunk(function: Callable[[T], R], chunk: list[T], on_done: Callable[[in
 
 
 def _run_alone(function: Callable[[T], R], item: T, on_crash: Callable[[T, str], R]) -> R:
+    from fraglint.index import isolation  # the fork machinery: a warm check parses nothing
+
     if not isolation.AVAILABLE:
         return function(item)
     result = isolation.run_forked(function, item)
