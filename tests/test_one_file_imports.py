@@ -4,8 +4,8 @@ Importing libcst, rich, pathspec (which brings typing_extensions and asyncio) co
 check about a third of its time; they came back silently before through one module-level import
 each, so the modules a real CLI run loaded are asserted here. So are the smaller ones a warm
 check has no use for: packaging's requirement parser (markers, tags, logging, platform), the
-worker pool's multiprocessing, the parser's fork (isolation, pickle), and the fix writer
-(`fraglint.fixes`, `cli.fixing`, difflib).
+worker pool's multiprocessing, the parser's fork (isolation, pickle), the cache writer's
+secrets, and the fix writer (`fraglint.fixes`, `cli.fixing`, difflib).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from fraglint.model.declarations import is_streamlit, plain_requirement
 _HEAVY = ("libcst", "rich", "pathspec", "typing_extensions", "asyncio")
 _UNUSED = (
     "packaging.requirements", "packaging.markers", "packaging.tags", "packaging.utils",
-    "multiprocessing", "concurrent.futures", "fraglint.index.isolation", "pickle",
+    "multiprocessing", "concurrent.futures", "fraglint.index.isolation", "pickle", "secrets",
     "fraglint.cli.fixing", "fraglint.fixes", "difflib",
 )
 
