@@ -15,7 +15,6 @@ from collections.abc import Callable
 from fraglint.config import Settings, _matches
 from fraglint.diagnostics import Applicability, Diagnostic, Fix, Location, Span
 from fraglint.files import SettingsIn, discover, python_files_under
-from fraglint.fixes import edit_replacing, source_digest
 from fraglint.index.facts import FileFacts, is_suppressed, span_of
 from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.index.project import ProjectIndex
@@ -32,6 +31,7 @@ from fraglint.rules.base import CheckContext, Finding, RewriteSpec, Rule
 from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_read import leaves_root
 from fraglint.settings import files_by_settings, folder_settings
+from fraglint.source_text import edit_replacing, source_digest
 from fraglint.unused_suppressions import Used, unused_suppressions
 
 __all__ = ["CheckResult", "Project", "ScopesReport", "build_project", "interpret_project", "run_check"]
@@ -262,7 +262,7 @@ def _fix(finding: Finding, facts: FileFacts | None, files: _FileFacts, digests: 
     """The finding's fix as edits of the text the check read; its file's digest goes to `digests`.
 
     A fix edits the file it is reported in (a fix of another file would be applied to the
-    wrong one): a renaming at a span found in that file's text by `fixes.edit_replacing`, the
+    wrong one): a renaming at a span found in that file's text by `source_text.edit_replacing`, the
     same line and column arithmetic that applies it; a rewrite where `index/rewrites.py` finds
     the code in the shape it understands.
     """

@@ -37,7 +37,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
 
-from fraglint import __version__, fixes, lsp_actions, lsp_io
+from fraglint import __version__, lsp_actions, lsp_io, source_text
 from fraglint.diagnostics import Diagnostic, Severity, Span
 from fraglint.links import RULES_PAGE, rule_url
 from fraglint.lsp_actions import Published
@@ -219,10 +219,10 @@ class FraglintLanguageServer(LanguageServer):
         codec = document.position_codec
 
         def position(line: int, column: int) -> lsp.Position:
-            # On Python's lines (fixes.line_text), not pygls's `lines`, which also break at \u2028.
+            # On Python's lines (source_text.line_text), not pygls's `lines`, which also break at \u2028.
             units = column - 1
-            if text is not None and line <= len(fixes.line_starts(text)):
-                units = codec.client_num_units(fixes.line_text(text, line)[: max(column - 1, 0)])
+            if text is not None and line <= len(source_text.line_starts(text)):
+                units = codec.client_num_units(source_text.line_text(text, line)[: max(column - 1, 0)])
             return lsp.Position(line=max(line - 1, 0), character=max(units, 0))
 
         return uri, lsp.Range(start=position(span.line, span.column), end=position(span.end_line, span.end_column))

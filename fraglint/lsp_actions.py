@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
-from fraglint import fixes
+from fraglint import fixes, source_text
 from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fraglint.suppressions import noqa_edit
 
@@ -66,7 +66,7 @@ def _text_edits(document, fix_list: list[Fix]) -> list[lsp.TextEdit]:
     plan = fixes.plan_fixes(text, fix_list)
 
     def position(offset: int) -> lsp.Position:
-        line, column = fixes.position_of(text, offset)
+        line, column = source_text.position_of(text, offset)
         before = text[offset - column + 1 : offset]
         return lsp.Position(line=line - 1, character=document.position_codec.client_num_units(before))
 
@@ -93,7 +93,7 @@ def _quick_fixes(uri: str, document, published: Published, params: lsp.CodeActio
                     edit=lsp.WorkspaceEdit(changes={uri: edits}),
                 )
             )
-        found = noqa_edit(fixes.line_text(document.source, d.span.line), d.span.line, d.code)
+        found = noqa_edit(source_text.line_text(document.source, d.span.line), d.span.line, d.code)
         edits = _text_edits(document, [Fix("noqa", (Edit(*found),))]) if found is not None else []
         if edits:
             suppress.append(

@@ -5,7 +5,7 @@ feeds, \\x1c-\\x1e, \\x85, U+2028 and U+2029: after such a character every later
 the wrong line, the server's buffer stops matching the editor's, and hover positions are read
 on the wrong line. LSP's lines, like Python's, break at \\n, \\r\\n and \\r only. So the server
 keeps its own copy of each open text and changes it by offsets on those lines
-(`fixes.line_starts`), with columns in the client's position units (UTF-16 unless the client
+(`source_text.line_starts`), with columns in the client's position units (UTF-16 unless the client
 chose another encoding).
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
-from fraglint import fixes
+from fraglint import source_text
 
 
 @dataclass
@@ -43,11 +43,11 @@ class Document:
     def offset_at(self, position: lsp.Position) -> int:
         """The offset of an LSP position; past the end of a line is its end, past the last line the text's."""
         text = self.source
-        starts = fixes.line_starts(text)
+        starts = source_text.line_starts(text)
         if position.line >= len(starts):
             return len(text)
         start = starts[position.line]
-        line = fixes.line_text(text, position.line + 1).rstrip("\r\n")  # at most one break: \n, \r\n or \r
+        line = source_text.line_text(text, position.line + 1).rstrip("\r\n")  # at most one break: \n, \r\n or \r
         units = 0
         for index, char in enumerate(line):
             if units >= position.character:
@@ -58,4 +58,4 @@ class Document:
     def line_and_column(self, position: lsp.Position) -> tuple[int, int]:
         """The 1-based line and column (in characters) of an LSP position."""
         offset = self.offset_at(position)
-        return fixes.position_of(self.source, offset)
+        return source_text.position_of(self.source, offset)

@@ -17,7 +17,7 @@ import libcst as cst
 import pytest
 from helpers import check_files, run_cli
 
-from fraglint.fixes import offset_of
+from fraglint.source_text import offset_of
 
 VERSION = ("--streamlit-version", "1.45")  # before 1.59: st.sidebar in a fragment raises, outside writes pile up
 

@@ -206,7 +206,8 @@ def test_file_changed_after_the_check_is_not_fixed(tmp_path):
 
 
 def test_file_changed_while_the_fix_is_written_is_not_replaced(tmp_path):
-    from fraglint.fixes import CHANGED, replace_file, source_digest
+    from fraglint.fixes import CHANGED, replace_file
+    from fraglint.source_text import source_digest
 
     (tmp_path / "app.py").write_bytes(SMALL)
     (tmp_path / "app.py").write_bytes(b"# saved by the editor meanwhile\n" + SMALL)

@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
 from test_fix_rewrites import CONTAINER, CONTAINER_FIXED, SIDEBAR_WITH, SIDEBAR_WITH_FIXED
 
-from fraglint.fixes import offset_of
+from fraglint.source_text import offset_of
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "fraglint", "lsp"]))

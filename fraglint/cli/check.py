@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import click
 
-import fraglint.cli.fixing as fixing
 import fraglint.cli.inputs as inputs
 import fraglint.cli.output as output
 from fraglint.cli.app import CACHE_DIR_HELP, EXIT_ERROR, EXIT_FINDINGS, error, fail, main, one_shot, split, warn
@@ -121,6 +120,10 @@ def _status(status: int, options: CheckOptions) -> int:
 
 def _act_on_fixes(result: CheckResult, names: list[str], settings: Settings, options: CheckOptions, phases) -> CheckResult:
     """--add-noqa and --diff end the command here; --fix changes the files and checks again."""
+    if not (options.add_noqa or options.diff or options.fix or options.show_fixes):
+        return result
+    from fraglint.cli import fixing  # difflib and the fix writer: only when a fix option is given
+
     if options.add_noqa:
         added = fixing.add_noqa(result, _render_options(options, False))
         _say(options, f"Added {added} suppression comment{'s' if added != 1 else ''}.")
@@ -214,6 +217,8 @@ def _say(options: CheckOptions, message: str) -> None:
 
 def _diff(result: CheckResult, options: CheckOptions) -> int:
     """`--diff`: the diff on standard output (or the output file), how many fixes on stderr; 1 if any."""
+    from fraglint.cli import fixing
+
     wanted = fixing.applicable(result.diagnostics, options.unsafe_fixes)
     with _open_output(options.output_file) as out:
         shown = fixing.write_diff(result, wanted, _render_options(options, False), out)
@@ -223,6 +228,7 @@ def _diff(result: CheckResult, options: CheckOptions) -> int:
 
 def _fix_and_check_again(result: CheckResult, names: list[str], settings: Settings, options: CheckOptions, phases) -> CheckResult:
     """Apply the fixes, then check again: the output says what remains, as the files are now."""
+    from fraglint.cli import fixing
     from fraglint.engine import run_check
 
     wanted = fixing.applicable(result.diagnostics, options.unsafe_fixes)
@@ -270,7 +276,9 @@ def _report(result: CheckResult, options: CheckOptions, render) -> None:
     with _open_output(options.output_file) as out:
         color = output.use_color(options.color, out)
         if options.statistics:
-            fixable = {id(d) for d in fixing.applicable(result.diagnostics, options.unsafe_fixes)}
+            from fraglint.cli.fixing import applicable
+
+            fixable = {id(d) for d in applicable(result.diagnostics, options.unsafe_fixes)}
             output.render_statistics(result.diagnostics, out, options.output_format == "json", fixable)
             if not options.quiet and options.output_format != "json":
                 from fraglint.report.summary import summary_line

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from fraglint.cli.app import error
 from fraglint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from fraglint.fixes import fix_file, fix_source, line_starts, line_text, plan_fixes, source_digest
+from fraglint.fixes import fix_file, fix_source, plan_fixes
 from fraglint.index.facts import suppressions_in
 from fraglint.index.loader import InputProblem, decode_source, read_source
 from fraglint.report import RenderOptions
@@ -22,6 +22,7 @@ from fraglint.result import CheckResult
 from fraglint.rules import INPUT_DIAGNOSTICS
 from fraglint.rules.unused_suppression import UnusedSuppression
 from fraglint.safe_text import printable
+from fraglint.source_text import line_starts, line_text, source_digest
 from fraglint.suppressions import noqa_edit_codes
 
 

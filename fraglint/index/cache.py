@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -174,6 +173,8 @@ def _read_regular_file(path: str, limit: int) -> bytes | None:
 
 def _replace_atomically(path: str, raw: bytes) -> None:
     """Readers see the old entry or the new one, never a part: write aside, then rename."""
+    import secrets  # with random and hmac: only when an entry is written, which a warm check does not
+
     temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         with open(temporary, "xb") as handle:

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fraglint.diagnostics import Span
-from fraglint.fixes import line_starts, source_digest
 from fraglint.index.loader import InputProblem, compute_positions, decode_source, parse_admitted, read_source, summarize_source
 from fraglint.index.summary import STATEMENT_STRIDE, ModuleSummary
+from fraglint.source_text import line_starts, source_digest
 from fraglint.suppressions import suppression
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class FileFacts:
     text: str
     spans: Mapping[int, tuple[Span, ...]]  # site -> spans (1-based): the node, then its name
     suppressions: Suppressions
-    digest: str | None = None  # of the bytes `text` was decoded from (`fixes.source_digest`); None for a buffer
+    digest: str | None = None  # of the bytes `text` was decoded from (`source_text.source_digest`); None for a buffer
 
 
 def read_facts(

@@ -15,7 +15,7 @@ import tokenize
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fraglint.index import guard, isolation
+from fraglint.index import guard
 from fraglint.index.guard import admits_whole as admits_whole  # the language server's chunked parser asks here
 from fraglint.index.problems import InputProblem
 from fraglint.index.summary import ModuleSummary
@@ -155,6 +155,8 @@ def _summarize_contained(
     path: str, text: str, with_positions: bool, rejection: InputProblem | None
 ) -> tuple[ModuleSummary, SummaryVisitor] | InputProblem:
     """Summarise in a forked child first: a crash or a runaway there costs this file only."""
+    from fraglint.index import isolation  # the fork's pickle, selectors, signal: only for such a file
+
     if not isolation.AVAILABLE:  # no fork: CPython's error stands; a deep file is parsed here
         return rejection or _summarize_here(path, text, with_positions, None)
     result = isolation.run_forked(

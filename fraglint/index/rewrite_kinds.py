@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 
 from fraglint.diagnostics import Span
-from fraglint.fixes import offset_of
+from fraglint.source_text import offset_of
 
 
 class Rewrite(enum.Enum):

@@ -25,9 +25,9 @@ from libcst.metadata import Assignment, CodeRange, GlobalScope, MetadataWrapper,
 from libcst.metadata.base_provider import BaseMetadataProvider
 
 from fraglint.diagnostics import Edit, Span
-from fraglint.fixes import position_of
 from fraglint.index.loader import parse_admitted
 from fraglint.index.rewrite_kinds import Rewrite
+from fraglint.source_text import position_of
 
 _Node = TypeVar("_Node", bound=cst.CSTNode)
 

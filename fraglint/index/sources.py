@@ -13,15 +13,11 @@ summary of exactly what was hashed.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, TypeVar
 
 from fraglint.config import Settings
-from fraglint.index import isolation
 from fraglint.index.cache import SummaryCache
 from fraglint.index.facts import FileFacts, read_facts
 from fraglint.index.loader import InputProblem, decode_source, parser_crashed, prepare_parsing, read_source, summarize_file
@@ -74,6 +70,12 @@ def _map_chunks_in_pool(
     function: Callable[[T], R], chunks: list[list[T]], workers: int, on_done: Callable[[int], None] | None
 ) -> list[list[R] | None]:
     """Each chunk's results, or None for a chunk left without them when a worker died."""
+    import multiprocessing  # with the pool's modules: a warm check parses nothing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from fraglint.index import isolation
+
     context = multiprocessing.get_context("fork") if isolation.AVAILABLE else None
     results: list[list[R] | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -98,6 +100,8 @@ def _map_chunk(function: Callable[[T], R], chunk: list[T], on_done: Callable[[in
 
 
 def _run_alone(function: Callable[[T], R], item: T, on_crash: Callable[[T, str], R]) -> R:
+    from fraglint.index import isolation  # the fork machinery: a warm check parses nothing
+
     if not isolation.AVAILABLE:
         return function(item)
     result = isolation.run_forked(function, item)

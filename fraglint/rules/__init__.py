@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from fraglint.diagnostics import Severity
@@ -102,6 +101,8 @@ def find_rule(selector: str) -> type[Rule] | None:
 
 def did_you_mean(selector: str) -> str:
     """` (did you mean 'x'?)` with the closest rule name or code, as ruff and git suggest; "" if none is close."""
+    import difflib  # only to name a rule the user misspelled
+
     choices = [*BY_NAME, *INPUT_DIAGNOSTICS, *(c.lower() for c in BY_CODE), *(k.code.lower() for k in INPUT_DIAGNOSTICS.values())]
     close = difflib.get_close_matches(selector.strip().lower(), choices, n=1, cutoff=0.6)
     if not close:
