@@ -163,6 +163,7 @@ class CheckContext:
     _interpreted: dict[Version, Interpretation] = field(default_factory=dict, repr=False)
     _walks: list[tuple[WalkFacts, Walk]] = field(default_factory=list, repr=False)
     _walked_paths: list[str] = field(default_factory=list, repr=False)  # see `_walked`
+    _reaching_reported: set[str] = field(default_factory=set, repr=False)  # see `may_reach_reported`
 
     def interpretation(self) -> Interpretation:
         """The rerun interpreter's walk of the entry scripts (`_walked`), as seen by the target release.
@@ -193,6 +194,30 @@ class CheckContext:
             reaching = self.model.entries.reaching(self.report_paths)
             self._walked_paths.extend(path for path in paths if path in reaching)
         return self._walked_paths
+
+    def _narrowed(self) -> bool:
+        """Does the check report on part of a whole project (one file, an editor's buffer)?"""
+        return self.report_paths is not None and self.whole_project
+
+    def reports(self, site: Site) -> bool:
+        """Is a finding at `site` reported (its file is one the check reports on)?"""
+        return self.report_paths is None or site.path in self.report_paths
+
+    def may_reach_reported(self, path: str) -> bool:
+        """May code of module `path` run code of a reported file (`AppEntries.modules_reaching`)?
+        Code that cannot (a fragment of another page) has nothing to report there."""
+        if not self._narrowed() or self.report_paths is None:
+            return True
+        if not self._reaching_reported:  # shared by the epochs' contexts, like the walks
+            self._reaching_reported.update(self.model.entries.modules_reaching(self.report_paths))
+        return path in self._reaching_reported
+
+    def calls_of(self, fragment: Fragment) -> list[FragmentCall]:
+        """Every call that starts `fragment`, in the index's order: in a check of part of a
+        project, read only in the modules that may call it (`AppEntries.modules_reaching`)."""
+        modules = self.model.entries.modules_reaching((fragment.function.path,)) if self._narrowed() else None
+        calls = self.model.fragment_calls if modules is None else self.model.fragment_calls_in(modules)
+        return [call for call in calls if call.fragment.function == fragment.function]
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
@@ -233,7 +258,7 @@ def once_per_site(findings: Iterator[Finding]) -> Iterator[Finding]:
 def only_call(ctx: CheckContext, fragment: Fragment) -> FragmentCall | None:
     """The fragment's one call, when it has exactly one in the project, made once per run by the
     module-level code of its own file (what a fix that moves things to the call site needs)."""
-    calls = [call for call in ctx.model.fragment_calls if call.fragment.function == fragment.function]
+    calls = ctx.calls_of(fragment)
     if len(calls) != 1 or calls[0].caller != (fragment.function.path, MODULE_SCOPE) or calls[0].call.in_loop:
         return None
     return calls[0]

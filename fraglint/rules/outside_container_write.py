@@ -191,8 +191,8 @@ poll()
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen = set()
         for fragment in fragments_and_dialogs(ctx):
-            if parallel_raises and fragment.parallel:
-                continue
+            if (parallel_raises and fragment.parallel) or not ctx.may_reach_reported(fragment.function.path):
+                continue  # (its writes are in code it reaches: none is in a reported file)
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if container is None or not container.outside or container.api == "empty":
@@ -204,7 +204,7 @@ poll()
                 if write.site() in seen:
                     continue
                 seen.add(write.site())
-                yield self.finding(fragment, write, _fix(ctx, fragment, write))
+                yield self.finding(fragment, write, _fix(ctx, fragment, write) if ctx.reports(write.site()) else None)
 
     def finding(self, fragment, write: Write, fix: RewriteSpec | None = None) -> Finding:
         container = write.container

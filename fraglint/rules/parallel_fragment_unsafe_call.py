@@ -131,7 +131,7 @@ def _unsafe_calls(ctx: CheckContext, fragment: Fragment) -> Iterator[tuple[Funct
         if function is None:
             continue
         first_return = min((r.site for r in function.returns), default=None)
-        for edge in ctx.model.graph.edges.get(key, ()):
+        for edge in ctx.model.graph.out(key):
             call = edge.call
             if _conditional(call, first_return):
                 continue
