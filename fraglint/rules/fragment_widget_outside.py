@@ -105,6 +105,8 @@ controls()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen = set()
         for fragment in fragments_and_dialogs(ctx):
+            if not ctx.may_reach_reported(fragment.function.path):
+                continue  # (its writes are in code it reaches: none is in a reported file)
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if not write.is_widget or container is None or not container.outside:

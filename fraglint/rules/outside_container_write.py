@@ -204,7 +204,7 @@ poll()
                 if write.site() in seen:
                     continue
                 seen.add(write.site())
-                yield self.finding(fragment, write, _fix(ctx, fragment, write) if ctx.reports(write.site()) else None)
+                yield self.finding(fragment, write, _fix(ctx, fragment, write) if ctx.reports(write.function.path) else None)
 
     def finding(self, fragment, write: Write, fix: RewriteSpec | None = None) -> Finding:
         container = write.container

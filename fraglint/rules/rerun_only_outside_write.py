@@ -274,6 +274,8 @@ tick()
         for fragment in fragments_and_dialogs(ctx):
             if parallel_raises and fragment.parallel:
                 continue  # parallel-fragment-outside-write: any outside draw raises there
+            if not ctx.may_reach_reported(fragment.function.path):
+                continue  # (its writes are in code it reaches: none is in a reported file)
             for found in ctx.model.guards(fragment).rerun_only_writes():
                 if found.write.site() not in seen:
                     seen.add(found.write.site())
