@@ -80,6 +80,11 @@ class CallGraph:
         if previous._out and self.discovery.identity == previous.discovery.identity:
             self._reused_edges = {key: out for key, out in previous._out.items() if key.path in kept}
 
+    def covers(self, path: str) -> bool:
+        """May code of module `path` be asked about (`NarrowedGraph`: code that cannot reach
+        the modules it was made for neither is asked about nor runs code that is)?"""
+        return True
+
     @property
     def computed_edges(self) -> int:
         """How many functions' edges were computed or taken over so far (tests check laziness)."""
@@ -268,6 +273,9 @@ class NarrowedGraph(CallGraph):
         self.modules = modules
         self._out, self._reused_edges, self._reach = whole._out, whole._reused_edges, whole._reach
         self._module_fragment_calls, self._unresolved_named = whole._module_fragment_calls, whole._unresolved_named
+
+    def covers(self, path: str) -> bool:
+        return path in self.modules
 
     @cached_property
     def app_reach(self) -> dict[FunctionKey, Chain]:

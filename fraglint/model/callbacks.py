@@ -104,6 +104,8 @@ class Callbacks:
         for dialog in self.discovery.dialogs:
             in_dialog.update(self.graph.reach(dialog))
         for callback, widgets in self.widgets.items():
+            if not self.graph.covers(callback.path):
+                continue  # (it reaches none of the code a narrowed graph is asked about)
             for key, chain in self.graph.reach(callback).items():
                 for rerun in by_function.get(key, ()):
                     for owner, widget in widgets:
