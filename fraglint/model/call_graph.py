@@ -10,6 +10,7 @@ calls that gets there), `app_reach` the code a full run runs outside every fragm
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -70,6 +71,7 @@ class CallGraph:
         self._module_fragment_calls: dict[str, list[FragmentCall]] = {}
         self._reach: dict[FunctionKey, dict[FunctionKey, Chain]] = {}
         self._unresolved_named: dict[str, bool] = {}  # `unresolved_call_named`
+        self._calls_by_fragment: dict[frozenset[str] | None, dict[FunctionKey, list[FragmentCall]]] = {}
 
     def reuse(self, previous: CallGraph, kept: set[str]) -> None:
         """Take over the edges of functions in `kept` modules (see `CallTargets.reuse`).
@@ -145,17 +147,19 @@ class CallGraph:
     def fragment_calls(self) -> list[FragmentCall]:
         return self.fragment_calls_in(None)
 
-    def fragment_calls_in(self, paths: set[str] | None) -> list[FragmentCall]:
+    def fragment_calls_in(self, paths: Collection[str] | None) -> list[FragmentCall]:
         """The fragment calls made in the modules `paths` (None: every module), in index order."""
         modules = [path for path in list(self.index.summaries) if paths is None or path in paths]
         return [fragment_call for path in modules for fragment_call in self.module_fragment_calls(path)]
 
-    @cached_property
-    def calls_by_fragment(self) -> dict[FunctionKey, list[FragmentCall]]:
-        """Per fragment function, the calls that start it (`fragment_calls`' order)."""
-        found: dict[FunctionKey, list[FragmentCall]] = {}
-        for fragment_call in self.fragment_calls:
-            found.setdefault(fragment_call.fragment.function, []).append(fragment_call)
+    def calls_by_fragment(self, modules: frozenset[str] | None = None) -> dict[FunctionKey, list[FragmentCall]]:
+        """Per fragment function, the calls that start it made in `modules` (None: all), in
+        `fragment_calls`' order; once per set of modules."""
+        found = self._calls_by_fragment.get(modules)
+        if found is None:
+            found = self._calls_by_fragment[modules] = {}
+            for fragment_call in self.fragment_calls if modules is None else self.fragment_calls_in(modules):
+                found.setdefault(fragment_call.fragment.function, []).append(fragment_call)
         return found
 
     @cached_property
@@ -268,11 +272,12 @@ class NarrowedGraph(CallGraph):
     that never reaches them, and with it nothing they are reached through).
     """
 
-    def __init__(self, whole: CallGraph, modules: set[str]) -> None:
+    def __init__(self, whole: CallGraph, modules: Collection[str]) -> None:
         super().__init__(whole.index, whole.calls, whole.discovery)
         self.modules = modules
         self._out, self._reused_edges, self._reach = whole._out, whole._reused_edges, whole._reach
         self._module_fragment_calls, self._unresolved_named = whole._module_fragment_calls, whole._unresolved_named
+        self._calls_by_fragment = whole._calls_by_fragment  # (keyed by the modules read)
 
     def covers(self, path: str) -> bool:
         return path in self.modules

@@ -89,7 +89,7 @@ class AppEntries:
         self._pages: dict[str, set[str]] = {}  # per module: the scripts its `st.Page` calls name
         self._traits_of: dict[str, tuple] = {}  # per module: what `reuse` compares (see `_traits`)
         self._sizes: set[int] = set()  # how many modules the index held when each answer below was built
-        self._reaching_memo: dict[frozenset[str], set[str]] = {}  # `modules_reaching`, per set of paths
+        self._reaching_memo: dict[frozenset[str], frozenset[str]] = {}  # `modules_reaching`, per set of paths
 
     def reuse(self, previous: AppEntries, changed: set[str], kept: set[str]) -> None:
         """Take over what the changes cannot affect (the language server's next check).
@@ -300,7 +300,7 @@ class AppEntries:
                     pending.append(module)
         return found.intersection(self.scripts)
 
-    def modules_reaching(self, paths: Collection[str]) -> set[str]:
+    def modules_reaching(self, paths: Collection[str]) -> frozenset[str]:
         """The modules whose code may run code of one of `paths` (`paths` too): those that can
         name it, through imports and the packages they bind, transitively (`_code_edges`).
 
@@ -312,14 +312,14 @@ class AppEntries:
         key = frozenset(paths)
         found = self._reaching_memo.get(key)
         if found is None:
-            found = set(paths)
-            pending = list(found)
+            reached = set(paths)
+            pending = list(reached)
             while pending:
                 for module in self._code_graph_reversed.get(pending.pop(), ()):
-                    if module not in found:
-                        found.add(module)
+                    if module not in reached:
+                        reached.add(module)
                         pending.append(module)
-            self._reaching_memo[key] = found
+            found = self._reaching_memo[key] = frozenset(reached)
         return found
 
     @cached_property

@@ -242,10 +242,8 @@ class CheckContext:
     def calls_of(self, fragment: Fragment) -> list[FragmentCall]:
         """Every call that starts `fragment`, in the index's order: in a check of part of a
         project, read only in the modules that may call it (`AppEntries.modules_reaching`)."""
-        if not self.narrowed():
-            return self.model.graph.calls_by_fragment.get(fragment.function, [])
-        modules = self.model.entries.modules_reaching((fragment.function.path,))
-        return [call for call in self.model.fragment_calls_in(modules) if call.fragment.function == fragment.function]
+        modules = self.model.entries.modules_reaching((fragment.function.path,)) if self.narrowed() else None
+        return self.model.graph.calls_by_fragment(modules).get(fragment.function, [])
 
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
