@@ -155,6 +155,8 @@ dashboard()
         seen: set[Site] = set()
         scopes = {fragment.function for fragment in fragments_and_dialogs(ctx)}
         for outer in fragments_and_dialogs(ctx):
+            if not ctx.may_reach_reported(outer.function.path):
+                continue  # (the calls it makes are in code it reaches: none is in a reported file)
             for fragment_call, chain in ctx.model.graph.nested_calls(outer):
                 inner = fragment_call.fragment
                 site = fragment_call.site()

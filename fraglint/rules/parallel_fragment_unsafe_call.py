@@ -104,10 +104,9 @@ report()
         return once_per_site(self._findings(ctx))
 
     def _findings(self, ctx: CheckContext) -> Iterator[Finding]:
-        called = ctx.model.graph.called_fragments
         for fragment in parallel_fragments(ctx):
-            if fragment.function not in called:
-                continue
+            if not ctx.may_reach_reported(fragment.function.path) or not ctx.calls_of(fragment):
+                continue  # (its findings are in code it reaches) / never called
             for key, call, chain, what in _unsafe_calls(ctx, fragment):
                 yield Finding(
                     Site(key.path, call.site),
