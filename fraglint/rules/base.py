@@ -165,6 +165,7 @@ class CheckContext:
     _walks: list[tuple[WalkFacts, Walk]] = field(default_factory=list, repr=False)
     _walked_paths: list[str] = field(default_factory=list, repr=False)  # see `_walked`
     _reaching_reported: set[str] = field(default_factory=set, repr=False)  # see `may_reach_reported`
+    _part: list[bool] = field(default_factory=list, repr=False)  # see `narrowed`
     _narrow: list[tuple[NarrowedGraph, Reruns, Callbacks]] = field(default_factory=list, repr=False)  # see `graph`
 
     def interpretation(self) -> Interpretation:
@@ -199,7 +200,11 @@ class CheckContext:
 
     def narrowed(self) -> bool:
         """Does the check report on part of a whole project (one file, an editor's buffer)?"""
-        return self.report_paths is not None and self.whole_project
+        if self.report_paths is None or not self.whole_project:
+            return False
+        if not self._part:  # shared by the epochs' contexts
+            self._part.append(not self.report_paths.issuperset(self.index.summaries))
+        return self._part[0]
 
     def reports(self, path: str) -> bool:
         """Is a finding in file `path` reported (a file the check reports on)?"""
