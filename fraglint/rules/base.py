@@ -240,7 +240,6 @@ class CheckContext:
         if not self._narrow:  # shared by the epochs' contexts
             graph = NarrowedGraph(self.model.graph, self._reaching())
             callbacks = Callbacks(self.index, graph, self.model.discovery)
-            callbacks.__dict__["widgets"] = self.model.callbacks.widgets  # (the graph plays no part)
             self._narrow.append((graph, Reruns(self.index, self.model.calls, graph, self.report_paths), callbacks))
         return self._narrow[0]
 
@@ -260,11 +259,15 @@ class CheckContext:
         return rule.judges is CodeScope.ANYWHERE or self.model.entries.runs(finding.site)
 
 
-def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
+def fragments_and_dialogs(ctx: CheckContext, reaching_reported: bool = False) -> Iterator[Fragment]:
     """Fragments, and the dialogs whose API exists in the target release: a dialog's body runs
     as a fragment, so the checks Streamlit makes on fragments apply to it. Not those made from an
-    `async def`: their body runs outside any fragment scope (`async-fragment` reports them)."""
+    `async def`: their body runs outside any fragment scope (`async-fragment` reports them).
+    `reaching_reported`: only those that may run code of a reported file (`may_reach_reported`),
+    for a rule whose findings lie in what the fragment reaches."""
     for fragment in ctx.model.scopes.values():
+        if reaching_reported and not ctx.may_reach_reported(fragment.function.path):
+            continue
         if starts_no_scope(ctx.index, fragment, ctx.version):
             continue
         if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):

@@ -172,9 +172,7 @@ with st.sidebar:
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
-        for fragment in fragments_and_dialogs(ctx):
-            if not ctx.may_reach_reported(fragment.function.path):
-                continue  # (its uses are in code it reaches: none is in a reported file)
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the uses are in what it reaches)
             uses = [use for use in ctx.model.containers.container_uses(fragment) if _sidebar_itself(use)]
             fix = _fix(ctx, fragment, uses) if any(ctx.reports(use.site.path) for use in uses) else None
             for use in uses:

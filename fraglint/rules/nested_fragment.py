@@ -154,9 +154,7 @@ dashboard()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
         scopes = {fragment.function for fragment in fragments_and_dialogs(ctx)}
-        for outer in fragments_and_dialogs(ctx):
-            if not ctx.may_reach_reported(outer.function.path):
-                continue  # (the calls it makes are in code it reaches: none is in a reported file)
+        for outer in fragments_and_dialogs(ctx, reaching_reported=True):  # (the calls are in what it reaches)
             for fragment_call, chain in ctx.model.graph.nested_calls(outer):
                 inner = fragment_call.fragment
                 site = fragment_call.site()

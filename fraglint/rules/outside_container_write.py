@@ -190,9 +190,9 @@ poll()
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen = set()
-        for fragment in fragments_and_dialogs(ctx):
-            if (parallel_raises and fragment.parallel) or not ctx.may_reach_reported(fragment.function.path):
-                continue  # (its writes are in code it reaches: none is in a reported file)
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
+            if parallel_raises and fragment.parallel:
+                continue
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if container is None or not container.outside or container.api == "empty":

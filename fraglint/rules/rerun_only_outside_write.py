@@ -271,11 +271,9 @@ tick()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen: set[Site] = set()
-        for fragment in fragments_and_dialogs(ctx):
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             if parallel_raises and fragment.parallel:
                 continue  # parallel-fragment-outside-write: any outside draw raises there
-            if not ctx.may_reach_reported(fragment.function.path):
-                continue  # (its writes are in code it reaches: none is in a reported file)
             for found in ctx.model.guards(fragment).rerun_only_writes():
                 if found.write.site() not in seen:
                     seen.add(found.write.site())
