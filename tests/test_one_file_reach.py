@@ -16,8 +16,9 @@ import os
 from helpers import run_cli, write_project
 
 from fraglint.config import Settings
-from fraglint.engine import run_check
+from fraglint.engine import build_project, run_check
 from fraglint.model import versions
+from fraglint.model.call_graph import NarrowedGraph
 from fraglint.rules.base import CheckContext
 
 FILES = {
@@ -127,3 +128,40 @@ def test_far_modules_still_decide_the_findings_on_the_file(tmp_path):
     assert ("rerun-scope-outside-fragment", 14) in names  # a full run of pages/via_package.py runs it
     for name in (PANEL, "pages/far.py", "pages/via_package.py", "components/other_panel.py", "pages/other.py"):
         assert _findings(tmp_path, name) == [finding for finding in whole if finding[0] == name], name
+
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures")
+
+
+def _fixture_projects() -> list[str]:
+    return sorted(
+        os.path.join(FIXTURES, name) for name in os.listdir(FIXTURES) if os.path.isdir(os.path.join(FIXTURES, name))
+    )
+
+
+def _of(path: str, found: dict) -> dict:
+    return {key: value for key, value in found.items() if key.path == path}
+
+
+def test_the_narrowed_graph_answers_as_the_whole_one_about_each_fixture_file():
+    """For every module X of every fixture folder: full-run reach (with its chains), fragment
+    reach and the fragments called, asked of the modules that may reach X alone, are the whole
+    project's answers about X's functions. So are the calls of X's fragments."""
+    checked = 0
+    for root in _fixture_projects():
+        root = os.path.realpath(root)
+        settings = Settings(root=root, streamlit_version=versions.parse_version("1.40.0"))
+        project = build_project([root], settings, jobs=1)
+        model = project.model
+        whole = model.graph
+        for path in list(project.index.summaries):
+            graph = NarrowedGraph(whole, model.entries.modules_reaching([path]))
+            assert _of(path, graph.app_reach) == _of(path, whole.app_reach), path
+            assert _of(path, graph.fragment_reach) == _of(path, whole.fragment_reach), path
+            fragments = {key for key in model.scopes if key.path == path}
+            assert graph.called_fragments & fragments == whole.called_fragments & fragments, path
+            modules = model.entries.modules_reaching([path])
+            for key in fragments:
+                assert whole.calls_by_fragment(modules).get(key) == whole.calls_by_fragment().get(key), (path, key)
+            checked += 1
+    assert checked > 80
