@@ -10,6 +10,7 @@ calls that gets there), `app_reach` the code a full run runs outside every fragm
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -69,6 +70,8 @@ class CallGraph:
         self._out: dict[FunctionKey, list[Edge]] = {}
         self._module_fragment_calls: dict[str, list[FragmentCall]] = {}
         self._reach: dict[FunctionKey, dict[FunctionKey, Chain]] = {}
+        self._unresolved_named: dict[str, bool] = {}  # `unresolved_call_named`
+        self._calls_by_fragment: dict[frozenset[str] | None, dict[FunctionKey, list[FragmentCall]]] = {}
 
     def reuse(self, previous: CallGraph, kept: set[str]) -> None:
         """Take over the edges of functions in `kept` modules (see `CallTargets.reuse`).
@@ -78,6 +81,11 @@ class CallGraph:
         """
         if previous._out and self.discovery.identity == previous.discovery.identity:
             self._reused_edges = {key: out for key, out in previous._out.items() if key.path in kept}
+
+    def covers(self, path: str) -> bool:
+        """May code of module `path` be asked about (`NarrowedGraph`: code that cannot reach
+        the modules it was made for neither is asked about nor runs code that is)?"""
+        return True
 
     @property
     def computed_edges(self) -> int:
@@ -139,10 +147,20 @@ class CallGraph:
     def fragment_calls(self) -> list[FragmentCall]:
         return self.fragment_calls_in(None)
 
-    def fragment_calls_in(self, paths: set[str] | None) -> list[FragmentCall]:
+    def fragment_calls_in(self, paths: Collection[str] | None) -> list[FragmentCall]:
         """The fragment calls made in the modules `paths` (None: every module), in index order."""
         modules = [path for path in list(self.index.summaries) if paths is None or path in paths]
         return [fragment_call for path in modules for fragment_call in self.module_fragment_calls(path)]
+
+    def calls_by_fragment(self, modules: frozenset[str] | None = None) -> dict[FunctionKey, list[FragmentCall]]:
+        """Per fragment function, the calls that start it made in `modules` (None: all), in
+        `fragment_calls`' order; once per set of modules."""
+        found = self._calls_by_fragment.get(modules)
+        if found is None:
+            found = self._calls_by_fragment[modules] = {}
+            for fragment_call in self.fragment_calls if modules is None else self.fragment_calls_in(modules):
+                found.setdefault(fragment_call.fragment.function, []).append(fragment_call)
+        return found
 
     @cached_property
     def called_fragments(self) -> set[FunctionKey]:
@@ -159,7 +177,10 @@ class CallGraph:
     @cached_property
     def app_reach(self) -> dict[FunctionKey, Chain]:
         """Functions that run during a full-app run outside any fragment, from module-level code."""
-        starts: dict[FunctionKey, Chain] = {FunctionKey(path, MODULE_SCOPE): () for path in list(self.index.summaries)}
+        return self._app_reach_from(list(self.index.summaries))
+
+    def _app_reach_from(self, modules: list[str]) -> dict[FunctionKey, Chain]:
+        starts: dict[FunctionKey, Chain] = {FunctionKey(path, MODULE_SCOPE): () for path in modules}
         return self._walk(starts, set(self.discovery.scopes))
 
     def _walk(self, chains: dict[FunctionKey, Chain], stop_at: set[FunctionKey]) -> dict[FunctionKey, Chain]:
@@ -178,8 +199,11 @@ class CallGraph:
     @cached_property
     def fragment_reach(self) -> dict[FunctionKey, list[Fragment]]:
         """For every function, the fragments and dialogs inside whose body it can run."""
+        return self._fragment_reach_of(list(self.discovery.scopes.values()))
+
+    def _fragment_reach_of(self, fragments: list[Fragment]) -> dict[FunctionKey, list[Fragment]]:
         inside: dict[FunctionKey, list[Fragment]] = {}
-        for fragment in self.discovery.scopes.values():
+        for fragment in fragments:
             for key in self.reach(fragment.function):
                 inside.setdefault(key, []).append(fragment)
         return inside
@@ -194,11 +218,12 @@ class CallGraph:
                     found.append((FragmentCall(key, edge.call, inner), chain))
         return found
 
-    def repeated_calls(self) -> dict[FunctionKey, list[FragmentCall]]:
+    def repeated_calls(self, calls: list[FragmentCall] | None = None) -> dict[FunctionKey, list[FragmentCall]]:
         """Fragments that one run may call more than once: by calls outside branches that sit in
-        a loop, or by two such calls from one function (the first two of them)."""
+        a loop, or by two such calls from one function (the first two of them). Among `calls`
+        (every fragment's calls, or all of one fragment's), default every fragment call."""
         by_fragment: dict[FunctionKey, list[FragmentCall]] = {}
-        for fragment_call in self.fragment_calls:
+        for fragment_call in self.fragment_calls if calls is None else calls:
             if not fragment_call.call.in_branch:
                 by_fragment.setdefault(fragment_call.fragment.function, []).append(fragment_call)
         repeated = {}
@@ -212,6 +237,19 @@ class CallGraph:
                 repeated[function_key] = found
         return repeated
 
+    def unresolved_call_named(self, name: str) -> bool:
+        """Is `name` in `unresolved_call_names`? Resolves only the calls so named, when the
+        whole set was not asked for (a one-file check asks about its own fragments)."""
+        if "unresolved_call_names" in self.__dict__:
+            return name in self.unresolved_call_names
+        found = self._unresolved_named.get(name)
+        if found is None:
+            found = self._unresolved_named[name] = any(
+                call.func and call.func[-1] == name and _on_unknown_object(self.calls.target(FunctionKey(path, function.qualname), call))
+                for path, function in self.index.functions() for call in function.calls
+            )
+        return found
+
     @cached_property
     def unresolved_call_names(self) -> set[str]:
         """Last names of calls that resolve to nothing (`obj.render()` on an unknown object)."""
@@ -222,6 +260,39 @@ class CallGraph:
                 if call.func and _on_unknown_object(self.calls.target(key, call)):
                     names.add(call.func[-1])
         return names
+
+
+class NarrowedGraph(CallGraph):
+    """The whole graph's edges and reaches, with its project-wide answers (`app_reach`,
+    `fragment_reach`, `fragment_calls`) made from the code of `modules` alone.
+
+    `modules` is closed under callers (`AppEntries.modules_reaching` of a check's reported
+    files): whatever can run code of a function of theirs is in them, so about such a function
+    these answers are the whole graph's, chains too (the breadth-first walk drops only code
+    that never reaches them, and with it nothing they are reached through).
+    """
+
+    def __init__(self, whole: CallGraph, modules: Collection[str]) -> None:
+        super().__init__(whole.index, whole.calls, whole.discovery)
+        self.modules = modules
+        self._out, self._reused_edges, self._reach = whole._out, whole._reused_edges, whole._reach
+        self._module_fragment_calls, self._unresolved_named = whole._module_fragment_calls, whole._unresolved_named
+        self._calls_by_fragment = whole._calls_by_fragment  # (keyed by the modules read)
+
+    def covers(self, path: str) -> bool:
+        return path in self.modules
+
+    @cached_property
+    def app_reach(self) -> dict[FunctionKey, Chain]:
+        return self._app_reach_from([path for path in list(self.index.summaries) if path in self.modules])
+
+    @cached_property
+    def fragment_reach(self) -> dict[FunctionKey, list[Fragment]]:
+        return self._fragment_reach_of([f for f in self.discovery.scopes.values() if f.function.path in self.modules])
+
+    @cached_property
+    def fragment_calls(self) -> list[FragmentCall]:
+        return self.fragment_calls_in(self.modules)
 
 
 def _on_unknown_object(target: Target) -> bool:

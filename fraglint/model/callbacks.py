@@ -68,6 +68,8 @@ class Callbacks:
         and the function that makes that call."""
         found: dict[FunctionKey, list[tuple[FunctionKey, CallSite]]] = {}
         for path, function in self.index.functions():
+            if not self.graph.covers(path):
+                continue  # (a widget there names no callback of code a narrowed graph covers)
             owner = FunctionKey(path, function.qualname)
             for call in function.calls:
                 for callback in callback_functions(self.index, owner, call):
@@ -104,6 +106,8 @@ class Callbacks:
         for dialog in self.discovery.dialogs:
             in_dialog.update(self.graph.reach(dialog))
         for callback, widgets in self.widgets.items():
+            if not self.graph.covers(callback.path):
+                continue  # (a callback a covered widget names from outside reaches no covered code)
             for key, chain in self.graph.reach(callback).items():
                 for rerun in by_function.get(key, ()):
                     for owner, widget in widgets:

@@ -283,7 +283,7 @@ class Containers:
         if found is None:
             found = self._callers_memo[start] = {}
             for caller_key in reach:
-                for edge in self.graph.edges.get(caller_key, ()):
+                for edge in self.graph.out(caller_key):
                     if edge.callee is not None:
                         found.setdefault(edge.callee, []).append((caller_key, edge.call))
         return found

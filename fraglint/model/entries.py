@@ -89,6 +89,7 @@ class AppEntries:
         self._pages: dict[str, set[str]] = {}  # per module: the scripts its `st.Page` calls name
         self._traits_of: dict[str, tuple] = {}  # per module: what `reuse` compares (see `_traits`)
         self._sizes: set[int] = set()  # how many modules the index held when each answer below was built
+        self._reaching_memo: dict[frozenset[str], frozenset[str]] = {}  # `modules_reaching`, per set of paths
 
     def reuse(self, previous: AppEntries, changed: set[str], kept: set[str]) -> None:
         """Take over what the changes cannot affect (the language server's next check).
@@ -111,6 +112,8 @@ class AppEntries:
             for name in _GRAPHS:
                 if name in previous.__dict__:
                     self.__dict__[name] = previous.__dict__[name]
+            if "_code_graph_reversed" in previous.__dict__:
+                self._reaching_memo = previous._reaching_memo
             self._sizes = set(previous._sizes)
 
     def _traits(self, path: str) -> tuple:
@@ -119,8 +122,8 @@ class AppEntries:
         if found is None:
             summary = self.index.module(path)
             found = self._traits_of[path] = () if summary is None else (
-                self._imports_of(path), self._pages_in(path), self._named_scripts(summary),
-                summary.mentions_streamlit, self._runs_streamlit_code(summary),
+                self._imports_of(path), self._bound_packages(path), self._pages_in(path),
+                self._named_scripts(summary), summary.mentions_streamlit, self._runs_streamlit_code(summary),
             )
         return found
 
@@ -297,6 +300,41 @@ class AppEntries:
                     pending.append(module)
         return found.intersection(self.scripts)
 
+    def modules_reaching(self, paths: Collection[str]) -> frozenset[str]:
+        """The modules whose code may run code of one of `paths` (`paths` too): those that can
+        name it, through imports and the packages they bind, transitively (`_code_edges`).
+
+        A call into a module resolves through a name its caller imports, or one a module it
+        imports holds (a function's return value, a re-export), so a call graph walk from any
+        other module never gets there: a query about what reaches a few reported files (who
+        calls a fragment, whose writes land in them) asks only these. Over the indexed modules.
+        """
+        key = frozenset(paths)
+        found = self._reaching_memo.get(key)
+        if found is None:
+            reached = set(paths)
+            pending = list(reached)
+            while pending:
+                for module in self._code_graph_reversed.get(pending.pop(), ()):
+                    if module not in reached:
+                        reached.add(module)
+                        pending.append(module)
+            found = self._reaching_memo[key] = frozenset(reached)
+        return found
+
+    @cached_property
+    def _code_graph_reversed(self) -> dict[str, set[str]]:
+        """For every module and package folder, the modules and folders whose code names it next."""
+        self._sizes.add(len(self.index.summaries))
+        reverse: dict[str, set[str]] = {}
+        for folder, members in self._package_members.items():
+            for member in members:
+                reverse.setdefault(member, set()).add(folder)
+        for path in list(self.index.summaries):
+            for named in self._imports_of(path) | self._bound_packages(path):
+                reverse.setdefault(named, set()).add(path)
+        return reverse
+
     @cached_property
     def _run_graph_reversed(self) -> dict[str, set[str]]:
         """For every module a run may reach, the modules that reach it next."""
@@ -324,13 +362,18 @@ class AppEntries:
 
     def _run_edges(self, path: str, folders: set[str]) -> set[str]:
         """What code of `path` may reach, more than the interpreter's walk follows: its imports
-        (with their packages); for a package (its `__init__.py` or a folder without one), every
-        module and sub-package in it (`import pkg` then `pkg.sub.f()` resolves without importing
-        `pkg.sub`); and every script named by a string ending in `.py` (`st.Page("pages/a.py")`,
-        `st.switch_page(...)`), read from its own folder or any folder a main script is in or under."""
-        edges = set(self._imports_of(path))
-        if path.endswith("__init__.py") or not path.endswith(".py"):
-            edges.update(self._package_members.get(os.path.dirname(path) if path.endswith(".py") else path, ()))
+        (with their packages); every script named by a string ending in `.py`
+        (`st.Page("pages/a.py")`, `st.switch_page(...)`), read from its own folder or any folder
+        a main script is in or under; and the package objects it binds (`_bound_packages`).
+
+        A package object is its folder: it reaches every module and sub-package in it (`import
+        pkg` then `pkg.sub.f()` resolves without importing `pkg.sub`). Only code that holds the
+        package gets there: `from pkg.mod import f` runs `pkg/__init__.py` but binds no package,
+        so it reaches `pkg.mod` and what the `__init__.py` itself imports, not `pkg`'s siblings.
+        """
+        if not path.endswith(".py"):
+            return set(self._package_members.get(path, ()))
+        edges = self._imports_of(path) | self._bound_packages(path)
         summary = self.index.module(path)
         for literal in self._named_scripts(summary) if summary else ():
             for folder in (*folders, os.path.dirname(path)):
@@ -338,6 +381,23 @@ class AppEntries:
                 if target in self.index.summaries:
                     edges.add(target)
         return edges
+
+    def _bound_packages(self, path: str) -> set[str]:
+        """The folders of the packages `path` binds: `import pkg` (and `import pkg.sub`, which
+        binds `pkg`), `from pkg import sub_package`, `from pkg import *`. Every other name a
+        module imports is a module or a global of one, and a package a global holds is bound
+        by that module (its own edges reach it)."""
+        summary = self.index.module(path)
+        found: set[str] = set()
+        for function in summary.functions.values() if summary else ():
+            for binding in function.imports.values():
+                module = self.index.find_module(binding.module, path, binding.level)
+                if module is not None and binding.name is not None and binding.name != "*":
+                    dotted = f"{binding.module}.{binding.name}" if binding.module else binding.name
+                    module = self.index.find_module(dotted, path, binding.level)
+                if module is not None and (module.endswith("__init__.py") or not module.endswith(".py")):
+                    found.add(os.path.dirname(module) if module.endswith(".py") else module)
+        return found
 
     @staticmethod
     def _named_scripts(summary: ModuleSummary) -> frozenset[str]:
@@ -349,16 +409,16 @@ class AppEntries:
 
     @cached_property
     def _package_members(self) -> dict[str, set[str]]:
-        """For each folder, the indexed modules right in it and its sub-packages (their
-        `__init__.py`, or the folder when it has none): each package reaches the next level."""
+        """For each folder (a package object), the indexed modules right in it (its `__init__.py`
+        too: getting the package ran it) and its sub-packages' folders: each package reaches the
+        next level."""
         self._sizes.add(len(self.index.summaries))
         found: dict[str, set[str]] = {}
         for path in self.index.summaries:
             member, folder = path, os.path.dirname(path)
             while folder.startswith(self.index.root) and folder != os.path.dirname(folder):
                 found.setdefault(folder, set()).add(member)
-                init = os.path.join(folder, "__init__.py")
-                member, folder = (init if init in self.index.summaries else folder), os.path.dirname(folder)
+                member, folder = folder, os.path.dirname(folder)
         return found
 
     # -- what runs ----------------------------------------------------------------------
@@ -388,7 +448,7 @@ class AppEntries:
             if key in reached:
                 continue
             reached.add(key)
-            for edge in self.graph.edges.get(key, ()):
+            for edge in self.graph.out(key):
                 callee = edge.fragment.function if edge.fragment is not None else edge.callee
                 if callee is not None and not self.is_test(callee.path):
                     pending.append(callee)
@@ -410,7 +470,10 @@ class AppEntries:
 
 
 # What `reuse` takes over whole: the answers built from every module's traits (`_traits`).
-_GRAPHS = ("entries", "scripts", "_importers", "_run_graph", "_run_graph_reversed", "_package_members", "app_modules")
+_GRAPHS = (
+    "entries", "scripts", "_importers", "_run_graph", "_run_graph_reversed", "_package_members", "app_modules",
+    "_code_graph_reversed",
+)
 
 
 def _script_names(values: Iterable[Value]) -> Iterator[str]:

@@ -136,7 +136,7 @@ class FullRunGuards:
         queue = deque([start])
         while queue:
             current = queue.popleft()
-            for edge in self.model.graph.edges.get(current, ()):
+            for edge in self.model.graph.out(current):
                 callee = edge.callee
                 if callee is None or callee in found or self.guard_of(current, edge.call) is not None:
                     continue

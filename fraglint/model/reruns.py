@@ -41,16 +41,22 @@ class FragmentRerunInScript:
 
 
 class Reruns:
-    def __init__(self, index: ProjectIndex, calls: CallTargets, graph: CallGraph) -> None:
+    """The project's `st.rerun` calls; with `paths`, those of these modules alone (a one-file
+    check's, over a `NarrowedGraph` of the modules that reach them)."""
+
+    def __init__(self, index: ProjectIndex, calls: CallTargets, graph: CallGraph, paths: set[str] | None = None) -> None:
         self.index = index
         self.calls = calls
         self.graph = graph
+        self.paths = paths
 
     @cached_property
     def all(self) -> list[RerunCall]:
-        """Every `st.rerun(...)` call of the project."""
+        """Every `st.rerun(...)` call of the project (of `paths`)."""
         found = []
         for path, function in self.index.functions():
+            if self.paths is not None and path not in self.paths:
+                continue
             key = FunctionKey(path, function.qualname)
             for call in function.calls:
                 if call.func and call.func[-1] == api.RERUN and self.calls.target(key, call).api() == api.RERUN:

@@ -26,8 +26,8 @@ from fraglint.index.rewrite_kinds import Rewrite
 from fraglint.index.summary import CALL, ITEM, MODULE_SCOPE, ModuleSummary
 from fraglint.model import versions
 from fraglint.model.async_scopes import starts_no_scope
-from fraglint.model.call_graph import Chain, FragmentCall
-from fraglint.model.callbacks import CallbackRerun
+from fraglint.model.call_graph import CallGraph, Chain, FragmentCall, NarrowedGraph
+from fraglint.model.callbacks import CallbackRerun, Callbacks
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
 from fraglint.model.feature_detection import runs_on
@@ -36,6 +36,7 @@ from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import Interpretation
 from fraglint.model.interpreter import Walk, walk
 from fraglint.model.interpreter_facts import WalkFacts
+from fraglint.model.reruns import Reruns
 from fraglint.model.scope_notes import ScopeNote
 
 _NAMES = r"\[(?P<names>[a-z0-9-]+(?:[ \t]*,[ \t]*[a-z0-9-]+)*)\]"
@@ -163,6 +164,9 @@ class CheckContext:
     _interpreted: dict[Version, Interpretation] = field(default_factory=dict, repr=False)
     _walks: list[tuple[WalkFacts, Walk]] = field(default_factory=list, repr=False)
     _walked_paths: list[str] = field(default_factory=list, repr=False)  # see `_walked`
+    _reaching_reported: set[str] = field(default_factory=set, repr=False)  # see `may_reach_reported`
+    _part: list[bool] = field(default_factory=list, repr=False)  # see `narrowed`
+    _narrow: list[tuple[NarrowedGraph, Reruns, Callbacks]] = field(default_factory=list, repr=False)  # see `graph`
 
     def interpretation(self) -> Interpretation:
         """The rerun interpreter's walk of the entry scripts (`_walked`), as seen by the target release.
@@ -194,6 +198,57 @@ class CheckContext:
             self._walked_paths.extend(path for path in paths if path in reaching)
         return self._walked_paths
 
+    def narrowed(self) -> bool:
+        """Does the check report on part of a whole project (one file, an editor's buffer)?"""
+        if self.report_paths is None or not self.whole_project:
+            return False
+        if not self._part:  # shared by the epochs' contexts
+            self._part.append(not self.report_paths.issuperset(self.index.summaries))
+        return self._part[0]
+
+    def reports(self, path: str) -> bool:
+        """Is a finding in file `path` reported (a file the check reports on)?"""
+        return self.report_paths is None or path in self.report_paths
+
+    def may_reach_reported(self, path: str) -> bool:
+        """May code of module `path` run code of a reported file (`AppEntries.modules_reaching`)?
+        Code that cannot (a fragment of another page) has nothing to report there."""
+        return not self.narrowed() or path in self._reaching()
+
+    def _reaching(self) -> set[str]:
+        """The modules that may run code of the reported files (a check of part of a project)."""
+        if not self._reaching_reported and self.report_paths is not None:  # shared by the epochs' contexts
+            self._reaching_reported.update(self.model.entries.modules_reaching(self.report_paths))
+        return self._reaching_reported
+
+    def graph(self) -> CallGraph:
+        """The call graph to ask about the reported files' code: in a check of part of a
+        project, its project-wide answers (`app_reach`, `fragment_reach`, `called_fragments`)
+        made from the modules that may reach them alone (`NarrowedGraph`), the same there."""
+        return self._narrowed_parts()[0] if self.narrowed() else self.model.graph
+
+    def reruns(self) -> Reruns:
+        """The `st.rerun` calls to judge: every one, or in a check of part of a project those
+        of the reported files, over `graph()`."""
+        return self._narrowed_parts()[1] if self.narrowed() else self.model.reruns
+
+    def callbacks(self) -> Callbacks:
+        """The widget callbacks, over `graph()` (ask it about callbacks reaching `reruns()`)."""
+        return self._narrowed_parts()[2] if self.narrowed() else self.model.callbacks
+
+    def _narrowed_parts(self) -> tuple[NarrowedGraph, Reruns, Callbacks]:
+        if not self._narrow:  # shared by the epochs' contexts
+            graph = NarrowedGraph(self.model.graph, self._reaching())
+            callbacks = Callbacks(self.index, graph, self.model.discovery)
+            self._narrow.append((graph, Reruns(self.index, self.model.calls, graph, self.report_paths), callbacks))
+        return self._narrow[0]
+
+    def calls_of(self, fragment: Fragment) -> list[FragmentCall]:
+        """Every call that starts `fragment`, in the index's order: in a check of part of a
+        project, read only in the modules that may call it (`AppEntries.modules_reaching`)."""
+        modules = self.model.entries.modules_reaching((fragment.function.path,)) if self.narrowed() else None
+        return self.model.graph.calls_by_fragment(modules).get(fragment.function, [])
+
     def judges(self, rule: type[Rule], finding: Finding) -> bool:
         """Is the finding's code what the rule judges? Code a Streamlit run never executes
         (tests, a library nobody runs) gets only the findings that hold wherever it is called.
@@ -204,11 +259,15 @@ class CheckContext:
         return rule.judges is CodeScope.ANYWHERE or self.model.entries.runs(finding.site)
 
 
-def fragments_and_dialogs(ctx: CheckContext) -> Iterator[Fragment]:
+def fragments_and_dialogs(ctx: CheckContext, reaching_reported: bool = False) -> Iterator[Fragment]:
     """Fragments, and the dialogs whose API exists in the target release: a dialog's body runs
     as a fragment, so the checks Streamlit makes on fragments apply to it. Not those made from an
-    `async def`: their body runs outside any fragment scope (`async-fragment` reports them)."""
+    `async def`: their body runs outside any fragment scope (`async-fragment` reports them).
+    `reaching_reported`: only those that may run code of a reported file (`may_reach_reported`),
+    for a rule whose findings lie in what the fragment reaches."""
     for fragment in ctx.model.scopes.values():
+        if reaching_reported and not ctx.may_reach_reported(fragment.function.path):
+            continue
         if starts_no_scope(ctx.index, fragment, ctx.version):
             continue
         if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):
@@ -233,7 +292,7 @@ def once_per_site(findings: Iterator[Finding]) -> Iterator[Finding]:
 def only_call(ctx: CheckContext, fragment: Fragment) -> FragmentCall | None:
     """The fragment's one call, when it has exactly one in the project, made once per run by the
     module-level code of its own file (what a fix that moves things to the call site needs)."""
-    calls = [call for call in ctx.model.fragment_calls if call.fragment.function == fragment.function]
+    calls = ctx.calls_of(fragment)
     if len(calls) != 1 or calls[0].caller != (fragment.function.path, MODULE_SCOPE) or calls[0].call.in_loop:
         return None
     return calls[0]

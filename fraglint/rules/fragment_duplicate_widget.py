@@ -86,7 +86,10 @@ for name in ["a", "b"]:
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
-        for function_key, repeated in model.graph.repeated_calls().items():
+        calls = None  # every fragment call; in a check of part of a project, those of its fragments
+        if ctx.narrowed():  # (a finding is in the fragment's own body)
+            calls = [c for f in model.fragments.values() if ctx.reports(f.function.path) for c in ctx.calls_of(f)]
+        for function_key, repeated in model.graph.repeated_calls(calls).items():
             fragment = model.fragments.get(function_key)
             if fragment is None:
                 continue  # a dialog opened twice: not recorded on real releases

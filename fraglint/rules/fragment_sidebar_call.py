@@ -172,9 +172,9 @@ with st.sidebar:
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
-        for fragment in fragments_and_dialogs(ctx):
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the uses are in what it reaches)
             uses = [use for use in ctx.model.containers.container_uses(fragment) if _sidebar_itself(use)]
-            fix = _fix(ctx, fragment, uses) if uses else None
+            fix = _fix(ctx, fragment, uses) if any(ctx.reports(use.site.path) for use in uses) else None
             for use in uses:
                 if use.site in seen:
                     continue

@@ -104,7 +104,7 @@ controls()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen = set()
-        for fragment in fragments_and_dialogs(ctx):
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             for write in ctx.model.writes(fragment):
                 container = write.container
                 if not write.is_widget or container is None or not container.outside:

@@ -154,7 +154,7 @@ dashboard()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         seen: set[Site] = set()
         scopes = {fragment.function for fragment in fragments_and_dialogs(ctx)}
-        for outer in fragments_and_dialogs(ctx):
+        for outer in fragments_and_dialogs(ctx, reaching_reported=True):  # (the calls are in what it reaches)
             for fragment_call, chain in ctx.model.graph.nested_calls(outer):
                 inner = fragment_call.fragment
                 site = fragment_call.site()

@@ -190,7 +190,7 @@ poll()
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen = set()
-        for fragment in fragments_and_dialogs(ctx):
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             if parallel_raises and fragment.parallel:
                 continue
             for write in ctx.model.writes(fragment):
@@ -204,7 +204,7 @@ poll()
                 if write.site() in seen:
                     continue
                 seen.add(write.site())
-                yield self.finding(fragment, write, _fix(ctx, fragment, write))
+                yield self.finding(fragment, write, _fix(ctx, fragment, write) if ctx.reports(write.function.path) else None)
 
     def finding(self, fragment, write: Write, fix: RewriteSpec | None = None) -> Finding:
         container = write.container

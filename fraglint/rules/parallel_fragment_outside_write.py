@@ -82,6 +82,8 @@ fetch()
         # sidebar use is reported by fragment-sidebar-call, with the exception users will see.
         sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
         for fragment in parallel_fragments(ctx):
+            if not ctx.may_reach_reported(fragment.function.path):
+                continue  # (its uses are in code it reaches: none is in a reported file)
             for use in ctx.model.containers.container_uses(fragment):
                 container = use.container
                 if not container.outside or (sidebar_raises and container.api == "sidebar"):

@@ -104,10 +104,9 @@ report()
         return once_per_site(self._findings(ctx))
 
     def _findings(self, ctx: CheckContext) -> Iterator[Finding]:
-        called = ctx.model.graph.called_fragments
         for fragment in parallel_fragments(ctx):
-            if fragment.function not in called:
-                continue
+            if not ctx.may_reach_reported(fragment.function.path) or not ctx.calls_of(fragment):
+                continue  # (its findings are in code it reaches) / never called
             for key, call, chain, what in _unsafe_calls(ctx, fragment):
                 yield Finding(
                     Site(key.path, call.site),
@@ -131,7 +130,7 @@ def _unsafe_calls(ctx: CheckContext, fragment: Fragment) -> Iterator[tuple[Funct
         if function is None:
             continue
         first_return = min((r.site for r in function.returns), default=None)
-        for edge in ctx.model.graph.edges.get(key, ()):
+        for edge in ctx.model.graph.out(key):
             call = edge.call
             if _conditional(call, first_return):
                 continue

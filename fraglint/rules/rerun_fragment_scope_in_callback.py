@@ -177,19 +177,18 @@ st.button("Reload all", on_click=refresh)
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        model = ctx.model
         # `rerun(*, scope=...)` is keyword-only until 1.63 (a positional scope is a TypeError,
         # reported by fragment-api-unavailable); from 1.63 `st.rerun("fragment")` is the scope.
         positional = versions.holds("fragment-key-exists", ctx.version)
         reruns = [
-            rerun for rerun in model.reruns.all
+            rerun for rerun in ctx.reruns().all
             if rerun.request.scope is RerunScope.FRAGMENT and (rerun.request.keyword or positional)
         ]
         if not reruns:
             return
-        taken = {found.rerun.site for found in model.reruns.fragment_scope_in_script}
+        taken = {found.rerun.site for found in ctx.reruns().fragment_scope_in_script}
         verdicts: dict[Site, CallbackRerun] = {}
-        for use in model.callbacks.reruns_reached(reruns):
+        for use in ctx.callbacks().reruns_reached(reruns):
             if use.site in taken:
                 continue  # rerun-scope-outside-fragment reports it
             kept = verdicts.get(use.site)

@@ -137,15 +137,16 @@ st.button("Start over", on_click=lambda: st.rerun())  # [rerun-in-callback-no-op
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
         reruns = [  # a positional argument is another rule's business
-            rerun for rerun in model.reruns.all
+            rerun for rerun in ctx.reruns().all
             if rerun.request.scope is RerunScope.APP and not rerun.request.positional
         ]
         if not reruns:
             return
         reported: set[Site] = set()
         dialogs = {fragment.name for fragment in model.scopes.values() if fragment.dialog}
-        for use in model.callbacks.reruns_reached(reruns, dialogs=True):
-            if use.site in reported or use.function in model.app_reach or use.function in model.fragment_reach:
+        graph = ctx.graph()
+        for use in ctx.callbacks().reruns_reached(reruns, dialogs=True):
+            if use.site in reported or use.function in graph.app_reach or use.function in graph.fragment_reach:
                 continue  # the script runs this code too, where the rerun is real
             reported.add(use.site)
             advice = (

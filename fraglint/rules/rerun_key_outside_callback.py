@@ -78,9 +78,9 @@ if st.button("All"):
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        app_reach = ctx.model.app_reach
-        fragment_reach = ctx.model.fragment_reach
-        for rerun in ctx.model.reruns.all:
+        app_reach = ctx.graph().app_reach
+        fragment_reach = ctx.graph().fragment_reach
+        for rerun in ctx.reruns().all:
             if rerun.request.scope is not RerunScope.KEY or rerun.request.value is None:
                 continue  # a KEY request always carries the value it read its key from
             key = rerun.function

@@ -271,7 +271,7 @@ tick()
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
         seen: set[Site] = set()
-        for fragment in fragments_and_dialogs(ctx):
+        for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             if parallel_raises and fragment.parallel:
                 continue  # parallel-fragment-outside-write: any outside draw raises there
             for found in ctx.model.guards(fragment).rerun_only_writes():

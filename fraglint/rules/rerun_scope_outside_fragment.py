@@ -200,7 +200,7 @@ engine_picker()
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raised = versions.exception("rerun-fragment-scope-outside", ctx.version)
-        for found in ctx.model.reruns.fragment_scope_in_script:
+        for found in ctx.reruns().fragment_scope_in_script:
             rerun, written = found.rerun, found.rerun.request.written()
             if found.fragment is not None:
                 # Inside a fragment, but unconditionally: it also runs during the full-app run that
@@ -218,7 +218,7 @@ engine_picker()
                 )
                 message = f"`{written}` {where}; Streamlit raises {raised} there"
             yield Finding(rerun.site, message, related=chain_related(found.chain))
-        for found in ctx.model.reruns.fragment_scope_in_branches:
+        for found in ctx.reruns().fragment_scope_in_branches:
             fragment, rerun = found.fragment, found.rerun
             taken = ctx.model.guards(fragment).true_on_full_run(rerun.function, rerun.call, found.chain) if fragment else None
             if fragment is None or taken is None:

@@ -138,10 +138,7 @@ table(st.session_state.get("page", 0))  # [stale-fragment-argument]
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         model = ctx.model
         writers = model.state.writers
-        app_rerunning = (
-            model.callbacks.rerunning_app(model.reruns.all)
-            if versions.holds("callback-rerun-reruns-app", ctx.version) else set()
-        )
+        app_rerunning: set | None = None  # asked only for a call that reads a written key (every callback's reach)
         for fragment_call in model.fragment_calls_in(ctx.report_paths):  # reported where it is made
             if fragment_call.fragment.dialog:
                 continue  # not recorded for dialogs on real releases
@@ -151,6 +148,11 @@ table(st.session_state.get("page", 0))  # [stale-fragment-argument]
                 key = model.state.value_key(caller.path, caller.qualname, value)
                 if key is None or key not in writers:
                     continue
+                if app_rerunning is None:
+                    app_rerunning = (
+                        model.callbacks.rerunning_app(model.reruns.all)
+                        if versions.holds("callback-rerun-reruns-app", ctx.version) else set()
+                    )
                 writer_fragments = model.state.fragments_alone_writing(key, caller, model.callbacks.owners, app_rerunning)
                 if not writer_fragments:
                     continue

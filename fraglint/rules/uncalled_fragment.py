@@ -144,15 +144,15 @@ def live():  # [uncalled-fragment]
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        called = ctx.model.graph.called_fragments
         referenced = ctx.model.discovery.referenced_functions
-        unresolved = ctx.model.graph.unresolved_call_names
         for fragment in ctx.model.fragments.values():
             key = fragment.function
-            if fragment.wrapped_by_call or key in called or key in referenced:
+            if not ctx.reports(key.path):
+                continue  # reported at its definition
+            if fragment.wrapped_by_call or ctx.calls_of(fragment) or key in referenced:
                 continue
             function = ctx.index.function(key)
-            if function is None or function.name in unresolved:
+            if function is None or _unresolved(ctx, function.name):
                 continue
             if function.parent and returns_function(ctx.index, FunctionKey(key.path, function.parent), key):
                 continue  # a decorator factory's `return wrapper`: passed on, called by whoever gets it
@@ -163,6 +163,13 @@ def live():  # [uncalled-fragment]
                 f"fragment `{display_name(function.qualname)}` is defined but never called; "
                 "a fragment only draws and reruns once it is called",
             )
+
+
+def _unresolved(ctx: CheckContext, name: str) -> bool:
+    """Does a call named `name` resolve to nothing? A check of part of a project resolves only
+    the calls so named; a whole one resolves every call once."""
+    graph = ctx.model.graph
+    return graph.unresolved_call_named(name) if ctx.narrowed() else name in graph.unresolved_call_names
 
 
 def _redefines(ctx: CheckContext, path: str) -> bool:
