@@ -41,7 +41,7 @@ class TriggerKind(Kind):
     CALLBACK = "callback"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stop:
     """An `st.stop()` call: it ends the run of `scope` (and, during a full run, the whole run)."""
 
@@ -86,7 +86,7 @@ class Scope:
         return run_every.parse(*self.run_every).interval if self.run_every is not None else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Drawn:
     """One element, widget or container that a full run draws."""
 
@@ -105,7 +105,7 @@ class Drawn:
     conditional: bool = False  # under a branch or loop of its scope's run: a run may not draw it
 
 
-@dataclass
+@dataclass(slots=True)
 class Trigger:
     kind: TriggerKind
     site: Site
