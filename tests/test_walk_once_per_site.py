@@ -136,5 +136,7 @@ def test_equal_drawings_and_outcomes_are_one_record_and_idle_calls_none(tmp_path
     assert interpreter.sites == len(steps)  # each still taken apart once
     assert len(interpreter._walked) > 5
     assert len({id(outcome) for outcome in interpreter._walked.values()}) == 1
-    assert len([d for d in interpreter.drawn if d.api == "caption"]) == 10  # two fragment instances
+    drawn = [d for d in interpreter.drawn if d.api == "caption"]
+    assert len(drawn) == 10  # two fragment instances
+    assert all(d.drawing is captions[0].draws for d in drawn) and {d.label for d in drawn} == {"same"}
     assert not hasattr(interpreter.drawn[0], "__dict__")  # slotted: no per-element dict

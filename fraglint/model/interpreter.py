@@ -42,6 +42,7 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import (
     AsyncScopeCall,
+    Drawing,
     Drawn,
     DrawnKind,
     Interpretation,
@@ -72,17 +73,6 @@ class _Frame:
     guarded: bool
 
 
-class _Draws(NamedTuple):
-    """What a Streamlit call draws, the same in every context its site is walked in."""
-
-    element: str  # the API (`button` in `st.sidebar.button`)
-    where: str | None  # the container the call names (`st.sidebar.x`, `box.x`), else None: the one in force
-    kind: DrawnKind
-    label: str | None
-    key: str | None
-    callback: FunctionKey | None
-
-
 class _Step(NamedTuple):
     """What one call site is to the walk, found once per walk (a site is walked in each context
     its function is reached in, a few times on average): the container its `with` statements
@@ -97,7 +87,7 @@ class _Step(NamedTuple):
     api: str | None  # the Streamlit API it calls
     callee: FunctionKey | None
     rerun: bool = False  # an `st.rerun` of the script
-    draws: _Draws | None = None
+    draws: Drawing | None = None
 
 
 _ACTING = frozenset({api.STOP, "switch_page", "Page"})  # Streamlit calls that act on the walk beyond drawing
@@ -135,7 +125,7 @@ class Interpreter:
         # site in each of its contexts)
         self._steps: dict[str, dict[int, _Step | None]] = {}
         self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
-        self._drawings: dict[_Draws, _Draws] = {}  # one record per distinct drawing (a few per hundred sites)
+        self._drawings: dict[Drawing, Drawing] = {}  # one record per distinct drawing (a few per hundred sites)
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
         self.sites = 0  # call sites taken apart (`_take_apart`): once each per walk, however often walked
 
@@ -286,19 +276,19 @@ class Interpreter:
 
     def _step(
         self, key: FunctionKey, function, call: CallSite, fragment: Fragment | None, target: Target, called: str | None,
-        callee: FunctionKey | None, rerun: bool = False, draws: _Draws | None = None,
+        callee: FunctionKey | None, rerun: bool = False, draws: Drawing | None = None,
     ) -> _Step:
         container = self._container_for(key, function, call)
         async_fragment = fragment is not None and is_async(self.index, fragment)
         return _Step(Site(key.path, call.site), container, fragment, async_fragment, target, called, callee, rerun, draws)
 
-    def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> _Draws:
+    def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> Drawing:
         kind = DrawnKind.WIDGET if api.is_widget(element) else (
             DrawnKind.CONTAINER if element in api.CONTAINERS else DrawnKind.ELEMENT
         )
         key_value = call.kwargs.get("key")
         callbacks = callback_functions(self.index, key, call)
-        draws = _Draws(
+        draws = Drawing(
             element, where, kind,
             label=_str_literal(call.args[0]) if call.args and call.args[0].kind == ValueKind.STR else None,
             key=str(key_value.literal) if key_value is not None and key_value.kind in (ValueKind.STR, ValueKind.NUM) else None,
@@ -478,20 +468,16 @@ class Interpreter:
             self._widget_triggers(drawn, in_form)
 
     def _draw(
-        self, key, call: CallSite, site: Site, draws: _Draws, container: str, scope: Scope, in_form: bool,
+        self, key, call: CallSite, site: Site, draws: Drawing, container: str, scope: Scope, in_form: bool,
         conditional: bool,
     ) -> Drawn:
         drawn = Drawn(
             id=len(self.drawn),
-            api=draws.element,
-            kind=draws.kind,
+            drawing=draws,
             site=site,
             scope=scope.id,
-            label=draws.label,
-            key=draws.key,
             container=draws.where if draws.where is not None else container,
             outside=self._outside(scope, key, call.site),
-            callback=draws.callback,
             in_form=in_form,
             after_stop=self._maybe_stopped,
             conditional=conditional,
