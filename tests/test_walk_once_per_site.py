@@ -111,3 +111,32 @@ def test_each_call_site_is_resolved_once_per_check(tmp_path):
     asked = sum(len(targets) for targets in calls._targets.values())
     assert calls.resolutions == asked <= len(sites)
     assert asked >= 17  # the walk asked about every site it met
+
+
+def _plain_helpers(n: int) -> dict[str, str]:
+    """n helpers each drawing the same caption, calling an unknown function and `print`, from one fragment."""
+    lines = ["import streamlit as st", "from elsewhere import unknown"]
+    for i in range(n):
+        lines += [f"def h{i}():", "    st.caption('same')", "    unknown()", "    print('x')"]
+    lines += ["@st.fragment", "def frag():", *[f"    h{i}()" for i in range(n)], "frag()", "frag()"]
+    return {"app.py": "\n".join(lines) + "\n"}
+
+
+def test_equal_drawings_and_outcomes_are_one_record_and_idle_calls_none(tmp_path):
+    """The walk's tables keep one record per distinct value (s8 walk memory): the five
+    `st.caption('same')` sites share one drawing, every function walked ends in the same outcome
+    (no stop, nothing lost) held once, and a call the walk does nothing with (`print`, an
+    unresolved import) holds no record at all."""
+    interpreter, _ = _walk_counting(tmp_path, _plain_helpers(5))
+    steps = interpreter._steps[str(tmp_path / "app.py")]
+    captions = [step for step in steps.values() if step is not None and step.draws is not None]
+    assert len(captions) == 5
+    assert len({id(step.draws) for step in captions}) == 1
+    assert sum(step is None for step in steps.values()) == 10  # `unknown()` and `print('x')` in each helper
+    assert interpreter.sites == len(steps)  # each still taken apart once
+    assert len(interpreter._walked) > 5
+    assert len({id(outcome) for outcome in interpreter._walked.values()}) == 1
+    drawn = [d for d in interpreter.drawn if d.api == "caption"]
+    assert len(drawn) == 10  # two fragment instances
+    assert all(d.drawing is captions[0].draws for d in drawn) and {d.label for d in drawn} == {"same"}
+    assert not hasattr(interpreter.drawn[0], "__dict__")  # slotted: no per-element dict

@@ -33,7 +33,7 @@ from fraglint.model.resolution import CallTargets
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """A place in the project: a site id in a module (resolved to a span when reported)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from packaging.version import Version
 
@@ -41,7 +42,7 @@ class TriggerKind(Kind):
     CALLBACK = "callback"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stop:
     """An `st.stop()` call: it ends the run of `scope` (and, during a full run, the whole run)."""
 
@@ -86,26 +87,55 @@ class Scope:
         return run_every.parse(*self.run_every).interval if self.run_every is not None else None
 
 
-@dataclass
+class Drawing(NamedTuple):
+    """What a Streamlit call draws, the same in every context the walk meets its site in: one
+    record per distinct value, shared by each `Drawn` (a few per hundred sites are distinct)."""
+
+    element: str  # the API (`button` in `st.sidebar.button`)
+    where: str | None  # the container the call names (`st.sidebar.x`, `box.x`), else None: the one in force
+    kind: DrawnKind
+    label: str | None
+    key: str | None
+    callback: FunctionKey | None
+
+
+@dataclass(slots=True)
 class Drawn:
-    """One element, widget or container that a full run draws."""
+    """One element, widget or container that a full run draws (a large project's run draws
+    hundreds of thousands: what its call site draws is the shared `drawing`)."""
 
     id: int
-    api: str
-    kind: DrawnKind
+    drawing: Drawing
     site: Site
     scope: str
-    label: str | None = None
-    key: str | None = None
     container: str = "main"
     outside: bool = False  # drawn by a fragment into a container created outside it
-    callback: FunctionKey | None = None
     in_form: bool = False
     after_stop: Stop | None = None  # a conditional st.stop() the full run meets before drawing it
     conditional: bool = False  # under a branch or loop of its scope's run: a run may not draw it
 
+    @property
+    def api(self) -> str:
+        return self.drawing.element
 
-@dataclass
+    @property
+    def kind(self) -> DrawnKind:
+        return self.drawing.kind
+
+    @property
+    def label(self) -> str | None:
+        return self.drawing.label
+
+    @property
+    def key(self) -> str | None:
+        return self.drawing.key
+
+    @property
+    def callback(self) -> FunctionKey | None:
+        return self.drawing.callback
+
+
+@dataclass(slots=True)
 class Trigger:
     kind: TriggerKind
     site: Site

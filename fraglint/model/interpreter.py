@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from packaging.version import Version
 
@@ -42,6 +42,7 @@ from fraglint.model.fragment_model import FragmentModel
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.interpretation import (
     AsyncScopeCall,
+    Drawing,
     Drawn,
     DrawnKind,
     Interpretation,
@@ -72,17 +73,6 @@ class _Frame:
     guarded: bool
 
 
-class _Draws(NamedTuple):
-    """What a Streamlit call draws, the same in every context its site is walked in."""
-
-    element: str  # the API (`button` in `st.sidebar.button`)
-    where: str | None  # the container the call names (`st.sidebar.x`, `box.x`), else None: the one in force
-    kind: DrawnKind
-    label: str | None
-    key: str | None
-    callback: FunctionKey | None
-
-
 class _Step(NamedTuple):
     """What one call site is to the walk, found once per walk (a site is walked in each context
     its function is reached in, a few times on average): the container its `with` statements
@@ -97,7 +87,11 @@ class _Step(NamedTuple):
     api: str | None  # the Streamlit API it calls
     callee: FunctionKey | None
     rerun: bool = False  # an `st.rerun` of the script
-    draws: _Draws | None = None
+    draws: Drawing | None = None
+
+
+_ACTING = frozenset({api.STOP, "switch_page", "Page"})  # Streamlit calls that act on the walk beyond drawing
+_UNSEEN: Any = object()  # a call site not taken apart yet (None: one that does nothing to the walk)
 
 
 class Interpreter:
@@ -115,19 +109,23 @@ class Interpreter:
         self.triggers: list[Trigger] = []
         self._fragment_count = 0
         self._app_count = 0
-        self._outside_cache: dict[FunctionKey, dict[tuple[str, int], bool]] = {}
+        self._outside_cache: dict[FunctionKey, set[tuple[str, int]]] = {}
         self._lost_to: Scope | None = None  # the app scope a broken nested fragment falls back to
         self._maybe_stopped: Stop | None = None  # the last conditional st.stop() of the current run
         self._dialog_open: tuple[Fragment, Site, str] | None = None  # (dialog, its call, its container) whose body runs
         self.nested_dialogs: list[NestedDialog] = []
         self._callbacks: list[tuple[Trigger | None, Trigger]] = []  # (widget or form trigger, callback trigger)
         # (function, scope, container, in_form, guarded, lost-to scope, maybe-stopped) -> the
-        # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after)
+        # outcome of walking it there: (its stop, the maybe-stopped and lost-to state after), each
+        # outcome (one tuple per distinct value: most are (None, None, None))
         self._walked: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}
-        # path -> call site -> what it is (see `_take_apart`): a table per module, so that walking
-        # a call makes no key tuple (the walk meets a site in each of its contexts)
-        self._steps: dict[str, dict[int, _Step]] = {}
+        self._outcomes: dict[tuple, tuple[Stop | None, Stop | None, Scope | None]] = {}  # keyed by the scope's id
+        # path -> call site -> what it is (see `_take_apart`; None: nothing the walk acts on, most
+        # sites): a table per module, so that walking a call makes no key tuple (the walk meets a
+        # site in each of its contexts)
+        self._steps: dict[str, dict[int, _Step | None]] = {}
         self._withs: dict[tuple[str, int], str | None] = {}  # (path, with site) -> the container it denotes
+        self._drawings: dict[Drawing, Drawing] = {}  # one record per distinct drawing (a few per hundred sites)
         self.steps = 0  # calls walked: the walk's cost, for tests (linear in the code)
         self.sites = 0  # call sites taken apart (`_take_apart`): once each per walk, however often walked
 
@@ -195,8 +193,14 @@ class Interpreter:
         if key not in scope.functions:
             scope.functions.append(key)
         stop = self._walk_body(key, function, _Frame(scope, container, chain, stack + (key,), in_form, guarded))
-        self._walked[context] = (stop, self._maybe_stopped, self._lost_to)
+        self._walked[context] = self._outcome(stop)
         return stop
+
+    def _outcome(self, stop: Stop | None) -> tuple[Stop | None, Stop | None, Scope | None]:
+        """(stop, maybe-stopped, lost-to) after walking a function: one tuple per distinct value."""
+        lost = self._lost_to.id if self._lost_to is not None else None
+        outcome = (stop, self._maybe_stopped, self._lost_to)
+        return self._outcomes.setdefault((stop, self._maybe_stopped, lost), outcome)
 
     def _walk_body(self, key: FunctionKey, function, frame: _Frame) -> Stop | None:
         """The calls of one function in order, up to an `st.stop()` that surely ends the run."""
@@ -211,14 +215,16 @@ class Interpreter:
         return None
 
     def _walk_call(
-        self, key: FunctionKey, function, call: CallSite, frame: _Frame, steps: dict[int, _Step]
+        self, key: FunctionKey, function, call: CallSite, frame: _Frame, steps: dict[int, _Step | None]
     ) -> Stop | None:
         """One call: a fragment instance, a Streamlit API call, or a project helper to walk.
         `steps`: the module's call sites taken apart so far."""
-        scope = frame.scope
-        step = steps.get(call.site)
-        if step is None:
+        step = steps.get(call.site, _UNSEEN)
+        if step is _UNSEEN:
             step = steps[call.site] = self._take_apart(key, function, call)
+        if step is None:
+            return None
+        scope = frame.scope
         container, in_form = frame.container, frame.in_form
         if step.container is not None:
             container, in_form = step.container, in_form or step.container == "form"
@@ -247,35 +253,48 @@ class Interpreter:
         chain = frame.chain + (step.site,)
         return self._run_function(step.callee, scope, container, chain, frame.stack, in_form, conditional)
 
-    def _take_apart(self, key: FunctionKey, function, call: CallSite) -> _Step:
-        """What a call site is, found the first time the walk meets it."""
+    def _take_apart(self, key: FunctionKey, function, call: CallSite) -> _Step | None:
+        """What a call site is, found the first time the walk meets it; None for one that
+        starts nothing, runs no project code, draws nothing and is no `st.rerun`, `st.stop`,
+        `st.switch_page` or `st.Page` (most calls: the table then holds no record for them)."""
         self.sites += 1
-        site = Site(key.path, call.site)
-        container = self._container_for(key, function, call)
         fragment = self.model.called_scope(key, call)
         target = self.model.target(key, call)
-        async_fragment = fragment is not None and is_async(self.index, fragment)
         if target.kind != TargetKind.STREAMLIT:
             callee = self.model.calls.callee_of(key, target) if fragment is None else None
-            return _Step(site, container, fragment, async_fragment, target, None, callee)
+            if fragment is None and callee is None:
+                return None
+            return self._step(key, function, call, fragment, target, None, callee)
         element, where = _element_and_container(target, None)
         rerun = element == api.RERUN and not target.rest and "." not in target.name
         drawing = fragment is None and not rerun and api.draws(element)
         draws = self._draws(key, call, element, where) if drawing else None
-        return _Step(site, container, fragment, async_fragment, target, target.api(), None, rerun, draws)
+        called = target.api()
+        if fragment is None and not rerun and draws is None and called not in _ACTING:
+            return None
+        return self._step(key, function, call, fragment, target, called, None, rerun, draws)
 
-    def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> _Draws:
+    def _step(
+        self, key: FunctionKey, function, call: CallSite, fragment: Fragment | None, target: Target, called: str | None,
+        callee: FunctionKey | None, rerun: bool = False, draws: Drawing | None = None,
+    ) -> _Step:
+        container = self._container_for(key, function, call)
+        async_fragment = fragment is not None and is_async(self.index, fragment)
+        return _Step(Site(key.path, call.site), container, fragment, async_fragment, target, called, callee, rerun, draws)
+
+    def _draws(self, key: FunctionKey, call: CallSite, element: str, where: str | None) -> Drawing:
         kind = DrawnKind.WIDGET if api.is_widget(element) else (
             DrawnKind.CONTAINER if element in api.CONTAINERS else DrawnKind.ELEMENT
         )
         key_value = call.kwargs.get("key")
         callbacks = callback_functions(self.index, key, call)
-        return _Draws(
+        draws = Drawing(
             element, where, kind,
             label=_str_literal(call.args[0]) if call.args and call.args[0].kind == ValueKind.STR else None,
             key=str(key_value.literal) if key_value is not None and key_value.kind in (ValueKind.STR, ValueKind.NUM) else None,
             callback=callbacks[-1] if callbacks else None,
         )
+        return self._drawings.setdefault(draws, draws)
 
     def _call_async_scope(
         self, fragment: Fragment, key: FunctionKey, call: CallSite, scope: Scope, container: str, frame: _Frame,
@@ -400,16 +419,18 @@ class Interpreter:
         fragment = self.model.scopes.get(scope.function)
         if fragment is None:
             return False
-        table = self._outside_table(fragment)
-        return table.get((key.path, site), False)
+        return (key.path, site) in self._outside_table(fragment)
 
-    def _outside_table(self, fragment: Fragment) -> dict[tuple[str, int], bool]:
+    def _outside_table(self, fragment: Fragment) -> set[tuple[str, int]]:
+        """The sites (path, call) whose last write the fragment reaches goes into an outside
+        container: only those are kept, the table's other answer is False."""
         cache = self._outside_cache
         if fragment.function not in cache:
-            cache[fragment.function] = {
+            outside = {
                 (write.function[0], write.call.site): bool(write.container and write.container.outside)
                 for write in self.model.writes(fragment)
             }
+            cache[fragment.function] = {site for site, out in outside.items() if out}
         return cache[fragment.function]
 
     def _container_for(self, key, function, call: CallSite) -> str | None:
@@ -447,20 +468,16 @@ class Interpreter:
             self._widget_triggers(drawn, in_form)
 
     def _draw(
-        self, key, call: CallSite, site: Site, draws: _Draws, container: str, scope: Scope, in_form: bool,
+        self, key, call: CallSite, site: Site, draws: Drawing, container: str, scope: Scope, in_form: bool,
         conditional: bool,
     ) -> Drawn:
         drawn = Drawn(
             id=len(self.drawn),
-            api=draws.element,
-            kind=draws.kind,
+            drawing=draws,
             site=site,
             scope=scope.id,
-            label=draws.label,
-            key=draws.key,
             container=draws.where if draws.where is not None else container,
             outside=self._outside(scope, key, call.site),
-            callback=draws.callback,
             in_form=in_form,
             after_stop=self._maybe_stopped,
             conditional=conditional,
