@@ -188,12 +188,12 @@ live()
     @staticmethod
     def _uses(ctx: CheckContext, old: str, new: str) -> Iterator[Finding]:
         fact = old.replace("_", "-")
-        removed = not versions.holds(f"{fact}-exists", ctx.version)
+        removed = not ctx.holds(f"{fact}-exists")
         severity = Severity.ERROR if removed else Severity.WARNING
         if removed:
             gone = versions.until(f"{fact}-exists")
-            state = f"was removed in Streamlit {gone} (AttributeError on {ctx.version})"
-        elif versions.holds(f"{fact}-deprecated", ctx.version):
+            state = f"was removed in Streamlit {gone} (AttributeError on {ctx.release_text()})"
+        elif ctx.holds(f"{fact}-deprecated"):
             state = f"is deprecated since Streamlit {versions.since(f'{fact}-deprecated')}"
         else:
             return
