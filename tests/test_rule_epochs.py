@@ -175,3 +175,59 @@ def test_rules_read_their_release_only_through_the_recorder(path):
             assert node.func.id not in READS_RELEASE, f"{where} calls {node.func.id} past `ctx.asks`"
         if isinstance(node, ast.arg):
             assert node.arg not in ("version", "release"), f"{where}: a `{node.arg}` parameter"
+
+
+KEYS_IN_TWO = {
+    "app.py": """import streamlit as st
+from boxes import search_box, title
+
+@st.fragment
+def orders():
+    st.text_input("Search", key="search")
+
+@st.fragment
+def customers():
+    title()
+    search_box()
+
+orders()
+customers()
+""",
+    "boxes.py": """import streamlit as st
+
+def search_box():
+    st.text_input("Search", key="search")
+
+def title():
+    st.header("Customers")
+""",
+    "plain.py": """import streamlit as st
+
+def footer():
+    st.caption("end")
+""",
+}
+
+
+def test_a_file_passing_no_key_is_checked_for_shared_keys_without_a_walk(tmp_path, monkeypatch):
+    """`widget-key-in-two-fragments` reports at a `key=` call: a check of files with none asks
+    no walk of the interpreter; one of a file with the reused key still reports it."""
+    from fraglint.model import interpreter
+
+    write_project(tmp_path, KEYS_IN_TWO)
+    settings = Settings(root=str(tmp_path), cache=False)
+    project = build_project([str(tmp_path)], settings, jobs=1)
+    walks: list[int] = []
+    real_run = interpreter.Interpreter.run
+    monkeypatch.setattr(interpreter.Interpreter, "run", lambda self, paths: walks.append(1) or real_run(self, paths))
+    rule = BY_NAME["widget-key-in-two-fragments"]
+    epochs = releases.epochs(settings.release_set())
+
+    def found(name: str) -> list[Finding]:
+        path = next(path for path in project.index.summaries if path.endswith(name))
+        ctx = CheckContext(project.index, project.model, settings.target_version, {path}, whole_project=True)
+        return [finding for _, found in release_check._run_epochs([rule], ctx, epochs) for _, finding in found]
+
+    assert found("plain.py") == [] and walks == []
+    assert [finding.site.path.endswith("boxes.py") for finding in found("boxes.py")] == [True]
+    assert walks == [1]
