@@ -25,7 +25,7 @@ from fraglint.diagnostics import ReleaseRange, Severity, Span
 from fraglint.model import releases as epochs_of
 from fraglint.model.target import ReleaseSet
 from fraglint.rules import ALL_RULES, BY_NAME
-from fraglint.rules.base import CheckContext, Finding, Rule
+from fraglint.rules.base import CheckContext, Finding, Reads, Rule
 from fraglint.safe_read import CONFIG_LIMIT, read_text
 
 API = BY_NAME["fragment-api-unavailable"]
@@ -66,7 +66,7 @@ def check_releases(ctx: CheckContext, settings: Settings) -> tuple[list[Ranged],
     release_set = settings.release_set()
     enabled = settings.enabled_codes()
     wanted = [r for r in ALL_RULES if r.code in enabled or (r is API and FLOOR.code in enabled)]
-    runs = [(epoch, _run(wanted, dataclasses.replace(ctx, version=epoch.representative))) for epoch in epochs_of.epochs(release_set)]
+    runs = _run_epochs(wanted, ctx, epochs_of.epochs(release_set))
     runs, floor = _split_at_floor(runs, release_set)
     merged = _merge(runs, release_set, enabled, drop_api=floor is not None)
     return merged, floor if floor is not None and FLOOR.code in enabled else None
@@ -82,16 +82,39 @@ def _split_at_floor(runs: list, release_set: ReleaseSet) -> tuple[list, Floor | 
     return [(epoch, found) for epoch, found in runs if epoch not in lacking], floor
 
 
-def _run(rules: list[type[Rule]], ctx: CheckContext) -> list[tuple[type[Rule], Finding]]:
+def _run_epochs(rules: list[type[Rule]], ctx: CheckContext, epochs: list) -> list:
+    """(epoch, its findings) for each epoch, oldest first, as `_run` on each would find them.
+
+    Each rule runs on the newest epoch first; on an older one its findings of a recorded run are
+    taken again when every question that run asked of its release (`Reads`) answers the same
+    there: the rule is a function of those answers, so it would find the very same.
+    """
+    made: dict[type[Rule], list[tuple[Reads, list[Finding]]]] = {rule: [] for rule in rules}
+    newest_first = [(epoch, _run(rules, dataclasses.replace(ctx, version=epoch.representative), made)) for epoch in reversed(epochs)]
+    return newest_first[::-1]
+
+
+def _run(rules: list[type[Rule]], ctx: CheckContext, made: dict[type[Rule], list[tuple[Reads, list[Finding]]]]) -> list[tuple[type[Rule], Finding]]:
     found = []
     for rule_class in rules:
-        rule = rule_class()
-        if not rule.applies(ctx.version):
-            continue
-        for finding in rule.check(ctx):
+        findings = next((taken for reads, taken in made[rule_class] if reads.agrees(ctx.version)), None)
+        if findings is None:
+            findings = _checked(rule_class, ctx, made[rule_class])
+        for finding in findings:
             if (ctx.report_paths is None or finding.site.path in ctx.report_paths) and ctx.judges(rule_class, finding):
                 found.append((rule_class, finding))
     return found
+
+
+def _checked(rule_class: type[Rule], ctx: CheckContext, runs: list[tuple[Reads, list[Finding]]]) -> list[Finding]:
+    """The rule's findings on `ctx`'s release (none where its facts do not all hold), recorded
+    in `runs` with what it asked of the release."""
+    reads = Reads()
+    recording = dataclasses.replace(ctx, reads=reads)
+    applies = all(recording.holds(fact) for fact in rule_class.facts)
+    findings = list(rule_class().check(recording)) if applies else []
+    runs.append((reads, findings))
+    return findings
 
 
 def _merge(runs: list, release_set: ReleaseSet, enabled: set[str], drop_api: bool) -> list[Ranged]:

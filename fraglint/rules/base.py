@@ -16,7 +16,7 @@ import textwrap
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from packaging.version import Version
 
@@ -150,6 +150,37 @@ class Finding:
     lacks: str | None = None
 
 
+_Answer = TypeVar("_Answer")
+
+
+class Reads:
+    """The version-dependent answers one rule's run got on one release, recorded as they were asked.
+
+    A rule reads its target release only through `CheckContext`'s recording methods (`holds`,
+    `before`, `release_text`, `exception`, `asks`, `interpretation`); each records a function of
+    the release with its arguments and answer. A rule is a function of the model and of these
+    answers, so on a release where every recorded question has the same answer (`agrees`) it
+    would find the very same: `release_check` then reuses its findings there.
+    """
+
+    __slots__ = ("answers",)
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[Callable, tuple, object]] = []  # (function of a release, arguments, answer)
+
+    def agrees(self, release: Version) -> bool:
+        """Does every recorded question get the same answer on `release`?"""
+        return all(function(*arguments, release) == answer for function, arguments, answer in self.answers)
+
+
+def _before(bound: Version, release: Version) -> bool:
+    return release < bound
+
+
+def _text(release: Version) -> str:
+    return str(release)
+
+
 @dataclass
 class CheckContext:
     index: ProjectIndex
@@ -167,6 +198,33 @@ class CheckContext:
     _reaching_reported: set[str] = field(default_factory=set, repr=False)  # see `may_reach_reported`
     _part: list[bool] = field(default_factory=list, repr=False)  # see `narrowed`
     _narrow: list[tuple[NarrowedGraph, Reruns, Callbacks]] = field(default_factory=list, repr=False)  # see `graph`
+    reads: Reads | None = field(default=None, repr=False)  # where a rule's run records what it asked of the release
+
+    # -- the target release, as rules may read it: each answer recorded in `reads` ------------
+
+    def asks(self, function: Callable[..., _Answer], *arguments: object) -> _Answer:
+        """`function(*arguments, self.version)`, recorded: a pure function of a release (a model
+        query given the version)."""
+        answer = function(*arguments, self.version)
+        if self.reads is not None:
+            self.reads.answers.append((function, arguments, answer))
+        return answer
+
+    def holds(self, fact: str) -> bool:
+        """Does the version fact hold on the target release?"""
+        return self.asks(versions.holds, fact)
+
+    def before(self, bound: Version) -> bool:
+        """Is the target release older than `bound`?"""
+        return self.asks(_before, bound)
+
+    def release_text(self) -> str:
+        """The target release as messages name it (`1.45.0`): a read no other release agrees with."""
+        return self.asks(_text)
+
+    def exception(self, kind: str) -> str:
+        """The exception type name the target release raises for one runtime check."""
+        return self.asks(versions.exception, kind)
 
     def interpretation(self) -> Interpretation:
         """The rerun interpreter's walk of the entry scripts (`_walked`), as seen by the target release.
@@ -174,15 +232,24 @@ class CheckContext:
         A walk records the version facts it reads (`WalkFacts`); a release on which each of them
         has the same value would walk alike, so it takes that walk: a project that never asks
         (no `st.stop()`, no callbacks reaching `st.rerun`, no dialogs in fragments) is walked once.
+        The rule's read is which walk serves the release (`_walk_of`): rules ask the interpretation
+        only what the walk found, never its rerun plans (which read its release's facts).
         """
+        number = self._walk_of(self.version)
+        if self.reads is not None:
+            self.reads.answers.append((self._walk_of, (), number))
         found = self._interpreted.get(self.version)
         if found is None:
-            shared = next((made for facts, made in self._walks if facts.agrees(self.version)), None)
-            if shared is None:
-                facts = WalkFacts(self.version)
-                shared = walk(self.index, self.model, facts, self._walked())
-                self._walks.append((facts, shared))
-            found = self._interpreted[self.version] = shared.at(self.version)
+            found = self._interpreted[self.version] = self._walks[number][1].at(self.version)
+        return found
+
+    def _walk_of(self, release: Version) -> int:
+        """Which of the shared walks serves `release` (made when none agrees with it)."""
+        found = next((number for number, (facts, _) in enumerate(self._walks) if facts.agrees(release)), None)
+        if found is None:
+            facts = WalkFacts(release)
+            self._walks.append((facts, walk(self.index, self.model, facts, self._walked())))
+            found = len(self._walks) - 1
         return found
 
     def _walked(self) -> list[str]:
@@ -268,9 +335,9 @@ def fragments_and_dialogs(ctx: CheckContext, reaching_reported: bool = False) ->
     for fragment in ctx.model.scopes.values():
         if reaching_reported and not ctx.may_reach_reported(fragment.function.path):
             continue
-        if starts_no_scope(ctx.index, fragment, ctx.version):
+        if ctx.asks(starts_no_scope, ctx.index, fragment):
             continue
-        if not fragment.dialog or versions.holds(f"{fragment.api.replace('_', '-')}-exists", ctx.version):
+        if not fragment.dialog or ctx.holds(f"{fragment.api.replace('_', '-')}-exists"):
             yield fragment
 
 

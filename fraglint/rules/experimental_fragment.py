@@ -188,14 +188,9 @@ live()
     @staticmethod
     def _uses(ctx: CheckContext, old: str, new: str) -> Iterator[Finding]:
         fact = old.replace("_", "-")
-        removed = not versions.holds(f"{fact}-exists", ctx.version)
+        removed = not ctx.holds(f"{fact}-exists")
         severity = Severity.ERROR if removed else Severity.WARNING
-        if removed:
-            gone = versions.until(f"{fact}-exists")
-            state = f"was removed in Streamlit {gone} (AttributeError on {ctx.version})"
-        elif versions.holds(f"{fact}-deprecated", ctx.version):
-            state = f"is deprecated since Streamlit {versions.since(f'{fact}-deprecated')}"
-        else:
+        if not removed and not ctx.holds(f"{fact}-deprecated"):
             return
         for reference in ctx.model.discovery.streamlit_references({old}):
             if new in lacked_at(ctx.index, reference):
@@ -205,8 +200,16 @@ live()
             fix = FixSpec(reference.site, old, new, f"Use `st.{new}`", part=reference.part)
             yield Finding(
                 reference.site,
-                f"`st.{old}` {state}; use `st.{new}`",
+                f"`st.{old}` {_state(ctx, fact, removed)}; use `st.{new}`",
                 fix=fix,
                 part=reference.part,
                 severity=severity,
             )
+
+
+def _state(ctx: CheckContext, fact: str, removed: bool) -> str:
+    """Removed or deprecated, as a finding says it: a removal names the target release, so only
+    a run that reports one reads it (one that finds no use is shared with every epoch alike)."""
+    if removed:
+        return f"was removed in Streamlit {versions.until(f'{fact}-exists')} (AttributeError on {ctx.release_text()})"
+    return f"is deprecated since Streamlit {versions.since(f'{fact}-deprecated')}"

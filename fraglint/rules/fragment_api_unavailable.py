@@ -187,15 +187,14 @@ live()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        version = ctx.version
         missing = set()
-        if not versions.holds("fragment-exists", version):
+        if not ctx.holds("fragment-exists"):
             missing.add("fragment")
-        if version < versions.FIRST_WITH_FRAGMENTS:
+        if ctx.before(versions.FIRST_WITH_FRAGMENTS):
             missing.add("experimental_fragment")
-        if not versions.holds("dialog-exists", version):
+        if not ctx.holds("dialog-exists"):
             missing.add("dialog")
-        if version < _since("experimental-dialog-exists"):
+        if ctx.before(_since("experimental-dialog-exists")):
             missing.add("experimental_dialog")  # its removal (1.49) is experimental-fragment's
         for reference in ctx.model.discovery.streamlit_references(missing):
             if feature_checked(ctx.index, reference.site, reference.api):
@@ -203,49 +202,50 @@ live()
             since = versions.release(_ADDED[reference.api]())
             yield Finding(
                 reference.site,
-                f"`st.{reference.api}` does not exist in Streamlit {version} (added in {since})",
+                f"`st.{reference.api}` does not exist in Streamlit {ctx.release_text()} (added in {since})",
                 part=reference.part,
                 lacks=f"without `st.{reference.api}`",
             )
         for fragment in ctx.model.fragments.values():
             for argument, fact in (("parallel", "fragment-parallel-exists"), ("key", "fragment-key-exists")):
                 value = fragment.kwarg(argument)
-                if value is not None and not versions.holds(fact, version):
+                if value is not None and not ctx.holds(fact):
                     yield Finding(
                         Site(fragment.site.path, value.site or fragment.site.site),
-                        f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {version} "
+                        f"`{argument}=` of `st.{fragment.api}` does not exist in Streamlit {ctx.release_text()} "
                         f"(added in {versions.since(fact)})",
                         lacks=f"without `{argument}=` of `st.{fragment.api}`",
                     )
         for rerun in ctx.model.reruns.all:
-            problem = self._rerun_problem(rerun, version)
+            problem = self._rerun_problem(rerun, ctx)
             if problem is not None:
                 message, lacks = problem
                 yield Finding(rerun.site, message, lacks=lacks)
 
     @staticmethod
-    def _rerun_problem(rerun: RerunCall, version) -> tuple[str, str] | None:
+    def _rerun_problem(rerun: RerunCall, ctx: CheckContext) -> tuple[str, str] | None:
         """The message, and what the release lacks (for the floor diagnostic)."""
         request = rerun.request
         if request.value is None:
             return None
-        if not versions.holds("rerun-scope-exists", version):
+        if not ctx.holds("rerun-scope-exists"):
             scope_since = versions.since("rerun-scope-exists")
-            return f"`st.rerun` takes no scope in Streamlit {version} (`scope=` added in {scope_since})", "without `st.rerun(scope=...)`"
+            return f"`st.rerun` takes no scope in Streamlit {ctx.release_text()} (`scope=` added in {scope_since})", "without `st.rerun(scope=...)`"
         keys_since = versions.since("fragment-key-exists")
-        if request.positional and not request.keyword and not versions.holds("fragment-key-exists", version):
+        if request.positional and not request.keyword and not ctx.holds("fragment-key-exists"):
             # `rerun(*, scope=...)` is keyword-only until 1.63: a positional scope is a TypeError
             return (
-                f"`st.rerun` takes its scope only as `scope=` in Streamlit {version} "
+                f"`st.rerun` takes its scope only as `scope=` in Streamlit {ctx.release_text()} "
                 f"(a positional scope is accepted from {keys_since}); Streamlit raises TypeError"
             ), "where `st.rerun` takes its scope only as `scope=`"
-        if request.scope is RerunScope.KEY and not versions.holds("fragment-key-exists", version):
+        if request.scope is RerunScope.KEY and not ctx.holds("fragment-key-exists"):
             if request.keyword:
-                invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {version}'
+                invalid = f'`scope="{request.key}"` is not a rerun scope ("app" or "fragment") in Streamlit {ctx.release_text()}'
                 lacks = "without fragment keys for `st.rerun`"
-                if versions.holds("rerun-invalid-scope-raises", version):
-                    raised = versions.exception("invalid-rerun-scope", version)
+                if ctx.holds("rerun-invalid-scope-raises"):
+                    raised = ctx.exception("invalid-rerun-scope")
                     return f"{invalid}; Streamlit raises {raised} (fragment keys from {keys_since})", lacks
                 return f"{invalid}; Streamlit accepts it silently and the rerun is not the one asked for", lacks
-            return f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {version})", "without fragment keys for `st.rerun`"
+            needs = f"`st.rerun` with a fragment key needs Streamlit {keys_since} (target: {ctx.release_text()})"
+            return needs, "without fragment keys for `st.rerun`"
         return None

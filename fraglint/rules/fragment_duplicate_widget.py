@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -99,6 +98,6 @@ for name in ["a", "b"]:
                     Site(path, call.site),
                     f"`st.{name}` without a key in fragment `{fragment.name}`, which runs more than once per run; "
                     "the instances create the same widget ID and Streamlit raises "
-                    f"{versions.exception('duplicate-widget-id', ctx.version)}",
+                    f"{ctx.exception('duplicate-widget-id')}",
                     related=tuple((c.site(), "called here") for c in repeated[:3]),
                 )

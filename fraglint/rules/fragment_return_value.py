@@ -187,7 +187,7 @@ st.caption(f"{count} orders")
             if fragment.dialog:
                 yield _dialog_finding(fragment_call, use)
                 continue
-            causes = own_reruns(ctx.model, fragment, ctx.version)
+            causes = ctx.asks(own_reruns, ctx.model, fragment)
             if not causes:
                 continue  # only full runs run it: every caller gets a fresh value
             name = fragment.name

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, fragments_and_dialogs
 
@@ -121,6 +120,6 @@ controls()
                     write.site(),
                     f"widget `{write.element}` inside {fragment.what} is drawn into {container.how}, "
                     f"created outside the {fragment.word}; Streamlit raises "
-                    f"{versions.exception('widget-outside-fragment', ctx.version)}",
+                    f"{ctx.exception('widget-outside-fragment')}",
                     related=related,
                 )

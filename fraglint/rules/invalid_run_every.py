@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import ValueKind
-from fraglint.model import run_every, versions
+from fraglint.model import run_every
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -100,7 +100,7 @@ a(); b(); c()
             parsed = run_every.parse(value.kind, value.literal)
             if parsed.problem is not None:
                 message = f"`run_every={value.literal!r}` {parsed.problem}"
-                raised = versions.exception("bad-run-every-string", ctx.version)
+                raised = ctx.exception("bad-run-every-string")
                 yield Finding(site, f"{message}; Streamlit raises {raised}")
             elif parsed.tight_loop and value.kind == ValueKind.NUM:
                 yield Finding(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.rules.base import CheckContext, Example, Finding, Rule
@@ -142,4 +141,4 @@ edit()
 
 def _exists(dialog_api: str, ctx: CheckContext) -> bool:
     """The target release has this dialog decorator (else fragment-api-unavailable reports it)."""
-    return versions.holds(f"{dialog_api.replace('_', '-')}-exists", ctx.version)
+    return ctx.holds(f"{dialog_api.replace('_', '-')}-exists")

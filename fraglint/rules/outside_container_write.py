@@ -8,7 +8,6 @@ from fraglint.diagnostics import Applicability
 from fraglint.index.rewrite_kinds import Rewrite
 from fraglint.index.summary import MODULE_SCOPE, ModuleSummary, ValueKind
 from fraglint.model import streamlit_api as api
-from fraglint.model import versions
 from fraglint.model.containers import Write
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
@@ -186,9 +185,9 @@ poll()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        widgets_raise = versions.holds("widget-outside-fragment-raises", ctx.version)
-        sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
-        parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
+        widgets_raise = ctx.holds("widget-outside-fragment-raises")
+        sidebar_raises = ctx.holds("sidebar-in-fragment-raises")
+        parallel_raises = ctx.holds("parallel-outside-write-raises")
         seen = set()
         for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             if parallel_raises and fragment.parallel:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related, once_per_site, parallel_fragments
 
@@ -80,7 +79,7 @@ fetch()
     def _findings(self, ctx: CheckContext) -> Iterator[Finding]:
         # Where Streamlit's older sidebar check still exists (1.58), it fires first: the
         # sidebar use is reported by fragment-sidebar-call, with the exception users will see.
-        sidebar_raises = versions.holds("sidebar-in-fragment-raises", ctx.version)
+        sidebar_raises = ctx.holds("sidebar-in-fragment-raises")
         for fragment in parallel_fragments(ctx):
             if not ctx.may_reach_reported(fragment.function.path):
                 continue  # (its uses are in code it reaches: none is in a reported file)
@@ -92,6 +91,6 @@ fetch()
                 yield Finding(
                     use.site,
                     f"parallel fragment `{fragment.name}` {what}, created outside it; "
-                    f"Streamlit raises {versions.exception('parallel-outside-write', ctx.version)}",
+                    f"Streamlit raises {ctx.exception('parallel-outside-write')}",
                     related=chain_related(use.chain),
                 )

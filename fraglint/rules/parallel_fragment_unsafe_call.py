@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from fraglint.diagnostics import Severity
 from fraglint.index.project import FunctionKey
 from fraglint.index.summary import CallSite
-from fraglint.model import versions
 from fraglint.model.call_graph import Chain, ChainStep
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
@@ -112,7 +111,7 @@ report()
                     Site(key.path, call.site),
                     f"{what} runs unconditionally in parallel fragment `{fragment.name}`, so also on the full "
                     "run that draws it, on a worker thread; Streamlit raises "
-                    f"{versions.exception('parallel-unsafe-call', ctx.version)} "
+                    f"{ctx.exception('parallel-unsafe-call')} "
                     "(gate it behind a widget of the fragment)",
                     related=chain_related(chain),
                 )

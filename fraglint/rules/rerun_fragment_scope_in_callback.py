@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.callbacks import CallbackRerun
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
@@ -179,7 +178,7 @@ st.button("Reload all", on_click=refresh)
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         # `rerun(*, scope=...)` is keyword-only until 1.63 (a positional scope is a TypeError,
         # reported by fragment-api-unavailable); from 1.63 `st.rerun("fragment")` is the scope.
-        positional = versions.holds("fragment-key-exists", ctx.version)
+        positional = ctx.holds("fragment-key-exists")
         reruns = [
             rerun for rerun in ctx.reruns().all
             if rerun.request.scope is RerunScope.FRAGMENT and (rerun.request.keyword or positional)
@@ -195,35 +194,35 @@ st.button("Reload all", on_click=refresh)
             if kept is None or (use.fragment is None and kept.fragment is not None):
                 verdicts[use.site] = use
         for use in verdicts.values():
-            finding = self._finding(use, ctx.version)
+            finding = self._finding(use, ctx)
             if finding is not None:
                 yield finding
 
-    def _finding(self, use: CallbackRerun, version) -> Finding | None:
+    def _finding(self, use: CallbackRerun, ctx: CheckContext) -> Finding | None:
         where = describe_callback(use)
         written = use.rerun.request.written()
         related = ((use.widget, "the widget whose callback it is"),) + chain_related(use.chain)
         if use.fragment is None:
-            if not versions.holds("rerun-fragment-scope-app-callback-raises", version):
+            if not ctx.holds("rerun-fragment-scope-app-callback-raises"):
                 return None
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget drawn outside every fragment; "
                 "there is no fragment to rerun and Streamlit raises "
-                f"{versions.exception('rerun-fragment-scope-outside', version)}. Drop it: the app "
+                f"{ctx.exception('rerun-fragment-scope-outside')}. Drop it: the app "
                 "reruns after the callback anyway",
                 related=related,
             )
-        if versions.holds("rerun-fragment-scope-fragment-callback-raises", version):
+        if ctx.holds("rerun-fragment-scope-fragment-callback-raises"):
             return Finding(
                 use.site,
                 f"`{written}` runs in {where}, the callback of a widget in fragment `{use.fragment}`; "
                 "the callback cannot find its fragment and Streamlit raises "
-                f"{versions.exception('fragment-callback-rerun-lookup', version)} 'Could not find current_fragment_id "
+                f"{ctx.exception('fragment-callback-rerun-lookup')} 'Could not find current_fragment_id "
                 "in fragment_id_queue'. Drop it: the fragment reruns after the callback anyway",
                 related=related,
             )
-        if versions.holds("rerun-fragment-scope-fragment-callback-no-op", version):
+        if ctx.holds("rerun-fragment-scope-fragment-callback-no-op"):
             return Finding(
                 use.site,
                 f"`{written}` in {where}, the callback of a widget in fragment `{use.fragment}`, does "

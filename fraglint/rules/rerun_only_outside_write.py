@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Fragment, Site
 from fraglint.model.guards import RerunOnlyWrite
@@ -269,7 +268,7 @@ tick()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        parallel_raises = versions.holds("parallel-outside-write-raises", ctx.version)
+        parallel_raises = ctx.holds("parallel-outside-write-raises")
         seen: set[Site] = set()
         for fragment in fragments_and_dialogs(ctx, reaching_reported=True):  # (the writes are in what it reaches)
             if parallel_raises and fragment.parallel:

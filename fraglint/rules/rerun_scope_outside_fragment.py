@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from fraglint.diagnostics import Severity
 from fraglint.index.summary import MODULE_SCOPE, display_name
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.rules.base import CheckContext, Example, Finding, Rule, chain_related
 
@@ -199,7 +198,7 @@ engine_picker()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        raised = versions.exception("rerun-fragment-scope-outside", ctx.version)
+        raised = ctx.exception("rerun-fragment-scope-outside")
         for found in ctx.reruns().fragment_scope_in_script:
             rerun, written = found.rerun, found.rerun.request.written()
             if found.fragment is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fraglint.model import versions
 from fraglint.model.entries import CodeScope
 from fraglint.model.fragments import Site
 from fraglint.model.scope_notes import ArgumentsNotReevaluated
@@ -151,7 +150,7 @@ table(st.session_state.get("page", 0))  # [stale-fragment-argument]
                 if app_rerunning is None:
                     app_rerunning = (
                         model.callbacks.rerunning_app(model.reruns.all)
-                        if versions.holds("callback-rerun-reruns-app", ctx.version) else set()
+                        if ctx.holds("callback-rerun-reruns-app") else set()
                     )
                 writer_fragments = model.state.fragments_alone_writing(key, caller, model.callbacks.owners, app_rerunning)
                 if not writer_fragments:

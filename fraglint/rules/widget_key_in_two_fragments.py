@@ -95,6 +95,8 @@ customers()
     ]
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if ctx.report_paths is not None and not any(_passes_a_key(ctx, path) for path in ctx.report_paths):
+            return  # its findings are at a `key=` call of a reported file: none there, no walk to ask
         interpretation = ctx.interpretation()
         first: dict[tuple[str, str], Drawn] = {}  # (app run, key) -> the first sure draw in a fragment
         reported = set()
@@ -113,6 +115,12 @@ customers()
                 "Streamlit raises a duplicate key error",
                 related=((earlier.site, f'"{drawn.key}" first drawn here, in {theirs.what}'),),
             )
+
+
+def _passes_a_key(ctx: CheckContext, path: str) -> bool:
+    """Does a call in module `path` pass `key=`? A keyed draw (`Drawn.key`) is made at such a call."""
+    summary = ctx.index.module(path)
+    return summary is None or any("key" in call.kwargs for function in summary.functions.values() for call in function.calls)
 
 
 def _surely_drawn(interpretation: Interpretation, drawn: Drawn) -> bool:
