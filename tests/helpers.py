@@ -88,6 +88,13 @@ def run_with_terminal_stderr(*args: str, cwd: Path) -> tuple[str, bytes]:
     return shown, seen
 
 
+def finding_rows(root, *paths: str) -> list[tuple[str, str, int, str]]:
+    """`check --output-format json PATHS` in `root`, as sorted (path, name, line, message) rows."""
+    done = run_cli("check", "--output-format", "json", "--exit-zero", *paths, cwd=root)
+    assert done.returncode == 0, done.stderr
+    return sorted((d["path"], d["name"], d["line"], d["message"]) for d in json.loads(done.stdout))
+
+
 def cli_json(*args: str, cwd=None) -> list[dict]:
     result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr

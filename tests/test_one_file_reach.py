@@ -10,10 +10,9 @@ module that cannot reach the file, and a far module that changes a finding on it
 
 from __future__ import annotations
 
-import json
 import os
 
-from helpers import run_cli, write_project
+from helpers import finding_rows, write_project
 
 from fraglint.config import Settings
 from fraglint.engine import build_project, run_check
@@ -111,15 +110,9 @@ def test_importing_from_a_package_does_not_reach_its_other_modules(tmp_path):
     assert not ctx.may_reach_reported(str(tmp_path / "components/other_panel.py"))
 
 
-def _findings(root, *paths: str) -> list[tuple[str, str, int, str]]:
-    done = run_cli("check", "--output-format", "json", "--exit-zero", *paths, cwd=root)
-    assert done.returncode == 0, done.stderr
-    return sorted((d["path"], d["name"], d["line"], d["message"]) for d in json.loads(done.stdout))
-
-
 def test_far_modules_still_decide_the_findings_on_the_file(tmp_path):
     write_project(tmp_path, FILES)
-    whole = _findings(tmp_path, ".")
+    whole = finding_rows(tmp_path, ".")
     on_panel = [finding for finding in whole if finding[0] == PANEL]
     names = {(name, line) for _, name, line, _ in on_panel}
     assert ("uncalled-fragment", 10) in names  # `alone`: called nowhere
@@ -127,7 +120,7 @@ def test_far_modules_still_decide_the_findings_on_the_file(tmp_path):
     assert ("outside-container-write", 7) in names  # `live` draws into the module's container
     assert ("rerun-scope-outside-fragment", 14) in names  # a full run of pages/via_package.py runs it
     for name in (PANEL, "pages/far.py", "pages/via_package.py", "components/other_panel.py", "pages/other.py"):
-        assert _findings(tmp_path, name) == [finding for finding in whole if finding[0] == name], name
+        assert finding_rows(tmp_path, name) == [finding for finding in whole if finding[0] == name], name
 
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures")

@@ -8,10 +8,9 @@ as a page, and the findings on the file are the same as the whole project's chec
 
 from __future__ import annotations
 
-import json
 import os
 
-from helpers import run_cli, write_project
+from helpers import finding_rows, write_project
 
 from fraglint.config import Settings
 from fraglint.engine import build_project
@@ -96,17 +95,11 @@ def test_one_file_walks_only_the_runs_that_reach_it(tmp_path):
     assert _walked_for(tmp_path, "pages/b.py") == ["app.py"]  # named by `st.Page("pages/b.py")`
 
 
-def _findings(root, *paths: str) -> list[tuple[str, str, int, str]]:
-    done = run_cli("check", "--output-format", "json", "--exit-zero", *paths, cwd=root)
-    assert done.returncode == 0, done.stderr
-    return sorted((d["path"], d["name"], d["line"], d["message"]) for d in json.loads(done.stdout))
-
-
 def test_one_file_check_finds_what_the_whole_check_finds_there(tmp_path):
     write_project(tmp_path, FILES)
-    whole = _findings(tmp_path, ".")
+    whole = finding_rows(tmp_path, ".")
     assert {(path, name) for path, name, _, _ in whole} >= {
         ("pages/b.py", "widget-key-in-two-fragments"), ("shared/widgets.py", "widget-key-in-two-fragments"),
     }
     for name in ("pages/b.py", "shared/widgets.py", "pages/a.py", "app.py", "tools/deep.py"):
-        assert _findings(tmp_path, name) == [finding for finding in whole if finding[0] == name], name
+        assert finding_rows(tmp_path, name) == [finding for finding in whole if finding[0] == name], name

@@ -291,14 +291,7 @@ class AppEntries:
         a project (one file given, the editor's buffer) walks only these. Over the indexed
         modules only: ask it when the index holds the whole project.
         """
-        found = set(paths)
-        pending = list(found)
-        while pending:
-            for module in self._run_graph_reversed.get(pending.pop(), ()):
-                if module not in found:
-                    found.add(module)
-                    pending.append(module)
-        return found.intersection(self.scripts)
+        return _closure(paths, self._run_graph_reversed).intersection(self.scripts)
 
     def modules_reaching(self, paths: Collection[str]) -> frozenset[str]:
         """The modules whose code may run code of one of `paths` (`paths` too): those that can
@@ -312,14 +305,7 @@ class AppEntries:
         key = frozenset(paths)
         found = self._reaching_memo.get(key)
         if found is None:
-            reached = set(paths)
-            pending = list(reached)
-            while pending:
-                for module in self._code_graph_reversed.get(pending.pop(), ()):
-                    if module not in reached:
-                        reached.add(module)
-                        pending.append(module)
-            found = self._reaching_memo[key] = frozenset(reached)
+            found = self._reaching_memo[key] = frozenset(_closure(paths, self._code_graph_reversed))
         return found
 
     @cached_property
@@ -492,3 +478,15 @@ def _innermost(summary: ModuleSummary, site: int) -> str | None:
         if qualname != MODULE_SCOPE and function.site < site <= function.end_site
     ]
     return max(holding)[1] if holding else None
+
+
+def _closure(start: Collection[str], edges: dict[str, set[str]]) -> set[str]:
+    """`start` and every module the edges lead to from it, transitively."""
+    found = set(start)
+    pending = list(found)
+    while pending:
+        for module in edges.get(pending.pop(), ()):
+            if module not in found:
+                found.add(module)
+                pending.append(module)
+    return found
