@@ -71,6 +71,8 @@ def build_project(
     problems.update(found.problems)  # files found but not read: FIFOs, symlinks out, unlistable directories
 
     def load(path: str) -> ModuleSummary | None:
+        if isinstance(results.get(path), InputProblem):  # read by this check, not analysable: a crash is never parsed again, here
+            return None
         if not path.startswith(settings.root) or not path.endswith(".py"):
             return None
         if path not in buffers and not os.path.isfile(path):  # most probes find nothing: before realpath

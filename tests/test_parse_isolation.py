@@ -258,6 +258,23 @@ def test_a_worker_killed_by_a_file_costs_only_that_file(tmp_path):
     assert sorted(d["path"] for d in found if d["code"] == "FRG104") == sorted(f"page_{i:02d}.py" for i in range(30))
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes are forked")
+def test_a_crashed_module_is_never_parsed_again_in_the_checking_process(tmp_path):
+    """A check of one page reads the others as context; the rules then ask about the crashed
+    module the page imports: it is known not analysable, never parsed again in the parent."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(CRASHER)
+    files = {f"page_{i:02d}.py": GOOD for i in range(30)}
+    files["crash.py"] = "import streamlit as st\n# crash the parser\nst.write(1)\n"
+    files["page_00.py"] = "import crash\n" + GOOD
+    root = write(tmp_path / "project", files)
+    path = os.pathsep.join([str(hooks), os.environ.get("PYTHONPATH", "")])
+    done = run_cli("check", "--no-cache", "--output-format", "json", "--streamlit-version", "1.45.0", "--jobs", "2", "page_00.py", cwd=root, env={"PYTHONPATH": path})
+    assert done.returncode == 1, f"exit {done.returncode}: {done.stderr[-2000:]}"
+    assert [(d["path"], d["code"]) for d in json.loads(done.stdout)] == [("page_00.py", "FRG104")]
+
+
 # -- the language server -----------------------------------------------------------------------
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "fraglint", "lsp"]))
