@@ -88,12 +88,9 @@ class CallTargets:
         callee = self.callee_of(key, target)
         return [callee] if callee is not None else []
 
-    def callee(self, key: FunctionKey, call: CallSite) -> FunctionKey | None:
-        """The project function a call runs: a function, or the `__init__` of a class it makes."""
-        return self.callee_of(key, self.target(key, call))
-
     def callee_of(self, key: FunctionKey, target: Target) -> FunctionKey | None:
-        """`callee` of a call made in function `key` whose target is known: `target`."""
+        """The project function a call made in function `key` to `target` runs: a function, or
+        the `__init__` of a class it makes."""
         path, _ = key
         if target.kind == TargetKind.FUNCTION and not target.rest:
             return FunctionKey(target.path or path, target.name)
